@@ -1,0 +1,66 @@
+"""`readinglist check`: everything a pull request must get right, reported at once."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .errors import Problem, SourceError
+from .merge import possible_duplicates, title_key
+from .model import Library
+from .parse import parse_source
+from .store import Layout, check_references, load_papers, load_themes
+from .themes import assign_themes, unsorted
+
+
+def check(layout: Layout) -> list[Problem]:
+    """Every problem in `content/`, sorted by file and line."""
+    papers, problems = load_papers(layout)
+    themes, theme_problems = load_themes(layout)
+    library = Library(papers=dict(sorted(papers.items())), themes=themes)
+    problems += theme_problems
+    problems += check_references(layout, library)
+    problems += duplicate_warnings(layout, library)
+    problems += unaccounted_listings(layout, library)
+    if themes and not theme_problems:
+        assign_themes(library)
+        for paper in unsorted(library):
+            path = layout.rel(layout.paper_path(paper.id))
+            problems.append(Problem(path, 0, "in no theme: it will be listed as Unsorted", "warning"))
+    return sorted(set(problems))
+
+
+def duplicate_warnings(layout: Layout, library: Library) -> list[Problem]:
+    """Titles that are nearly the same: a curator decides, by adding an alias."""
+    problems = []
+    for a, b in possible_duplicates(library.papers.values()):
+        path_a, path_b = (layout.rel(layout.paper_path(p.id)) for p in (a, b))
+        message = (
+            f"possible duplicate of {path_b} ({a.title!r} / {b.title!r}); if they are the "
+            f"same paper, merge them and add the other title to 'aliases'"
+        )
+        problems.append(Problem(path_a, 0, message, "warning"))
+    return problems
+
+
+def unaccounted_listings(layout: Layout, library: Library) -> list[Problem]:
+    """Entries of `content/sources/` that no record lists: run `readinglist ingest`."""
+    recorded = Counter(
+        (listing.source, listing.position)
+        for paper in library.papers.values()
+        for listing in paper.listings
+    )
+    keys = {title_key(k) for p in library.papers.values() for k in [p.title, *p.aliases]}
+    problems = []
+    for path in layout.source_files():
+        rel = layout.rel(path)
+        try:
+            source = parse_source(path)
+        except SourceError as exc:
+            problems.append(Problem(rel, 0, str(exc).removeprefix(f"{path}: ")))
+            continue
+        for entry in source.entries:
+            if (source.stem, entry.position) in recorded and title_key(entry.title) in keys:
+                continue
+            message = f"listing {entry.title!r} is in no record; run 'readinglist ingest {rel}'"
+            problems.append(Problem(rel, entry.line, message))
+    return problems

@@ -1,0 +1,121 @@
+"""The `readinglist` command line. The only place that turns errors into exit codes."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import ContentError, Problem, ReadingListError
+from .store import Layout
+
+log = logging.getLogger("generator")
+
+
+def _root() -> Layout:
+    return Layout(Path.cwd())
+
+
+def _reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Print our errors as `path:line: message` and exit 1, never with a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ContentError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            raise click.ClickException(str(exc)) from None
+        except ReadingListError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+def _github(problem: Problem) -> str:
+    """A GitHub Actions workflow command that annotates the file and line."""
+    level = "error" if problem.is_error else "warning"
+    message = problem.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    where = f"file={problem.path}" + (f",line={problem.line}" if problem.line else "")
+    return f"::{level} {where}::{message}"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Show debug messages.")
+def main(verbose: bool) -> None:
+    """Turn raw paper listings into a searchable reading-list website.
+
+    Run the commands from the project root (the folder with mkdocs.yml).
+    """
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(levelname)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("mkdocs").setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_reports_errors
+def ingest(files: tuple[Path, ...]) -> None:
+    """Add the papers and listings in raw listing FILES to content/.
+
+    New papers get a record in content/papers/; papers already there gain a listing.
+    Fields a person has edited are never changed. Running it twice changes nothing.
+    """
+    from .ingest import ingest as run_ingest
+
+    report = run_ingest(_root(), list(files), progress=len(files) > 3)
+    for warning in report.warnings:
+        click.echo(str(warning), err=True)
+    click.echo(report.summary())
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "github"]), default="text",
+    show_default=True, help="'github' prints GitHub Actions annotations.",
+)
+@_reports_errors
+def check(strict: bool, output_format: str) -> None:
+    """Validate all of content/ and report every problem as path:line: message."""
+    from .check import check as run_check
+
+    problems = run_check(_root())
+    for problem in problems:
+        click.echo(_github(problem) if output_format == "github" else str(problem))
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+@main.command()
+@_reports_errors
+def themes() -> None:
+    """Print each theme with its paper count and a few example titles."""
+    from .store import load_library
+    from .themes import assign_themes, theme_counts, unsorted
+
+    library = load_library(_root())
+    assign_themes(library)
+    counts = theme_counts(library)
+    total = len(library.papers)
+    members = library.members()
+    width = max((len(t.id) for t in library.themes), default=5)
+    click.echo(f"{'theme':<{width}}  papers  examples")
+    for theme in library.themes:
+        examples = "; ".join(p.title[:40] for p in members[theme.id][:2])
+        share = f"{counts[theme.id]:>4} {counts[theme.id] / max(total, 1):>4.0%}"
+        click.echo(f"{theme.id:<{width}}  {share}  {examples}")
+    left = unsorted(library)
+    click.echo(f"{'(unsorted)':<{width}}  {len(left):>4} {len(left) / max(total, 1):>4.0%}")

@@ -1,0 +1,44 @@
+"""The generator's exceptions and the problems that validation reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ReadingListError(Exception):
+    """Base class: an error the command line reports without a traceback."""
+
+
+class SourceError(ReadingListError):
+    """A raw listing file cannot be read or holds no entries."""
+
+
+class ContentError(ReadingListError):
+    """`content/` holds records that do not validate."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        errors = [p for p in problems if p.is_error]
+        super().__init__(f"{len(errors)} error(s) in content/")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding of validation, printed as `path:line: message`."""
+
+    path: str
+    """File the problem is in, relative to the project root."""
+    line: int
+    """1-based line number, or 0 when the problem concerns the whole file."""
+    message: str
+    """What was expected and what was found."""
+    severity: str = "error"
+    """`error` (fails `check`) or `warning` (fails only with `--strict`)."""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: {self.message}"

@@ -1,0 +1,89 @@
+"""Decide which listings are the same paper, and which titles only look alike."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from difflib import SequenceMatcher
+
+from slugify import slugify
+
+from .model import Paper
+
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
+_QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032`\u00b4"), "'") | dict.fromkeys(
+    map(ord, "\u201c\u201d\u201e\u201f\u2033"), '"'
+)
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
+SLUG_MAX = 80
+SIMILARITY = 0.9
+"""How alike two normalised titles must be (difflib ratio) to be flagged."""
+
+
+def title_key(title: str) -> str:
+    """The form two titles share when they name the same paper.
+
+    >>> title_key("NanoFlow: Towards Optimal LLM Serving.")
+    'nanoflow towards optimal llm serving'
+    """
+    text = unicodedata.normalize("NFKC", title).casefold()
+    text = text.translate(_DASHES).translate(_QUOTES).strip()
+    text = text.removesuffix(".")
+    # Dashes join words ("Megatron-LM"), other punctuation goes away.
+    text = _PUNCTUATION.sub(lambda m: " " if m.group(0) == "-" else "", text)
+    return " ".join(text.split())
+
+
+def paper_keys(paper: Paper) -> list[str]:
+    """Every key that identifies a paper: its title and each alias."""
+    return [title_key(paper.title), *(title_key(a) for a in paper.aliases)]
+
+
+def make_slug(title: str) -> str:
+    """A stable URL-safe id: at most 80 characters, cut at a word boundary."""
+    return slugify(title, max_length=SLUG_MAX, word_boundary=True, save_order=True) or "paper"
+
+
+def unique_slug(title: str, taken: set[str]) -> str:
+    """`make_slug`, with `-2`, `-3`, ... when another paper holds the slug."""
+    base = make_slug(title)
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def possible_duplicates(papers: Iterable[Paper]) -> list[tuple[Paper, Paper]]:
+    """Pairs of papers whose titles are nearly, but not exactly, the same.
+
+    A pair where one title's words are a subset of the other's is left alone:
+    `Efficient Deep Neural Networks` is not `Efficient Online Processing with Deep
+    Neural Networks`.
+    """
+    items = [(p, title_key(p.title)) for p in papers]
+    words = [frozenset(key.split()) for _, key in items]
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, ws in enumerate(words):
+        for w in ws:
+            index[w].append(i)
+    pairs = []
+    for i, ws in enumerate(words):
+        shared: dict[int, int] = defaultdict(int)
+        for w in ws:
+            for j in index[w]:
+                if j > i:
+                    shared[j] += 1
+        for j, count in sorted(shared.items()):
+            if _looks_alike(items[i][1], items[j][1], ws, words[j], count):
+                pairs.append((items[i][0], items[j][0]))
+    return pairs
+
+
+def _looks_alike(a: str, b: str, wa: frozenset[str], wb: frozenset[str], shared: int) -> bool:
+    if a == b or wa <= wb or wb <= wa:
+        return False
+    if shared / len(wa | wb) < 0.6:
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= SIMILARITY
