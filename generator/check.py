@@ -25,7 +25,9 @@ def check(layout: Layout) -> list[Problem]:
         assign_themes(library)
         for paper in unsorted(library):
             path = layout.rel(layout.paper_path(paper.id))
-            problems.append(Problem(path, 0, "in no theme: it will be listed as Unsorted", "warning"))
+            problems.append(
+                Problem(path, 0, "in no theme: it will be listed as Unsorted", "warning")
+            )
     return sorted(set(problems))
 
 

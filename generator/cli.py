@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 from .errors import ContentError, Problem, ReadingListError
 from .store import Layout
@@ -62,7 +65,9 @@ def main(verbose: bool) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @_reports_errors
 def ingest(files: tuple[Path, ...]) -> None:
     """Add the papers and listings in raw listing FILES to content/.
@@ -81,8 +86,12 @@ def ingest(files: tuple[Path, ...]) -> None:
 @main.command()
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "github"]), default="text",
-    show_default=True, help="'github' prints GitHub Actions annotations.",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="'github' prints GitHub Actions annotations.",
 )
 @_reports_errors
 def check(strict: bool, output_format: str) -> None:
@@ -119,3 +128,54 @@ def themes() -> None:
         click.echo(f"{theme.id:<{width}}  {share}  {examples}")
     left = unsorted(library)
     click.echo(f"{'(unsorted)':<{width}}  {len(left):>4} {len(left) / max(total, 1):>4.0%}")
+
+
+def _mkdocs_config(layout: Layout) -> Path:
+    config = layout.root / "mkdocs.yml"
+    if not config.exists():
+        raise ReadingListError(f"no mkdocs.yml in {layout.root}: run this from the project root")
+    return config
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Fail on MkDocs warnings (broken links, ...).")
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Where to write the site.",
+)
+@_reports_errors
+def build(strict: bool, site_dir: Path) -> None:
+    """Generate the pages and build the site into site/.
+
+    The site is built in a temporary folder and swapped into place only when the
+    build has succeeded, so a failed build leaves the previous site untouched.
+    """
+    from .build import build_site
+    from .store import load_library
+
+    layout = _root()
+    load_library(layout)  # report content errors as path:line before MkDocs starts
+    target = build_site(_mkdocs_config(layout), layout.root / site_dir, strict=strict)
+    click.echo(f"Site built in {layout.rel(target)}/")
+
+
+@main.command()
+@click.option(
+    "-a",
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    show_default=True,
+    metavar="IP:PORT",
+    help="Address to serve the preview on.",
+)
+@_reports_errors
+def serve(dev_addr: str) -> None:
+    """Preview the site, rebuilding when content/, overrides/ or mkdocs.yml change."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    layout = _root()
+    config = _mkdocs_config(layout)
+    mkdocs_serve(config_file=str(config), dev_addr=dev_addr, livereload=True)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 
 def write_atomic(path: Path, text: str | bytes) -> bool:
-    """Write bytes (or text as UTF-8) via a temporary file and a rename; skip if the bytes are equal.
+    """Write bytes (or text as UTF-8) via a temporary file and a rename.
 
-    Returns True when the file changed.
+    Unchanged files are left alone. Returns True when the file changed.
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
     try:
@@ -36,3 +36,22 @@ def write_atomic(path: Path, text: str | bytes) -> bool:
 def iter_yaml_files(folder: Path) -> Iterator[Path]:
     """Record files in a stable order."""
     yield from sorted(folder.glob("*.yml"))
+
+
+def sync_folder(folder: Path, files: dict[str, str]) -> int:
+    """Make `folder` hold exactly `files` (relative path -> text); dotfiles are kept.
+
+    Only files whose bytes differ are written, so a live-reloading server sees
+    just the pages an edit affected. Returns how many files were written or removed.
+    """
+    changed = sum(write_atomic(folder / rel, text) for rel, text in sorted(files.items()))
+    wanted = {folder / rel for rel in files}
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.name.startswith("."):
+            continue
+        if path.is_file() and path not in wanted:
+            path.unlink()
+            changed += 1
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return changed

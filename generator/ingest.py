@@ -57,7 +57,9 @@ class Merger:
             self._create(source, entry, listing)
             return
         paper = self.papers[paper_id]
-        if any((x.source, x.position) == (listing.source, listing.position) for x in paper.listings):
+        if any(
+            (x.source, x.position) == (listing.source, listing.position) for x in paper.listings
+        ):
             self.report.unchanged += 1
             return
         paper.listings.append(listing)
@@ -71,15 +73,19 @@ class Merger:
         if paper_id != unique_slug(entry.title, set()):
             self.report.warnings.append(
                 Problem(
-                    str(source.path), entry.line,
+                    str(source.path),
+                    entry.line,
                     f"another paper already has the id {unique_slug(entry.title, set())!r}; "
                     f"this one gets {paper_id!r}",
                     "warning",
                 )
             )
         self.papers[paper_id] = Paper(
-            id=paper_id, title=entry.title, abstract=entry.abstract,
-            links=dict(entry.links), listings=[listing],
+            id=paper_id,
+            title=entry.title,
+            abstract=entry.abstract,
+            links=dict(entry.links),
+            listings=[listing],
         )
         self.by_key[title_key(entry.title)] = paper_id
         self.report.new_papers += 1

@@ -136,7 +136,7 @@ def read_source(path: Path) -> str:
 def paragraphs(text: str) -> list[tuple[int, str]]:
     """Blank-line separated paragraphs as (first line number, text joined by spaces)."""
     found: list[tuple[int, str]] = []
-    start, lines = 0, []
+    start, lines = 0, list[str]()
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
             if not lines:

@@ -136,7 +136,7 @@ class Validator:
             self.error(path, f"field '{_dotted(path)}': expected a list, got {_describe(value)}")
             return None
         items = [self.string(v, (*path, i)) for i, v in enumerate(value)]
-        return None if any(i is None for i in items) else items  # type: ignore[misc]
+        return None if any(i is None for i in items) else items  # type: ignore[return-value]
 
     def mapping(self, value: Any, path: tuple[Any, ...]) -> dict[str, str] | None:
         if value == "":
@@ -204,7 +204,8 @@ def _describe(value: Any) -> str:
 def to_dict(record: Any) -> dict[str, Any]:
     """A record as a mapping in schema order, leaving out empty optional fields."""
     out: dict[str, Any] = {}
-    for spec in fields_of(type(record)).values():
+    record_type: Any = type(record)
+    for spec in fields_of(record_type).values():
         value = getattr(record, spec.name)
         if not spec.required and value in ("", [], {}):
             continue

@@ -104,8 +104,12 @@ def load_papers(layout: Layout) -> tuple[dict[str, Paper], list[Problem]]:
             other = owners.setdefault(key, paper.id)
             if other != paper.id:
                 problems.append(
-                    Problem(rel, 0, f"same title as {layout.rel(layout.paper_path(other))}; "
-                            "merge the two records, or make one an alias of the other")
+                    Problem(
+                        rel,
+                        0,
+                        f"same title as {layout.rel(layout.paper_path(other))}; "
+                        "merge the two records, or make one an alias of the other",
+                    )
                 )
                 break
         papers[paper.id] = paper

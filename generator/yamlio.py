@@ -33,7 +33,8 @@ class YamlSyntaxError(ValueError):
 class _Loader(yaml.SafeLoader):
     """Resolves every plain scalar to a string and refuses anchors and aliases."""
 
-    yaml_implicit_resolvers: dict[str, list[Any]] = {}
+    # No implicit resolvers: every plain scalar is a string.
+    yaml_implicit_resolvers = {}  # type: ignore[misc]  # noqa: RUF012
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
@@ -70,6 +71,7 @@ def _value(node: yaml.Node, path: tuple[Any, ...], lines: Lines) -> Any:
         return node.value
     if isinstance(node, yaml.SequenceNode):
         return [_value(item, (*path, i), lines) for i, item in enumerate(node.value)]
+    assert isinstance(node, yaml.MappingNode)
     return _mapping(node, path, lines)
 
 

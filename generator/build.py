@@ -1,0 +1,84 @@
+"""Build the site with MkDocs into a temporary folder, then swap it into place.
+
+A build that fails or is killed leaves the previous `site/` exactly as it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+from .errors import ReadingListError
+
+log = logging.getLogger(__name__)
+_RENAME_EXCHANGE = 2
+
+
+class BuildError(ReadingListError):
+    """MkDocs could not build the site."""
+
+
+def build_site(config_file: Path, site_dir: Path, strict: bool = False, **overrides: Any) -> Path:
+    """Build into a sibling temporary folder and atomically replace `site_dir`."""
+    site_dir = site_dir.absolute()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(site_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+    try:
+        config = load_config(
+            config_file=str(config_file), site_dir=str(staging), strict=strict, **overrides
+        )
+        mkdocs_build(config)
+    except (Abort, ConfigurationError, PluginError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(f"the build failed: {exc}") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    swap_into_place(staging, site_dir)
+    return site_dir
+
+
+def swap_into_place(new: Path, target: Path) -> None:
+    """Replace `target` with `new` in one step where the OS allows it."""
+    if not target.exists():
+        os.rename(new, target)
+        return
+    if _exchange(new, target):
+        shutil.rmtree(new)  # now holds the old site
+        return
+    old = target.with_name(f".{target.name}-old-{os.getpid()}")
+    os.rename(target, old)
+    os.rename(new, target)
+    shutil.rmtree(old)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Linux renameat2(RENAME_EXCHANGE): swap two directories atomically."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _remove_leftovers(site_dir: Path) -> None:
+    """Staging folders of builds that were killed part way."""
+    for pattern in (f".{site_dir.name}-new-*", f".{site_dir.name}-old-*"):
+        for path in site_dir.parent.glob(pattern):
+            shutil.rmtree(path, ignore_errors=True)

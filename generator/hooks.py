@@ -1,0 +1,46 @@
+"""MkDocs hook: regenerate the pages from `content/` before every build.
+
+`mkdocs.yml` names this file under `hooks:`, so plain `mkdocs build` and `mkdocs serve`
+work from the project root. It only connects MkDocs events to the generator.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+from generator.errors import ContentError, ReadingListError
+from generator.pipeline import generate, site_nav
+from generator.render import SiteOptions
+from generator.store import Layout
+
+
+def edit_base(config: Any) -> str:
+    """`repo_url` + `edit_uri`, the prefix of every edit link ('' without a repository)."""
+    if not config.repo_url or not config.edit_uri:
+        return ""
+    return config.repo_url.rstrip("/") + "/" + config.edit_uri.strip("/") + "/"
+
+
+def on_config(config: Any) -> Any:
+    root = Path(config.config_file_path).parent
+    options = SiteOptions(edit_base=edit_base(config))
+    try:
+        library = generate(Layout(root), Path(config.docs_dir), options, config.use_directory_urls)
+    except ContentError as exc:
+        problems = "\n".join(str(p) for p in exc.problems)
+        raise PluginError(f"{exc}:\n{problems}") from None
+    except ReadingListError as exc:
+        raise PluginError(str(exc)) from None
+    config.nav = site_nav(library)
+    return config
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    # Generated pages are not in the repository: edit their source record instead.
+    source = page.meta.get("rl_edit")
+    base = edit_base(config)
+    page.edit_url = f"{base}{source}" if source and base else None
+    return markdown

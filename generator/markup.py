@@ -1,0 +1,80 @@
+"""Turn content strings into inert Markdown: text that renders exactly as written.
+
+Every character Markdown or HTML could act on becomes a numeric character reference,
+so `<projektor>`, `*`, `|` and `[` show as themselves, and no pathological input
+can make Python-Markdown backtrack.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlsplit
+
+from markupsafe import Markup
+
+_SPECIAL = "&<>\"'\\`*_[]{}()#+!|~^=:$%@"
+_TABLE = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
+# Characters that may reorder or hide text are shown, but cannot leak outside it.
+_TABLE.update(
+    {ord(c): f"&#x{ord(c):x};" for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"}
+)
+
+
+# A full stop that ends a sentence: not after "et al", "e.g", "i.e", "etc" or "vs".
+_SENTENCE_END = re.compile(
+    r"(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)(?<!\bFig)[.!?](?=\s+[A-Z0-9(])"
+)
+
+
+def inline(text: str) -> Markup:
+    """One line of inert text: whitespace collapsed, the first character always escaped.
+
+    >>> str(inline("<b>*x*</b>"))
+    '&#60;b&#62;&#42;x&#42;&#60;/b&#62;'
+    """
+    text = " ".join(text.split())
+    if not text:
+        return Markup("")
+    head = text[0]
+    escaped = head.translate(_TABLE)
+    if escaped == head and not head.isalnum():
+        # A leading "-", "1." or "#" would start a list or heading.
+        escaped = f"&#{ord(head)};"
+    return Markup(escaped + text[1:].translate(_TABLE))
+
+
+def paragraphs(text: str) -> Markup:
+    """Multi-line inert text: blank lines separate paragraphs, other breaks are spaces."""
+    blocks = [" ".join(b.split()) for b in text.replace("\r", "").split("\n\n")]
+    return Markup("\n\n".join(str(inline(b)) for b in blocks if b))
+
+
+def first_sentence(text: str, limit: int = 240) -> str:
+    """The abstract's opening sentence, cut at a word boundary when very long.
+
+    >>> first_sentence("Recently, Ainsworth et al. showed it. Then more.")
+    'Recently, Ainsworth et al. showed it.'
+    """
+    text = " ".join(text.split())
+    match = _SENTENCE_END.search(text, 20)
+    if match and match.end() <= limit:
+        return text[: match.end()]
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "\u2026"
+
+
+def safe_url(url: str) -> str | None:
+    """An http(s) URL made safe for a Markdown link target, or None if it is not one."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+        return None
+    return quote(url.strip(), safe=":/?#@!$&+,;=%~-._*")
+
+
+def link(label: str, url: str) -> Markup:
+    """A Markdown link to an external http(s) URL; plain text if the URL is not one."""
+    target = safe_url(url)
+    if target is None:
+        return inline(label)
+    return Markup(f"[{inline(label)}]({target})")

@@ -1,0 +1,186 @@
+"""Render the library as Markdown pages for MkDocs, with Jinja templates.
+
+Every value a template prints is escaped into inert Markdown unless the code marked
+it safe (links and paths it built itself), so content can never become markup.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+from urllib.parse import quote_plus
+
+import jinja2
+from markupsafe import Markup
+
+from . import markup
+from .model import Library, Paper, Theme
+from .themes import related_themes, theme_counts, unsorted
+
+HOME = "index.md"
+THEMES = "themes.md"
+PAPERS = "papers.md"
+UNSORTED = "unsorted.md"
+CONTRIBUTE = "contribute.md"
+RECENT = 8
+
+
+def paper_page(paper_id: str) -> str:
+    return f"paper/{paper_id}.md"
+
+
+def theme_page(theme_id: str) -> str:
+    return f"theme/{theme_id}.md"
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """What pages need to know about where the site and its repository live."""
+
+    edit_base: str = ""
+    """Prefix of edit links, e.g. `https://github.com/o/r/edit/main/`; empty for none."""
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    return markup.inline(str(value))
+
+
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        finalize=_finalize,
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+class Renderer:
+    """Renders every page of the site for one library."""
+
+    def __init__(self, library: Library, options: SiteOptions) -> None:
+        self.library = library
+        self.options = options
+        self.env = environment()
+        self.counts = theme_counts(library)
+        self.members = library.members()
+
+    def pages(self) -> dict[str, str]:
+        """Docs-relative path -> Markdown text, for every page."""
+        out = {
+            HOME: self.home(),
+            THEMES: self.render(THEMES, "themes.md.j2"),
+            PAPERS: self.render(PAPERS, "papers.md.j2"),
+            UNSORTED: self.render(UNSORTED, "unsorted.md.j2", papers=unsorted(self.library)),
+            CONTRIBUTE: self.render(CONTRIBUTE, "contribute.md.j2"),
+        }
+        for theme in self.library.themes:
+            out[theme_page(theme.id)] = self.theme(theme)
+        for paper in self.library.papers.values():
+            out[paper_page(paper.id)] = self.paper(paper)
+        return out
+
+    def render(self, here: str, template: str, **context: Any) -> str:
+        helpers = {
+            "to": partial(_relative, here),
+            "link_paper": partial(self._link_paper, here),
+            "link_theme": partial(self._link_theme, here),
+            "link": markup.link,
+            "paragraphs": markup.paragraphs,
+            "first_sentence": markup.first_sentence,
+        }
+        return self.env.get_template(template).render(
+            library=self.library,
+            counts=self.counts,
+            members=self.members,
+            **helpers,
+            **context,
+        )
+
+    def _link_paper(self, here: str, paper_id: str) -> Markup:
+        paper = self.library.papers[paper_id]
+        return Markup(f"[{markup.inline(paper.title)}]({_relative(here, paper_page(paper_id))})")
+
+    def _link_theme(self, here: str, theme_id: str) -> Markup:
+        theme = self.library.theme(theme_id)
+        return Markup(f"[{markup.inline(theme.title)}]({_relative(here, theme_page(theme_id))})")
+
+    def home(self) -> str:
+        recent = recently_listed(self.library, RECENT)
+        return self.render(HOME, "home.md.j2", recent=recent)
+
+    def theme(self, theme: Theme) -> str:
+        papers = sorted(self.members[theme.id], key=_card_order)
+        first = [p for pid in theme.start_here for p in papers if p.id == pid]
+        rest = [p for p in papers if p not in first]
+        return self.render(
+            theme_page(theme.id),
+            "theme.md.j2",
+            theme=theme,
+            start_here=first,
+            papers=rest,
+            related=related_themes(self.library, theme.id),
+        )
+
+    def paper(self, paper: Paper) -> str:
+        return self.render(
+            paper_page(paper.id),
+            "paper.md.j2",
+            paper=paper,
+            themes=self.library.membership.get(paper.id, []),
+            related=self.library.related.get(paper.id, []),
+            mentions=self.library.mentions.get(paper.id, []),
+            mentioned_by=self.library.mentioned_by.get(paper.id, []),
+            search_links=search_links(paper),
+            edit_url=self.edit_url(paper.id),
+        )
+
+    def edit_url(self, paper_id: str) -> str:
+        if not self.options.edit_base:
+            return ""
+        return f"{self.options.edit_base}content/papers/{paper_id}.yml"
+
+
+def _card_order(paper: Paper) -> tuple[int, str, str]:
+    """Most listed first, then by title."""
+    return (-len(paper.listings), paper.title.casefold(), paper.id)
+
+
+def _relative(here: str, target: str) -> Markup:
+    return Markup(posixpath.relpath(target, posixpath.dirname(here) or "."))
+
+
+def search_links(paper: Paper) -> dict[str, str]:
+    """Where to read the paper: arXiv pages when the id is known, else title searches."""
+    if paper.arxiv:
+        return {
+            "arXiv": f"https://arxiv.org/abs/{paper.arxiv}",
+            "PDF": f"https://arxiv.org/pdf/{paper.arxiv}",
+        }
+    query = quote_plus(paper.title)
+    return {
+        "Search arXiv": f"https://arxiv.org/search/?query={query}&searchtype=title",
+        "Search Hugging Face": f"https://huggingface.co/papers?q={query}",
+    }
+
+
+def recently_listed(library: Library, limit: int) -> list[Paper]:
+    """Papers from the newest listing files first.
+
+    Listing dates carry no year, so "newest" means the source file that sorts last
+    (files are named in the order they were added), then the order on the page.
+    """
+
+    def key(paper: Paper) -> tuple[str, int]:
+        newest = max(paper.listings, key=lambda x: (x.source, -x.position), default=None)
+        return (newest.source, -newest.position) if newest else ("", 0)
+
+    return sorted(library.papers.values(), key=lambda p: (*key(p), p.id), reverse=True)[:limit]
