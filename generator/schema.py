@@ -186,8 +186,7 @@ def _unknown_field(name: str, specs: dict[str, FieldSpec]) -> str:
     key = name.rsplit(".", 1)[-1]
     message = f"unknown field '{name}'"
     close = difflib.get_close_matches(key, list(specs), n=1)
-    if close:
-        message += f"; did you mean '{close[0]}'?"
+    message += f"; did you mean '{close[0]}'?" if close else "."
     return message + f" Expected one of: {', '.join(specs)}"
 
 

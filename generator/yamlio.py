@@ -34,7 +34,7 @@ class _Loader(yaml.SafeLoader):
     """Resolves every plain scalar to a string and refuses anchors and aliases."""
 
     # No implicit resolvers: every plain scalar is a string.
-    yaml_implicit_resolvers = {}  # type: ignore[misc]  # noqa: RUF012
+    yaml_implicit_resolvers = {}  # noqa: RUF012
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()

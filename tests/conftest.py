@@ -1,0 +1,100 @@
+"""Shared fixtures: real project copies in tmp_path, built with the real MkDocs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "content" / "sources"
+GOLDEN = Path(__file__).parent / "golden"
+
+settings.register_profile("ci", derandomize=True, deadline=None, max_examples=200)
+settings.register_profile("dev", deadline=None, max_examples=100)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens", action="store_true", help="Rewrite tests/golden/ from the output."
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """Compare text with tests/golden/<name>, or rewrite it with --update-goldens."""
+
+    def check(name: str, actual: str) -> None:
+        path = GOLDEN / name
+        if request.config.getoption("--update-goldens"):
+            path.write_text(actual, encoding="utf-8")
+        assert path.exists(), f"no golden file {path}; run pytest --update-goldens"
+        assert actual == path.read_text(encoding="utf-8")
+
+    return check
+
+
+def make_project(target: Path, with_papers: bool = True) -> Path:
+    """A copy of the project's site configuration and content under `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", target / "overrides")
+    # mkdocs.yml names its hook by a path relative to itself.
+    shutil.copytree(ROOT / "generator", target / "generator",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (target / "build" / "docs").mkdir(parents=True)
+    (target / "content" / "papers").mkdir(parents=True)
+    shutil.copytree(SEEDS, target / "content" / "sources")
+    shutil.copy(ROOT / "content" / "themes.yml", target / "content" / "themes.yml")
+    if with_papers:
+        shutil.copytree(ROOT / "content" / "papers", target / "content" / "papers",
+                        dirs_exist_ok=True)
+    return target
+
+
+def run_cli(root: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run the real `readinglist` entry point in `root`."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=root, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built-in data set, built once into a temporary site with `readinglist build`."""
+    root = make_project(tmp_path_factory.mktemp("seed") / "project")
+    result = run_cli(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
+def served_site(seed_site: Path) -> Iterator[str]:
+    """The seed site served over HTTP on a free localhost port."""
+    handler = partial(SimpleHTTPRequestHandler, directory=str(seed_site))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}/"
+    server.shutdown()

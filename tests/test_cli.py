@@ -1,0 +1,110 @@
+"""The command line, driven through its real entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+from .conftest import run_cli
+
+
+def invoke(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str):
+    monkeypatch.chdir(root)
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def all_commands() -> list[tuple[str, click.Command]]:
+    return [(name, cmd) for name, cmd in main.commands.items()]
+
+
+@pytest.mark.parametrize(("name", "command"), all_commands())
+def test_every_command_and_option_has_help(name: str, command: click.Command) -> None:
+    assert command.help, f"{name} has no help text"
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert param.help, f"{name} {param.opts} has no help text"
+    result = CliRunner().invoke(main, [name, "--help"])
+    assert result.exit_code == 0 and "Usage: main " + name in result.output
+
+
+def test_check_passes_on_the_built_in_data(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = invoke(project, monkeypatch, "check")
+    assert result.exit_code == 0, result.output
+    # The only findings are the few papers no theme matches (listed as Unsorted).
+    assert result.output.endswith("0 error(s), 5 warning(s)\n")
+    assert result.output.count("in no theme") == 5
+
+
+def test_check_reports_every_problem(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    papers = project / "content" / "papers"
+    (papers / "bad.yml").write_text("id: bad\ntitle: Bad\nlinks:\n  code: ftp://x\n", encoding="utf-8")
+    (papers / "worse.yml").write_text("id: worse\ntitel: Worse\n", encoding="utf-8")
+    result = invoke(project, monkeypatch, "check", "--format", "github")
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.startswith("::error")]
+    assert lines == [
+        "::error file=content/papers/bad.yml,line=4::field 'links.code': expected an http(s) URL, got 'ftp://x'",
+        "::error file=content/papers/worse.yml,line=1::missing required field 'title'",
+        "::error file=content/papers/worse.yml,line=2::unknown field 'titel'; did you mean 'title'? Expected one of: id, title, abstract, links, listings, aliases, themes, tags, notes, arxiv",
+    ]
+
+
+def test_check_text_format_and_strict(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    record = project / "content" / "papers" / "my-note.yml"
+    record.write_text("id: my-note\ntitle: Zzyzx Qwerty\n", encoding="utf-8")
+    result = invoke(project, monkeypatch, "check")
+    assert result.exit_code == 0
+    assert "content/papers/my-note.yml: warning: in no theme: it will be listed as Unsorted" in result.output
+    assert invoke(project, monkeypatch, "check", "--strict").exit_code == 1
+
+
+def test_missing_listing_is_an_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    nanoflow = "nanoflow-towards-optimal-large-language-model-serving-throughput"
+    (project / "content" / "papers" / f"{nanoflow}.yml").unlink()
+    result = invoke(project, monkeypatch, "check")
+    assert result.exit_code == 1
+    assert (
+        "content/sources/000_6b32cc8f1414c3bd.txt:303: error: listing 'NanoFlow: Towards Optimal "
+        "Large Language Model Serving Throughput' is in no record; run 'readinglist ingest "
+        "content/sources/000_6b32cc8f1414c3bd.txt'"
+    ) in result.output
+
+
+def test_ingest_summary_through_the_real_entry_point(project: Path) -> None:
+    result = run_cli(project, "ingest", "content/sources/000_6b32cc8f1414c3bd.txt")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "1 file(s), 86 listing(s): 0 new paper(s), 0 listing(s) merged into existing papers, "
+        "86 already known, 0 warning(s)\n"
+    )
+
+
+def test_bad_source_is_one_clear_line(project: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00")
+    result = run_cli(project, "ingest", str(bad))
+    assert result.returncode == 1
+    assert result.stderr == f"Error: {bad}: not UTF-8 text (byte 0xff at offset 0); save it as UTF-8 and try again\n"
+
+
+def test_build_with_bad_content_names_file_and_line(project: Path) -> None:
+    (project / "content" / "papers" / "bad.yml").write_text("id: bad\ntitle: [x\n", encoding="utf-8")
+    result = run_cli(project, "build")
+    assert result.returncode == 1
+    assert "content/papers/bad.yml:3: error: YAML syntax error" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project / "site").exists()
+
+
+def test_themes_table(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = invoke(project, monkeypatch, "themes")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["theme", "papers", "examples"]
+    assert lines[1].startswith("mixture-of-experts")
+    assert lines[-1].startswith("(unsorted)")

@@ -1,0 +1,64 @@
+"""Which titles are the same paper, which only look alike, and how ids are made."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.merge import make_slug, possible_duplicates, title_key, unique_slug
+from generator.model import Paper
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("NanoFlow: Towards Optimal LLM Serving", "nanoflow — towards optimal llm serving."),
+        ("Megatron-LM: Training", "Megatron\u2013LM  Training"),
+        ("\u201cQuoted\u201d Title", '"Quoted" title'),
+        ("Ｆｕｌｌwidth Title", "Fullwidth Title"),
+        ("Trailing period.", "Trailing period"),
+    ],
+)
+def test_same_paper(a: str, b: str) -> None:
+    assert title_key(a) == title_key(b)
+
+
+def test_different_papers_differ() -> None:
+    assert title_key("Efficient Deep Neural Networks") != title_key(
+        "Efficient Online Processing with Deep Neural Networks"
+    )
+
+
+def test_slug_is_at_most_80_chars_at_a_word_boundary() -> None:
+    title = "Speculative MoE: Communication Efficient Parallel MoE Inference with Speculative Token and Expert Pre-scheduling"
+    slug = make_slug(title)
+    assert slug == "speculative-moe-communication-efficient-parallel-moe-inference-with-speculative"
+    assert len(slug) <= 80
+
+
+def test_colliding_slug_gets_suffix() -> None:
+    assert unique_slug("Same Title", {"same-title"}) == "same-title-2"
+    assert unique_slug("Same Title", {"same-title", "same-title-2"}) == "same-title-3"
+
+
+def paper(pid: str, title: str) -> Paper:
+    return Paper(id=pid, title=title)
+
+
+def test_possible_duplicates_flags_near_misses_only() -> None:
+    papers = [
+        paper("a", "Efficient Deep Neural Networks"),
+        paper("b", "Efficient Online Processing with Deep Neural Networks"),
+        paper("c", "Scaling Laws for Data Filtering and Curation"),
+        paper("d", "Scaling Law for Data Filtering and Curation"),
+        paper("e", "A Completely Different Paper"),
+    ]
+    assert [(x.id, y.id) for x, y in possible_duplicates(papers)] == [("c", "d")]
+
+
+def test_seed_titles_have_no_possible_duplicates(seed_papers=None) -> None:
+    from generator.store import Layout, load_papers
+
+    from .conftest import ROOT
+
+    papers, _ = load_papers(Layout(ROOT))
+    assert possible_duplicates(papers.values()) == []

@@ -1,0 +1,144 @@
+"""The raw-listing parser on the seeds and on every quirk real copies contain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.errors import SourceError
+from generator.parse import clean_abstract, extract_links, parse_source
+from generator.yamlio import dumps
+
+from .conftest import SEEDS
+
+HEADER = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nbyAK and the research community\n\n"
+ABSTRACT_1 = "We study things. They are studied in depth and the results are good."
+ABSTRACT_2 = "Another abstract. It has two sentences and ends with a full stop."
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "listing.txt") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def titles(path: Path) -> list[str]:
+    return [e.title for e in parse_source(path).entries]
+
+
+def test_seeds_hold_427_listings() -> None:
+    counts = {p.stem: len(parse_source(p).entries) for p in sorted(SEEDS.glob("*.txt"))}
+    assert sum(counts.values()) == 427
+    assert all(not parse_source(p).warnings for p in SEEDS.glob("*.txt"))
+
+
+def test_entries_pair_title_abstract_and_date(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "Mar 17\n\nFirst: A Title\n\n" + ABSTRACT_1 + "\n\nSecond Title\n\n" + ABSTRACT_2 + "\n")
+    entries = parse_source(path).entries
+    assert [(e.title, e.abstract, e.date, e.position, e.line) for e in entries] == [
+        ("First: A Title", ABSTRACT_1, "Mar 17", 1, 11),
+        ("Second Title", ABSTRACT_2, "Mar 17", 2, 15),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param((HEADER + "Mar 17\n\nT One\n\n" + ABSTRACT_1 + "\n").replace("\n", "\r\n"), id="crlf"),
+        pytest.param("\ufeff" + HEADER + "Mar 17\n\nT One\n\n" + ABSTRACT_1 + "\n", id="bom"),
+        pytest.param(HEADER + "Mar 17   \n\nT One  \t\n\n" + ABSTRACT_1 + "   \n", id="trailing-spaces"),
+        pytest.param(HEADER + "Mar 17\n\n\n\n\nT One\n\n\n\n" + ABSTRACT_1 + "\n\n\n", id="blank-runs"),
+        pytest.param(HEADER + "Mar\u00a017\n\nT\u00a0One\n\n" + ABSTRACT_1.replace(" ", "\u00a0", 2) + "\n", id="nbsp"),
+        pytest.param("Subscribe\n\nnew\n\nMar 17\n\nT One\n\n" + ABSTRACT_1 + "\n", id="headers-reordered"),
+        pytest.param("Mar 17\n\nT One\n\n" + ABSTRACT_1 + "\n", id="headers-missing"),
+    ],
+)
+def test_copy_quirks_parse_the_same(tmp_path: Path, text: str) -> None:
+    (entry,) = parse_source(write(tmp_path, text)).entries
+    assert (entry.title, entry.abstract, entry.date) == ("T One", ABSTRACT_1, "Mar 17")
+
+
+def test_missing_abstract_warns_and_keeps_pairing(tmp_path: Path) -> None:
+    text = "Mar 17\n\nLost Title\n\nKept Title\n\n" + ABSTRACT_1 + "\n\nLast Title Truncated\n"
+    source = parse_source(write(tmp_path, text))
+    assert [(e.title, e.abstract) for e in source.entries] == [
+        ("Lost Title", ""),
+        ("Kept Title", ABSTRACT_1),
+        ("Last Title Truncated", ""),
+    ]
+    assert [str(w) for w in source.warnings] == [
+        f"{tmp_path}/listing.txt:3: warning: no abstract follows the title 'Lost Title'",
+        f"{tmp_path}/listing.txt:9: warning: no abstract follows the title 'Last Title Truncated'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("the ``best'' method", "the \u201cbest\u201d method"),
+        ("a {\\em novel} idea and {\\emph fast} code", "a novel idea and fast code"),
+        ("a 2\\times speedup", "a 2 \u00d7 speedup"),
+        ("tasks, \\eg translation", "tasks, e.g., translation"),
+        ("see blue{https://github.com/a/b} now", "see https://github.com/a/b now"),
+        ("a framework called <projektor>, 5\\% better", "a framework called <projektor>, 5\\% better"),
+    ],
+)
+def test_latex_leftovers(raw: str, clean: str) -> None:
+    assert clean_abstract(raw) == clean
+
+
+def test_urls_become_named_links() -> None:
+    text = (
+        "Code at https://github.com/Atten4Vis/GroupDETR. Demo at https://example.org/demo}, "
+        "more at https://gitlab.com/g/p), and https://github.com/ alone; "
+        "also https://anonymous.4open.science/r/TangleNAS-527C{here} and https://x.org/a]."
+    )
+    assert extract_links(text) == {
+        "code": "https://github.com/Atten4Vis/GroupDETR",
+        "project": "https://example.org/demo",
+        "code-2": "https://gitlab.com/g/p",
+        "project-2": "https://anonymous.4open.science/r/TangleNAS-527C",
+        "project-3": "https://x.org/a",
+    }
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"Mar 17\n\nT\xe9tle\n", "not UTF-8 text (byte 0xe9 at offset 9); save it as UTF-8 and try again"),
+        (b"", "the file is empty"),
+        (b"  \n\n \r\n", "the file is empty"),
+        (b"new\n\nSubscribe\n\nMar 17\n", "no entries found (expected a title, then its abstract)"),
+    ],
+)
+def test_unusable_files_name_the_file(tmp_path: Path, content: bytes, message: str) -> None:
+    path = write(tmp_path, content)
+    with pytest.raises(SourceError) as info:
+        parse_source(path)
+    assert str(info.value) == f"{path}: {message}"
+
+
+def test_parser_golden(golden) -> None:
+    source = parse_source(SEEDS / "000_6b32cc8f1414c3bd.txt")
+    sample = [
+        {"title": e.title, "date": e.date, "position": e.position, "line": e.line,
+         "links": e.links, "abstract": e.abstract}
+        for e in source.entries[:6]
+    ]
+    golden("parse_000_first6.yml", dumps({"entries": sample}))
+
+
+@given(st.text(max_size=2000))
+def test_parser_never_crashes(tmp_path_factory, text: str) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "x.txt"
+    path.write_text(text, encoding="utf-8")
+    try:
+        source = parse_source(path)
+    except SourceError as exc:
+        assert str(exc).startswith(str(path))
+        return
+    assert all(e.title for e in source.entries)
+    assert [e.position for e in source.entries] == list(range(1, len(source.entries) + 1))

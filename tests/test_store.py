@@ -1,0 +1,113 @@
+"""Loading and validating records: messages name the file, the line and the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import ContentError
+from generator.schema import to_dict
+from generator.store import Layout, dump_paper, load_library, load_paper, load_papers
+
+from .conftest import ROOT
+
+GOOD = """\
+id: x
+title: A Paper
+abstract: Short.
+listings:
+- source: 000_a
+  date: Mar 17
+  position: 3
+"""
+
+
+def problems_for(tmp_path: Path, text: str, name: str = "x") -> list[str]:
+    path = tmp_path / f"{name}.yml"
+    path.write_text(text, encoding="utf-8")
+    paper, problems = load_paper(path, f"content/papers/{name}.yml")
+    return [str(p) for p in problems]
+
+
+def test_good_record_loads(tmp_path: Path) -> None:
+    path = tmp_path / "x.yml"
+    path.write_text(GOOD, encoding="utf-8")
+    paper, problems = load_paper(path, "x.yml")
+    assert problems == []
+    assert paper is not None and paper.listings[0].position == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (GOOD + "abstrct: x\n", "content/papers/x.yml:8: error: unknown field 'abstrct'; did you mean 'abstract'? Expected one of: id, title, abstract, links, listings, aliases, themes, tags, notes, arxiv"),
+        (GOOD.replace("title: A Paper", "title: [A, Paper]"), "content/papers/x.yml:2: error: field 'title': expected a string, got a list"),
+        (GOOD.replace("title: A Paper\n", ""), "content/papers/x.yml:1: error: missing required field 'title'"),
+        (GOOD.replace("position: 3", "position: three"), "content/papers/x.yml:7: error: field 'listings[0].position': expected a whole number, got 'three'"),
+        (GOOD.replace("  date: Mar 17\n", "  date: Mar 17\n  page: 2\n"), "content/papers/x.yml:7: error: unknown field 'listings[0].page'. Expected one of: source, date, position"),
+        (GOOD + "links:\n  code: javascript:alert(1)\n", "content/papers/x.yml:9: error: field 'links.code': expected an http(s) URL, got 'javascript:alert(1)'"),
+        (GOOD + "arxiv: 1.10\n", "content/papers/x.yml:8: error: field 'arxiv': expected an arXiv id such as '2309.10818', got '1.10'"),
+        (GOOD.replace("id: x", "id: y"), "content/papers/x.yml:1: error: field 'id': expected 'x' (the file's name), got 'y'"),
+        (GOOD + "title: Again\n", "content/papers/x.yml:8: error: duplicate key 'title' (first on line 2)"),
+        ("id: x\ntitle: &t A\naliases: [*t]\n", "content/papers/x.yml:2: error: anchors and aliases (&name, *name) are not allowed"),
+        ("", "content/papers/x.yml: error: the file is empty"),
+        ("- just\n- a list\n", "content/papers/x.yml:1: error: expected a mapping of fields, got a list"),
+    ],
+)
+def test_record_errors(tmp_path: Path, text: str, expected: str) -> None:
+    assert problems_for(tmp_path, text) == [expected]
+
+
+def test_arxiv_id_that_yaml11_would_make_a_float_stays_a_string(tmp_path: Path) -> None:
+    path = tmp_path / "x.yml"
+    path.write_text(GOOD + "arxiv: 0704.0010\n", encoding="utf-8")
+    paper, _ = load_paper(path, "x.yml")
+    assert paper is not None and paper.arxiv == "0704.0010"
+    assert "arxiv: '0704.0010'" in dump_paper(paper)
+
+
+def test_non_utf8_record(tmp_path: Path) -> None:
+    path = tmp_path / "x.yml"
+    path.write_bytes(b"id: x\ntitle: Caf\xe9\n")
+    assert [str(p) for p in load_paper(path, "x.yml")[1]] == [
+        "x.yml: error: not UTF-8 text (at byte offset 16)"
+    ]
+
+
+def test_same_title_in_two_records(tmp_path: Path) -> None:
+    papers = tmp_path / "content" / "papers"
+    papers.mkdir(parents=True)
+    (papers / "a.yml").write_text("id: a\ntitle: Same Title\n", encoding="utf-8")
+    (papers / "b.yml").write_text("id: b\ntitle: 'same title.'\n", encoding="utf-8")
+    _, problems = load_papers(Layout(tmp_path))
+    assert [str(p) for p in problems] == [
+        "content/papers/b.yml: error: same title as content/papers/a.yml; merge the two records, or make one an alias of the other"
+    ]
+
+
+def test_unknown_theme_suggests_closest(tmp_path: Path) -> None:
+    (tmp_path / "content" / "papers").mkdir(parents=True)
+    (tmp_path / "content" / "themes.yml").write_text(
+        "themes:\n- id: llm-serving\n  title: Serving\n", encoding="utf-8"
+    )
+    (tmp_path / "content" / "papers" / "a.yml").write_text(
+        "id: a\ntitle: A\nthemes: [llm-serve]\n", encoding="utf-8"
+    )
+    with pytest.raises(ContentError) as info:
+        load_library(Layout(tmp_path))
+    assert [str(p) for p in info.value.problems] == [
+        "content/papers/a.yml:3: error: field 'themes': unknown theme 'llm-serve'; did you mean 'llm-serving'?"
+    ]
+
+
+def test_every_record_round_trips() -> None:
+    layout = Layout(ROOT)
+    papers, problems = load_papers(layout)
+    assert problems == []
+    assert len(papers) == 354
+    for paper in papers.values():
+        path = layout.paper_path(paper.id)
+        assert path.read_text(encoding="utf-8") == dump_paper(paper)
+        again, _ = load_paper(path, path.name)
+        assert again == paper and to_dict(again) == to_dict(paper)
