@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -51,15 +50,17 @@ def make_project(target: Path, with_papers: bool = True) -> Path:
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     shutil.copytree(ROOT / "overrides", target / "overrides")
     # mkdocs.yml names its hook by a path relative to itself.
-    shutil.copytree(ROOT / "generator", target / "generator",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "generator", target / "generator", ignore=shutil.ignore_patterns("__pycache__")
+    )
     (target / "build" / "docs").mkdir(parents=True)
     (target / "content" / "papers").mkdir(parents=True)
     shutil.copytree(SEEDS, target / "content" / "sources")
     shutil.copy(ROOT / "content" / "themes.yml", target / "content" / "themes.yml")
     if with_papers:
-        shutil.copytree(ROOT / "content" / "papers", target / "content" / "papers",
-                        dirs_exist_ok=True)
+        shutil.copytree(
+            ROOT / "content" / "papers", target / "content" / "papers", dirs_exist_ok=True
+        )
     return target
 
 
@@ -67,7 +68,10 @@ def run_cli(root: Path, *args: str, timeout: float = 300) -> subprocess.Complete
     """Run the real `readinglist` entry point in `root`."""
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
-        cwd=root, capture_output=True, text=True, timeout=timeout,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
 
@@ -89,12 +93,45 @@ def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def served_site(seed_site: Path) -> Iterator[str]:
     """The seed site served over HTTP on a free localhost port."""
-    handler = partial(SimpleHTTPRequestHandler, directory=str(seed_site))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}/"
+    server, url = serve_folder(seed_site)
+    yield url
     server.shutdown()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, driven by Playwright."""
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: apt-get install chromium (.ci/run does this)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def serve_folder(folder: Path) -> tuple[ThreadingHTTPServer, str]:
+    """Serve a folder over HTTP on a free localhost port (stop with .shutdown())."""
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"

@@ -42,7 +42,9 @@ def test_check_passes_on_the_built_in_data(project: Path, monkeypatch: pytest.Mo
 
 def test_check_reports_every_problem(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     papers = project / "content" / "papers"
-    (papers / "bad.yml").write_text("id: bad\ntitle: Bad\nlinks:\n  code: ftp://x\n", encoding="utf-8")
+    (papers / "bad.yml").write_text(
+        "id: bad\ntitle: Bad\nlinks:\n  code: ftp://x\n", encoding="utf-8"
+    )
     (papers / "worse.yml").write_text("id: worse\ntitel: Worse\n", encoding="utf-8")
     result = invoke(project, monkeypatch, "check", "--format", "github")
     assert result.exit_code == 1
@@ -59,7 +61,10 @@ def test_check_text_format_and_strict(project: Path, monkeypatch: pytest.MonkeyP
     record.write_text("id: my-note\ntitle: Zzyzx Qwerty\n", encoding="utf-8")
     result = invoke(project, monkeypatch, "check")
     assert result.exit_code == 0
-    assert "content/papers/my-note.yml: warning: in no theme: it will be listed as Unsorted" in result.output
+    assert (
+        "content/papers/my-note.yml: warning: in no theme: it will be listed as Unsorted"
+        in result.output
+    )
     assert invoke(project, monkeypatch, "check", "--strict").exit_code == 1
 
 
@@ -89,11 +94,16 @@ def test_bad_source_is_one_clear_line(project: Path, tmp_path: Path) -> None:
     bad.write_bytes(b"\xff\xfe\x00")
     result = run_cli(project, "ingest", str(bad))
     assert result.returncode == 1
-    assert result.stderr == f"Error: {bad}: not UTF-8 text (byte 0xff at offset 0); save it as UTF-8 and try again\n"
+    assert (
+        result.stderr
+        == f"Error: {bad}: not UTF-8 text (byte 0xff at offset 0); save it as UTF-8 and try again\n"
+    )
 
 
 def test_build_with_bad_content_names_file_and_line(project: Path) -> None:
-    (project / "content" / "papers" / "bad.yml").write_text("id: bad\ntitle: [x\n", encoding="utf-8")
+    (project / "content" / "papers" / "bad.yml").write_text(
+        "id: bad\ntitle: [x\n", encoding="utf-8"
+    )
     result = run_cli(project, "build")
     assert result.returncode == 1
     assert "content/papers/bad.yml:3: error: YAML syntax error" in result.stderr

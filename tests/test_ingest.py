@@ -20,7 +20,8 @@ NANOFLOW = "nanoflow-towards-optimal-large-language-model-serving-throughput"
 def snapshot(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -59,7 +60,10 @@ def test_ingest_is_idempotent(empty: Layout) -> None:
 def test_merge_keeps_curated_fields_and_records_alias(empty: Layout, tmp_path: Path) -> None:
     ingest(empty, [empty.sources / "000_6b32cc8f1414c3bd.txt"])
     record = empty.paper_path(NANOFLOW)
-    curated = record.read_text(encoding="utf-8") + "themes: [llm-serving]\nnotes: Read this first.\narxiv: '2408.12757'\n"
+    curated = (
+        record.read_text(encoding="utf-8")
+        + "themes: [llm-serving]\nnotes: Read this first.\narxiv: '2408.12757'\n"
+    )
     record.write_text(curated, encoding="utf-8")
     extra = tmp_path / "extra.txt"
     extra.write_text(
@@ -80,9 +84,15 @@ def test_merge_keeps_curated_fields_and_records_alias(empty: Layout, tmp_path: P
 
 def test_slug_collision_gets_suffix_and_warning(empty: Layout, tmp_path: Path) -> None:
     a = tmp_path / "a.txt"
-    a.write_text("Mar 1\n\nÜber Models\n\nOne abstract. It is here.\n\nUber Models\n\nAnother abstract. Also here.\n", encoding="utf-8")
+    a.write_text(
+        "Mar 1\n\nÜber Models\n\nOne abstract. It is here.\n\nUber Models\n\nAnother abstract. Also here.\n",
+        encoding="utf-8",
+    )
     report = ingest(empty, [a])
-    assert sorted(p.name for p in empty.papers.iterdir()) == ["uber-models-2.yml", "uber-models.yml"]
+    assert sorted(p.name for p in empty.papers.iterdir()) == [
+        "uber-models-2.yml",
+        "uber-models.yml",
+    ]
     assert [w.message for w in report.warnings] == [
         "another paper already has the id 'uber-models'; this one gets 'uber-models-2'"
     ]
@@ -102,5 +112,7 @@ def test_invalid_records_stop_ingest(empty: Layout) -> None:
     before = snapshot(empty.content)
     with pytest.raises(ContentError) as info:
         ingest(empty, empty.source_files())
-    assert str(info.value.problems[0]).startswith("content/papers/broken.yml:3: error: YAML syntax error")
+    assert str(info.value.problems[0]).startswith(
+        "content/papers/broken.yml:3: error: YAML syntax error"
+    )
     assert snapshot(empty.content) == before

@@ -36,7 +36,15 @@ def test_seeds_hold_427_listings() -> None:
 
 
 def test_entries_pair_title_abstract_and_date(tmp_path: Path) -> None:
-    path = write(tmp_path, HEADER + "Mar 17\n\nFirst: A Title\n\n" + ABSTRACT_1 + "\n\nSecond Title\n\n" + ABSTRACT_2 + "\n")
+    path = write(
+        tmp_path,
+        HEADER
+        + "Mar 17\n\nFirst: A Title\n\n"
+        + ABSTRACT_1
+        + "\n\nSecond Title\n\n"
+        + ABSTRACT_2
+        + "\n",
+    )
     entries = parse_source(path).entries
     assert [(e.title, e.abstract, e.date, e.position, e.line) for e in entries] == [
         ("First: A Title", ABSTRACT_1, "Mar 17", 1, 11),
@@ -47,12 +55,23 @@ def test_entries_pair_title_abstract_and_date(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        pytest.param((HEADER + "Mar 17\n\nT One\n\n" + ABSTRACT_1 + "\n").replace("\n", "\r\n"), id="crlf"),
+        pytest.param(
+            (HEADER + "Mar 17\n\nT One\n\n" + ABSTRACT_1 + "\n").replace("\n", "\r\n"), id="crlf"
+        ),
         pytest.param("\ufeff" + HEADER + "Mar 17\n\nT One\n\n" + ABSTRACT_1 + "\n", id="bom"),
-        pytest.param(HEADER + "Mar 17   \n\nT One  \t\n\n" + ABSTRACT_1 + "   \n", id="trailing-spaces"),
-        pytest.param(HEADER + "Mar 17\n\n\n\n\nT One\n\n\n\n" + ABSTRACT_1 + "\n\n\n", id="blank-runs"),
-        pytest.param(HEADER + "Mar\u00a017\n\nT\u00a0One\n\n" + ABSTRACT_1.replace(" ", "\u00a0", 2) + "\n", id="nbsp"),
-        pytest.param("Subscribe\n\nnew\n\nMar 17\n\nT One\n\n" + ABSTRACT_1 + "\n", id="headers-reordered"),
+        pytest.param(
+            HEADER + "Mar 17   \n\nT One  \t\n\n" + ABSTRACT_1 + "   \n", id="trailing-spaces"
+        ),
+        pytest.param(
+            HEADER + "Mar 17\n\n\n\n\nT One\n\n\n\n" + ABSTRACT_1 + "\n\n\n", id="blank-runs"
+        ),
+        pytest.param(
+            HEADER + "Mar\u00a017\n\nT\u00a0One\n\n" + ABSTRACT_1.replace(" ", "\u00a0", 2) + "\n",
+            id="nbsp",
+        ),
+        pytest.param(
+            "Subscribe\n\nnew\n\nMar 17\n\nT One\n\n" + ABSTRACT_1 + "\n", id="headers-reordered"
+        ),
         pytest.param("Mar 17\n\nT One\n\n" + ABSTRACT_1 + "\n", id="headers-missing"),
     ],
 )
@@ -83,7 +102,10 @@ def test_missing_abstract_warns_and_keeps_pairing(tmp_path: Path) -> None:
         ("a 2\\times speedup", "a 2 \u00d7 speedup"),
         ("tasks, \\eg translation", "tasks, e.g., translation"),
         ("see blue{https://github.com/a/b} now", "see https://github.com/a/b now"),
-        ("a framework called <projektor>, 5\\% better", "a framework called <projektor>, 5\\% better"),
+        (
+            "a framework called <projektor>, 5\\% better",
+            "a framework called <projektor>, 5\\% better",
+        ),
     ],
 )
 def test_latex_leftovers(raw: str, clean: str) -> None:
@@ -108,7 +130,10 @@ def test_urls_become_named_links() -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"Mar 17\n\nT\xe9tle\n", "not UTF-8 text (byte 0xe9 at offset 9); save it as UTF-8 and try again"),
+        (
+            b"Mar 17\n\nT\xe9tle\n",
+            "not UTF-8 text (byte 0xe9 at offset 9); save it as UTF-8 and try again",
+        ),
         (b"", "the file is empty"),
         (b"  \n\n \r\n", "the file is empty"),
         (b"new\n\nSubscribe\n\nMar 17\n", "no entries found (expected a title, then its abstract)"),
@@ -124,8 +149,14 @@ def test_unusable_files_name_the_file(tmp_path: Path, content: bytes, message: s
 def test_parser_golden(golden) -> None:
     source = parse_source(SEEDS / "000_6b32cc8f1414c3bd.txt")
     sample = [
-        {"title": e.title, "date": e.date, "position": e.position, "line": e.line,
-         "links": e.links, "abstract": e.abstract}
+        {
+            "title": e.title,
+            "date": e.date,
+            "position": e.position,
+            "line": e.line,
+            "links": e.links,
+            "abstract": e.abstract,
+        }
         for e in source.entries[:6]
     ]
     golden("parse_000_first6.yml", dumps({"entries": sample}))

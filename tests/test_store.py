@@ -41,18 +41,51 @@ def test_good_record_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (GOOD + "abstrct: x\n", "content/papers/x.yml:8: error: unknown field 'abstrct'; did you mean 'abstract'? Expected one of: id, title, abstract, links, listings, aliases, themes, tags, notes, arxiv"),
-        (GOOD.replace("title: A Paper", "title: [A, Paper]"), "content/papers/x.yml:2: error: field 'title': expected a string, got a list"),
-        (GOOD.replace("title: A Paper\n", ""), "content/papers/x.yml:1: error: missing required field 'title'"),
-        (GOOD.replace("position: 3", "position: three"), "content/papers/x.yml:7: error: field 'listings[0].position': expected a whole number, got 'three'"),
-        (GOOD.replace("  date: Mar 17\n", "  date: Mar 17\n  page: 2\n"), "content/papers/x.yml:7: error: unknown field 'listings[0].page'. Expected one of: source, date, position"),
-        (GOOD + "links:\n  code: javascript:alert(1)\n", "content/papers/x.yml:9: error: field 'links.code': expected an http(s) URL, got 'javascript:alert(1)'"),
-        (GOOD + "arxiv: 1.10\n", "content/papers/x.yml:8: error: field 'arxiv': expected an arXiv id such as '2309.10818', got '1.10'"),
-        (GOOD.replace("id: x", "id: y"), "content/papers/x.yml:1: error: field 'id': expected 'x' (the file's name), got 'y'"),
-        (GOOD + "title: Again\n", "content/papers/x.yml:8: error: duplicate key 'title' (first on line 2)"),
-        ("id: x\ntitle: &t A\naliases: [*t]\n", "content/papers/x.yml:2: error: anchors and aliases (&name, *name) are not allowed"),
+        (
+            GOOD + "abstrct: x\n",
+            "content/papers/x.yml:8: error: unknown field 'abstrct'; did you mean 'abstract'? Expected one of: id, title, abstract, links, listings, aliases, themes, tags, notes, arxiv",
+        ),
+        (
+            GOOD.replace("title: A Paper", "title: [A, Paper]"),
+            "content/papers/x.yml:2: error: field 'title': expected a string, got a list",
+        ),
+        (
+            GOOD.replace("title: A Paper\n", ""),
+            "content/papers/x.yml:1: error: missing required field 'title'",
+        ),
+        (
+            GOOD.replace("position: 3", "position: three"),
+            "content/papers/x.yml:7: error: field 'listings[0].position': expected a whole number, got 'three'",
+        ),
+        (
+            GOOD.replace("  date: Mar 17\n", "  date: Mar 17\n  page: 2\n"),
+            "content/papers/x.yml:7: error: unknown field 'listings[0].page'. Expected one of: source, date, position",
+        ),
+        (
+            GOOD + "links:\n  code: javascript:alert(1)\n",
+            "content/papers/x.yml:9: error: field 'links.code': expected an http(s) URL, got 'javascript:alert(1)'",
+        ),
+        (
+            GOOD + "arxiv: 1.10\n",
+            "content/papers/x.yml:8: error: field 'arxiv': expected an arXiv id such as '2309.10818', got '1.10'",
+        ),
+        (
+            GOOD.replace("id: x", "id: y"),
+            "content/papers/x.yml:1: error: field 'id': expected 'x' (the file's name), got 'y'",
+        ),
+        (
+            GOOD + "title: Again\n",
+            "content/papers/x.yml:8: error: duplicate key 'title' (first on line 2)",
+        ),
+        (
+            "id: x\ntitle: &t A\naliases: [*t]\n",
+            "content/papers/x.yml:2: error: anchors and aliases (&name, *name) are not allowed",
+        ),
         ("", "content/papers/x.yml: error: the file is empty"),
-        ("- just\n- a list\n", "content/papers/x.yml:1: error: expected a mapping of fields, got a list"),
+        (
+            "- just\n- a list\n",
+            "content/papers/x.yml:1: error: expected a mapping of fields, got a list",
+        ),
     ],
 )
 def test_record_errors(tmp_path: Path, text: str, expected: str) -> None:

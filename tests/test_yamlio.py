@@ -14,7 +14,11 @@ from generator.yamlio import YamlSyntaxError, dumps, loads
     [
         ("a: 1\nb: 2\na: 3\n", "duplicate key 'a' (first on line 1)", 3),
         ("a: &x [1, 2]\nb: *x\n", "anchors and aliases (&name, *name) are not allowed", 1),
-        ("a: !!python/object:os.system x\n", "tag 'tag:yaml.org,2002:python/object:os.system' is not allowed; write a plain value", 1),
+        (
+            "a: !!python/object:os.system x\n",
+            "tag 'tag:yaml.org,2002:python/object:os.system' is not allowed; write a plain value",
+            1,
+        ),
         ("a: [1, 2\n", "YAML syntax error: expected ',' or ']', but got '<stream end>'", 2),
         ("a: b: c\n", "YAML syntax error: mapping values are not allowed here", 1),
     ],
@@ -26,10 +30,16 @@ def test_rejects_with_line(text: str, message: str, line: int) -> None:
 
 
 def test_values_stay_as_written() -> None:
-    data, lines = loads("arxiv: 0704.0010\nversion: 1.10\nanswer: NO\nwhen: 2024-01-01\nn: 7\nempty:\n")
+    data, lines = loads(
+        "arxiv: 0704.0010\nversion: 1.10\nanswer: NO\nwhen: 2024-01-01\nn: 7\nempty:\n"
+    )
     assert data == {
-        "arxiv": "0704.0010", "version": "1.10", "answer": "NO",
-        "when": "2024-01-01", "n": "7", "empty": "",
+        "arxiv": "0704.0010",
+        "version": "1.10",
+        "answer": "NO",
+        "when": "2024-01-01",
+        "n": "7",
+        "empty": "",
     }
     assert lines[("answer",)] == 3
 
@@ -43,11 +53,13 @@ def test_dump_quotes_yaml11_lookalikes_and_folds_prose() -> None:
     assert loads(text)[0]["abstract"] == prose
 
 
-text_values = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300
+text_values = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["title", "abstract", "notes", "arxiv"]), text_values, min_size=1
+    )
 )
-
-
-@given(st.dictionaries(st.sampled_from(["title", "abstract", "notes", "arxiv"]), text_values, min_size=1))
 def test_dump_load_round_trip(data: dict[str, str]) -> None:
     assert loads(dumps(data))[0] == data

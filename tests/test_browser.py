@@ -1,0 +1,110 @@
+"""The site in a real headless Chromium: search, the papers table, nothing external."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from .conftest import make_project, run_cli, serve_folder
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(browser, served_site: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.requests = []  # type: ignore[attr-defined]
+    page.on("request", lambda r: page.requests.append(r.url))  # type: ignore[attr-defined]
+    page.dialogs = []  # type: ignore[attr-defined]
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def foreign(requests: list[str]) -> list[str]:
+    return [u for u in requests if urlsplit(u).hostname not in {"127.0.0.1", None}]
+
+
+def search(page, query: str) -> list[str]:
+    page.click(".md-search__input") if page.is_visible(".md-search__input") else page.click(
+        "label[for=__search]"
+    )
+    page.fill(".md-search__input", query)
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    return page.locator(".md-search-result__item h1, .md-search-result__item h2").all_inner_texts()
+
+
+def test_search_finds_a_paper_by_title(page, served_site: str) -> None:
+    page.goto(served_site)
+    titles = search(page, "NanoFlow optimal serving throughput")
+    assert any(
+        "NanoFlow: Towards Optimal Large Language Model Serving Throughput" in t for t in titles
+    )
+    page.locator(".md-search-result__link").first.click()
+    page.wait_for_load_state()
+    assert "/paper/nanoflow-towards-optimal" in page.url
+    assert page.locator("h1").inner_text().startswith("NanoFlow")
+    assert foreign(page.requests) == []
+
+
+def test_related_link_leads_to_another_paper(page, served_site: str) -> None:
+    page.goto(
+        served_site + "paper/nanoflow-towards-optimal-large-language-model-serving-throughput/"
+    )
+    page.locator("#related-papers + ul a").first.click()
+    page.wait_for_load_state()
+    assert "/paper/flexllm" in page.url
+    assert foreign(page.requests) == []
+
+
+def test_papers_table_filters_and_sorts(page, served_site: str) -> None:
+    page.goto(served_site + "papers/")
+    rows = page.locator(".rl-table tbody tr")
+    assert rows.count() == 354
+    page.fill(".rl-filter", "nanoflow")
+    assert page.locator(".rl-table tbody tr:not([hidden])").count() == 1
+    page.fill(".rl-filter", "")
+    page.locator(".rl-table th", has_text="Listed").click()
+    page.locator(".rl-table th", has_text="Listed").click()
+    first = page.locator(".rl-table tbody tr").first.locator("td").nth(2).inner_text()
+    assert first == "4"
+
+
+def test_palette_toggle_switches_to_dark(page, served_site: str) -> None:
+    page.goto(served_site)
+    before = page.get_attribute("body", "data-md-color-scheme")
+    page.locator("label.md-header__button[for^='__palette']").first.click()
+    assert page.get_attribute("body", "data-md-color-scheme") != before
+
+
+TRICKY = "</title><script>alert('t')</script> *bold* | [x] {{ jinja }} <b>zzqq</b>"
+
+
+def test_markup_in_titles_stays_text_in_search_results(browser, tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    (root / "content" / "papers" / "tricky.yml").write_text(
+        f"id: tricky\ntitle: {json.dumps(TRICKY)}\nabstract: Zzqq <img src=x onerror=alert(2)> here.\n",
+        encoding="utf-8",
+    )
+    assert run_cli(root, "build").returncode == 0
+    server, url = serve_folder(root / "site")
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(url + "paper/tricky/")
+        assert page.title() == f"{TRICKY} - Efficient ML reading list"
+        assert page.locator("h1").inner_text() == TRICKY
+        titles = search(page, "zzqq")
+        assert any(TRICKY in t for t in titles), titles
+        page.goto(url + "papers/")
+        assert page.locator(".rl-table", has_text=TRICKY).count() == 1
+        assert dialogs == []
+        context.close()
+    finally:
+        server.shutdown()

@@ -1,0 +1,161 @@
+"""The built seed site, read as a reader would: pages, links, text and papers.json."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.store import Layout, load_papers
+
+from .conftest import ROOT, make_project, run_cli
+from .htmltools import Page, read, resolve
+
+
+@pytest.fixture(scope="session")
+def exported(seed_site: Path) -> list[dict]:
+    return json.loads((seed_site / "papers.json").read_text(encoding="utf-8"))
+
+
+def test_papers_json_matches_the_records(exported: list[dict]) -> None:
+    papers, _ = load_papers(Layout(ROOT))
+    assert [e["id"] for e in exported] == sorted(papers)
+    for entry in exported:
+        paper = papers[entry["id"]]
+        assert (entry["title"], entry["abstract"], entry["links"]) == (
+            paper.title,
+            paper.abstract,
+            paper.links,
+        )
+        assert entry["listings"] == [
+            {"source": x.source, "date": x.date, "position": x.position} for x in paper.listings
+        ]
+        assert entry["url"] == f"paper/{paper.id}/"
+        assert len(entry["related"]) <= 5 and entry["id"] not in entry["related"]
+    assert sum(len(e["listings"]) for e in exported) == 427
+
+
+def test_every_paper_has_one_page_with_its_title(seed_site: Path, exported: list[dict]) -> None:
+    for entry in exported:
+        page = read(seed_site / entry["url"] / "index.html")
+        assert page.h1.strip() == entry["title"]
+        assert page.title == f"{entry['title']} - Efficient ML reading list"
+    assert len(list((seed_site / "paper").glob("*/index.html"))) == len(exported)
+
+
+def test_theme_pages_list_each_member_once(seed_site: Path, exported: list[dict]) -> None:
+    themes = sorted({t for e in exported for t in e["themes"]})
+    assert len(themes) >= 12
+    for theme in themes:
+        page = read(seed_site / "theme" / theme / "index.html")
+        linked = [h.split("/")[-2] for h in page.links if h.startswith("../../paper/")]
+        members = sorted(e["id"] for e in exported if theme in e["themes"])
+        assert sorted(linked) == members, theme
+
+
+def test_theme_coverage_and_balance(exported: list[dict]) -> None:
+    total = len(exported)
+    assert sum(bool(e["themes"]) for e in exported) >= 0.95 * total
+    counts: dict[str, int] = {}
+    for e in exported:
+        for t in e["themes"]:
+            counts[t] = counts.get(t, 0) + 1
+    assert max(counts.values()) <= 0.40 * total
+    assert 12 <= len(counts) <= 20
+
+
+def test_every_internal_link_resolves(seed_site: Path) -> None:
+    broken = []
+    # 404.html uses absolute links on purpose: it is served at any depth.
+    for path in sorted(set(seed_site.rglob("*.html")) - {seed_site / "404.html"}):
+        for href in read(path).links:
+            target = resolve(seed_site, path, href)
+            if target is not None and not target.exists():
+                broken.append((str(path.relative_to(seed_site)), href))
+    assert broken == []
+
+
+def test_site_requests_nothing_from_other_hosts(seed_site: Path) -> None:
+    for path in [seed_site / "index.html", *seed_site.glob("paper/*/index.html")][:50]:
+        external = [r for r in read(path).resources if r.startswith(("http:", "https:", "//"))]
+        assert external == [], path
+
+
+def test_projektor_is_text(seed_site: Path) -> None:
+    pid = "performance-scaling-via-optimal-transport-enabling-data-selection-from-partially"
+    html = (seed_site / "paper" / pid / "index.html").read_text(encoding="utf-8")
+    assert "<projektor>" not in html
+    assert "a framework called <projektor>, which predicts" in Page(html).text
+
+
+def test_paper_page_shows_history_links_related_and_edit(
+    seed_site: Path, exported: list[dict]
+) -> None:
+    nanoflow = next(e for e in exported if e["id"].startswith("nanoflow"))
+    page = read(seed_site / nanoflow["url"] / "index.html")
+    assert "Listed 4 times: Mar 17 in 000_6b32cc8f1414c3bd (entry 74)" in page.text
+    assert "https://arxiv.org/search/?query=NanoFlow%3A+Towards" in " ".join(page.links)
+    # From paper/<id>/, other papers are ../<id>/ and themes ../../theme/<id>/.
+    paper_links = [h[3:-1] for h in page.links if re.fullmatch(r"\.\./[^/]+/", h)]
+    assert paper_links == nanoflow["related"] and len(paper_links) == 5
+    edit = f"https://github.com/example/readinglist/edit/main/content/papers/{nanoflow['id']}.yml"
+    assert page.links.count(edit) == 2  # Material's edit button and "Edit this entry"
+
+
+def test_mentions_link_both_ways(seed_site: Path, exported: list[dict]) -> None:
+    by_id = {e["id"]: e for e in exported}
+    fsmoe = next(e for e in exported if e["id"].startswith("fsmoe"))
+    tutel = next(e for e in exported if e["id"].startswith("tutel"))
+    assert fsmoe["mentions"] == [tutel["id"]] and fsmoe["id"] in tutel["mentioned_by"]
+    page = read(seed_site / tutel["url"] / "index.html")
+    assert "Mentioned by: FSMoE" in page.text
+    assert all(m in by_id for e in exported for m in e["mentions"])
+
+
+def test_paper_pages_stay_out_of_navigation(seed_site: Path) -> None:
+    home = (seed_site / "index.html").read_text(encoding="utf-8")
+    start = home.index("md-nav--primary")
+    nav = home[start : home.index("md-sidebar--secondary", start)]
+    assert "Themes" in nav and "All papers" in nav
+    assert 'href="paper/' not in nav
+
+
+def test_rebuild_is_deterministic(seed_site: Path, tmp_path: Path) -> None:
+    root = make_project(tmp_path / "again")
+    assert run_cli(root, "build").returncode == 0
+    again = root / "site"
+    assert (again / "papers.json").read_bytes() == (seed_site / "papers.json").read_bytes()
+    for path in sorted(seed_site.glob("paper/*/index.html"))[:60]:
+        assert (again / path.relative_to(seed_site)).read_bytes() == path.read_bytes()
+
+
+TRICKY = "</title><script>alert(1)</script> *bold* _u_ | [x](y) <b>b</b> & {{ jinja }}"
+
+
+def test_markup_in_content_renders_as_written(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    (root / "content" / "papers" / "tricky.yml").write_text(
+        "id: tricky\n"
+        f"title: {json.dumps(TRICKY)}\n"
+        "abstract: 'Mixture of experts with <img src=x onerror=alert(1)> and [link](javascript:alert(1)).'\n",
+        encoding="utf-8",
+    )
+    result = run_cli(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    html = (site / "paper" / "tricky" / "index.html").read_text(encoding="utf-8")
+    page = Page(html)
+    assert page.title == f"{TRICKY} - Efficient ML reading list"
+    assert page.h1.strip() == TRICKY
+    assert "with <img src=x onerror=alert(1)> and [link](javascript:alert(1))." in page.text
+    assert (
+        "<script>alert" not in html and "<img src=x" not in html and 'href="javascript:' not in html
+    )
+    for listing in ("papers/index.html", "theme/mixture-of-experts/index.html"):
+        other = (site / listing).read_text(encoding="utf-8")
+        assert TRICKY in Page(other).text and "<script>alert" not in other
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    titles = [d["title"] for d in index["docs"] if d["location"].startswith("paper/tricky/")]
+    assert titles and all("<script>" not in t for t in titles)
