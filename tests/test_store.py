@@ -26,7 +26,7 @@ listings:
 def problems_for(tmp_path: Path, text: str, name: str = "x") -> list[str]:
     path = tmp_path / f"{name}.yml"
     path.write_text(text, encoding="utf-8")
-    paper, problems = load_paper(path, f"content/papers/{name}.yml")
+    _, problems = load_paper(path, f"content/papers/{name}.yml")
     return [str(p) for p in problems]
 
 
