@@ -28,16 +28,30 @@ class BuildError(ReadingListError):
     """MkDocs could not build the site."""
 
 
-def build_site(config_file: Path, site_dir: Path, strict: bool = False, **overrides: Any) -> Path:
-    """Build into a sibling temporary folder and atomically replace `site_dir`."""
+def build_site(
+    config_file: Path,
+    site_dir: Path,
+    strict: bool = False,
+    offline: bool = False,
+    **overrides: Any,
+) -> Path:
+    """Build into a sibling temporary folder and atomically replace `site_dir`.
+
+    `offline` builds the copy that is opened from disk: relative `.html` links and an
+    inlined search index (Material's offline plugin).
+    """
     site_dir = site_dir.absolute()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(site_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
     try:
+        if offline:
+            overrides["use_directory_urls"] = False
         config = load_config(
             config_file=str(config_file), site_dir=str(staging), strict=strict, **overrides
         )
+        if offline:
+            config.plugins["material/offline"].config.enabled = True
         mkdocs_build(config)
     except (Abort, ConfigurationError, PluginError) as exc:
         shutil.rmtree(staging, ignore_errors=True)

@@ -179,3 +179,31 @@ def serve(dev_addr: str) -> None:
     layout = _root()
     config = _mkdocs_config(layout)
     mkdocs_serve(config_file=str(config), dev_addr=dev_addr, livereload=True)
+
+
+@main.command()
+@click.option(
+    "--dist-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Where to write the zip.",
+)
+@_reports_errors
+def bundle(dist_dir: Path) -> None:
+    """Build the offline site and zip it into dist/<site-name>-offline.zip.
+
+    Unzipped anywhere and opened from disk, it works with no network: navigation,
+    links and search.
+    """
+    from mkdocs.config import load_config
+
+    from .bundle import make_bundle
+    from .store import load_library
+
+    layout = _root()
+    load_library(layout)
+    config_file = _mkdocs_config(layout)
+    site_name = load_config(str(config_file)).site_name
+    target = make_bundle(config_file, layout.root / dist_dir, site_name)
+    click.echo(f"Offline bundle written to {layout.rel(target)}")

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .conftest import make_project, run_cli, serve_folder
 
@@ -30,11 +31,22 @@ def foreign(requests: list[str]) -> list[str]:
 
 
 def search(page, query: str) -> list[str]:
-    page.click(".md-search__input") if page.is_visible(".md-search__input") else page.click(
-        "label[for=__search]"
-    )
-    page.fill(".md-search__input", query)
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    """Type into the search box as a person would; the titles of the results.
+
+    Material drops keystrokes made before its search index is ready (a large index
+    opened from disk takes a moment), so, like a person, retype the last character
+    when nothing has appeared yet.
+    """
+    page.click(".md-search__input")
+    page.keyboard.type(query, delay=20)
+    for _ in range(10):
+        try:
+            page.wait_for_selector(".md-search-result__item", timeout=1500)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Backspace")
+            page.keyboard.type(query[-1])
+    page.wait_for_selector(".md-search-result__item", timeout=5000)
     return page.locator(".md-search-result__item h1, .md-search-result__item h2").all_inner_texts()
 
 

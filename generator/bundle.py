@@ -1,0 +1,42 @@
+"""The offline bundle: the site built for `file://`, zipped into `dist/`."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from slugify import slugify
+
+from .build import build_site
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+"""Every entry gets this timestamp, so the same site always zips to the same bytes."""
+
+
+def bundle_name(site_name: str) -> str:
+    return f"{slugify(site_name) or 'site'}-offline"
+
+
+def make_bundle(config_file: Path, dist_dir: Path, site_name: str) -> Path:
+    """Build the offline site and write `dist/<site-name>-offline.zip`."""
+    name = bundle_name(site_name)
+    dist_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".bundle-", dir=dist_dir) as tmp:
+        site = build_site(config_file, Path(tmp) / name, offline=True)
+        archive = Path(tmp) / f"{name}.zip"
+        zip_folder(site, archive, prefix=name)
+        target = dist_dir / f"{name}.zip"
+        os.replace(archive, target)
+    return target
+
+
+def zip_folder(folder: Path, archive: Path, prefix: str) -> None:
+    """Zip `folder` under `prefix/`, in a stable order with fixed timestamps."""
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"{prefix}/{path.relative_to(folder).as_posix()}", ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, path.read_bytes())

@@ -1,0 +1,62 @@
+"""The offline bundle, unzipped and opened from disk in headless Chromium."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import make_project, run_cli
+from .test_browser import search
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def unzipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = make_project(tmp_path_factory.mktemp("bundle") / "project")
+    result = run_cli(root, "bundle")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Offline bundle written to dist/efficient-ml-reading-list-offline.zip\n"
+    archive = root / "dist" / "efficient-ml-reading-list-offline.zip"
+    target = tmp_path_factory.mktemp("usb stick") / "deep" / "folder"
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(target)
+    return target / "efficient-ml-reading-list-offline"
+
+
+def test_bundle_links_are_relative_html_files(unzipped: Path) -> None:
+    html = (
+        unzipped / "paper" / "nanoflow-towards-optimal-large-language-model-serving-throughput.html"
+    ).read_text(encoding="utf-8")
+    assert 'href="../theme/llm-serving.html"' in html
+    assert "https://unpkg.com" not in html and "iframe-worker.js" in html
+    assert (unzipped / "search" / "search_index.js").exists()
+
+
+def test_search_and_links_work_from_disk_with_no_network(browser, unzipped: Path) -> None:
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((unzipped / "index.html").as_uri())
+    titles = search(page, "NanoFlow Towards Optimal")
+    assert any(t.startswith("NanoFlow: Towards Optimal") for t in titles), titles
+    page.locator(".md-search-result__link").first.click()
+    page.wait_for_load_state()
+    assert (
+        "/paper/nanoflow-towards-optimal-large-language-model-serving-throughput.html?h="
+        in page.url
+    )
+    page.locator("#related-papers + ul a").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith(".html") and "/paper/" in page.url
+    assert page.locator("h1").inner_text()
+    page.locator(".md-tabs__link", has_text="Themes").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/themes.html")
+    assert requests and all(u.startswith("file:") for u in requests), [
+        u for u in requests if not u.startswith("file:")
+    ]
+    context.close()
