@@ -207,3 +207,27 @@ def bundle(dist_dir: Path) -> None:
     site_name = load_config(str(config_file)).site_name
     target = make_bundle(config_file, layout.root / dist_dir, site_name)
     click.echo(f"Offline bundle written to {layout.rel(target)}")
+
+
+@main.command()
+@click.argument("base")
+@_reports_errors
+def diff(base: str) -> None:
+    """Compare content/ at git ref BASE with the working tree, as Markdown.
+
+    Reports papers added, removed and edited, listings merged and theme changes;
+    the pull-request workflow puts it in the job summary.
+    """
+    from .diff import diff_against
+
+    click.echo(diff_against(_root(), base), nl=False)
+
+
+@main.command()
+@click.argument("title")
+@_reports_errors
+def new(title: str) -> None:
+    """Scaffold content/papers/<id>.yml for TITLE, with every field commented."""
+    from .scaffold import new_record
+
+    click.echo(f"Created {new_record(_root(), title)}")

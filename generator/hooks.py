@@ -26,7 +26,7 @@ def edit_base(config: Any) -> str:
 
 def on_config(config: Any) -> Any:
     root = Path(config.config_file_path).parent
-    options = SiteOptions(edit_base=edit_base(config))
+    options = SiteOptions(edit_base=edit_base(config), cname=config.extra.get("cname", ""))
     try:
         library = generate(Layout(root), Path(config.docs_dir), options, config.use_directory_urls)
     except ContentError as exc:

@@ -40,6 +40,8 @@ def generate(
     library = prepare(layout)
     files = Renderer(library, options).pages()
     files["papers.json"] = papers_json(library, use_directory_urls)
+    if options.cname:
+        files["CNAME"] = options.cname.strip() + "\n"
     changed = sync_folder(docs_dir, files)
     log.debug("generated %d files, %d changed", len(files), changed)
     return library

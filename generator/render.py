@@ -41,6 +41,8 @@ class SiteOptions:
 
     edit_base: str = ""
     """Prefix of edit links, e.g. `https://github.com/o/r/edit/main/`; empty for none."""
+    cname: str = ""
+    """Custom domain for GitHub Pages, written to a `CNAME` file; empty for none."""
 
 
 def _finalize(value: Any) -> Any:

