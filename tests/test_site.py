@@ -159,3 +159,21 @@ def test_markup_in_content_renders_as_written(tmp_path: Path) -> None:
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     titles = [d["title"] for d in index["docs"] if d["location"].startswith("paper/tricky/")]
     assert titles and all("<script>" not in t for t in titles)
+
+
+def test_search_index_holds_each_paper_once_and_little_else(
+    seed_site: Path, exported: list[dict]
+) -> None:
+    raw = (seed_site / "search" / "search_index.json").read_bytes()
+    docs = json.loads(raw)["docs"]
+    content = sum(len(e["title"].encode()) + len(e["abstract"].encode()) for e in exported)
+    assert len(raw) <= 1.3 * content
+    by_location: dict[str, int] = {}
+    for doc in docs:
+        by_location[doc["location"].split("#")[0]] = (
+            by_location.get(doc["location"].split("#")[0], 0) + 1
+        )
+    for entry in exported:
+        assert by_location[entry["url"]] == 1
+        matches = [d for d in docs if entry["abstract"][:200].replace("&", "&amp;") in d["text"]]
+        assert len(matches) <= 1, entry["id"]
