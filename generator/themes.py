@@ -8,61 +8,77 @@ from dataclasses import dataclass
 
 from .model import Library, Paper, Theme
 
+_NON_WORD = re.compile(r"[^\w+]+")
 
-def phrase_pattern(phrases: list[str]) -> re.Pattern[str] | None:
-    """One case-insensitive pattern matching any phrase as whole words.
 
-    A trailing `*` matches any word ending: `quantiz*` finds quantized and quantization.
+def words_of(text: str) -> str:
+    """Lower-case words separated by single spaces, padded: the form rules match against.
 
-    >>> bool(phrase_pattern(["mixture of experts"]).search("A Mixture-of-Experts model"))
+    >>> words_of("A Mixture-of-Experts (MoE) model")
+    ' a mixture of experts moe model '
+    """
+    return f" {_NON_WORD.sub(' ', text.casefold()).strip()} "
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """Phrases matched as whole words; a trailing `*` matches any word ending.
+
+    >>> Phrases.of(["quantiz*", "mixture of experts"]).search(words_of("Quantized MoE"))
     True
     """
-    if not phrases:
-        return None
-    parts = []
-    for phrase in sorted(phrases):
-        stem = phrase.rstrip("*")
-        words = [re.escape(w) for w in re.split(r"[\s-]+", stem.strip()) if w]
-        body = r"[\s-]+".join(words)
-        tail = r"\w*" if phrase.endswith("*") else r"(?!\w)"
-        parts.append(rf"(?<!\w){body}{tail}")
-    return re.compile("|".join(parts), re.IGNORECASE)
+
+    whole: tuple[str, ...]
+    prefixes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, phrases: list[str]) -> Phrases:
+        whole = tuple(words_of(p) for p in phrases if not p.endswith("*"))
+        prefixes = tuple(words_of(p.rstrip("*")).rstrip() for p in phrases if p.endswith("*"))
+        return cls(whole, prefixes)
+
+    def search(self, words: str) -> bool:
+        """Does any phrase occur in text already put through `words_of`?"""
+        return any(p in words for p in self.whole) or any(p in words for p in self.prefixes)
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A theme's compiled matching rules."""
+    """A theme's matching rules, prepared for fast matching."""
 
     theme: Theme
-    anywhere: re.Pattern[str] | None
-    in_title: re.Pattern[str] | None
-    exclude: re.Pattern[str] | None
+    anywhere: Phrases
+    in_title: Phrases
+    exclude: Phrases
 
     @classmethod
     def of(cls, theme: Theme) -> Rule:
         return cls(
             theme,
-            phrase_pattern(theme.keywords),
-            phrase_pattern(theme.title_keywords),
-            phrase_pattern(theme.exclude),
+            Phrases.of(theme.keywords),
+            Phrases.of(theme.title_keywords),
+            Phrases.of(theme.exclude),
         )
 
-    def matches(self, paper: Paper) -> bool:
-        text = f"{paper.title}\n{paper.abstract}"
-        if self.exclude and self.exclude.search(text):
+    def matches(self, title: str, text: str) -> bool:
+        """`title` and `text` (title and abstract) as `words_of` returns them."""
+        if self.exclude.search(text):
             return False
-        if self.in_title and self.in_title.search(paper.title):
-            return True
-        return bool(self.anywhere and self.anywhere.search(text))
+        return self.in_title.search(title) or self.anywhere.search(text)
 
 
 def assign_themes(library: Library) -> None:
     """Fill `library.membership`: curated `themes:` lists win over the rules."""
     rules = [Rule.of(t) for t in library.themes]
-    library.membership = {
-        paper.id: list(paper.themes) or [r.theme.id for r in rules if r.matches(paper)]
-        for paper in library.papers.values()
-    }
+    membership = {}
+    for paper in library.papers.values():
+        if paper.themes:
+            membership[paper.id] = list(paper.themes)
+            continue
+        title = words_of(paper.title)
+        text = words_of(f"{paper.title} {paper.abstract}")
+        membership[paper.id] = [r.theme.id for r in rules if r.matches(title, text)]
+    library.membership = membership
 
 
 def unsorted(library: Library) -> list[Paper]:

@@ -1,0 +1,383 @@
+"""Benchmark the generator and the full build against plain MkDocs, at several sizes.
+
+    python bench/run.py            # N = 354, 2,000 and 10,000, plus edit-to-preview
+    python bench/run.py --quick    # N = 354 only (well under a minute)
+    python bench/run.py --related 100000   # the related-papers stage alone
+
+Each size runs in a fresh subprocess so peak memory (RSS) is its own. The baseline is
+plain `mkdocs build` with the same theme configuration on N trivial pages (title and
+abstract only, not in the navigation), measured in the same run. Results are printed
+as a table and written to bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = [354, 2000, 10000]
+WORDS = [
+    "adaptive",
+    "sparse",
+    "scalable",
+    "robust",
+    "hierarchical",
+    "efficient",
+    "federated",
+    "streaming",
+    "low-rank",
+    "quantized",
+    "elastic",
+    "modular",
+    "dynamic",
+    "unified",
+]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def seed_entries() -> list[tuple[str, str]]:
+    sys.path.insert(0, str(ROOT))
+    from generator.parse import parse_source
+
+    seen, entries = set(), []
+    for path in sorted((ROOT / "content" / "sources").glob("*.txt")):
+        for e in parse_source(path).entries:
+            if e.title not in seen:
+                seen.add(e.title)
+                entries.append((e.title, e.abstract))
+    return entries
+
+
+def synthetic_listings(n: int, folder: Path) -> None:
+    """N distinct papers as raw listing files of 500 entries, built from the seeds."""
+    rng = random.Random(n)
+    seeds = seed_entries()
+    entries = []
+    for i in range(n):
+        title, abstract = seeds[i % len(seeds)]
+        if i >= len(seeds):
+            extra = " ".join(rng.sample(WORDS, 2))
+            title = f"{title} ({extra} variant {i})"
+            sentences = abstract.split(". ")
+            rng.shuffle(sentences)
+            abstract = f"We study {extra} setting {i}. " + ". ".join(sentences)
+        entries.append((title, abstract))
+    folder.mkdir(parents=True, exist_ok=True)
+    for f, start in enumerate(range(0, n, 500)):
+        chunk = entries[start : start + 500]
+        body = "\n\n".join(f"{t}\n\n{a}" for t, a in chunk)
+        (folder / f"{f:03d}_bench.txt").write_text(
+            f"Mar {1 + f % 28}\n\n{body}\n", encoding="utf-8"
+        )
+
+
+def make_project(root: Path, n: int) -> None:
+    root.mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", root)
+    shutil.copytree(ROOT / "overrides", root / "overrides")
+    shutil.copytree(
+        ROOT / "generator", root / "generator", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    (root / "build" / "docs").mkdir(parents=True)
+    (root / "content" / "papers").mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "themes.yml", root / "content")
+    synthetic_listings(n, root / "content" / "sources")
+
+
+def run_stages(root: Path) -> dict:
+    """Every stage in this process, timed one by one (called in a subprocess)."""
+    sys.path.insert(0, str(root))
+    os.chdir(root)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from generator.build import build_site
+    from generator.export import papers_json
+    from generator.files import sync_folder
+    from generator.ingest import ingest
+    from generator.mentions import find_mentions, invert
+    from generator.related import related_papers
+    from generator.render import Renderer, SiteOptions
+    from generator.store import Layout, load_library
+    from generator.themes import assign_themes
+
+    layout = Layout(root)
+    times: dict[str, float] = {}
+
+    def stage(name, fn):
+        start = time.perf_counter()
+        result = fn()
+        times[name] = time.perf_counter() - start
+        return result
+
+    stage("parse+ingest", lambda: ingest(layout, layout.source_files()))
+    library = stage("load+validate", lambda: load_library(layout))
+    stage("themes", lambda: assign_themes(library))
+    papers = list(library.papers.values())
+    library.related = stage("related", lambda: related_papers(papers))
+
+    def link():
+        library.mentions = find_mentions(papers)
+        library.mentioned_by = invert(library.mentions)
+
+    stage("mentions", link)
+
+    def render():
+        files = Renderer(library, SiteOptions()).pages()
+        files["papers.json"] = papers_json(library, True)
+        sync_folder(root / "build" / "docs", files)
+
+    stage("render", render)
+    generator_rss = peak_rss_mb()
+    # The full build, as `readinglist build` runs it (the hook regenerates the pages).
+    full = stage("full build", lambda: build_site(root / "mkdocs.yml", root / "site"))
+    generator_total = sum(v for k, v in times.items() if k not in {"full build", "parse+ingest"})
+    index = (full / "search" / "search_index.json").stat().st_size
+    content = sum(len(p.title.encode()) + len(p.abstract.encode()) for p in papers)
+    return {
+        "stages": {k: round(v, 3) for k, v in times.items()},
+        "generator_s": round(generator_total, 3),
+        "full_build_s": round(times["full build"], 3),
+        "generator_peak_rss_mb": round(generator_rss, 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "search_index_ratio": round(index / content, 3),
+    }
+
+
+BASELINE_CONFIG = """\
+site_name: baseline
+docs_dir: docs
+site_dir: site
+nav:
+  - index.md
+not_in_nav: |
+  /p/*.md
+theme:
+{theme}
+plugins:
+  - search
+markdown_extensions: [attr_list, md_in_html, tables]
+"""
+
+
+def baseline(root: Path, n: int) -> float:
+    """Plain `mkdocs build`, same theme configuration, N trivial pages."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_constructor("!ENV", lambda loader, node: None)
+    theme = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)["theme"]
+    theme.pop("custom_dir", None)
+    theme_yaml = "\n".join("  " + line for line in yaml.safe_dump(theme).splitlines())
+    docs = root / "docs" / "p"
+    docs.mkdir(parents=True)
+    (root / "docs" / "index.md").write_text("# Baseline\n", encoding="utf-8")
+    for i, (title, abstract) in enumerate(seed_entries() * (n // 354 + 1)):
+        if i >= n:
+            break
+        (docs / f"{i}.md").write_text(f"# {title} {i}\n\n{abstract}\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(BASELINE_CONFIG.format(theme=theme_yaml), encoding="utf-8")
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"],
+        cwd=root,
+        check=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    return time.perf_counter() - start
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def edit_to_preview(root: Path) -> float:
+    """Serve the site, change one abstract, and time until the served page shows it."""
+    port = free_port()
+    # Serve at the root: `mkdocs serve` mounts the site at site_url's path.
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(root),
+        "NO_MKDOCS_2_WARNING": "1",
+        "SITE_URL": f"http://127.0.0.1:{port}/",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        record = sorted((root / "content" / "papers").glob("*.yml"))[0]
+        url = f"http://127.0.0.1:{port}/paper/{record.stem}/"
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(url, timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        time.sleep(2)  # let the watcher settle after the first build
+        marker = f"edited{int(time.time())}"
+        text = record.read_text(encoding="utf-8")
+        start = time.perf_counter()
+        record.write_text(
+            re.sub(r"abstract: >-\n  ", f"abstract: >-\n  {marker} ", text, count=1),
+            encoding="utf-8",
+        )
+        while time.perf_counter() - start < 60:
+            try:
+                if marker in urllib.request.urlopen(url, timeout=2).read().decode():
+                    return time.perf_counter() - start
+            except OSError:
+                pass
+            time.sleep(0.05)
+        return float("inf")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def related_only(n: int) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from generator.model import Paper
+    from generator.related import related_papers
+
+    seeds = seed_entries()
+    rng = random.Random(0)
+    papers = []
+    for i in range(n):
+        title, abstract = seeds[i % len(seeds)]
+        words = abstract.split()
+        rng.shuffle(words)
+        papers.append(
+            Paper(
+                id=f"p{i:07d}", title=f"{title} {i}", abstract=" ".join(words[:120]) + f" token{i}"
+            )
+        )
+    start = time.perf_counter()
+    related_papers(papers)
+    return {
+        "n": n,
+        "related_s": round(time.perf_counter() - start, 2),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def measure(n: int, with_preview: bool) -> dict:
+    with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
+        project = Path(tmp) / "project"
+        make_project(project, n)
+        out = subprocess.run(
+            [sys.executable, __file__, "--stages", str(project)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        result = {"n": n, **json.loads(out.stdout.splitlines()[-1])}
+        result["baseline_s"] = round(baseline(Path(tmp) / "baseline", n), 3)
+        result["ratio"] = round(result["full_build_s"] / result["baseline_s"], 3)
+        result["generator_share"] = round(result["generator_s"] / result["full_build_s"], 3)
+        if with_preview:
+            result["edit_to_preview_s"] = round(edit_to_preview(project), 3)
+        return result
+
+
+def table(results: list[dict]) -> str:
+    head = [
+        "N",
+        "ingest",
+        "load",
+        "themes",
+        "related",
+        "mentions",
+        "render",
+        "generator",
+        "full",
+        "baseline",
+        "ratio",
+        "gen share",
+        "RSS MB",
+        "index x",
+    ]
+    rows = [head]
+    for r in results:
+        s = r["stages"]
+        rows.append(
+            [
+                str(r["n"]),
+                *(
+                    f"{s[k]:.2f}"
+                    for k in (
+                        "parse+ingest",
+                        "load+validate",
+                        "themes",
+                        "related",
+                        "mentions",
+                        "render",
+                    )
+                ),
+                f"{r['generator_s']:.2f}",
+                f"{r['full_build_s']:.2f}",
+                f"{r['baseline_s']:.2f}",
+                f"{r['ratio']:.2f}",
+                f"{r['generator_share']:.0%}",
+                f"{r['peak_rss_mb']:.0f}",
+                f"{r['search_index_ratio']:.2f}",
+            ]
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    return "\n".join(
+        " | ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="N = 354 only")
+    parser.add_argument(
+        "--related", type=int, metavar="N", help="time the related stage alone at N"
+    )
+    parser.add_argument("--stages", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.stages:
+        print(json.dumps(run_stages(args.stages)))
+        return
+    if args.related:
+        print(json.dumps(related_only(args.related)))
+        return
+    sizes = SIZES[:1] if args.quick else SIZES
+    results = [measure(n, with_preview=(n == 354)) for n in sizes]
+    print(table(results))
+    if "edit_to_preview_s" in results[0]:
+        print(f"edit to preview (N=354): {results[0]['edit_to_preview_s']:.2f} s")
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    (ROOT / "bench" / "results.json").write_text(
+        json.dumps({"machine": machine, "results": results}, indent=1) + "\n", encoding="utf-8"
+    )
+
+
+if __name__ == "__main__":
+    main()
