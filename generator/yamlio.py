@@ -91,13 +91,19 @@ def _mapping(node: yaml.MappingNode, path: tuple[Any, ...], lines: Lines) -> dic
     return result
 
 
+_YAML11_BREAKS = "\x85\u2028\u2029"
+
+
 class _Dumper(yaml.SafeDumper):
     """Writes long prose as folded blocks and multi-line text as literal blocks."""
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = None
-    if "\n" in value:
+    if any(c in value for c in _YAML11_BREAKS):
+        # Written raw, a reader folds these into spaces; double quotes escape them.
+        style = '"'
+    elif "\n" in value:
         style = "|"
     elif len(value) > 80 and " " in value:
         style = ">"
