@@ -53,7 +53,12 @@ def build_site(
         if offline:
             config.plugins["material/offline"].config.enabled = True
         mkdocs_build(config)
-    except (Abort, ConfigurationError, PluginError) as exc:
+    except Abort:
+        # MkDocs has already logged what went wrong (content errors come with their
+        # file and line, from the hook).
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(f"the build failed; {site_dir.name}/ was left as it was") from None
+    except (ConfigurationError, PluginError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(f"the build failed: {exc}") from None
     except BaseException:

@@ -154,10 +154,8 @@ def build(strict: bool, site_dir: Path) -> None:
     build has succeeded, so a failed build leaves the previous site untouched.
     """
     from .build import build_site
-    from .store import load_library
 
     layout = _root()
-    load_library(layout)  # report content errors as path:line before MkDocs starts
     target = build_site(_mkdocs_config(layout), layout.root / site_dir, strict=strict)
     click.echo(f"Site built in {layout.rel(target)}/")
 
@@ -199,10 +197,8 @@ def bundle(dist_dir: Path) -> None:
     from mkdocs.config import load_config
 
     from .bundle import make_bundle
-    from .store import load_library
 
     layout = _root()
-    load_library(layout)
     config_file = _mkdocs_config(layout)
     site_name = load_config(str(config_file)).site_name
     target = make_bundle(config_file, layout.root / dist_dir, site_name)

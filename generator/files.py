@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -31,11 +30,6 @@ def write_atomic(path: Path, text: str | bytes) -> bool:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
-
-
-def iter_yaml_files(folder: Path) -> Iterator[Path]:
-    """Record files in a stable order."""
-    yield from sorted(folder.glob("*.yml"))
 
 
 def sync_folder(folder: Path, files: dict[str, str]) -> int:

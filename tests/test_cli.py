@@ -108,6 +108,7 @@ def test_build_with_bad_content_names_file_and_line(project: Path) -> None:
     assert result.returncode == 1
     assert "content/papers/bad.yml:3: error: YAML syntax error" in result.stderr
     assert "Traceback" not in result.stderr
+    assert result.stderr.endswith("Error: the build failed; site/ was left as it was\n")
     assert not (project / "site").exists()
 
 

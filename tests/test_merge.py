@@ -6,6 +6,9 @@ import pytest
 
 from generator.merge import make_slug, possible_duplicates, title_key, unique_slug
 from generator.model import Paper
+from generator.store import Layout, load_papers
+
+from .conftest import ROOT
 
 
 @pytest.mark.parametrize(
@@ -55,10 +58,6 @@ def test_possible_duplicates_flags_near_misses_only() -> None:
     assert [(x.id, y.id) for x, y in possible_duplicates(papers)] == [("c", "d")]
 
 
-def test_seed_titles_have_no_possible_duplicates(seed_papers=None) -> None:
-    from generator.store import Layout, load_papers
-
-    from .conftest import ROOT
-
+def test_seed_titles_have_no_possible_duplicates() -> None:
     papers, _ = load_papers(Layout(ROOT))
     assert possible_duplicates(papers.values()) == []
