@@ -7,16 +7,11 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from slugify import slugify
-
 from .build import build_site
+from .urls import bundle_name
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 """Every entry gets this timestamp, so the same site always zips to the same bytes."""
-
-
-def bundle_name(site_name: str) -> str:
-    return f"{slugify(site_name) or 'site'}-offline"
 
 
 def make_bundle(config_file: Path, dist_dir: Path, site_name: str) -> Path:

@@ -1,18 +1,39 @@
-"""`papers.json`: the machine-readable export other tools read the site through."""
+"""Exports: `papers.json`, BibTeX, CSV and an Atom feed, the same bytes for the same content.
+
+`papers.json` is what other tools read the site through; the BibTeX files go into
+reference managers, the CSV into spreadsheets, and the feed into feed readers.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from datetime import datetime
 from typing import Any
 
+from feedgen.feed import FeedGenerator
+
+from . import urls
+from .markup import safe_url, xml_chars
 from .model import Library, Paper
-from .render import paper_page
+from .render import paper_page, recently_listed
+
+EXPORT_DIR = "export"
+PAPERS_BIB = f"{EXPORT_DIR}/papers.bib"
+PAPERS_CSV = f"{EXPORT_DIR}/papers.csv"
+FEED = "feed.xml"
+FEED_SIZE = 30
+"""How many of the most recently listed papers the feed carries."""
 
 
 def page_url(paper_id: str, use_directory_urls: bool) -> str:
     """A paper page's site-relative URL, as MkDocs will write it."""
-    stem = paper_page(paper_id).removesuffix(".md")
-    return f"{stem}/" if use_directory_urls else f"{stem}.html"
+    return urls.page_url(paper_page(paper_id), use_directory_urls)
+
+
+def theme_bib(theme_id: str) -> str:
+    return f"{EXPORT_DIR}/themes/{theme_id}.bib"
 
 
 def paper_entry(library: Library, paper: Paper, use_directory_urls: bool) -> dict[str, Any]:
@@ -44,3 +65,129 @@ def papers_json(library: Library, use_directory_urls: bool) -> str:
         for p in sorted(library.papers.values(), key=lambda p: p.id)
     ]
     return json.dumps(entries, ensure_ascii=False, indent=1) + "\n"
+
+
+# BibTeX has no escape for braces (a backslash does not stop them counting), so every
+# special character becomes a command whose own braces are balanced.
+_BIB = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\textbraceleft{}",
+        "}": r"\textbraceright{}",
+        "%": r"\%",
+        "&": r"\&",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "^": r"\textasciicircum{}",
+        "~": r"\textasciitilde{}",
+    }
+)
+
+
+def bib_text(text: str) -> str:
+    """A BibTeX field value: one line, LaTeX specials escaped, braces always balanced."""
+    return " ".join(xml_chars(text).split()).translate(_BIB)
+
+
+def bib_entry(library: Library, paper: Paper, site_url: str) -> str:
+    themes = [library.theme(t).title for t in library.membership.get(paper.id, [])]
+    arxiv = safe_url(f"https://arxiv.org/abs/{paper.arxiv}") if paper.arxiv else None
+    page = safe_url(site_url + page_url(paper.id, True)) if site_url else None
+    url = arxiv or page
+    fields = [("title", "{" + bib_text(paper.title) + "}")]
+    if themes:
+        fields.append(("note", bib_text("Themes: " + "; ".join(themes))))
+    if url:
+        fields.append(("url", url))
+    if paper.arxiv:
+        fields += [("eprint", bib_text(paper.arxiv)), ("archiveprefix", "arXiv")]
+    if paper.abstract:
+        fields.append(("abstract", bib_text(paper.abstract)))
+    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
+    return f"@misc{{{paper.id},\n{body}}}\n"
+
+
+def bibtex(library: Library, papers: list[Paper], site_url: str) -> str:
+    """`@misc` entries keyed by paper id, in id order."""
+    return "\n".join(bib_entry(library, p, site_url) for p in sorted(papers, key=lambda p: p.id))
+
+
+CSV_COLUMNS = [
+    "id",
+    "title",
+    "url",
+    "arxiv",
+    "code",
+    "project",
+    "themes",
+    "listings",
+    "aliases",
+    "tags",
+    "abstract",
+]
+
+
+def _cell(value: str) -> str:
+    """Spreadsheets run a cell that starts with = + - @ as a formula; such cells get a '."""
+    value = xml_chars(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def papers_csv(library: Library, site_url: str) -> str:
+    """One row per paper, in id order; lists are joined with `; `."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for paper in library.papers.values():
+        row = {
+            "id": paper.id,
+            "title": paper.title,
+            "url": site_url + page_url(paper.id, True),
+            "arxiv": paper.arxiv,
+            "code": paper.links.get("code", ""),
+            "project": paper.links.get("project", ""),
+            "themes": "; ".join(library.membership.get(paper.id, [])),
+            "listings": str(len(paper.listings)),
+            "aliases": "; ".join(paper.aliases),
+            "tags": "; ".join(paper.tags),
+            "abstract": " ".join(paper.abstract.split()),
+        }
+        writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def atom_feed(library: Library, site_name: str, site_url: str, updated: datetime) -> bytes:
+    """The most recently listed papers as an Atom feed, newest first."""
+    feed = FeedGenerator()
+    home = site_url or "./"
+    feed.id(home)
+    feed.title(xml_chars(site_name))
+    feed.subtitle(f"The {FEED_SIZE} papers most recently added to the reading list.")
+    feed.link(href=home, rel="alternate")
+    feed.link(href=f"{site_url}{FEED}", rel="self")
+    feed.language("en")
+    feed.updated(updated)
+    for paper in recently_listed(library, FEED_SIZE):
+        url = site_url + page_url(paper.id, True)
+        entry = feed.add_entry(order="append")
+        entry.id(url)
+        entry.title(xml_chars(paper.title))
+        entry.link(href=url)
+        entry.updated(updated)
+        if paper.abstract:
+            entry.summary(xml_chars(" ".join(paper.abstract.split())))
+    return feed.atom_str(pretty=True)
+
+
+def export_files(library: Library, site_name: str, site_url: str, updated: datetime) -> dict:
+    """Docs-relative path -> content, for every download but `papers.json`."""
+    papers = list(library.papers.values())
+    files: dict[str, str | bytes] = {
+        PAPERS_BIB: bibtex(library, papers, site_url),
+        PAPERS_CSV: papers_csv(library, site_url),
+        FEED: atom_feed(library, site_name, site_url, updated),
+    }
+    for theme, members in library.members().items():
+        files[theme_bib(theme)] = bibtex(library, members, site_url)
+    return files

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -32,8 +33,8 @@ def write_atomic(path: Path, text: str | bytes) -> bool:
     return True
 
 
-def sync_folder(folder: Path, files: dict[str, str]) -> int:
-    """Make `folder` hold exactly `files` (relative path -> text); dotfiles are kept.
+def sync_folder(folder: Path, files: Mapping[str, str | bytes]) -> int:
+    """Make `folder` hold exactly `files` (relative path -> text or bytes); dotfiles are kept.
 
     Only files whose bytes differ are written, so a live-reloading server sees
     just the pages an edit affected. Returns how many files were written or removed.

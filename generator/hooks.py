@@ -11,6 +11,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
+from generator.clock import pin_build_date
 from generator.errors import ContentError, ReadingListError
 from generator.pipeline import generate, site_nav
 from generator.render import SiteOptions
@@ -24,11 +25,23 @@ def edit_base(config: Any) -> str:
     return config.repo_url.rstrip("/") + "/" + config.edit_uri.strip("/") + "/"
 
 
+def site_url(config: Any) -> str:
+    """`site_url` ending in `/`, or '' when it is not set."""
+    return (config.site_url or "").rstrip("/") + "/" if config.site_url else ""
+
+
 def on_config(config: Any) -> Any:
     root = Path(config.config_file_path).parent
-    options = SiteOptions(edit_base=edit_base(config), cname=config.extra.get("cname", ""))
+    pin_build_date(root)
+    options = SiteOptions(
+        edit_base=edit_base(config),
+        cname=config.extra.get("cname", ""),
+        site_url=site_url(config),
+        site_name=config.site_name,
+        directory_urls=config.use_directory_urls,
+    )
     try:
-        library = generate(Layout(root), Path(config.docs_dir), options, config.use_directory_urls)
+        library = generate(Layout(root), Path(config.docs_dir), options)
     except ContentError as exc:
         problems = "\n".join(str(p) for p in exc.problems)
         raise PluginError(f"{exc}:\n{problems}") from None

@@ -78,3 +78,11 @@ def link(label: str, url: str) -> Markup:
     if target is None:
         return inline(label)
     return Markup(f"[{inline(label)}]({target})")
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_chars(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids (C0 controls, lone surrogates)."""
+    return _NOT_XML.sub("", text)

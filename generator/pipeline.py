@@ -6,7 +6,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from .export import papers_json
+from .clock import build_date
+from .export import export_files, papers_json
 from .files import sync_folder
 from .mentions import find_mentions, invert
 from .model import Library
@@ -33,13 +34,13 @@ def prepare(layout: Layout) -> Library:
     return library
 
 
-def generate(
-    layout: Layout, docs_dir: Path, options: SiteOptions, use_directory_urls: bool = True
-) -> Library:
-    """Write the generated pages into `docs_dir`, touching only files that changed."""
+def generate(layout: Layout, docs_dir: Path, options: SiteOptions) -> Library:
+    """Write the generated pages and exports into `docs_dir`, touching only files that changed."""
     library = prepare(layout)
-    files = Renderer(library, options).pages()
-    files["papers.json"] = papers_json(library, use_directory_urls)
+    files: dict[str, str | bytes] = {}
+    files.update(Renderer(library, options).pages())
+    files["papers.json"] = papers_json(library, options.directory_urls)
+    files.update(export_files(library, options.site_name, options.site_url, build_date()))
     if options.cname:
         files["CNAME"] = options.cname.strip() + "\n"
     changed = sync_folder(docs_dir, files)

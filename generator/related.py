@@ -6,7 +6,10 @@ all papers, so memory grows with `block x n`, never `n x n`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .model import Paper, Related
@@ -20,6 +23,12 @@ def paper_text(paper: Paper) -> str:
     return f"{paper.title}. {paper.title}. {paper.abstract}"
 
 
+def vectorize(papers: Sequence[Paper]) -> sparse.csr_matrix:
+    """TF-IDF rows (L2-normalised, so a dot product is a cosine) in the papers' order."""
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32)
+    return vectorizer.fit_transform(paper_text(p) for p in papers).tocsr()
+
+
 def related_papers(
     papers: list[Paper], k: int = TOP_K, block: int = BLOCK
 ) -> dict[str, list[Related]]:
@@ -29,8 +38,7 @@ def related_papers(
     """
     if len(papers) < 2:
         return {p.id: [] for p in papers}
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32)
-    matrix = vectorizer.fit_transform(paper_text(p) for p in papers).tocsr()
+    matrix = vectorize(papers)
     transposed = matrix.T.tocsc()
     result: dict[str, list[Related]] = {}
     for start in range(0, matrix.shape[0], block):

@@ -7,6 +7,7 @@ it safe (links and paths it built itself), so content can never become markup.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -15,7 +16,7 @@ from urllib.parse import quote_plus
 import jinja2
 from markupsafe import Markup
 
-from . import markup
+from . import charts, markup, urls
 from .model import Library, Paper, Theme
 from .themes import related_themes, theme_counts, unsorted
 
@@ -43,6 +44,18 @@ class SiteOptions:
     """Prefix of edit links, e.g. `https://github.com/o/r/edit/main/`; empty for none."""
     cname: str = ""
     """Custom domain for GitHub Pages, written to a `CNAME` file; empty for none."""
+    site_url: str = ""
+    """Where the site is published, ending in `/`; empty when unknown."""
+    site_name: str = "Reading list"
+    directory_urls: bool = True
+    """MkDocs' `use_directory_urls`: `paper/x/` on the web, `paper/x.html` offline."""
+
+    @property
+    def bundle_url(self) -> str:
+        """Where the published offline bundle lives (see the Pages workflow)."""
+        if not self.site_url:
+            return ""
+        return f"{self.site_url}download/{urls.bundle_name(self.site_name)}.zip"
 
 
 def _finalize(value: Any) -> Any:
@@ -98,6 +111,7 @@ class Renderer:
             "link": markup.link,
             "paragraphs": markup.paragraphs,
             "first_sentence": markup.first_sentence,
+            "is_survey": is_survey,
         }
         return self.env.get_template(template).render(
             library=self.library,
@@ -115,14 +129,36 @@ class Renderer:
         theme = self.library.theme(theme_id)
         return Markup(f"[{markup.inline(theme.title)}]({_relative(here, theme_page(theme_id))})")
 
+    def href(self, here: str, target: str) -> str:
+        return urls.href(here, target, self.options.directory_urls)
+
     def home(self) -> str:
         recent = recently_listed(self.library, RECENT)
-        return self.render(HOME, "home.md.j2", recent=recent)
+        theme_map = charts.theme_map(
+            self.library, self.counts, lambda t: self.href(HOME, theme_page(t))
+        )
+        return self.render(
+            HOME,
+            "home.md.j2",
+            recent=recent,
+            theme_map=charts.figure(theme_map, "Click a theme to open it."),
+            overlap=charts.figure(
+                charts.source_overlap(self.library),
+                "Rows and columns are listing files, numbered in the order they were added.",
+            ),
+            options=self.options,
+        )
 
     def theme(self, theme: Theme) -> str:
         papers = sorted(self.members[theme.id], key=_card_order)
         first = [p for pid in theme.start_here for p in papers if p.id == pid]
         rest = [p for p in papers if p not in first]
+        here = theme_page(theme.id)
+        scatter = charts.paper_map(
+            theme.title,
+            sorted(papers, key=lambda p: p.id),
+            lambda p: self.href(here, paper_page(p)),
+        )
         return self.render(
             theme_page(theme.id),
             "theme.md.j2",
@@ -130,6 +166,8 @@ class Renderer:
             start_here=first,
             papers=rest,
             related=related_themes(self.library, theme.id),
+            paper_map=charts.figure(scatter, "Hover over a dot for its title; click to open it."),
+            bib=f"export/themes/{theme.id}.bib",
         )
 
     def paper(self, paper: Paper) -> str:
@@ -149,6 +187,22 @@ class Renderer:
         if not self.options.edit_base:
             return ""
         return f"{self.options.edit_base}content/papers/{paper_id}.yml"
+
+
+_SURVEY = re.compile(
+    r"\b(?:an?|the)\s+(?:[\w-]+\s+){0,2}(?:survey|review)\b"
+    r"|\b(?:survey|review)\s+(?:of|on)\b|\b(?:survey|review)(?:\s+and\s+\w+)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_survey(paper: Paper) -> bool:
+    """A survey or review article, by its title ("...: A Survey", "A Review of ...") or tag.
+
+    >>> is_survey(Paper(id="x", title="Automated Review Generation Method"))
+    False
+    """
+    return "survey" in paper.tags or bool(_SURVEY.search(paper.title))
 
 
 def _card_order(paper: Paper) -> tuple[int, str, str]:

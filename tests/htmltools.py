@@ -13,6 +13,8 @@ class Page(HTMLParser):
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=True)
         self.links: list[str] = []
+        self.chart_links: list[str] = []
+        """Links inside inline SVG charts, kept apart from the page's own links."""
         self.resources: list[str] = []
         self.title = ""
         self.h1 = ""
@@ -23,7 +25,7 @@ class Page(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         if tag == "a" and a.get("href"):
-            self.links.append(a["href"] or "")
+            (self.chart_links if "svg" in self._in else self.links).append(a["href"] or "")
         if tag in {"script", "img", "iframe"} and a.get("src"):
             self.resources.append(a["src"] or "")
         rel = set((a.get("rel") or "").split())

@@ -120,3 +120,42 @@ def test_markup_in_titles_stays_text_in_search_results(browser, tmp_path: Path) 
         context.close()
     finally:
         server.shutdown()
+
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+"""Git ignores this folder: look at the pictures after a run."""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_charts_render_and_fit_at_desktop_and_phone_width(
+    browser, served_site: str, width: int, scheme: str
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    try:
+        for path, kinds in (("", ["theme-map", "overlap"]), ("theme/compression/", ["paper-map"])):
+            page.goto(served_site + path)
+            # Material picks the palette from prefers-color-scheme on a first visit.
+            expected = "slate" if scheme == "dark" else "default"
+            assert page.get_attribute("body", "data-md-color-scheme") == expected
+            for kind in kinds:
+                box = page.locator(f"svg.rl-{kind}").bounding_box()
+                assert box and box["width"] > 300 and box["height"] > 150, kind
+            # Charts scroll inside their figure; the page itself never scrolls sideways.
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            name = (path.strip("/").replace("/", "-") or "home") + f"-{width}-{scheme}.png"
+            page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+            page.locator("figure.rl-figure").first.screenshot(
+                path=str(SCREENSHOTS / f"chart-{name}")
+            )
+    finally:
+        context.close()
+
+
+def test_theme_map_node_opens_its_theme(page, served_site: str) -> None:
+    page.goto(served_site)
+    page.locator('svg.rl-theme-map a[data-theme="model-merging"] circle').click()
+    page.wait_for_url("**/theme/model-merging/")
+    assert page.locator("h1").inner_text() == "Model merging"

@@ -70,7 +70,8 @@ def test_every_internal_link_resolves(seed_site: Path) -> None:
     broken = []
     # 404.html uses absolute links on purpose: it is served at any depth.
     for path in sorted(set(seed_site.rglob("*.html")) - {seed_site / "404.html"}):
-        for href in read(path).links:
+        page = read(path)
+        for href in page.links + page.chart_links:
             target = resolve(seed_site, path, href)
             if target is not None and not target.exists():
                 broken.append((str(path.relative_to(seed_site)), href))

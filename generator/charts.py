@@ -1,0 +1,247 @@
+"""Charts drawn at build time as inline SVG: the theme map, paper maps and source overlap.
+
+Nothing is fetched or computed in the browser. Colours are CSS classes styled with
+Material's palette variables (see `readinglist.css`), so the charts follow the light and
+dark schemes. Every label is escaped text, and every chart carries a `<title>` and a
+`<desc>` as its text alternative.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import networkx as nx
+import numpy as np
+from markupsafe import Markup
+from markupsafe import escape as _escape
+from sklearn.decomposition import TruncatedSVD
+
+from .markup import xml_chars
+from .model import Library, Paper
+from .related import vectorize
+
+Href = Callable[[str], str]
+"""Maps a theme or paper id to the URL of its page, relative to the page drawing it."""
+
+LAYOUT_SEED = 7
+"""Fixed seed for the spring layout: the same data always gives the same picture."""
+
+
+def escape(text: str) -> Markup:
+    """Text for SVG inside HTML: escaped, and without characters XML cannot hold."""
+    return _escape(xml_chars(text))
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An SVG chart and the numbers it was drawn from (tests compare the two)."""
+
+    svg: Markup
+    nodes: int
+    edges: int
+
+
+def _svg(kind: str, width: int, height: int, title: str, desc: str, body: list[str]) -> Markup:
+    """The `<svg>` element: scalable, labelled for screen readers, marked as an image."""
+    head = (
+        f'<svg class="rl-chart rl-{kind}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="rl-{kind}-title rl-{kind}-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="rl-{kind}-title">{escape(title)}</title>'
+        f'<desc id="rl-{kind}-desc">{escape(desc)}</desc>'
+    )
+    return Markup(head + "".join(body) + "</svg>")
+
+
+def _fit(points: np.ndarray, width: int, height: int, margin: tuple[float, float]) -> np.ndarray:
+    """Stretch points to fill the box inside `margin`, each axis on its own.
+
+    A layout's axes carry no meaning, and filling the box keeps one outlier from
+    squeezing everything else into a corner.
+    """
+    if len(points) == 0:
+        return points
+    low, high = points.min(axis=0), points.max(axis=0)
+    span = np.where(high - low > 1e-9, high - low, 1.0)
+    box = np.array([width - 2 * margin[0], height - 2 * margin[1]])
+    placed = (points - low) / span * box + np.array(margin)
+    # A single point, or points on one line, sit in the middle of the empty axis.
+    return np.where(high - low > 1e-9, placed, np.array([width / 2, height / 2]))
+
+
+def shared_counts(library: Library) -> Counter[tuple[str, str]]:
+    """(theme a, theme b) with a < b in declaration order -> papers in both."""
+    order = {t.id: i for i, t in enumerate(library.themes)}
+    shared: Counter[tuple[str, str]] = Counter()
+    for ids in library.membership.values():
+        ranked = sorted(set(ids), key=order.__getitem__)
+        shared.update(combinations(ranked, 2))
+    return shared
+
+
+def theme_map(library: Library, counts: Counter[str], href: Href) -> Chart:
+    """One node per theme, sized by its papers; edges weighted by papers shared."""
+    width, height = 860, 520
+    themes = [t for t in library.themes if counts[t.id]]
+    shared = shared_counts(library)
+    graph = nx.Graph()
+    graph.add_nodes_from(t.id for t in themes)
+    # Log weights: a pair sharing 30 papers pulls harder than one sharing 3, but not
+    # ten times harder, so the big themes do not collapse into one blob.
+    graph.add_weighted_edges_from((a, b, math.log1p(n)) for (a, b), n in shared.items())
+    layout = nx.spring_layout(graph, weight="weight", seed=LAYOUT_SEED, k=2.0, iterations=300)
+    points = _fit(np.array([layout[t.id] for t in themes]), width, height, margin=(130, 40))
+    where = {t.id: points[i] for i, t in enumerate(themes)}
+    biggest = max((counts[t.id] for t in themes), default=1)
+    heaviest = max(shared.values(), default=1)
+    body = ['<g class="rl-edges">']
+    for (a, b), n in sorted(shared.items(), key=lambda kv: kv[0]):
+        (x1, y1), (x2, y2) = where[a], where[b]
+        body.append(
+            f'<line class="rl-edge" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+            f'stroke-width="{0.5 + 6 * n / heaviest:.1f}" '
+            f'stroke-opacity="{0.08 + 0.5 * n / heaviest:.2f}" data-shared="{n}">'
+            f"<title>{escape(_title(library, a))} and {escape(_title(library, b))}: "
+            f"{n} shared</title></line>"
+        )
+    body.append('</g><g class="rl-nodes">')
+    for theme in themes:
+        x, y = where[theme.id]
+        radius = 7 + 21 * math.sqrt(counts[theme.id] / biggest)
+        body.append(
+            f'<a href="{escape(href(theme.id))}" class="rl-node" data-theme="{escape(theme.id)}">'
+            f"<title>{escape(theme.title)}: {counts[theme.id]} papers</title>"
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}"/>'
+            f'<text x="{x:.1f}" y="{y + radius + 15:.1f}" text-anchor="middle">'
+            f"{escape(theme.title)}</text></a>"
+        )
+    body.append("</g>")
+    title = "Map of the themes"
+    desc = (
+        f"{len(themes)} themes drawn as circles sized by their number of papers, joined by "
+        f"{len(shared)} lines whose width is the number of papers two themes share. "
+        "Each circle links to its theme page."
+    )
+    return Chart(_svg("theme-map", width, height, title, desc, body), len(themes), len(shared))
+
+
+def _title(library: Library, theme_id: str) -> str:
+    return library.theme(theme_id).title
+
+
+def paper_positions(papers: Sequence[Paper]) -> np.ndarray:
+    """2-D coordinates for papers: TF-IDF reduced by truncated SVD (LSA), fixed seed."""
+    if len(papers) < 3:
+        return np.array([[float(i), 0.0] for i in range(len(papers))]).reshape(-1, 2)
+    matrix = vectorize(papers)
+    components = min(2, matrix.shape[1] - 1)
+    if components < 2:
+        return np.array([[float(i), 0.0] for i in range(len(papers))])
+    svd = TruncatedSVD(n_components=2, random_state=0, n_iter=7)
+    return np.asarray(svd.fit_transform(matrix), dtype=float)
+
+
+def paper_map(theme_title: str, papers: Sequence[Paper], href: Href) -> Chart:
+    """A scatter of a theme's papers: nearby dots have similar titles and abstracts."""
+    width, height = 800, 420
+    points = _fit(paper_positions(papers), width, height, margin=(20, 20))
+    body = ['<rect class="rl-frame" x="0.5" y="0.5" width="799" height="419" rx="6"/>']
+    for paper, (x, y) in zip(papers, points, strict=True):
+        body.append(
+            f'<a href="{escape(href(paper.id))}" class="rl-dot" data-paper="{escape(paper.id)}">'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6"><title>{escape(paper.title)}</title>'
+            "</circle></a>"
+        )
+    title = f"Map of the papers in {theme_title}"
+    desc = (
+        f"{len(papers)} papers placed by the similarity of their titles and abstracts: "
+        "papers close together are about similar things. Each dot links to its paper."
+    )
+    return Chart(_svg("paper-map", width, height, title, desc, body), len(papers), 0)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A listing file as the overlap chart labels it."""
+
+    name: str
+    label: str
+
+
+def sources_of(library: Library) -> list[Source]:
+    """Every listing file that records cite, in file order, labelled `1 · Mar 17`."""
+    dates: dict[str, str] = {}
+    for paper in library.papers.values():
+        for listing in paper.listings:
+            dates.setdefault(listing.source, listing.date)
+    return [Source(name, f"{i} · {dates[name]}") for i, name in enumerate(sorted(dates), 1)]
+
+
+def overlap_matrix(library: Library, sources: list[Source]) -> list[list[int]]:
+    """Cell (i, j): papers listed in both i and j; the diagonal: entries in listing i."""
+    index = {s.name: i for i, s in enumerate(sources)}
+    size = len(sources)
+    matrix = [[0] * size for _ in range(size)]
+    for paper in library.papers.values():
+        for listing in paper.listings:
+            matrix[index[listing.source]][index[listing.source]] += 1
+        for a, b in combinations(sorted({index[x.source] for x in paper.listings}), 2):
+            matrix[a][b] += 1
+            matrix[b][a] += 1
+    return matrix
+
+
+def source_overlap(library: Library) -> Chart:
+    """A heat map of how many papers each pair of listings shares."""
+    sources = sources_of(library)
+    matrix = overlap_matrix(library, sources)
+    cell, left, top = 64, 110, 40
+    width, height = left + cell * len(sources) + 10, top + cell * len(sources) + 10
+    peak = max((max(row) for row in matrix), default=1) or 1
+    body: list[str] = []
+    for i, source in enumerate(sources):
+        label = escape(source.label)
+        body.append(
+            f'<text class="rl-axis" x="{left - 8}" y="{top + cell * i + cell / 2 + 5:.0f}" '
+            f'text-anchor="end">{label}</text>'
+            f'<text class="rl-axis" x="{left + cell * i + cell / 2:.0f}" y="{top - 12}" '
+            f'text-anchor="middle">{i + 1}</text>'
+        )
+    for i, row in enumerate(matrix):
+        for j, n in enumerate(row):
+            share = n / peak
+            kind = "rl-diag" if i == j else "rl-cell"
+            strong = " rl-strong" if share > 0.5 else ""
+            what = (
+                f"listing {sources[i].label}: {n} entries"
+                if i == j
+                else f"listings {sources[i].label} and {sources[j].label}: {n} shared papers"
+            )
+            x, y = left + cell * j, top + cell * i
+            body.append(
+                f'<g class="{kind}{strong}" data-row="{i}" data-col="{j}" data-count="{n}">'
+                f"<title>{escape(what)}</title>"
+                f'<rect x="{x + 1}" y="{y + 1}" width="{cell - 2}" height="{cell - 2}" rx="4" '
+                f'fill-opacity="{0.08 + 0.92 * share:.2f}"/>'
+                f'<text x="{x + cell / 2:.0f}" y="{y + cell / 2 + 5:.0f}" '
+                f'text-anchor="middle">{n}</text></g>'
+            )
+    shared = sum(matrix[i][j] for i, j in combinations(range(len(sources)), 2))
+    title = "How much the listings overlap"
+    desc = (
+        f"A {len(sources)} by {len(sources)} grid, one row and one column per listing file. "
+        "The diagonal holds each listing's number of entries; every other cell holds the "
+        f"number of papers both listings contain ({shared} shared pairs in all)."
+    )
+    return Chart(_svg("overlap", width, height, title, desc, body), len(sources), len(sources) ** 2)
+
+
+def figure(chart: Chart, caption: str) -> Markup:
+    """Wrap a chart for a Markdown page: a raw HTML block, kept out of search."""
+    return Markup(
+        f'<figure class="rl-figure" data-search-exclude>\n{chart.svg}\n'
+        f"<figcaption>{escape(caption)}</figcaption>\n</figure>"
+    )
