@@ -12,6 +12,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 import networkx as nx
@@ -134,6 +135,13 @@ def _title(library: Library, theme_id: str) -> str:
 
 def paper_positions(papers: Sequence[Paper]) -> np.ndarray:
     """2-D coordinates for papers: TF-IDF reduced by truncated SVD (LSA), fixed seed."""
+    return _positions(tuple((p.title, p.abstract) for p in papers))
+
+
+@lru_cache(maxsize=256)
+def _positions(texts: tuple[tuple[str, str], ...]) -> np.ndarray:
+    """Cached on the texts alone, so `serve` redoes only the themes an edit touched."""
+    papers = [Paper(id=str(i), title=t, abstract=a) for i, (t, a) in enumerate(texts)]
     if len(papers) < 3:
         return np.array([[float(i), 0.0] for i in range(len(papers))]).reshape(-1, 2)
     matrix = vectorize(papers)

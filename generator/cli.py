@@ -176,7 +176,9 @@ def serve(dev_addr: str) -> None:
 
     layout = _root()
     config = _mkdocs_config(layout)
-    mkdocs_serve(config_file=str(config), dev_addr=dev_addr, livereload=True)
+    # Dirty rebuilds: MkDocs re-renders only the pages whose Markdown the generator
+    # rewrote (it writes only files whose bytes changed).
+    mkdocs_serve(config_file=str(config), dev_addr=dev_addr, livereload=True, build_type="dirty")
 
 
 @main.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -32,12 +33,15 @@ def last_commit_epoch(root: Path) -> int | None:
 
 
 def pin_build_date(root: Path) -> None:
-    """Set `SOURCE_DATE_EPOCH` from the last commit when the caller has not set it."""
+    """Set `SOURCE_DATE_EPOCH` when the caller has not: the last commit's time, or now.
+
+    Pinned once per process, so `serve` does not see the feed's date change on every
+    rebuild and rebuild again.
+    """
     if os.environ.get(VARIABLE, "").strip():
         return
     epoch = last_commit_epoch(root)
-    if epoch is not None:
-        os.environ[VARIABLE] = str(epoch)
+    os.environ[VARIABLE] = str(epoch if epoch is not None else int(time.time()))
 
 
 def build_date() -> datetime:

@@ -13,7 +13,7 @@ from mkdocs.exceptions import PluginError
 
 from generator.clock import pin_build_date
 from generator.errors import ContentError, ReadingListError
-from generator.pipeline import generate, site_nav
+from generator.pipeline import generate, session_for, site_nav, start_serving
 from generator.render import SiteOptions
 from generator.store import Layout
 
@@ -30,6 +30,13 @@ def site_url(config: Any) -> str:
     return (config.site_url or "").rstrip("/") + "/" if config.site_url else ""
 
 
+def on_startup(command: str, dirty: bool) -> None:
+    # MkDocs re-executes this file on every rebuild; what a rebuild reuses lives in
+    # the generator package, which is imported once.
+    if command == "serve":
+        start_serving()
+
+
 def on_config(config: Any) -> Any:
     root = Path(config.config_file_path).parent
     pin_build_date(root)
@@ -41,7 +48,7 @@ def on_config(config: Any) -> Any:
         directory_urls=config.use_directory_urls,
     )
     try:
-        library = generate(Layout(root), Path(config.docs_dir), options)
+        library = generate(Layout(root), Path(config.docs_dir), options, session_for(root))
     except ContentError as exc:
         problems = "\n".join(str(p) for p in exc.problems)
         raise PluginError(f"{exc}:\n{problems}") from None

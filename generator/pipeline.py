@@ -10,7 +10,7 @@ from .clock import build_date
 from .export import export_files, papers_json
 from .files import sync_folder
 from .mentions import find_mentions, invert
-from .model import Library
+from .model import Library, Related
 from .related import related_papers
 from .render import CONTRIBUTE, HOME, PAPERS, THEMES, UNSORTED, Renderer, SiteOptions, theme_page
 from .store import Layout, load_library
@@ -19,8 +19,14 @@ from .themes import assign_themes, unsorted
 log = logging.getLogger(__name__)
 
 
-def prepare(layout: Layout) -> Library:
-    """Everything the pages show, computed before any page is written."""
+def prepare(layout: Layout, previous: Library | None = None) -> Library:
+    """Everything the pages show, computed before any page is written.
+
+    With the `previous` library (while serving), papers whose record did not change
+    and whose related papers did not change keep their previous related list, so an
+    edit rewrites only the pages it affects, not every page whose similarity scores
+    moved in the third decimal.
+    """
     # Load and validate all records first: pages link across papers, so every page
     # must see the same, complete data.
     library = load_library(layout)
@@ -29,14 +35,59 @@ def prepare(layout: Layout) -> Library:
     # Cross-link: similar papers, and papers that name each other.
     papers = list(library.papers.values())
     library.related = related_papers(papers)
+    if previous is not None:
+        library.related = keep_unaffected(previous, library)
     library.mentions = find_mentions(papers)
     library.mentioned_by = invert(library.mentions)
     return library
 
 
-def generate(layout: Layout, docs_dir: Path, options: SiteOptions) -> Library:
+def keep_unaffected(previous: Library, library: Library) -> dict[str, list[Related]]:
+    """The new related lists, except where neither a paper nor its neighbours changed."""
+    changed = {
+        pid
+        for pid in previous.papers.keys() | library.papers.keys()
+        if previous.papers.get(pid) != library.papers.get(pid)
+    }
+    related = {}
+    for pid, fresh in library.related.items():
+        old = previous.related.get(pid)
+        if old is None or pid in changed or changed & {r.id for r in old + fresh}:
+            related[pid] = fresh
+        else:
+            related[pid] = old
+    return related
+
+
+class Session:
+    """What a live-reloading server keeps between rebuilds: the last library built."""
+
+    def __init__(self) -> None:
+        self.previous: Library | None = None
+
+
+_sessions: dict[Path, Session] = {}
+_serving = False
+
+
+def start_serving() -> None:
+    """From now on, rebuilds of a project reuse what the previous rebuild computed."""
+    global _serving
+    _serving = True
+
+
+def session_for(root: Path) -> Session | None:
+    """The project's serve session, or None for a one-off build."""
+    return _sessions.setdefault(root, Session()) if _serving else None
+
+
+def generate(
+    layout: Layout, docs_dir: Path, options: SiteOptions, session: Session | None = None
+) -> Library:
     """Write the generated pages and exports into `docs_dir`, touching only files that changed."""
-    library = prepare(layout)
+    library = prepare(layout, session.previous if session else None)
+    if session is not None:
+        session.previous = library
     files: dict[str, str | bytes] = {}
     files.update(Renderer(library, options).pages())
     files["papers.json"] = papers_json(library, options.directory_urls)

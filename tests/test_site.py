@@ -178,3 +178,21 @@ def test_search_index_holds_each_paper_once_and_little_else(
         assert by_location[entry["url"]] == 1
         matches = [d for d in docs if entry["abstract"][:200].replace("&", "&amp;") in d["text"]]
         assert len(matches) <= 1, entry["id"]
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    trees = []
+    for name in ("a", "b"):
+        root = make_project(tmp_path / name)
+        result = run_cli(root, "build")
+        assert result.returncode == 0, result.stderr
+        site = root / "site"
+        trees.append({p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()})
+    assert trees[0].keys() == trees[1].keys()
+    different = [str(p) for p in trees[0] if trees[0][p] != trees[1][p]]
+    assert different == []
+    # The sitemap and the feed carry the pinned date, not the time of the build.
+    sitemap = trees[0][Path("sitemap.xml")].decode()
+    assert "<lastmod>2023-11-14</lastmod>" in sitemap
+    assert "<updated>2023-11-14T22:13:20+00:00</updated>" in trees[0][Path("feed.xml")].decode()
