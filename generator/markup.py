@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit
 
-from markupsafe import Markup
+import markdown
+import nh3
+from markupsafe import Markup, escape
 
 _SPECIAL = "&<>\"'\\`*_[]{}()#+!|~^=:$%@"
 _TABLE = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
@@ -86,3 +88,26 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 def xml_chars(text: str) -> str:
     """`text` without the characters XML 1.0 forbids (C0 controls, lone surrogates)."""
     return _NOT_XML.sub("", text)
+
+
+NOTES_TAGS = {"p", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "a", "br"}
+
+
+def notes_html(text: str) -> Markup:
+    """Curator's notes: Markdown for formatting, raw HTML shown as text, then sanitised.
+
+    Escaping first makes `<b>` in a note read as "<b>"; the allow-list sanitiser (nh3)
+    then removes anything Markdown itself could produce that is not plain formatting,
+    such as a `javascript:` link written in Markdown syntax.
+    """
+    html = markdown.markdown(str(escape(xml_chars(text))), output_format="html")
+    clean = nh3.clean(
+        html,
+        tags=NOTES_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https"},
+        link_rel="nofollow noopener noreferrer",
+    )
+    # A blank line would end MkDocs' raw HTML block; and `{` etc. stay text either way.
+    body = "\n".join(line for line in clean.splitlines() if line.strip())
+    return Markup(f'<div class="rl-notes">\n{body}\n</div>')

@@ -6,6 +6,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
+
 from .clock import build_date
 from .export import export_files, papers_json
 from .files import sync_folder
@@ -102,7 +104,8 @@ def generate(
 def site_nav(library: Library) -> list[Any]:
     """Home, Themes, All papers and Contribute; paper pages stay out of the navigation."""
     themes: list[Any] = [{"Overview": THEMES}]
-    themes += [{t.title: theme_page(t.id)} for t in library.themes]
+    # Material prints navigation titles (tabs, sidebar, footer) unescaped: escape them here.
+    themes += [{str(escape(t.title)): theme_page(t.id)} for t in library.themes]
     if unsorted(library):
         themes.append({"Unsorted": UNSORTED})
     return [{"Home": HOME}, {"Themes": themes}, {"All papers": PAPERS}, {"Contribute": CONTRIBUTE}]

@@ -110,6 +110,7 @@ class Renderer:
             "link_theme": partial(self._link_theme, here),
             "link": markup.link,
             "paragraphs": markup.paragraphs,
+            "notes_html": markup.notes_html,
             "first_sentence": markup.first_sentence,
             "is_survey": is_survey,
         }

@@ -58,12 +58,33 @@ def _check_pattern(pattern: re.Pattern[str], what: str) -> Callable[[str], str |
     return check
 
 
+NOTES_LIMIT = 4000
+NOTES_BRACKETS = 200
+_DEEP_NESTING = re.compile(r"^[ \t]*(?:[*+>-][ \t]+){11,}", re.MULTILINE)
+
+
+def _check_notes(value: str) -> str | None:
+    """Notes are Markdown: keep them to what Markdown renders in well under a second.
+
+    Python-Markdown backtracks on thousands of `[` (10 s for 5,000) and recurses on
+    deep nesting (RecursionError at about 1,000 levels).
+    """
+    if len(value) > NOTES_LIMIT:
+        return f"notes are {len(value):,} characters; the limit is {NOTES_LIMIT:,}"
+    if value.count("[") > NOTES_BRACKETS:
+        return f"notes hold {value.count('[')} '['; at most {NOTES_BRACKETS} are allowed"
+    if _DEEP_NESTING.search(value):
+        return "notes nest lists or quotes more than 10 levels deep"
+    return None
+
+
 # Extra rules beyond the type, per (record type, field). The table keeps them together.
 VALUE_RULES: dict[tuple[type, str], Callable[[str], str | None]] = {
     (Paper, "id"): _check_pattern(_SLUG, "a lowercase slug such as 'my-paper-title'"),
     (Paper, "arxiv"): _check_pattern(_ARXIV, "an arXiv id such as '2309.10818'"),
     (Paper, "links"): _check_pattern(_URL, "an http(s) URL"),
     (Paper, "themes"): _check_pattern(_SLUG, "a theme id"),
+    (Paper, "notes"): _check_notes,
     (Theme, "id"): _check_pattern(_SLUG, "a lowercase slug such as 'llm-serving'"),
     (Theme, "icon"): _check_pattern(_ICON, "an icon name such as 'material/memory'"),
     (Theme, "start_here"): _check_pattern(_SLUG, "a paper id"),

@@ -1,0 +1,177 @@
+"""Hostile content in every field stays inert: in the HTML, the browser, search and exports."""
+
+from __future__ import annotations
+
+import csv
+import json
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import bibtexparser
+import pytest
+
+from generator.markup import NOTES_TAGS
+
+from .conftest import make_project, run_cli
+from .hostile import FIELDS, HOSTILE, hostile_id, hostile_title, one_line
+from .htmltools import read
+from .scan import foreign_markup, theme_profile
+
+
+def test_the_corpus_is_big_enough() -> None:
+    assert len(HOSTILE) >= 40 and len(set(HOSTILE)) == len(HOSTILE)
+    assert len(FIELDS) == 8
+
+
+@pytest.fixture(scope="module")
+def hostile_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from .hostile import add_hostile_content
+
+    root = make_project(tmp_path_factory.mktemp("hostile") / "project")
+    add_hostile_content(root)
+    check = run_cli(root, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    result = run_cli(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture(scope="module")
+def trusted(seed_site: Path) -> tuple[set[str], set[str]]:
+    """What the theme and the generator put into pages built from the seed content."""
+    tags, scripts = theme_profile(seed_site)
+    return tags | NOTES_TAGS, scripts
+
+
+def test_no_page_holds_markup_the_theme_did_not_put_there(
+    hostile_project: Path, trusted: tuple[set[str], set[str]]
+) -> None:
+    site = hostile_project / "site"
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 2 * len(HOSTILE)
+    found = {}
+    for page in pages:
+        foreign = foreign_markup(page, *trusted)
+        if foreign:
+            found[str(page.relative_to(site))] = foreign
+    assert found == {}
+
+
+def test_every_string_reads_as_written(hostile_project: Path) -> None:
+    site = hostile_project / "site"
+    for i, text in enumerate(HOSTILE):
+        page = read(site / "paper" / hostile_id(i) / "index.html")
+        assert page.h1 == hostile_title(i)
+        assert page.title == f"{hostile_title(i)} - Efficient ML reading list"
+        assert f"Abstract {i}: {one_line(text)}" in page.text
+        assert f"{one_line(text)} alias {i}" in page.text  # the alias
+        assert one_line(text) in page.text.split("Tags:", 1)[1]  # the tag
+        theme = read(site / "theme" / f"hostile-theme-{i:02d}" / "index.html")
+        assert theme.h1 == f"{one_line(text)} theme {i}"
+        assert one_line(text) in theme.text  # the description
+
+
+def test_notes_keep_markdown_formatting_and_lose_everything_else(hostile_project: Path) -> None:
+    assert HOSTILE[6].startswith("<a href=") and HOSTILE[7].startswith("[click 8]")
+    html = (hostile_project / "site" / "paper" / hostile_id(6) / "index.html").read_text("utf-8")
+    notes = html.split('<div class="rl-notes">', 1)[1].split("</div>", 1)[0]
+    # `<a href="javascript:...">` in a note is shown as text, never as a link.
+    assert '&lt;a href="javascript:alert(7)"&gt;click 7&lt;/a&gt;' in notes
+    markdown_link = (hostile_project / "site" / "paper" / hostile_id(7) / "index.html").read_text(
+        "utf-8"
+    )
+    notes = markdown_link.split('<div class="rl-notes">', 1)[1].split("</div>", 1)[0]
+    assert "<a rel=" in notes and "javascript:" not in notes  # the link lost its href
+
+
+def test_search_index_holds_the_strings_as_text(
+    hostile_project: Path, trusted: tuple[set[str], set[str]]
+) -> None:
+    index = json.loads(
+        (hostile_project / "site" / "search" / "search_index.json").read_text("utf-8")
+    )
+    docs = index["docs"]
+    for doc in docs:
+        assert foreign_markup(doc["title"], *trusted) == []
+        assert foreign_markup(doc["text"], *trusted) == []
+    locations = [d["location"] for d in docs]
+    for i in range(len(HOSTILE)):
+        assert locations.count(f"paper/{hostile_id(i)}/") == 1
+
+
+def test_exports_carry_the_strings_exactly(hostile_project: Path) -> None:
+    site = hostile_project / "site"
+    exported = {e["id"]: e for e in json.loads((site / "papers.json").read_text("utf-8"))}
+    for i, text in enumerate(HOSTILE):
+        entry = exported[hostile_id(i)]
+        assert entry["title"] == hostile_title(i)
+        assert entry["tags"] == [text]
+    feed = ET.parse(site / "feed.xml").getroot()  # well-formed whatever the titles hold
+    assert feed.tag.endswith("feed")
+    entries = bibtexparser.loads((site / "export" / "papers.bib").read_text("utf-8")).entries
+    assert len(entries) == len(exported)
+    with (site / "export" / "papers.csv").open(encoding="utf-8", newline="") as f:
+        rows = {r["id"]: r for r in csv.DictReader(f)}
+    for i in range(len(HOSTILE)):
+        cell = rows[hostile_id(i)]["title"]
+        assert cell in (hostile_title(i), "'" + hostile_title(i))
+        assert not cell.startswith(("=", "+", "-", "@"))
+
+
+def test_offline_bundle_is_clean_too(
+    hostile_project: Path, trusted: tuple[set[str], set[str]], tmp_path: Path
+) -> None:
+    result = run_cli(hostile_project, "bundle", "--dist-dir", str(tmp_path / "dist"))
+    assert result.returncode == 0, result.stderr
+    (archive,) = (tmp_path / "dist").glob("*.zip")
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(tmp_path / "unzipped")
+    pages = sorted((tmp_path / "unzipped").rglob("*.html"))
+    assert len(pages) > 2 * len(HOSTILE)
+    # The offline build inlines the search index as a script; that one is the theme's.
+    _, scripts = trusted
+    found = [
+        (str(p), f)
+        for p in pages
+        for f in foreign_markup(p, trusted[0], scripts)
+        if not f.startswith("inline script 'var __index")
+    ]
+    assert found == []
+
+
+@pytest.mark.browser
+def test_chromium_runs_nothing_and_shows_the_text(browser, hostile_project: Path) -> None:
+    from .conftest import serve_folder
+    from .test_browser import search
+
+    server, url = serve_folder(hostile_project / "site")
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    errors: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        paths = ["", "papers/", "themes/"]
+        paths += [f"paper/{hostile_id(i)}/" for i in range(len(HOSTILE))]
+        paths += [f"theme/hostile-theme-{i:02d}/" for i in range(len(HOSTILE))]
+        for path in paths:
+            page.goto(url + path)
+            page.wait_for_load_state("load")
+        for i in range(len(HOSTILE)):
+            page.goto(url + f"paper/{hostile_id(i)}/")
+            assert " ".join(page.locator("h1").text_content().split()) == hostile_title(i)
+            assert page.title() == f"{hostile_title(i)} - Efficient ML reading list"
+        # Search shows the titles as text.
+        page.goto(url)
+        titles = search(page, "hostile01")
+        assert any(hostile_title(1) in " ".join(t.split()) for t in titles)
+        assert page.locator(".md-search-result script, .md-search-result img").count() == 0
+    finally:
+        context.close()
+        server.shutdown()
+    assert dialogs == []
+    assert all(r.startswith(url) for r in requests), [r for r in requests if not r.startswith(url)]
