@@ -1,13 +1,14 @@
 """Strict YAML in, readable YAML out.
 
-Records are loaded without PyYAML's constructor: every plain scalar stays the string
-it was written as (YAML 1.1 would turn `NO` into False and `0704.0010` into a float),
-anchors, aliases, explicit tags and duplicate keys are rejected, and the line of
-every key and item is kept for error messages.
+Records are built from parser events, without PyYAML's constructor: every plain
+scalar stays the string it was written as (YAML 1.1 would turn `NO` into False and
+`0704.0010` into a float), anchors, aliases, explicit tags and duplicate keys are
+rejected, and the line of every key and item is kept for error messages.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -30,64 +31,75 @@ class YamlSyntaxError(ValueError):
         self.line = line
 
 
-class _Loader(yaml.SafeLoader):
-    """Resolves every plain scalar to a string and refuses anchors and aliases."""
-
-    # No implicit resolvers: every plain scalar is a string.
-    yaml_implicit_resolvers = {}  # noqa: RUF012
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise YamlSyntaxError(
-                "anchors and aliases (&name, *name) are not allowed",
-                event.start_mark.line + 1,
-            )
-        return super().compose_node(parent, index)
+# libyaml's parser when PyYAML was built with it (about 15 times faster; its error
+# messages are libyaml's, e.g. "did not find expected ',' or ']'"); events, not
+# PyYAML's constructor, become values, so both parsers give the same strict result.
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def loads(text: str) -> tuple[Any, Lines]:
     """Parse one YAML document into plain dicts, lists and strings, with their lines."""
+    lines: Lines = {}
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        events = yaml.parse(text, Loader=_Parser)
+        next(events)  # StreamStart
+        event = next(events)
+        if isinstance(event, yaml.StreamEndEvent):
+            return None, lines
+        value = _value(events, next(events), (), lines)
+        next(events)  # DocumentEnd
+        event = next(events)
+        if not isinstance(event, yaml.StreamEndEvent):
+            line = event.start_mark.line + 1 if event.start_mark else 0
+            raise YamlSyntaxError("a record is one YAML document; found a second one", line)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         raise YamlSyntaxError(f"YAML syntax error: {exc.problem or exc}", line) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"YAML error: {exc}") from None
-    lines: Lines = {}
-    if node is None:
-        return None, lines
-    return _value(node, (), lines), lines
+    return value, lines
 
 
-def _value(node: yaml.Node, path: tuple[Any, ...], lines: Lines) -> Any:
-    line = node.start_mark.line + 1
+def _value(events: Iterator[Any], event: Any, path: tuple[Any, ...], lines: Lines) -> Any:
+    line = event.start_mark.line + 1
     lines.setdefault(path, line)
-    if node.tag not in _PLAIN_TAGS:
-        raise YamlSyntaxError(f"tag {node.tag!r} is not allowed; write a plain value", line)
-    if isinstance(node, yaml.ScalarNode):
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [_value(item, (*path, i), lines) for i, item in enumerate(node.value)]
-    assert isinstance(node, yaml.MappingNode)
-    return _mapping(node, path, lines)
+    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        raise YamlSyntaxError("anchors and aliases (&name, *name) are not allowed", line)
+    tag = getattr(event, "tag", None)
+    if tag not in (None, "!") and tag not in _PLAIN_TAGS:
+        raise YamlSyntaxError(f"tag {tag!r} is not allowed; write a plain value", line)
+    if isinstance(event, yaml.ScalarEvent):
+        return event.value
+    if isinstance(event, yaml.SequenceStartEvent):
+        items: list[Any] = []
+        for event in events:
+            if isinstance(event, yaml.SequenceEndEvent):
+                return items
+            items.append(_value(events, event, (*path, len(items)), lines))
+    if isinstance(event, yaml.MappingStartEvent):
+        return _mapping(events, path, lines)
+    raise YamlSyntaxError(f"unexpected {type(event).__name__}", line)
 
 
-def _mapping(node: yaml.MappingNode, path: tuple[Any, ...], lines: Lines) -> dict[str, Any]:
+def _mapping(events: Iterator[Any], path: tuple[Any, ...], lines: Lines) -> dict[str, Any]:
     result: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        key_line = key_node.start_mark.line + 1
-        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+    for key_event in events:
+        if isinstance(key_event, yaml.MappingEndEvent):
+            return result
+        key_line = key_event.start_mark.line + 1
+        if isinstance(key_event, yaml.AliasEvent) or getattr(key_event, "anchor", None):
+            raise YamlSyntaxError("anchors and aliases (&name, *name) are not allowed", key_line)
+        plain = (None, "!", *_PLAIN_TAGS)
+        if not isinstance(key_event, yaml.ScalarEvent) or key_event.tag not in plain:
             raise YamlSyntaxError("mapping keys must be plain strings", key_line)
-        key = key_node.value
+        key = key_event.value
         if key in result:
             raise YamlSyntaxError(
                 f"duplicate key {key!r} (first on line {lines[(*path, key)]})", key_line
             )
         lines[(*path, key)] = key_line
-        result[key] = _value(value_node, (*path, key), lines)
+        result[key] = _value(events, next(events), (*path, key), lines)
     return result
 
 

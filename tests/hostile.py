@@ -64,8 +64,16 @@ HOSTILE = [
 ]
 """Each string is run through every field that reaches a page."""
 
-FIELDS = ["title", "abstract", "notes", "tags", "aliases", "links", "theme title",
-          "theme description"]
+FIELDS = [
+    "title",
+    "abstract",
+    "notes",
+    "tags",
+    "aliases",
+    "links",
+    "theme title",
+    "theme description",
+]
 
 
 def hostile_id(i: int) -> str:

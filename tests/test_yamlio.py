@@ -19,8 +19,8 @@ from generator.yamlio import YamlSyntaxError, dumps, loads
             "tag 'tag:yaml.org,2002:python/object:os.system' is not allowed; write a plain value",
             1,
         ),
-        ("a: [1, 2\n", "YAML syntax error: expected ',' or ']', but got '<stream end>'", 2),
-        ("a: b: c\n", "YAML syntax error: mapping values are not allowed here", 1),
+        ("a: [1, 2\n", "YAML syntax error: did not find expected ',' or ']'", 2),
+        ("a: b: c\n", "YAML syntax error: mapping values are not allowed in this context", 1),
     ],
 )
 def test_rejects_with_line(text: str, message: str, line: int) -> None:
@@ -63,3 +63,12 @@ text_values = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_
 )
 def test_dump_load_round_trip(data: dict[str, str]) -> None:
     assert loads(dumps(data))[0] == data
+
+
+def test_a_second_document_is_refused_with_its_line() -> None:
+    with pytest.raises(YamlSyntaxError) as info:
+        loads("id: a\n---\nid: b\n")
+    assert (str(info.value), info.value.line) == (
+        "a record is one YAML document; found a second one",
+        2,
+    )
