@@ -45,6 +45,32 @@ def inline(text: str) -> Markup:
     return Markup(escaped + text[1:].translate(_TABLE))
 
 
+_BIDI = {k: v for k, v in _TABLE.items() if k > 0x2000}
+
+
+def html_text(text: str) -> Markup:
+    """One line of text for a raw HTML block: escaped, whitespace collapsed.
+
+    Big pages are written as raw HTML, which Python-Markdown passes through without
+    running its inline patterns over every character reference.
+    """
+    return Markup(str(escape(" ".join(text.split()))).translate(_BIDI))
+
+
+def html_paragraphs(text: str) -> Markup:
+    """Multi-line text as `<p>` elements; blank lines separate paragraphs."""
+    blocks = [b for b in text.replace("\r", "").split("\n\n") if b.strip()]
+    return Markup("".join(f"<p>{html_text(b)}</p>" for b in blocks))
+
+
+def html_link(label: str, url: str) -> Markup:
+    """An `<a>` to an external http(s) URL; plain text if the URL is not one."""
+    target = safe_url(url)
+    if target is None:
+        return html_text(label)
+    return Markup(f'<a href="{escape(target)}">{html_text(label)}</a>')
+
+
 def paragraphs(text: str) -> Markup:
     """Multi-line inert text: blank lines separate paragraphs, other breaks are spaces."""
     blocks = [" ".join(b.split()) for b in text.replace("\r", "").split("\n\n")]

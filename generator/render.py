@@ -108,6 +108,11 @@ class Renderer:
             "to": partial(_relative, here),
             "link_paper": partial(self._link_paper, here),
             "link_theme": partial(self._link_theme, here),
+            "a_paper": partial(self._a_paper, here),
+            "a_theme": partial(self._a_theme, here),
+            "a_ext": markup.html_link,
+            "h": markup.html_text,
+            "html_paragraphs": markup.html_paragraphs,
             "link": markup.link,
             "paragraphs": markup.paragraphs,
             "notes_html": markup.notes_html,
@@ -125,6 +130,15 @@ class Renderer:
     def _link_paper(self, here: str, paper_id: str) -> Markup:
         paper = self.library.papers[paper_id]
         return Markup(f"[{markup.inline(paper.title)}]({_relative(here, paper_page(paper_id))})")
+
+    def _a_paper(self, here: str, paper_id: str) -> Markup:
+        """`<a>` to a paper page, for raw HTML blocks (the URL is final: MkDocs keeps it)."""
+        title = markup.html_text(self.library.papers[paper_id].title)
+        return Markup(f'<a href="{self.href(here, paper_page(paper_id))}">{title}</a>')
+
+    def _a_theme(self, here: str, theme_id: str) -> Markup:
+        title = markup.html_text(self.library.theme(theme_id).title)
+        return Markup(f'<a href="{self.href(here, theme_page(theme_id))}">{title}</a>')
 
     def _link_theme(self, here: str, theme_id: str) -> Markup:
         theme = self.library.theme(theme_id)
