@@ -171,7 +171,7 @@ theme:
 {theme}
 plugins:
   - search
-markdown_extensions: [attr_list, md_in_html, tables]
+markdown_extensions: [attr_list, tables]
 """
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -66,7 +66,9 @@ def _finalize(value: Any) -> Any:
     return markup.inline(str(value))
 
 
+@lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
+    """One environment per process, so `serve` compiles the templates once."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
         finalize=_finalize,
@@ -87,6 +89,8 @@ class Renderer:
         self.env = environment()
         self.counts = theme_counts(library)
         self.members = library.members()
+        self.themes = {t.id: t for t in library.themes}
+        self._anchors: dict[tuple[int, str], Markup] = {}
 
     def pages(self) -> dict[str, str]:
         """Docs-relative path -> Markdown text, for every page."""
@@ -133,12 +137,21 @@ class Renderer:
 
     def _a_paper(self, here: str, paper_id: str) -> Markup:
         """`<a>` to a paper page, for raw HTML blocks (the URL is final: MkDocs keeps it)."""
-        title = markup.html_text(self.library.papers[paper_id].title)
-        return Markup(f'<a href="{self.href(here, paper_page(paper_id))}">{title}</a>')
+        return self._anchor(here, paper_page(paper_id), self.library.papers[paper_id].title)
 
     def _a_theme(self, here: str, theme_id: str) -> Markup:
-        title = markup.html_text(self.library.theme(theme_id).title)
-        return Markup(f'<a href="{self.href(here, theme_page(theme_id))}">{title}</a>')
+        return self._anchor(here, theme_page(theme_id), self.themes[theme_id].title)
+
+    def _anchor(self, here: str, target: str, title: str) -> Markup:
+        # Pages at the same depth link alike: a theme page's 2,000 cards repeat the same
+        # few theme links, so each is built once per depth.
+        key = (urls.depth(here, self.options.directory_urls), target)
+        anchor = self._anchors.get(key)
+        if anchor is None:
+            url = self.href(here, target)
+            anchor = Markup(f'<a href="{url}">{markup.html_text(title)}</a>')
+            self._anchors[key] = anchor
+        return anchor
 
     def _link_theme(self, here: str, theme_id: str) -> Markup:
         theme = self.library.theme(theme_id)
