@@ -98,8 +98,10 @@ def test_paper_page_shows_history_links_related_and_edit(
     page = read(seed_site / nanoflow["url"] / "index.html")
     assert "Listed 4 times: Mar 17 in 000_6b32cc8f1414c3bd (entry 74)" in page.text
     assert "https://arxiv.org/search/?query=NanoFlow%3A+Towards" in " ".join(page.links)
-    # From paper/<id>/, other papers are ../<id>/ and themes ../../theme/<id>/.
-    paper_links = [h[3:-1] for h in page.links if re.fullmatch(r"\.\./[^/]+/", h)]
+    # From paper/<id>/, other papers are ../../paper/<id>/ and themes ../../theme/<id>/.
+    paper_links = [
+        h.split("/")[-2] for h in page.links if re.fullmatch(r"\.\./\.\./paper/[^/]+/", h)
+    ]
     assert paper_links == nanoflow["related"] and len(paper_links) == 5
     edit = f"https://github.com/example/readinglist/edit/main/content/papers/{nanoflow['id']}.yml"
     assert page.links.count(edit) == 2  # Material's edit button and "Edit this entry"
