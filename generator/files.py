@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -50,3 +51,93 @@ def sync_folder(folder: Path, files: Mapping[str, str | bytes]) -> int:
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
     return changed
+
+
+_STAGING = ".transaction-"
+_COMMITTED = "COMMITTED"
+
+
+class Transaction:
+    """Replace several files under `root` together: all of them, or none.
+
+    Files are first written into `root/.transaction-<pid>/`. Once every one is there, a
+    `COMMITTED` list is written (atomically), and only then are they moved into place.
+    A process killed before the list exists leaves the old files; one killed after it
+    leaves a transaction that `recover` finishes, so readers never see half of one.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.staging = root / f"{_STAGING}{os.getpid()}"
+        self.paths: list[str] = []
+
+    def __enter__(self) -> Transaction:
+        shutil.rmtree(self.staging, ignore_errors=True)
+        return self
+
+    def write(self, path: Path, text: str | bytes) -> bool:
+        """Stage `path`'s new content; False (and nothing staged) when it is unchanged."""
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        try:
+            if path.read_bytes() == data:
+                return False
+        except FileNotFoundError:
+            pass
+        rel = path.relative_to(self.root).as_posix()
+        write_atomic(self.staging / rel, data)
+        self.paths.append(rel)
+        return True
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        if kind is None and self.paths:
+            write_atomic(self.staging / _COMMITTED, "\n".join(self.paths) + "\n")
+            _finish(self.staging, self.root)
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _finish(staging: Path, root: Path) -> None:
+    for rel in (staging / _COMMITTED).read_text(encoding="utf-8").splitlines():
+        staged = staging / rel
+        if staged.exists():  # a previous attempt may have moved it already
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, root / rel)
+    _sync_dir(root)
+
+
+def _sync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def recover(root: Path) -> list[str]:
+    """Finish committed transactions of dead processes and drop uncommitted ones.
+
+    Returns a line per transaction found, for the log.
+    """
+    found = []
+    for staging in sorted(root.glob(f"{_STAGING}*")):
+        pid = staging.name.removeprefix(_STAGING)
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        if (staging / _COMMITTED).exists():
+            _finish(staging, root)
+            found.append(f"finished an interrupted write ({staging.name})")
+        else:
+            found.append(f"dropped an interrupted write ({staging.name})")
+        shutil.rmtree(staging, ignore_errors=True)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ContentError, Problem
-from .files import write_atomic
+from .files import Transaction
 from .merge import paper_keys, title_key, unique_slug
 from .model import Listing, Paper
 from .parse import Entry, ParsedSource, parse_source
@@ -110,12 +110,15 @@ def ingest(layout: Layout, files: list[Path], progress: bool = False) -> IngestR
             merger.add(source, entry)
         if progress:
             log.info("%s: %d listing(s)", source.path, len(source.entries))
-    for target, data in copies:
-        write_atomic(target, data)
-    for paper_id in sorted(merger.changed):
-        path = layout.paper_path(paper_id)
-        if write_atomic(path, dump_paper(papers[paper_id])):
-            report.written.append(path)
+    # Source copies and records land together or not at all: a run killed half way
+    # must not leave listings that no record accounts for.
+    with Transaction(layout.content) as transaction:
+        for target, data in copies:
+            transaction.write(target, data)
+        for paper_id in sorted(merger.changed):
+            path = layout.paper_path(paper_id)
+            if transaction.write(path, dump_paper(papers[paper_id])):
+                report.written.append(path)
     return report
 
 

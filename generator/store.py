@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import difflib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, Problem
+from .files import recover
 from .merge import paper_keys
 from .model import Library, Paper, Theme
 from .schema import Validator, to_dict
 from .yamlio import YamlSyntaxError, dumps, loads
+
+log = logging.getLogger(__name__)
 
 MAX_RECORD_BYTES = 1_000_000
 """A record larger than this is refused before parsing: no paper needs a megabyte."""
@@ -91,6 +95,9 @@ def load_paper(path: Path, rel: str) -> tuple[Paper | None, list[Problem]]:
 
 def load_papers(layout: Layout) -> tuple[dict[str, Paper], list[Problem]]:
     """Every record under `content/papers/`, by id, with cross-record checks."""
+    if layout.content.is_dir():
+        for line in recover(layout.content):
+            log.warning("%s: %s", layout.rel(layout.content), line)
     papers: dict[str, Paper] = {}
     problems: list[Problem] = []
     owners: dict[str, str] = {}
