@@ -1,0 +1,110 @@
+"""Generated records with arbitrary Unicode, through ingest, check and build.
+
+Titles and abstracts go in as a raw listing (so they must look like a title and an
+abstract); curated fields (notes, tags, aliases) then get any Unicode at all. Each
+example builds a real site, so there are few of them; the CI profile derandomises.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from generator.markup import NOTES_TAGS
+from generator.parse import clean_abstract
+from generator.store import Layout, dump_paper, load_papers
+
+from .conftest import make_project, run_cli
+from .htmltools import read
+from .scan import foreign_markup, theme_profile
+
+EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "10"))
+
+# Anything but surrogates (not encodable), line and paragraph breaks and sentence ends
+# (they would change what the raw listing's shape says), and C0/C1 controls.
+TITLE_CHARS = st.characters(
+    blacklist_categories=("Cs", "Cc", "Zl", "Zp"),
+    blacklist_characters=".!?\u0085\ufeff",
+)
+TITLE = st.text(TITLE_CHARS, min_size=3, max_size=60).filter(
+    lambda t: sum(c.isalnum() for c in t) >= 2 and ":" not in t
+)
+ABSTRACT = st.text(TITLE_CHARS, min_size=1, max_size=200)
+ANYTHING = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80)
+
+PAPERS = st.lists(
+    st.tuples(TITLE, ABSTRACT, ANYTHING, ANYTHING, ANYTHING),
+    min_size=1,
+    max_size=4,
+    unique_by=lambda p: " ".join(p[0].casefold().split()),
+)
+
+
+def normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    # Every example is a real build: shrinking a failure could take many minutes, so
+    # the failing example is reported as found.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(papers=PAPERS)
+def test_generated_records_survive_ingest_check_and_build(
+    papers: list[tuple[str, str, str, str, str]], tmp_path_factory, seed_site: Path
+) -> None:
+    root = make_project(tmp_path_factory.mktemp("prop") / "project", with_papers=False)
+    shutil.rmtree(root / "content" / "sources")
+    (root / "content" / "sources").mkdir()
+    themes = root / "content" / "themes.yml"  # start_here names seed papers: drop it
+    lines = themes.read_text(encoding="utf-8").splitlines(keepends=True)
+    themes.write_text("".join(x for x in lines if "start_here:" not in x), encoding="utf-8")
+    body = "\n\n".join(
+        f"Prop{i} {normal(title)}\n\nAbstract {i}: {normal(abstract)}. The end."
+        for i, (title, abstract, *_rest) in enumerate(papers)
+    )
+    listing = root.parent / "listing.txt"
+    listing.write_text(f"Mar 3\n\n{body}\n", encoding="utf-8")
+    result = run_cli(root, "ingest", str(listing))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    layout = Layout(root)
+    records, problems = load_papers(layout)
+    assert [p for p in problems if p.is_error] == []
+    assert len(records) == len(papers)
+    by_title = {r.title: r for r in records.values()}
+    abstracts = {}
+    for i, (title, abstract, note, tag, alias) in enumerate(papers):
+        record = by_title[f"Prop{i} {normal(title)}"]
+        # Ingest keeps the text, only cleaning LaTeX leftovers as it does for any listing.
+        assert record.abstract == clean_abstract(f"Abstract {i}: {normal(abstract)}. The end.")
+        abstracts[i] = record.abstract
+        record.notes = f"Note {i}: {note}"
+        record.tags = [tag] if tag else []
+        record.aliases = [f"{alias} {i}"]
+        layout.paper_path(record.id).write_text(dump_paper(record), encoding="utf-8")
+
+    check = run_cli(root, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    build = run_cli(root, "build", "--strict")
+    assert build.returncode == 0, build.stderr
+
+    site = root / "site"
+    tags, scripts = theme_profile(seed_site)
+    exported = {e["title"]: e for e in json.loads((site / "papers.json").read_text("utf-8"))}
+    for i, (title, _abstract, _note, tag, _alias) in enumerate(papers):
+        entry = exported[f"Prop{i} {normal(title)}"]
+        page = site / entry["url"] / "index.html"
+        assert foreign_markup(page, tags | NOTES_TAGS, scripts) == []
+        html = read(page)
+        assert html.h1 == normal(f"Prop{i} {title}")
+        assert normal(abstracts[i]) in html.text
+        assert entry["tags"] == ([tag] if tag else [])
