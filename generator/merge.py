@@ -35,7 +35,10 @@ def title_key(title: str) -> str:
     text = text.removesuffix(".")
     # Dashes join words ("Megatron-LM"), other punctuation goes away.
     text = _PUNCTUATION.sub(lambda m: " " if m.group(0) == "-" else "", text)
-    return " ".join(text.split())
+    key = " ".join(text.split())
+    # A title of punctuation only has no words to compare: only the same text matches
+    # (otherwise "[[[" and "___" would be the same paper).
+    return key or " ".join(unicodedata.normalize("NFKC", title).casefold().split())
 
 
 def paper_keys(paper: Paper) -> list[str]:

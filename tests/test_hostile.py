@@ -175,3 +175,52 @@ def test_chromium_runs_nothing_and_shows_the_text(browser, hostile_project: Path
         server.shutdown()
     assert dialogs == []
     assert all(r.startswith(url) for r in requests), [r for r in requests if not r.startswith(url)]
+
+
+PATHOLOGICAL = [
+    "[" * 5000,
+    "[a](" * 3000,
+    "* " * 1000 + "a",
+    "> " * 1000 + "a",
+    "_" * 5000,
+    "`" * 5000,
+    "<" * 5000,
+    "&" * 5000,
+    "{" * 2500 + "}" * 2500,
+    "*a" * 2500,
+]
+"""Python-Markdown 3.11 takes 10 s on the first, 6 s on the second, and overflows the
+stack on the third; in any field but notes, none of them reaches Markdown as syntax."""
+
+
+def test_pathological_markdown_does_not_stall_a_build(tmp_path: Path) -> None:
+    import time
+
+    from generator.model import Paper
+    from generator.store import dump_paper
+
+    def build_time(root: Path) -> float:
+        start = time.perf_counter()
+        result = run_cli(root, "build", "--strict")
+        assert result.returncode == 0, result.stderr
+        return time.perf_counter() - start
+
+    plain = make_project(tmp_path / "plain")
+    nasty = make_project(tmp_path / "nasty")
+    for i, text in enumerate(PATHOLOGICAL):
+        paper = Paper(
+            id=f"pathological-{i}",
+            title=f"{text} pathological {i}",
+            abstract=f"{text}\n\n{text}",
+            tags=[text],
+            aliases=[f"{text} alias {i}"],
+        )
+        (nasty / "content" / "papers" / f"pathological-{i}.yml").write_text(
+            dump_paper(paper), encoding="utf-8"
+        )
+    baseline = min(build_time(plain), build_time(plain))
+    measured = build_time(nasty)
+    # Ten extra pages among 364: any stall (seconds per page) shows as a large ratio.
+    assert measured / baseline < 1.5, (measured, baseline)
+    html = (nasty / "site" / "paper" / "pathological-0" / "index.html").read_text("utf-8")
+    assert "[" * 5000 in html

@@ -61,3 +61,9 @@ def test_possible_duplicates_flags_near_misses_only() -> None:
 def test_seed_titles_have_no_possible_duplicates() -> None:
     papers, _ = load_papers(Layout(ROOT))
     assert possible_duplicates(papers.values()) == []
+
+
+def test_titles_without_words_only_match_themselves() -> None:
+    assert title_key("[[[[") != title_key("____")
+    assert title_key("[[[[") == title_key(" [[[[ ")
+    assert title_key("NanoFlow!") == title_key("nanoflow")

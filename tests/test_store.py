@@ -81,6 +81,18 @@ def test_good_record_loads(tmp_path: Path) -> None:
             "id: x\ntitle: &t A\naliases: [*t]\n",
             "content/papers/x.yml:2: error: anchors and aliases (&name, *name) are not allowed",
         ),
+        (
+            GOOD + "notes: '" + "[" * 300 + "'\n",
+            "content/papers/x.yml:8: error: field 'notes': notes hold 300 '['; at most 200 are allowed",
+        ),
+        (
+            GOOD + "notes: '" + "* " * 20 + "a'\n",
+            "content/papers/x.yml:8: error: field 'notes': notes nest lists or quotes more than 10 levels deep",
+        ),
+        (
+            GOOD + "notes: " + "x" * 5000 + "\n",
+            "content/papers/x.yml:8: error: field 'notes': notes are 5,000 characters; the limit is 4,000",
+        ),
         ("", "content/papers/x.yml: error: the file is empty"),
         (
             "- just\n- a list\n",
