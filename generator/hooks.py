@@ -13,8 +13,9 @@ from mkdocs.exceptions import PluginError
 
 from generator.clock import pin_build_date
 from generator.errors import ContentError, ReadingListError
-from generator.pipeline import generate, session_for, site_nav, start_serving
+from generator.pipeline import generate, is_serving, session_for, site_nav, start_serving
 from generator.render import SiteOptions
+from generator.search import drop_stale_entries
 from generator.store import Layout
 
 
@@ -64,3 +65,11 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     base = edit_base(config)
     page.edit_url = f"{base}{source}" if source and base else None
     return markdown
+
+
+def on_post_build(config: Any) -> None:
+    # Material's search keeps the previous index across dirty rebuilds but replaces the
+    # entries of only one rebuilt page; an edit rebuilds several, so the others would be
+    # listed twice, old text and new. Keep each page's newest entries.
+    if is_serving():
+        drop_stale_entries(Path(config.site_dir) / "search" / "search_index.json")

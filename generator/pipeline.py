@@ -78,6 +78,10 @@ def start_serving() -> None:
     _serving = True
 
 
+def is_serving() -> bool:
+    return _serving
+
+
 def session_for(root: Path) -> Session | None:
     """The project's serve session, or None for a one-off build."""
     return _sessions.setdefault(root, Session()) if _serving else None
