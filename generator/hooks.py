@@ -11,6 +11,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
+from generator import rawhtml
 from generator.clock import pin_build_date
 from generator.errors import ContentError, ReadingListError
 from generator.pipeline import generate, is_serving, session_for, site_nav, start_serving
@@ -64,7 +65,12 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     source = page.meta.get("rl_edit")
     base = edit_base(config)
     page.edit_url = f"{base}{source}" if source and base else None
+    markdown, page.rl_html_blocks = rawhtml.lift(markdown)
     return markdown
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    return rawhtml.restore(html, getattr(page, "rl_html_blocks", []))
 
 
 def on_post_build(config: Any) -> None:
