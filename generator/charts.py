@@ -12,18 +12,17 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import combinations
 
 import networkx as nx
 import numpy as np
 from markupsafe import Markup
 from markupsafe import escape as _escape
+from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 
 from .markup import xml_chars
 from .model import Library, Paper
-from .related import vectorize
 
 Href = Callable[[str], str]
 """Maps a theme or paper id to the URL of its page, relative to the page drawing it."""
@@ -133,29 +132,21 @@ def _title(library: Library, theme_id: str) -> str:
     return library.theme(theme_id).title
 
 
-def paper_positions(papers: Sequence[Paper]) -> np.ndarray:
-    """2-D coordinates for papers: TF-IDF reduced by truncated SVD (LSA), fixed seed."""
-    return _positions(tuple((p.title, p.abstract) for p in papers))
-
-
-@lru_cache(maxsize=256)
-def _positions(texts: tuple[tuple[str, str], ...]) -> np.ndarray:
-    """Cached on the texts alone, so `serve` redoes only the themes an edit touched."""
-    papers = [Paper(id=str(i), title=t, abstract=a) for i, (t, a) in enumerate(texts)]
-    if len(papers) < 3:
-        return np.array([[float(i), 0.0] for i in range(len(papers))]).reshape(-1, 2)
-    matrix = vectorize(papers)
-    components = min(2, matrix.shape[1] - 1)
-    if components < 2:
-        return np.array([[float(i), 0.0] for i in range(len(papers))])
+def paper_positions(vectors: sparse.csr_matrix) -> np.ndarray:
+    """2-D coordinates for papers' TF-IDF rows, reduced by truncated SVD (LSA), fixed seed."""
+    count = vectors.shape[0]
+    if count < 3 or vectors.shape[1] < 3:
+        return np.array([[float(i), 0.0] for i in range(count)]).reshape(-1, 2)
     svd = TruncatedSVD(n_components=2, random_state=0, n_iter=7)
-    return np.asarray(svd.fit_transform(matrix), dtype=float)
+    return np.asarray(svd.fit_transform(vectors), dtype=float)
 
 
-def paper_map(theme_title: str, papers: Sequence[Paper], href: Href) -> Chart:
-    """A scatter of a theme's papers: nearby dots have similar titles and abstracts."""
+def paper_map(
+    theme_title: str, papers: Sequence[Paper], vectors: sparse.csr_matrix, href: Href
+) -> Chart:
+    """A scatter of a theme's papers (with their TF-IDF rows): similar papers sit close."""
     width, height = 800, 420
-    points = _fit(paper_positions(papers), width, height, margin=(20, 20))
+    points = _fit(paper_positions(vectors), width, height, margin=(20, 20))
     body = ['<rect class="rl-frame" x="0.5" y="0.5" width="799" height="419" rx="6"/>']
     for paper, (x, y) in zip(papers, points, strict=True):
         body.append(

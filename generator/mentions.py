@@ -44,12 +44,16 @@ def short_names(papers: list[Paper]) -> dict[tuple[str, ...], str]:
 def find_mentions(papers: list[Paper]) -> dict[str, list[str]]:
     """Paper id -> ids of the papers its abstract names, in id order."""
     names = short_names(papers)
+    # Only positions holding the first word of some name can start a mention.
+    firsts = {name[0] for name in names}
     mentions: dict[str, list[str]] = {}
     for paper in papers:
         words = _words(paper.abstract)
         found: set[str] = set()
-        for size in range(1, MAX_WORDS + 1):
-            for i in range(len(words) - size + 1):
+        for i, word in enumerate(words):
+            if word not in firsts:
+                continue
+            for size in range(1, MAX_WORDS + 1):
                 target = names.get(tuple(words[i : i + size]))
                 if target and target != paper.id:
                     found.add(target)

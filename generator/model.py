@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,8 @@ class Library:
     """Paper id -> ids of the papers its abstract names."""
     mentioned_by: dict[str, list[str]] = field(default_factory=dict)
     """Paper id -> ids of the papers whose abstracts name it, in id order."""
+    vectors: Any = None
+    """TF-IDF rows of the papers, in `papers` order (a SciPy sparse matrix)."""
 
     def theme(self, theme_id: str) -> Theme:
         return next(t for t in self.themes if t.id == theme_id)

@@ -13,7 +13,7 @@ from .export import export_files, papers_json
 from .files import sync_folder
 from .mentions import find_mentions, invert
 from .model import Library, Related
-from .related import related_papers
+from .related import related_papers, vectorize
 from .render import CONTRIBUTE, HOME, PAPERS, THEMES, UNSORTED, Renderer, SiteOptions, theme_page
 from .store import Layout, load_library
 from .themes import assign_themes, unsorted
@@ -36,7 +36,8 @@ def prepare(layout: Layout, previous: Library | None = None) -> Library:
     assign_themes(library)
     # Cross-link: similar papers, and papers that name each other.
     papers = list(library.papers.values())
-    library.related = related_papers(papers)
+    library.vectors = vectorize(papers)
+    library.related = related_papers(papers, matrix=library.vectors)
     if previous is not None:
         library.related = keep_unaffected(previous, library)
     library.mentions = find_mentions(papers)

@@ -44,17 +44,22 @@ def vectorize(papers: Sequence[Paper]) -> sparse.csr_matrix:
 
 
 def related_papers(
-    papers: list[Paper], k: int = TOP_K, block: int = BLOCK, exact: bool | None = None
+    papers: list[Paper],
+    k: int = TOP_K,
+    block: int = BLOCK,
+    exact: bool | None = None,
+    matrix: sparse.csr_matrix | None = None,
 ) -> dict[str, list[Related]]:
     """For each paper (given in id order), its `k` most similar others, most similar first.
 
     `exact` forces (True) or forbids (False) scoring every pair; by default every pair
     is scored up to `EXACT_LIMIT` papers. Ties are broken by id, so the result is the
-    same on every run.
+    same on every run. `matrix` is `vectorize(papers)` when the caller already has it.
     """
     if len(papers) < 2:
         return {p.id: [] for p in papers}
-    matrix = vectorize(papers)
+    if matrix is None:
+        matrix = vectorize(papers)
     if exact is None:
         exact = len(papers) <= EXACT_LIMIT
     blocks = _exact_blocks(matrix, block) if exact else _pruned_blocks(matrix, block)

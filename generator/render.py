@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from . import charts, markup, urls
 from .model import Library, Paper, Theme
+from .related import vectorize
 from .themes import related_themes, theme_counts, unsorted
 
 HOME = "index.md"
@@ -91,6 +92,7 @@ class Renderer:
         self.members = library.members()
         self.themes = {t.id: t for t in library.themes}
         self._anchors: dict[tuple[int, str], Markup] = {}
+        self.row = {pid: i for i, pid in enumerate(library.papers)}
 
     def pages(self) -> dict[str, str]:
         """Docs-relative path -> Markdown text, for every page."""
@@ -157,6 +159,12 @@ class Renderer:
         theme = self.library.theme(theme_id)
         return Markup(f"[{markup.inline(theme.title)}]({_relative(here, theme_page(theme_id))})")
 
+    def vectors_of(self, papers: list[Paper]) -> Any:
+        """The papers' TF-IDF rows (computed once for the library, or here if absent)."""
+        if self.library.vectors is None:
+            self.library.vectors = vectorize(list(self.library.papers.values()))
+        return self.library.vectors[[self.row[p.id] for p in papers]]
+
     def href(self, here: str, target: str) -> str:
         return urls.href(here, target, self.options.directory_urls)
 
@@ -182,9 +190,11 @@ class Renderer:
         first = [p for pid in theme.start_here for p in papers if p.id == pid]
         rest = [p for p in papers if p not in first]
         here = theme_page(theme.id)
+        placed = sorted(papers, key=lambda p: p.id)
         scatter = charts.paper_map(
             theme.title,
-            sorted(papers, key=lambda p: p.id),
+            placed,
+            self.vectors_of(placed),
             lambda p: self.href(here, paper_page(p)),
         )
         return self.render(
@@ -199,12 +209,17 @@ class Renderer:
         )
 
     def paper(self, paper: Paper) -> str:
+        themes = self.library.membership.get(paper.id, [])
+        related = [
+            (r, [t for t in self.library.membership.get(r.id, []) if t in themes])
+            for r in self.library.related.get(paper.id, [])
+        ]
         return self.render(
             paper_page(paper.id),
             "paper.md.j2",
             paper=paper,
-            themes=self.library.membership.get(paper.id, []),
-            related=self.library.related.get(paper.id, []),
+            themes=themes,
+            related=related,
             mentions=self.library.mentions.get(paper.id, []),
             mentioned_by=self.library.mentioned_by.get(paper.id, []),
             search_links=search_links(paper),

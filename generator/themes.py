@@ -21,25 +21,57 @@ def words_of(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Text:
+    """Text put through `words_of`, with its set of words for quick rejection."""
+
+    words: str
+    vocab: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str) -> Text:
+        words = words_of(text)
+        return cls(words, frozenset(words.split()))
+
+
+@dataclass(frozen=True)
 class Phrases:
     """Phrases matched as whole words; a trailing `*` matches any word ending.
 
-    >>> Phrases.of(["quantiz*", "mixture of experts"]).search(words_of("Quantized MoE"))
+    >>> Phrases.of(["quantiz*", "mixture of experts"]).search(Text.of("Quantized MoE"))
     True
     """
 
-    whole: tuple[str, ...]
-    prefixes: tuple[str, ...]
+    whole: tuple[tuple[str, str, bool], ...]
+    """(padded phrase, its first word, whether it is one word)."""
+    prefixes: tuple[tuple[str, str | None], ...]
+    """(padded prefix, its first word when the phrase has more than one)."""
 
     @classmethod
     def of(cls, phrases: list[str]) -> Phrases:
-        whole = tuple(words_of(p) for p in phrases if not p.endswith("*"))
-        prefixes = tuple(words_of(p.rstrip("*")).rstrip() for p in phrases if p.endswith("*"))
-        return cls(whole, prefixes)
+        whole = []
+        prefixes = []
+        for phrase in phrases:
+            if phrase.endswith("*"):
+                prefix = words_of(phrase.rstrip("*")).rstrip()
+                parts = prefix.split()
+                prefixes.append((prefix, parts[0] if len(parts) > 1 else None))
+            else:
+                padded = words_of(phrase)
+                parts = padded.split()
+                if parts:
+                    whole.append((padded, parts[0], len(parts) == 1))
+        return cls(tuple(whole), tuple(prefixes))
 
-    def search(self, words: str) -> bool:
-        """Does any phrase occur in text already put through `words_of`?"""
-        return any(p in words for p in self.whole) or any(p in words for p in self.prefixes)
+    def search(self, text: Text) -> bool:
+        """Does any phrase occur in the text? Phrases whose first word is absent are
+        rejected by a set lookup, without scanning the text."""
+        vocab, words = text.vocab, text.words
+        for padded, first, single in self.whole:
+            if first in vocab and (single or padded in words):
+                return True
+        return any(
+            (first is None or first in vocab) and prefix in words for prefix, first in self.prefixes
+        )
 
 
 @dataclass(frozen=True)
@@ -60,8 +92,8 @@ class Rule:
             Phrases.of(theme.exclude),
         )
 
-    def matches(self, title: str, text: str) -> bool:
-        """`title` and `text` (title and abstract) as `words_of` returns them."""
+    def matches(self, title: Text, text: Text) -> bool:
+        """`title`, and `text` (title and abstract), as `Text.of` returns them."""
         if self.exclude.search(text):
             return False
         return self.in_title.search(title) or self.anywhere.search(text)
@@ -75,8 +107,8 @@ def assign_themes(library: Library) -> None:
         if paper.themes:
             membership[paper.id] = list(paper.themes)
             continue
-        title = words_of(paper.title)
-        text = words_of(f"{paper.title} {paper.abstract}")
+        title = Text.of(paper.title)
+        text = Text.of(f"{paper.title} {paper.abstract}")
         membership[paper.id] = [r.theme.id for r in rules if r.matches(title, text)]
     library.membership = membership
 
