@@ -91,7 +91,8 @@ def bib_text(text: str) -> str:
 
 
 def bib_entry(library: Library, paper: Paper, site_url: str) -> str:
-    themes = [library.theme(t).title for t in library.membership.get(paper.id, [])]
+    titles = {t.id: t.title for t in library.themes}
+    themes = [titles[t] for t in library.membership.get(paper.id, [])]
     arxiv = safe_url(f"https://arxiv.org/abs/{paper.arxiv}") if paper.arxiv else None
     page = safe_url(site_url + page_url(paper.id, True)) if site_url else None
     url = arxiv or page
@@ -108,9 +109,14 @@ def bib_entry(library: Library, paper: Paper, site_url: str) -> str:
     return f"@misc{{{paper.id},\n{body}}}\n"
 
 
-def bibtex(library: Library, papers: list[Paper], site_url: str) -> str:
-    """`@misc` entries keyed by paper id, in id order."""
-    return "\n".join(bib_entry(library, p, site_url) for p in sorted(papers, key=lambda p: p.id))
+def bibtex(
+    library: Library, papers: list[Paper], site_url: str, entries: dict[str, str] | None = None
+) -> str:
+    """`@misc` entries keyed by paper id, in id order (`entries`: ones already made)."""
+    ordered = sorted(papers, key=lambda p: p.id)
+    if entries is None:
+        return "\n".join(bib_entry(library, p, site_url) for p in ordered)
+    return "\n".join(entries[p.id] for p in ordered)
 
 
 CSV_COLUMNS = [
@@ -183,11 +189,13 @@ def atom_feed(library: Library, site_name: str, site_url: str, updated: datetime
 def export_files(library: Library, site_name: str, site_url: str, updated: datetime) -> dict:
     """Docs-relative path -> content, for every download but `papers.json`."""
     papers = list(library.papers.values())
+    # Each paper's entry is made once, then shared by papers.bib and its themes' files.
+    entries = {p.id: bib_entry(library, p, site_url) for p in papers}
     files: dict[str, str | bytes] = {
-        PAPERS_BIB: bibtex(library, papers, site_url),
+        PAPERS_BIB: bibtex(library, papers, site_url, entries),
         PAPERS_CSV: papers_csv(library, site_url),
         FEED: atom_feed(library, site_name, site_url, updated),
     }
     for theme, members in library.members().items():
-        files[theme_bib(theme)] = bibtex(library, members, site_url)
+        files[theme_bib(theme)] = bibtex(library, members, site_url, entries)
     return files

@@ -9,10 +9,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 
-def write_atomic(path: Path, text: str | bytes) -> bool:
+def write_atomic(path: Path, text: str | bytes, durable: bool = True) -> bool:
     """Write bytes (or text as UTF-8) via a temporary file and a rename.
 
-    Unchanged files are left alone. Returns True when the file changed.
+    Unchanged files are left alone. Returns True when the file changed. `durable`
+    flushes the data to disk before the rename (curated content); generated files
+    that the next build recreates anyway skip that.
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
     try:
@@ -25,8 +27,9 @@ def write_atomic(path: Path, text: str | bytes) -> bool:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -40,7 +43,9 @@ def sync_folder(folder: Path, files: Mapping[str, str | bytes]) -> int:
     Only files whose bytes differ are written, so a live-reloading server sees
     just the pages an edit affected. Returns how many files were written or removed.
     """
-    changed = sum(write_atomic(folder / rel, text) for rel, text in sorted(files.items()))
+    changed = sum(
+        write_atomic(folder / rel, text, durable=False) for rel, text in sorted(files.items())
+    )
     wanted = {folder / rel for rel in files}
     for path in sorted(folder.rglob("*"), reverse=True):
         if path.name.startswith("."):
