@@ -395,7 +395,13 @@ def main() -> None:
             print(json.dumps({"edit_to_preview_s": edit_to_preview(project)}))
         return
     if args.related:
-        print(json.dumps(related_only(args.related)))
+        result = related_only(args.related)
+        print(json.dumps(result))
+        # Kept next to the size runs in results.json.
+        path = ROOT / "bench" / "results.json"
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        data.setdefault("related_only", {})[str(args.related)] = result
+        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         return
     sizes = SIZES[:1] if args.quick else SIZES
     results = [measure(n, with_preview=(n == 354)) for n in sizes]
@@ -404,9 +410,10 @@ def main() -> None:
         runs = ", ".join(f"{x:.2f}" for x in results[0]["edit_to_preview_runs_s"])
         print(f"edit to preview (N=354): median {results[0]['edit_to_preview_s']:.2f} s ({runs})")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    (ROOT / "bench" / "results.json").write_text(
-        json.dumps({"machine": machine, "results": results}, indent=1) + "\n", encoding="utf-8"
-    )
+    path = ROOT / "bench" / "results.json"
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data.update({"machine": machine, "results": results})
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
