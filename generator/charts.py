@@ -87,14 +87,7 @@ def theme_map(library: Library, counts: Counter[str], href: Href) -> Chart:
     width, height = 860, 520
     themes = [t for t in library.themes if counts[t.id]]
     shared = shared_counts(library)
-    graph = nx.Graph()
-    graph.add_nodes_from(t.id for t in themes)
-    # Log weights: a pair sharing 30 papers pulls harder than one sharing 3, but not
-    # ten times harder, so the big themes do not collapse into one blob.
-    graph.add_weighted_edges_from((a, b, math.log1p(n)) for (a, b), n in shared.items())
-    layout = nx.spring_layout(graph, weight="weight", seed=LAYOUT_SEED, k=2.0, iterations=300)
-    points = _fit(np.array([layout[t.id] for t in themes]), width, height, margin=(130, 40))
-    where = {t.id: points[i] for i, t in enumerate(themes)}
+    where = _theme_layout([t.id for t in themes], shared, width, height)
     biggest = max((counts[t.id] for t in themes), default=1)
     heaviest = max(shared.values(), default=1)
     body = ['<g class="rl-edges">']
@@ -126,6 +119,20 @@ def theme_map(library: Library, counts: Counter[str], href: Href) -> Chart:
         "Each circle links to its theme page."
     )
     return Chart(_svg("theme-map", width, height, title, desc, body), len(themes), len(shared))
+
+
+def _theme_layout(
+    ids: list[str], shared: Counter[tuple[str, str]], width: int, height: int
+) -> dict[str, np.ndarray]:
+    """Spring layout with a fixed seed, stretched to the box (labels need the margins)."""
+    graph = nx.Graph()
+    graph.add_nodes_from(ids)
+    # Log weights: a pair sharing 30 papers pulls harder than one sharing 3, but not
+    # ten times harder, so the big themes do not collapse into one blob.
+    graph.add_weighted_edges_from((a, b, math.log1p(n)) for (a, b), n in shared.items())
+    layout = nx.spring_layout(graph, weight="weight", seed=LAYOUT_SEED, k=2.0, iterations=300)
+    points = _fit(np.array([layout[i] for i in ids]), width, height, margin=(130, 40))
+    return {theme_id: points[i] for i, theme_id in enumerate(ids)}
 
 
 def _title(library: Library, theme_id: str) -> str:
@@ -211,23 +218,12 @@ def source_overlap(library: Library) -> Chart:
         )
     for i, row in enumerate(matrix):
         for j, n in enumerate(row):
-            share = n / peak
-            kind = "rl-diag" if i == j else "rl-cell"
-            strong = " rl-strong" if share > 0.5 else ""
             what = (
                 f"listing {sources[i].label}: {n} entries"
                 if i == j
                 else f"listings {sources[i].label} and {sources[j].label}: {n} shared papers"
             )
-            x, y = left + cell * j, top + cell * i
-            body.append(
-                f'<g class="{kind}{strong}" data-row="{i}" data-col="{j}" data-count="{n}">'
-                f"<title>{escape(what)}</title>"
-                f'<rect x="{x + 1}" y="{y + 1}" width="{cell - 2}" height="{cell - 2}" rx="4" '
-                f'fill-opacity="{0.08 + 0.92 * share:.2f}"/>'
-                f'<text x="{x + cell / 2:.0f}" y="{y + cell / 2 + 5:.0f}" '
-                f'text-anchor="middle">{n}</text></g>'
-            )
+            body.append(_cell(i, j, n, n / peak, what, (left + cell * j, top + cell * i), cell))
     shared = sum(matrix[i][j] for i, j in combinations(range(len(sources)), 2))
     title = "How much the listings overlap"
     desc = (
@@ -236,6 +232,21 @@ def source_overlap(library: Library) -> Chart:
         f"number of papers both listings contain ({shared} shared pairs in all)."
     )
     return Chart(_svg("overlap", width, height, title, desc, body), len(sources), len(sources) ** 2)
+
+
+def _cell(i: int, j: int, n: int, share: float, what: str, at: tuple[int, int], size: int) -> str:
+    """One square of the heat map: shaded by `share` of the largest count, labelled `n`."""
+    kind = "rl-diag" if i == j else "rl-cell"
+    strong = " rl-strong" if share > 0.5 else ""
+    x, y = at
+    return (
+        f'<g class="{kind}{strong}" data-row="{i}" data-col="{j}" data-count="{n}">'
+        f"<title>{escape(what)}</title>"
+        f'<rect x="{x + 1}" y="{y + 1}" width="{size - 2}" height="{size - 2}" rx="4" '
+        f'fill-opacity="{0.08 + 0.92 * share:.2f}"/>'
+        f'<text x="{x + size / 2:.0f}" y="{y + size / 2 + 5:.0f}" '
+        f'text-anchor="middle">{n}</text></g>'
+    )
 
 
 def figure(chart: Chart, caption: str) -> Markup:
