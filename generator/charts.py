@@ -101,14 +101,16 @@ def theme_map(library: Library, counts: Counter[str], href: Href) -> Chart:
             f"{n} shared</title></line>"
         )
     body.append('</g><g class="rl-nodes">')
+    labels: list[tuple[float, float, float, float]] = []
     for theme in themes:
         x, y = where[theme.id]
         radius = 7 + 21 * math.sqrt(counts[theme.id] / biggest)
+        label_y = _label_y(theme.title, x, y, radius, labels)
         body.append(
             f'<a href="{escape(href(theme.id))}" class="rl-node" data-theme="{escape(theme.id)}">'
             f"<title>{escape(theme.title)}: {counts[theme.id]} papers</title>"
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}"/>'
-            f'<text x="{x:.1f}" y="{y + radius + 15:.1f}" text-anchor="middle">'
+            f'<text x="{x:.1f}" y="{label_y:.1f}" text-anchor="middle">'
             f"{escape(theme.title)}</text></a>"
         )
     body.append("</g>")
@@ -119,6 +121,24 @@ def theme_map(library: Library, counts: Counter[str], href: Href) -> Chart:
         "Each circle links to its theme page."
     )
     return Chart(_svg("theme-map", width, height, title, desc, body), len(themes), len(shared))
+
+
+def _label_y(
+    text: str, x: float, y: float, radius: float, placed: list[tuple[float, float, float, float]]
+) -> float:
+    """Baseline of a node's label: below the circle, or above it if that would overlap a
+    label already placed (boxes estimated from the text's length)."""
+    half = 3.4 * len(text)
+    for baseline in (y + radius + 15, y - radius - 6):
+        box = (x - half, baseline - 12, x + half, baseline + 3)
+        if not any(_overlap(box, other) for other in placed):
+            break
+    placed.append(box)
+    return baseline
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _theme_layout(

@@ -27,6 +27,8 @@ PAPERS = "papers.md"
 UNSORTED = "unsorted.md"
 CONTRIBUTE = "contribute.md"
 RECENT = 8
+MAP_MIN = 3
+"""A theme needs this many papers before a map of them says anything."""
 
 
 def paper_page(paper_id: str) -> str:
@@ -204,7 +206,11 @@ class Renderer:
             start_here=first,
             papers=rest,
             related=related_themes(self.library, theme.id),
-            paper_map=charts.figure(scatter, "Hover over a dot for its title; click to open it."),
+            paper_map=(
+                charts.figure(scatter, "Hover over a dot for its title; click to open it.")
+                if len(placed) >= MAP_MIN
+                else ""
+            ),
             bib=f"export/themes/{theme.id}.bib",
         )
 
