@@ -16,12 +16,9 @@ def write_atomic(path: Path, text: str | bytes, durable: bool = True) -> bool:
     flushes the data to disk before the rename (curated content); generated files
     that the next build recreates anyway skip that.
     """
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
+    data = _bytes(text)
+    if _holds(path, data):
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -35,6 +32,18 @@ def write_atomic(path: Path, text: str | bytes, durable: bool = True) -> bool:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+def _bytes(text: str | bytes) -> bytes:
+    return text.encode("utf-8") if isinstance(text, str) else text
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Does the file exist with exactly these bytes?"""
+    try:
+        return path.read_bytes() == data
+    except FileNotFoundError:
+        return False
 
 
 def sync_folder(folder: Path, files: Mapping[str, str | bytes]) -> int:
@@ -82,12 +91,9 @@ class Transaction:
 
     def write(self, path: Path, text: str | bytes) -> bool:
         """Stage `path`'s new content; False (and nothing staged) when it is unchanged."""
-        data = text.encode("utf-8") if isinstance(text, str) else text
-        try:
-            if path.read_bytes() == data:
-                return False
-        except FileNotFoundError:
-            pass
+        data = _bytes(text)
+        if _holds(path, data):
+            return False
         rel = path.relative_to(self.root).as_posix()
         write_atomic(self.staging / rel, data)
         self.paths.append(rel)

@@ -192,27 +192,26 @@ class Renderer:
         first = [p for pid in theme.start_here for p in papers if p.id == pid]
         rest = [p for p in papers if p not in first]
         here = theme_page(theme.id)
-        placed = sorted(papers, key=lambda p: p.id)
-        scatter = charts.paper_map(
-            theme.title,
-            placed,
-            self.vectors_of(placed),
-            lambda p: self.href(here, paper_page(p)),
-        )
         return self.render(
-            theme_page(theme.id),
+            here,
             "theme.md.j2",
             theme=theme,
             start_here=first,
             papers=rest,
             related=related_themes(self.library, theme.id),
-            paper_map=(
-                charts.figure(scatter, "Hover over a dot for its title; click to open it.")
-                if len(placed) >= MAP_MIN
-                else ""
-            ),
+            paper_map=self.paper_map(theme, papers, here),
             bib=f"export/themes/{theme.id}.bib",
         )
+
+    def paper_map(self, theme: Theme, papers: list[Paper], here: str) -> Markup:
+        """The theme's map, or nothing for a theme too small for one to say anything."""
+        if len(papers) < MAP_MIN:
+            return Markup("")
+        placed = sorted(papers, key=lambda p: p.id)
+        scatter = charts.paper_map(
+            theme.title, placed, self.vectors_of(placed), lambda p: self.href(here, paper_page(p))
+        )
+        return charts.figure(scatter, "Hover over a dot for its title; click to open it.")
 
     def paper(self, paper: Paper) -> str:
         themes = self.library.membership.get(paper.id, [])

@@ -161,16 +161,19 @@ def test_broken_input_is_named_and_nothing_changes(
     assert not (root / "PWNED").exists()
 
 
+def check_and_build(root: Path) -> str:
+    """Both commands succeed; the NanoFlow page's HTML."""
+    assert run_cli(root, "check").returncode == 0
+    assert run_cli(root, "build").returncode == 0
+    page = "site/paper/nanoflow-towards-optimal-large-language-model-serving-throughput"
+    return (root / page / "index.html").read_text("utf-8")
+
+
 def test_values_yaml_11_would_change_are_kept_as_written(built: Path, tmp_path: Path) -> None:
     root = tmp_path / "project"
     shutil.copytree(built, root, symlinks=True)
     edit(RECORD, lambda t: t + "tags: [NO, 1.10, 0704.0010, yes, ~]\n")(root)
-    assert run_cli(root, "check").returncode == 0
-    assert run_cli(root, "build").returncode == 0
-    html = (
-        root
-        / "site/paper/nanoflow-towards-optimal-large-language-model-serving-throughput/index.html"
-    ).read_text("utf-8")
+    html = check_and_build(root)
     assert "<strong>Tags:</strong> NO, 1.10, 0704.0010, yes, ~</p>" in html
 
 
@@ -179,12 +182,7 @@ def test_crlf_records_are_read_like_lf_ones(built: Path, tmp_path: Path) -> None
     shutil.copytree(built, root, symlinks=True)
     path = root / RECORD
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
-    assert run_cli(root, "check").returncode == 0
-    assert run_cli(root, "build").returncode == 0
-    html = (
-        root
-        / "site/paper/nanoflow-towards-optimal-large-language-model-serving-throughput/index.html"
-    ).read_text("utf-8")
+    html = check_and_build(root)
     assert (
         "<h1" in html
         and "NanoFlow: Towards Optimal" in html
