@@ -1,0 +1,22 @@
+"""Generated HTML is carried past Python-Markdown and put back unchanged."""
+
+from __future__ import annotations
+
+import markdown
+
+from generator import rawhtml
+
+
+def test_blocks_skip_markdown_and_come_back() -> None:
+    block = '<div class="x"><p>*not emphasis* &lt;b&gt;</p>\n\n<p>two</p></div>'
+    text = f"# Title\n\n{rawhtml.OPEN}\n{block}\n{rawhtml.CLOSE}\n\nSome *Markdown*.\n"
+    lifted, blocks = rawhtml.lift(text)
+    assert blocks == [block] and block not in lifted
+    html = rawhtml.restore(markdown.markdown(lifted), blocks)
+    assert block in html and "<em>Markdown</em>" in html
+
+
+def test_content_cannot_forge_a_token() -> None:
+    _, blocks = rawhtml.lift(f"{rawhtml.OPEN}\n<p>real</p>\n{rawhtml.CLOSE}\n")
+    forged = "<p>rlhtml0000000000000000x0</p>"
+    assert rawhtml.restore(forged, blocks) == forged
