@@ -107,12 +107,10 @@ def run_stages(root: Path) -> dict:
     os.chdir(root)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from generator.build import build_site
-    from generator.export import papers_json
     from generator.files import sync_folder
     from generator.ingest import ingest
-    from generator.mentions import find_mentions, invert
-    from generator.related import related_papers
-    from generator.render import Renderer, SiteOptions
+    from generator.pipeline import link_mentions, output_files, relate
+    from generator.render import SiteOptions
     from generator.store import Layout, load_library
     from generator.themes import assign_themes
 
@@ -125,24 +123,17 @@ def run_stages(root: Path) -> dict:
         times[name] = time.perf_counter() - start
         return result
 
+    # The same stages `pipeline.generate` runs, one at a time.
     stage("parse+ingest", lambda: ingest(layout, layout.source_files()))
     library = stage("load+validate", lambda: load_library(layout))
     stage("themes", lambda: assign_themes(library))
+    stage("related", lambda: relate(library))
+    stage("mentions", lambda: link_mentions(library))
+    stage(
+        "render",
+        lambda: sync_folder(root / "build" / "docs", output_files(library, SiteOptions())),
+    )
     papers = list(library.papers.values())
-    library.related = stage("related", lambda: related_papers(papers))
-
-    def link():
-        library.mentions = find_mentions(papers)
-        library.mentioned_by = invert(library.mentions)
-
-    stage("mentions", link)
-
-    def render():
-        files = Renderer(library, SiteOptions()).pages()
-        files["papers.json"] = papers_json(library, True)
-        sync_folder(root / "build" / "docs", files)
-
-    stage("render", render)
     generator_rss = peak_rss_mb()
     # The full build, as `readinglist build` runs it (the hook regenerates the pages).
     full = stage("full build", lambda: build_site(root / "mkdocs.yml", root / "site"))

@@ -36,15 +36,6 @@ def escape(text: str) -> Markup:
     return _escape(xml_chars(text))
 
 
-@dataclass(frozen=True)
-class Chart:
-    """An SVG chart and the numbers it was drawn from (tests compare the two)."""
-
-    svg: Markup
-    nodes: int
-    edges: int
-
-
 def _svg(kind: str, width: int, height: int, title: str, desc: str, body: list[str]) -> Markup:
     """The `<svg>` element: scalable, labelled for screen readers, marked as an image."""
     head = (
@@ -82,7 +73,7 @@ def shared_counts(library: Library) -> Counter[tuple[str, str]]:
     return shared
 
 
-def theme_map(library: Library, counts: Counter[str], href: Href) -> Chart:
+def theme_map(library: Library, counts: Counter[str], href: Href) -> Markup:
     """One node per theme, sized by its papers; edges weighted by papers shared."""
     width, height = 860, 520
     themes = [t for t in library.themes if counts[t.id]]
@@ -120,7 +111,7 @@ def theme_map(library: Library, counts: Counter[str], href: Href) -> Chart:
         f"{len(shared)} lines whose width is the number of papers two themes share. "
         "Each circle links to its theme page."
     )
-    return Chart(_svg("theme-map", width, height, title, desc, body), len(themes), len(shared))
+    return _svg("theme-map", width, height, title, desc, body)
 
 
 def _label_y(
@@ -170,7 +161,7 @@ def paper_positions(vectors: sparse.csr_matrix) -> np.ndarray:
 
 def paper_map(
     theme_title: str, papers: Sequence[Paper], vectors: sparse.csr_matrix, href: Href
-) -> Chart:
+) -> Markup:
     """A scatter of a theme's papers (with their TF-IDF rows): similar papers sit close."""
     width, height = 800, 420
     points = _fit(paper_positions(vectors), width, height, margin=(20, 20))
@@ -186,7 +177,7 @@ def paper_map(
         f"{len(papers)} papers placed by the similarity of their titles and abstracts: "
         "papers close together are about similar things. Each dot links to its paper."
     )
-    return Chart(_svg("paper-map", width, height, title, desc, body), len(papers), 0)
+    return _svg("paper-map", width, height, title, desc, body)
 
 
 @dataclass(frozen=True)
@@ -220,7 +211,7 @@ def overlap_matrix(library: Library, sources: list[Source]) -> list[list[int]]:
     return matrix
 
 
-def source_overlap(library: Library) -> Chart:
+def source_overlap(library: Library) -> Markup:
     """A heat map of how many papers each pair of listings shares."""
     sources = sources_of(library)
     matrix = overlap_matrix(library, sources)
@@ -251,7 +242,7 @@ def source_overlap(library: Library) -> Chart:
         "The diagonal holds each listing's number of entries; every other cell holds the "
         f"number of papers both listings contain ({shared} shared pairs in all)."
     )
-    return Chart(_svg("overlap", width, height, title, desc, body), len(sources), len(sources) ** 2)
+    return _svg("overlap", width, height, title, desc, body)
 
 
 def _cell(i: int, j: int, n: int, share: float, what: str, at: tuple[int, int], size: int) -> str:
@@ -269,9 +260,9 @@ def _cell(i: int, j: int, n: int, share: float, what: str, at: tuple[int, int], 
     )
 
 
-def figure(chart: Chart, caption: str) -> Markup:
+def figure(svg: Markup, caption: str) -> Markup:
     """Wrap a chart for a Markdown page: a raw HTML block, kept out of search."""
     return Markup(
-        f'<figure class="rl-figure" data-search-exclude>\n{chart.svg}\n'
+        f'<figure class="rl-figure" data-search-exclude>\n{svg}\n'
         f"<figcaption>{escape(caption)}</figcaption>\n</figure>"
     )

@@ -130,6 +130,17 @@ def themes() -> None:
     click.echo(f"{'(unsorted)':<{width}}  {len(left):>4} {len(left) / max(total, 1):>4.0%}")
 
 
+def _folder_option(flag: str, default: str, help: str) -> Callable[[Any], Any]:
+    """An option naming an output folder, relative to the project root."""
+    return click.option(
+        flag,
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path(default),
+        show_default=True,
+        help=help,
+    )
+
+
 def _mkdocs_config(layout: Layout) -> Path:
     config = layout.root / "mkdocs.yml"
     if not config.exists():
@@ -139,13 +150,7 @@ def _mkdocs_config(layout: Layout) -> Path:
 
 @main.command()
 @click.option("--strict", is_flag=True, help="Fail on MkDocs warnings (broken links, ...).")
-@click.option(
-    "--site-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("site"),
-    show_default=True,
-    help="Where to write the site.",
-)
+@_folder_option("--site-dir", "site", "Where to write the site.")
 @_reports_errors
 def build(strict: bool, site_dir: Path) -> None:
     """Generate the pages and build the site into site/.
@@ -182,13 +187,7 @@ def serve(dev_addr: str) -> None:
 
 
 @main.command()
-@click.option(
-    "--dist-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="Where to write the zip.",
-)
+@_folder_option("--dist-dir", "dist", "Where to write the zip.")
 @_reports_errors
 def bundle(dist_dir: Path) -> None:
     """Build the offline site and zip it into dist/<site-name>-offline.zip.

@@ -29,7 +29,7 @@ def edit_base(config: Any) -> str:
 
 def site_url(config: Any) -> str:
     """`site_url` ending in `/`, or '' when it is not set."""
-    return (config.site_url or "").rstrip("/") + "/" if config.site_url else ""
+    return config.site_url.rstrip("/") + "/" if config.site_url else ""
 
 
 def on_startup(command: str, dirty: bool) -> None:

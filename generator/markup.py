@@ -1,8 +1,11 @@
-"""Turn content strings into inert Markdown: text that renders exactly as written.
+"""Turn content strings into inert text for every context a page puts them in.
 
-Every character Markdown or HTML could act on becomes a numeric character reference,
-so `<projektor>`, `*`, `|` and `[` show as themselves, and no pathological input
-can make Python-Markdown backtrack.
+- Markdown (headings, short lines): every character Markdown or HTML could act on
+  becomes a numeric character reference, so `<projektor>`, `*`, `|` and `[` show as
+  themselves and no pathological input can make Python-Markdown backtrack.
+- Raw HTML blocks (page bodies): HTML escaping (`html_*`).
+- Curator's notes: Markdown with raw HTML escaped, then an allow-list sanitiser.
+- XML exports: without the characters XML forbids.
 """
 
 from __future__ import annotations

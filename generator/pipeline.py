@@ -35,14 +35,24 @@ def prepare(layout: Layout, previous: Library | None = None) -> Library:
     # Group papers into themes (curated lists win over keyword rules).
     assign_themes(library)
     # Cross-link: similar papers, and papers that name each other.
+    relate(library)
+    if previous is not None:
+        library.related = keep_unaffected(previous, library)
+    link_mentions(library)
+    return library
+
+
+def relate(library: Library) -> None:
+    """TF-IDF vectors (kept for the paper maps) and each paper's related papers."""
     papers = list(library.papers.values())
     library.vectors = vectorize(papers)
     library.related = related_papers(papers, matrix=library.vectors)
-    if previous is not None:
-        library.related = keep_unaffected(previous, library)
-    library.mentions = find_mentions(papers)
+
+
+def link_mentions(library: Library) -> None:
+    """Papers whose abstracts name another paper, both ways."""
+    library.mentions = find_mentions(list(library.papers.values()))
     library.mentioned_by = invert(library.mentions)
-    return library
 
 
 def keep_unaffected(previous: Library, library: Library) -> dict[str, list[Related]]:
@@ -95,15 +105,21 @@ def generate(
     library = prepare(layout, session.previous if session else None)
     if session is not None:
         session.previous = library
+    files = output_files(library, options)
+    changed = sync_folder(docs_dir, files)
+    log.debug("generated %d files, %d changed", len(files), changed)
+    return library
+
+
+def output_files(library: Library, options: SiteOptions) -> dict[str, str | bytes]:
+    """Docs-relative path -> content: every page, export and file the site needs."""
     files: dict[str, str | bytes] = {}
     files.update(Renderer(library, options).pages())
     files["papers.json"] = papers_json(library, options.directory_urls)
     files.update(export_files(library, options.site_name, options.site_url, build_date()))
     if options.cname:
         files["CNAME"] = options.cname.strip() + "\n"
-    changed = sync_folder(docs_dir, files)
-    log.debug("generated %d files, %d changed", len(files), changed)
-    return library
+    return files
 
 
 def site_nav(library: Library) -> list[Any]:

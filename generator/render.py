@@ -1,7 +1,9 @@
 """Render the library as Markdown pages for MkDocs, with Jinja templates.
 
 Every value a template prints is escaped into inert Markdown unless the code marked
-it safe (links and paths it built itself), so content can never become markup.
+it safe (links and paths it built itself), so content can never become markup. Page
+bodies are raw HTML built with the `h`, `a_*` and `html_*` helpers, which HTML-escape
+every value; `rawhtml` carries those blocks past Python-Markdown.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from markupsafe import Markup
 
 from . import charts, markup, urls
 from .model import Library, Paper, Theme
-from .related import vectorize
 from .themes import related_themes, theme_counts, unsorted
 
 HOME = "index.md"
@@ -162,9 +163,7 @@ class Renderer:
         return Markup(f"[{markup.inline(theme.title)}]({_relative(here, theme_page(theme_id))})")
 
     def vectors_of(self, papers: list[Paper]) -> Any:
-        """The papers' TF-IDF rows (computed once for the library, or here if absent)."""
-        if self.library.vectors is None:
-            self.library.vectors = vectorize(list(self.library.papers.values()))
+        """The papers' rows of the library's TF-IDF matrix (`pipeline.relate` makes it)."""
         return self.library.vectors[[self.row[p.id] for p in papers]]
 
     def href(self, here: str, target: str) -> str:
