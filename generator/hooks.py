@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
 from generator import rawhtml
 from generator.clock import pin_build_date
@@ -70,7 +71,17 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
-    return rawhtml.restore(html, getattr(page, "rl_html_blocks", []))
+    # Until the search plugin has indexed the page, its content is the searchable part
+    # only; the whole page is put back before the template renders it.
+    blocks = getattr(page, "rl_html_blocks", [])
+    page.rl_content = rawhtml.restore(html, blocks)
+    return rawhtml.restore(html, rawhtml.searchable(blocks))
+
+
+@event_priority(-100)  # after Material's search plugin has read page.content
+def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
+    page.content = page.rl_content
+    return context
 
 
 def on_post_build(config: Any) -> None:

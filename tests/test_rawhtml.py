@@ -20,3 +20,12 @@ def test_content_cannot_forge_a_token() -> None:
     _, blocks = rawhtml.lift(f"{rawhtml.OPEN}\n<p>real</p>\n{rawhtml.CLOSE}\n")
     forged = "<p>rlhtml0000000000000000x0</p>"
     assert rawhtml.restore(forged, blocks) == forged
+
+
+def test_search_sees_no_excluded_block() -> None:
+    kept = '<div class="rl-abstract"><p>data-search-exclude is only text here</p></div>'
+    dropped = [
+        "<div data-search-exclude><p>history</p></div>",
+        '<ul class="x" data-search-exclude>',
+    ]
+    assert rawhtml.searchable([kept, *dropped]) == [kept, "", ""]
