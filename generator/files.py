@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -20,6 +21,12 @@ def write_atomic(path: Path, text: str | bytes, durable: bool = True) -> bool:
     if _holds(path, data):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
+    _replace(path, data, durable)
+    return True
+
+
+def _replace(path: Path, data: bytes, durable: bool) -> None:
+    """Put `data` at `path` (whose folder exists) through a temporary file."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -31,7 +38,6 @@ def write_atomic(path: Path, text: str | bytes, durable: bool = True) -> bool:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return True
 
 
 def _bytes(text: str | bytes) -> bytes:
@@ -52,19 +58,44 @@ def sync_folder(folder: Path, files: Mapping[str, str | bytes]) -> int:
     Only files whose bytes differ are written, so a live-reloading server sees
     just the pages an edit affected. Returns how many files were written or removed.
     """
-    changed = sum(
-        write_atomic(folder / rel, text, durable=False) for rel, text in sorted(files.items())
-    )
-    wanted = {folder / rel for rel in files}
-    for path in sorted(folder.rglob("*"), reverse=True):
-        if path.name.startswith("."):
+    sizes, folders = _listing(folder)
+    for parent in sorted({posixpath.dirname(rel) for rel in files} - folders):
+        (folder / parent).mkdir(parents=True, exist_ok=True)
+    changed = 0
+    for rel, text in sorted(files.items()):
+        data = _bytes(text)
+        # A size that differs settles it without reading the file.
+        if sizes.get(rel) == len(data) and (folder / rel).read_bytes() == data:
             continue
-        if path.is_file() and path not in wanted:
-            path.unlink()
-            changed += 1
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+        _replace(folder / rel, data, durable=False)
+        changed += 1
+    for rel in sorted(sizes.keys() - files.keys()):
+        (folder / rel).unlink()
+        changed += 1
+    for rel in sorted(folders - {""}, reverse=True):
+        if not os.listdir(folder / rel):
+            os.rmdir(folder / rel)
     return changed
+
+
+def _listing(folder: Path) -> tuple[dict[str, int], set[str]]:
+    """Sizes of the files under `folder` and its subfolders, by relative path; no dotfiles."""
+    sizes: dict[str, int] = {}
+    folders: set[str] = set()
+    pending = [""] if folder.is_dir() else []
+    while pending:
+        rel = pending.pop()
+        folders.add(rel)
+        with os.scandir(folder / rel) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                child = posixpath.join(rel, entry.name)
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(child)
+                else:
+                    sizes[child] = entry.stat(follow_symlinks=False).st_size
+    return sizes, folders
 
 
 _STAGING = ".transaction-"

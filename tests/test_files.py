@@ -1,4 +1,4 @@
-"""Atomic writes and the all-or-nothing transaction."""
+"""Atomic writes, folder syncing and the all-or-nothing transaction."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.files import Transaction, recover, write_atomic
+from generator.files import Transaction, recover, sync_folder, write_atomic
 
 
 def test_transaction_writes_everything_or_nothing(tmp_path: Path) -> None:
@@ -50,3 +50,18 @@ def test_write_atomic_leaves_unchanged_files_alone(tmp_path: Path) -> None:
     before = path.stat().st_mtime_ns
     assert not write_atomic(path, "same")
     assert path.stat().st_mtime_ns == before
+
+
+def test_sync_folder_writes_only_differences_and_keeps_dotfiles(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    assert sync_folder(docs, {"a.md": "one", "p/b.md": "two", "p/q/c.md": "three"}) == 3
+    (docs / ".cache").mkdir()
+    (docs / ".cache" / "kept").write_text("x", encoding="utf-8")
+    untouched = (docs / "a.md").stat().st_mtime_ns
+    # Same size, other bytes: rewritten; a file no longer wanted: removed, with its folder.
+    assert sync_folder(docs, {"a.md": "one", "p/b.md": "TWO"}) == 2
+    assert (docs / "a.md").stat().st_mtime_ns == untouched
+    assert (docs / "p" / "b.md").read_text(encoding="utf-8") == "TWO"
+    assert not (docs / "p" / "q").exists()
+    assert (docs / ".cache" / "kept").exists()
+    assert sorted(p.name for p in docs.rglob("*.tmp")) == []
