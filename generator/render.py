@@ -95,6 +95,7 @@ class Renderer:
         self.members = library.members()
         self.themes = {t.id: t for t in library.themes}
         self._anchors: dict[tuple[int, str], Markup] = {}
+        self._cards: dict[tuple[str, str], str] = {}
         self.row = {pid: i for i, pid in enumerate(library.papers)}
 
     def pages(self) -> dict[str, str]:
@@ -194,6 +195,7 @@ class Renderer:
         return self.render(
             here,
             "theme.md.j2",
+            cards=partial(self.cards, theme.id),
             theme=theme,
             start_here=first,
             papers=rest,
@@ -201,6 +203,44 @@ class Renderer:
             paper_map=self.paper_map(theme, papers, here),
             bib=f"export/themes/{theme.id}.bib",
         )
+
+    def cards(self, theme_id: str, papers: list[Paper], badge: str = "") -> Markup:
+        """A theme page's cards, one `<li>` line each (raw HTML, every value escaped).
+
+        A theme holds up to thousands of papers and a paper sits in a few themes, so
+        cards are built here rather than by a template macro, and all but the card's
+        "also in" themes is built once per paper.
+        """
+        here = theme_page(theme_id)
+        lines = []
+        for paper in papers:
+            others = [t for t in self.library.membership.get(paper.id, []) if t != theme_id]
+            also = ", ".join(self._a_theme(here, t) for t in others)
+            lines.append(
+                self._card_start(here, paper, badge)
+                + (f" · also in {also}" if others else "")
+                + "</span></p></li>\n"
+            )
+        return Markup("".join(lines))
+
+    def _card_start(self, here: str, paper: Paper, badge: str) -> str:
+        # Theme pages all sit at one depth, so the paper's link is the same on each.
+        key = (paper.id, badge)
+        start = self._cards.get(key)
+        if start is None:
+            head = f'<span class="rl-badge">{markup.html_text(badge)}</span> ' if badge else ""
+            if is_survey(paper):
+                head += '<span class="rl-badge rl-survey">Survey</span> '
+            code = paper.links.get("code")
+            sentence = markup.html_text(markup.first_sentence(paper.abstract))
+            start = (
+                f"<li>{head}<p><strong>{self._a_paper(here, paper.id)}</strong></p>"
+                f'<p>{sentence}</p><p><span class="rl-card-foot">'
+                + (f"{markup.html_link('code', code)} · " if code else "")
+                + f"listed {len(paper.listings)}×"
+            )
+            self._cards[key] = start
+        return start
 
     def paper_map(self, theme: Theme, papers: list[Paper], here: str) -> Markup:
         """The theme's map, or nothing for a theme too small for one to say anything."""
