@@ -13,12 +13,15 @@ from __future__ import annotations
 import re
 import secrets
 
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
 OPEN = "<!-- rl:html -->"
 CLOSE = "<!-- /rl:html -->"
 _BLOCK = re.compile(rf"^{re.escape(OPEN)}\n(.*?)\n{re.escape(CLOSE)}$", re.DOTALL | re.MULTILINE)
 _NONCE = secrets.token_hex(8)
 _TOKEN = re.compile(rf"<p>rlhtml{_NONCE}x(\d+)</p>")
 # A block whose outer element carries `data-search-exclude` (Material's own marker).
+_HEADING = re.compile(r'<h([2-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
 _EXCLUDED = re.compile(r"<[a-z]+\b[^>]*\sdata-search-exclude[\s>]")
 
 
@@ -48,3 +51,19 @@ def searchable(blocks: list[str]) -> list[str]:
     a fraction of the parsing.
     """
     return ["" if _EXCLUDED.match(block) else block for block in blocks]
+
+
+def add_headings(toc: TableOfContents, blocks: list[str]) -> None:
+    """Add the blocks' headings (`<h2 id=...>`, which Markdown never saw) to the page's TOC.
+
+    They go under the page's `h1` when it has one, as Markdown's own would.
+    """
+    links = [
+        AnchorLink(title, anchor, int(level))
+        for block in blocks
+        for level, anchor, title in _HEADING.findall(block)
+    ]
+    items = toc.items
+    if len(items) == 1 and items[0].level == 1:
+        items = items[0].children
+    items.extend(links)
