@@ -29,9 +29,15 @@ def _looks_coined(name: str, lowercase_words: set[str]) -> bool:
     return True
 
 
-def short_names(papers: list[Paper]) -> dict[tuple[str, ...], str]:
-    """Short name (as a tuple of words) -> paper id, for unambiguous coined names."""
-    lowercase_words = {w for p in papers for w in _words(f"{p.title} {p.abstract}") if w.islower()}
+def short_names(papers: list[Paper], abstracts: list[list[str]]) -> dict[tuple[str, ...], str]:
+    """Short name (as a tuple of words) -> paper id, for unambiguous coined names.
+
+    `abstracts` holds each paper's abstract split by `_words` (split once, used twice).
+    """
+    lowercase_words = {
+        w for p, words in zip(papers, abstracts, strict=True) for w in (*_words(p.title), *words)
+    }
+    lowercase_words = {w for w in lowercase_words if w.islower()}
     owners: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for paper in papers:
         words = tuple(_words(paper.short_name))
@@ -43,12 +49,12 @@ def short_names(papers: list[Paper]) -> dict[tuple[str, ...], str]:
 
 def find_mentions(papers: list[Paper]) -> dict[str, list[str]]:
     """Paper id -> ids of the papers its abstract names, in id order."""
-    names = short_names(papers)
+    abstracts = [_words(p.abstract) for p in papers]
+    names = short_names(papers, abstracts)
     # Only positions holding the first word of some name can start a mention.
     firsts = {name[0] for name in names}
     mentions: dict[str, list[str]] = {}
-    for paper in papers:
-        words = _words(paper.abstract)
+    for paper, words in zip(papers, abstracts, strict=True):
         found: set[str] = set()
         for i, word in enumerate(words):
             if word not in firsts:
