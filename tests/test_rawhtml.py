@@ -29,3 +29,19 @@ def test_search_sees_no_excluded_block() -> None:
         '<ul class="x" data-search-exclude>',
     ]
     assert rawhtml.searchable([kept, *dropped]) == [kept, "", ""]
+
+
+def test_block_headings_join_the_table_of_contents_under_the_title() -> None:
+    from mkdocs.structure.toc import get_toc
+
+    toc = get_toc([{"level": 1, "id": "title", "name": "Title", "children": []}])
+    blocks = [
+        '<h2 id="notes">Notes</h2><p>x</p>',
+        '<h2 id="mentions" data-search-exclude>Mentions</h2>',
+    ]
+    rawhtml.add_headings(toc, blocks)
+    (title,) = toc.items
+    assert [(a.id, a.title, a.level) for a in title.children] == [
+        ("notes", "Notes", 2),
+        ("mentions", "Mentions", 2),
+    ]
