@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
@@ -19,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import charts, markup, urls
-from .model import Library, Paper, Theme
+from .model import Library, Listing, Paper, Related, Theme
 from .themes import related_themes, theme_counts, unsorted
 
 HOME = "index.md"
@@ -253,21 +254,35 @@ class Renderer:
         return charts.figure(scatter, "Hover over a dot for its title; click to open it.")
 
     def paper(self, paper: Paper) -> str:
+        """A paper's page. Its lists are joined here: Jinja loops cost 10,000 times over."""
+        here = paper_page(paper.id)
         themes = self.library.membership.get(paper.id, [])
-        related = [
-            (r, [t for t in self.library.membership.get(r.id, []) if t in themes])
-            for r in self.library.related.get(paper.id, [])
-        ]
+        a_paper = partial(self._a_paper, here)
+        links = [*paper.links.items(), *search_links(paper).items()]
+        related = self.library.related.get(paper.id, [])
         return self.render(
-            paper_page(paper.id),
+            here,
             "paper.md.j2",
             paper=paper,
-            themes=themes,
-            related=related,
-            mentions=self.library.mentions.get(paper.id, []),
-            mentioned_by=self.library.mentioned_by.get(paper.id, []),
-            search_links=search_links(paper),
+            themes=_joined(" · ", map(partial(self._a_theme, here), themes)),
+            read=_joined(" · ", (markup.html_link(name, url) for name, url in links)),
+            tags=_joined(", ", map(markup.html_text, paper.tags)),
+            listings=_joined(", ", map(_listing, paper.listings)),
+            aliases=_joined(", ", (f"“{markup.html_text(a)}”" for a in paper.aliases)),
+            related=_joined("", (self._related(here, r, themes) for r in related)),
+            mentions=_joined(" · ", map(a_paper, self.library.mentions.get(paper.id, []))),
+            mentioned_by=_joined(" · ", map(a_paper, self.library.mentioned_by.get(paper.id, []))),
             edit_url=self.edit_url(paper.id),
+        )
+
+    def _related(self, here: str, related: Related, themes: list[str]) -> str:
+        """One related paper: its link, its score and the themes both share."""
+        shared = [t for t in self.library.membership.get(related.id, []) if t in themes]
+        return (
+            f"<li>{self._a_paper(here, related.id)} "
+            f'<span class="rl-score" title="TF-IDF cosine similarity">{related.score:.2f}</span>'
+            + (" · shared: " + ", ".join(self._a_theme(here, t) for t in shared) if shared else "")
+            + "</li>"
         )
 
     def edit_url(self, paper_id: str) -> str:
@@ -290,6 +305,18 @@ def is_survey(paper: Paper) -> bool:
     False
     """
     return "survey" in paper.tags or bool(_SURVEY.search(paper.title))
+
+
+def _joined(separator: str, parts: Iterable[str]) -> Markup:
+    """Already-escaped HTML parts, joined."""
+    return Markup(separator.join(parts))
+
+
+def _listing(listing: Listing) -> str:
+    return (
+        f"{markup.html_text(listing.date)} in <code>{markup.html_text(listing.source)}</code>"
+        f" (entry {listing.position})"
+    )
 
 
 def _card_order(paper: Paper) -> tuple[int, str, str]:
