@@ -22,7 +22,7 @@ _NONCE = secrets.token_hex(8)
 _TOKEN = re.compile(rf"<p>rlhtml{_NONCE}x(\d+)</p>")
 # A block whose outer element carries `data-search-exclude` (Material's own marker).
 _HEADING = re.compile(r'<h([2-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
-_EXCLUDED = re.compile(r"<[a-z]+\b[^>]*\sdata-search-exclude[\s>]")
+_EXCLUDED = re.compile(r"<[a-z][a-z0-9]*\b[^>]*\sdata-search-exclude[\s>]")
 
 
 def lift(markdown: str) -> tuple[str, list[str]]:
