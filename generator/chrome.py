@@ -28,11 +28,18 @@ class SharedChrome:
 
     def __init__(self) -> None:
         self.rendered: dict[tuple[str, str], str] = {}
+        # Pages in the navigation, by identity: `Page.__eq__` compares titles, and this
+        # is asked eight times per page.
+        self.in_nav: set[int] | None = None
 
     def __call__(
         self, name: str, page: Any, nav: Any, base_url: str, caller: Callable[[], str]
     ) -> str:
-        if page is None or nav is None or page in nav.pages:
+        if page is None or nav is None:
+            return caller()
+        if self.in_nav is None:
+            self.in_nav = {id(p) for p in nav.pages}
+        if id(page) in self.in_nav:
             return caller()
         key = (name, base_url)
         if key not in self.rendered:
