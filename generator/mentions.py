@@ -35,9 +35,11 @@ def short_names(papers: list[Paper], abstracts: list[list[str]]) -> dict[tuple[s
     `abstracts` holds each paper's abstract split by `_words` (split once, used twice).
     """
     lowercase_words = {
-        w for p, words in zip(papers, abstracts, strict=True) for w in (*_words(p.title), *words)
+        w
+        for p, words in zip(papers, abstracts, strict=True)
+        for w in (*_words(p.title), *words)
+        if w.islower()
     }
-    lowercase_words = {w for w in lowercase_words if w.islower()}
     owners: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for paper in papers:
         words = tuple(_words(paper.short_name))

@@ -20,8 +20,9 @@ CLOSE = "<!-- /rl:html -->"
 _BLOCK = re.compile(rf"^{re.escape(OPEN)}\n(.*?)\n{re.escape(CLOSE)}$", re.DOTALL | re.MULTILINE)
 _NONCE = secrets.token_hex(8)
 _TOKEN = re.compile(rf"<p>rlhtml{_NONCE}x(\d+)</p>")
-# A block whose outer element carries `data-search-exclude` (Material's own marker).
+# The section headings templates write into generated HTML (never content: `<` is escaped).
 _HEADING = re.compile(r'<h([2-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
+# A block whose outer element carries `data-search-exclude` (Material's own marker).
 _EXCLUDED = re.compile(r"<[a-z][a-z0-9]*\b[^>]*\sdata-search-exclude[\s>]")
 
 

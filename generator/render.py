@@ -117,7 +117,6 @@ class Renderer:
     def render(self, here: str, template: str, **context: Any) -> str:
         helpers = {
             "to": partial(_relative, here),
-            "link_paper": partial(self._link_paper, here),
             "link_theme": partial(self._link_theme, here),
             "a_paper": partial(self._a_paper, here),
             "a_theme": partial(self._a_theme, here),
@@ -127,8 +126,6 @@ class Renderer:
             "link": markup.link,
             "paragraphs": markup.paragraphs,
             "notes_html": markup.notes_html,
-            "first_sentence": markup.first_sentence,
-            "is_survey": is_survey,
         }
         return self.env.get_template(template).render(
             library=self.library,
@@ -137,10 +134,6 @@ class Renderer:
             **helpers,
             **context,
         )
-
-    def _link_paper(self, here: str, paper_id: str) -> Markup:
-        paper = self.library.papers[paper_id]
-        return Markup(f"[{markup.inline(paper.title)}]({_relative(here, paper_page(paper_id))})")
 
     def _a_paper(self, here: str, paper_id: str) -> Markup:
         """`<a>` to a paper page, for raw HTML blocks (the URL is final: MkDocs keeps it)."""
