@@ -198,3 +198,25 @@ def test_two_builds_are_byte_identical(tmp_path: Path, monkeypatch: pytest.Monke
     sitemap = trees[0][Path("sitemap.xml")].decode()
     assert "<lastmod>2023-11-14</lastmod>" in sitemap
     assert "<updated>2023-11-14T22:13:20+00:00</updated>" in trees[0][Path("feed.xml")].decode()
+
+
+def test_shared_chrome_marks_only_the_page_itself_active(
+    seed_site: Path, exported: list[dict]
+) -> None:
+    active = re.compile(r'md-tabs__item--active">\s*<a href="([^"]*)" class="md-tabs__link">')
+
+    def text(path: str) -> str:
+        return (seed_site / path / "index.html").read_text(encoding="utf-8")
+
+    # Pages in the navigation render their own chrome: their own tab is the active one.
+    assert [active.findall(text(p)) for p in ("", "papers", "contribute")] == [
+        ["."],
+        ["./"],
+        ["./"],
+    ]
+    # Paper pages share one rendering of it: no tab or entry of theirs is active, and
+    # the tabs climb out of paper/<id>/.
+    for entry in exported[:20]:
+        html = text(entry["url"])
+        assert active.findall(html) == [] and "md-nav__link--active" not in html
+        assert '<a href="../../papers/" class="md-tabs__link">' in html
