@@ -1,12 +1,13 @@
 """Render the page chrome that paper pages share once per build, not once per page.
 
-Material renders the navigation, the tabs, the footer and its configuration script
-for every page. For a page outside the navigation (every paper page) those parts
-cannot differ from one page to the next, except through relative links, which
-depend only on how deep the page sits: `base_url`. So the theme overrides in
-`overrides/` wrap them in `{% call shared(...) %}`, and the first paper page at each
-depth renders them; the others reuse that text. Pages in the navigation render
-everything themselves (their tab and entry are marked active).
+Material renders the navigation, the tabs, the footer, the search box, the palette
+toggle, the repository link and its configuration and script tags for every page.
+For a page outside the navigation (every paper page) those parts cannot differ from
+one page to the next, except through relative links, which depend only on how deep
+the page sits: `base_url`. So the theme overrides in `overrides/` wrap them in
+`{% call shared(...) %}`, and the first paper page at each depth renders them; the
+others reuse that text. Pages in the navigation render everything themselves (their
+tab and entry are marked active).
 """
 
 from __future__ import annotations
