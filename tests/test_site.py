@@ -220,3 +220,15 @@ def test_shared_chrome_marks_only_the_page_itself_active(
         html = text(entry["url"])
         assert active.findall(html) == [] and "md-nav__link--active" not in html
         assert '<a href="../../papers/" class="md-tabs__link">' in html
+
+
+def test_paper_sections_are_in_the_table_of_contents(seed_site: Path, exported: list[dict]) -> None:
+    # The section headings are generated HTML that Markdown never sees; the hook adds
+    # them to the page's table of contents.
+    for entry in exported[:20]:
+        html = (seed_site / entry["url"] / "index.html").read_text(encoding="utf-8")
+        start = html.index("md-nav--secondary")
+        toc = re.findall(r'href="(#[^"]+)"', html[start : html.index("</nav>", start)])
+        expected = ["#listing-history"] + (["#related-papers"] if entry["related"] else [])
+        assert toc[: len(expected)] == expected, entry["id"]
+        assert all(f'id="{anchor[1:]}"' in html for anchor in toc)
