@@ -78,7 +78,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     # Until the search plugin has indexed the page, its content is the searchable part
     # only; the whole page is put back before the template renders it.
-    blocks = getattr(page, "rl_html_blocks", [])
+    blocks = page.rl_html_blocks  # set by on_page_markdown, which runs first
     rawhtml.add_headings(page.toc, blocks)
     page.rl_content = rawhtml.restore(html, blocks)
     return rawhtml.restore(html, rawhtml.searchable(blocks))
