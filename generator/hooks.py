@@ -79,7 +79,10 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     # Until the search plugin has indexed the page, its content is the searchable part
     # only; the whole page is put back before the template renders it.
     blocks = page.rl_html_blocks  # set by on_page_markdown, which runs first
-    rawhtml.add_headings(page.toc, blocks)
+    links = rawhtml.headings(blocks)
+    # A page whose h1 Markdown never saw takes its title from it, as MkDocs would.
+    page.title = next((link.title for link in links if link.level == 1), page.title)
+    rawhtml.add_headings(page.toc, links)
     page.rl_content = rawhtml.restore(html, blocks)
     return rawhtml.restore(html, rawhtml.searchable(blocks))
 

@@ -21,7 +21,7 @@ _BLOCK = re.compile(rf"^{re.escape(OPEN)}\n(.*?)\n{re.escape(CLOSE)}$", re.DOTAL
 _NONCE = secrets.token_hex(8)
 _TOKEN = re.compile(rf"<p>rlhtml{_NONCE}x(\d+)</p>")
 # The section headings templates write into generated HTML (never content: `<` is escaped).
-_HEADING = re.compile(r'<h([2-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
+_HEADING = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
 # A block whose outer element carries `data-search-exclude` (Material's own marker).
 _EXCLUDED = re.compile(r"<[a-z][a-z0-9]*\b[^>]*\sdata-search-exclude[\s>]")
 
@@ -54,17 +54,24 @@ def searchable(blocks: list[str]) -> list[str]:
     return ["" if _EXCLUDED.match(block) else block for block in blocks]
 
 
-def add_headings(toc: TableOfContents, blocks: list[str]) -> None:
-    """Add the blocks' headings (`<h2 id=...>`, which Markdown never saw) to the page's TOC.
-
-    They go under the page's `h1` when it has one, as Markdown's own would.
-    """
-    links = [
+def headings(blocks: list[str]) -> list[AnchorLink]:
+    """The headings (`<hN id=...>`) of the blocks, which Markdown never saw, in order."""
+    return [
         AnchorLink(title, anchor, int(level))
         for block in blocks
         for level, anchor, title in _HEADING.findall(block)
     ]
+
+
+def add_headings(toc: TableOfContents, links: list[AnchorLink]) -> None:
+    """Add headings to the page's TOC, nested under the `h1` as Markdown's own would be."""
     items = toc.items
-    if len(items) == 1 and items[0].level == 1:
-        items = items[0].children
-    items.extend(links)
+    parent = items[0] if len(items) == 1 and items[0].level == 1 else None
+    for link in links:
+        if link.level == 1:
+            items.append(link)
+            parent = link
+        elif parent is not None:
+            parent.children.append(link)
+        else:
+            items.append(link)

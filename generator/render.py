@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 import jinja2
+from markdown.extensions.toc import slugify
 from markupsafe import Markup
 
 from . import charts, markup, urls
@@ -257,6 +258,7 @@ class Renderer:
             here,
             "paper.md.j2",
             paper=paper,
+            title_id=title_anchor(paper.title),
             themes=_joined(" · ", map(partial(self._a_theme, here), themes)),
             read=_joined(" · ", (markup.html_link(name, url) for name, url in links)),
             tags=_joined(", ", map(markup.html_text, paper.tags)),
@@ -298,6 +300,11 @@ def is_survey(paper: Paper) -> bool:
     False
     """
     return "survey" in paper.tags or bool(_SURVEY.search(paper.title))
+
+
+def title_anchor(title: str) -> str:
+    """The `id` of a page's `h1`: the slug Python-Markdown's `toc` would give the title."""
+    return slugify(title, "-") or "title"
 
 
 def _joined(separator: str, parts: Iterable[str]) -> Markup:

@@ -39,9 +39,20 @@ def test_block_headings_join_the_table_of_contents_under_the_title() -> None:
         '<h2 id="notes">Notes</h2><p>x</p>',
         '<h2 id="mentions" data-search-exclude>Mentions</h2>',
     ]
-    rawhtml.add_headings(toc, blocks)
+    rawhtml.add_headings(toc, rawhtml.headings(blocks))
     (title,) = toc.items
     assert [(a.id, a.title, a.level) for a in title.children] == [
         ("notes", "Notes", 2),
         ("mentions", "Mentions", 2),
     ]
+
+
+def test_a_generated_title_heads_the_table_of_contents() -> None:
+    from mkdocs.structure.toc import get_toc
+
+    toc = get_toc([])
+    blocks = ['<h1 id="zero">ZeRO &#38; friends</h1>', '<h2 id="notes">Notes</h2><p>x</p>']
+    rawhtml.add_headings(toc, rawhtml.headings(blocks))
+    (title,) = toc.items
+    assert (title.id, title.title, title.level) == ("zero", "ZeRO &#38; friends", 1)
+    assert [a.id for a in title.children] == ["notes"]
