@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from markupsafe import escape
 
+from . import parallel
 from .clock import build_date
 from .export import export_files, papers_json
 from .files import sync_folder
@@ -21,32 +23,45 @@ from .themes import assign_themes, unsorted
 log = logging.getLogger(__name__)
 
 
-def prepare(layout: Layout, previous: Library | None = None) -> Library:
+def prepare(layout: Layout, previous: Library | None = None, may_fork: bool = False) -> Library:
     """Everything the pages show, computed before any page is written.
 
     With the `previous` library (while serving), papers whose record did not change
     and whose related papers did not change keep their previous related list, so an
     edit rewrites only the pages it affects, not every page whose similarity scores
-    moved in the third decimal.
+    moved in the third decimal. `may_fork` lets a large library use a second core
+    (never while serving: the server has threads of its own).
     """
     # Load and validate all records first: pages link across papers, so every page
     # must see the same, complete data.
     library = load_library(layout)
-    # Group papers into themes (curated lists win over keyword rules).
-    assign_themes(library)
-    # Cross-link: similar papers, and papers that name each other.
-    relate(library)
+    # Group papers into themes (curated lists win over keyword rules) and find papers
+    # that name each other, while a second core finds similar papers.
+    fork = may_fork and parallel.worth_it(len(library.papers))
+    _, (library.vectors, library.related) = parallel.both(
+        partial(group_and_mention, library), partial(similarities, library), fork
+    )
     if previous is not None:
         library.related = keep_unaffected(previous, library)
-    link_mentions(library)
     return library
+
+
+def group_and_mention(library: Library) -> None:
+    """Themes, and mentions both ways."""
+    assign_themes(library)
+    link_mentions(library)
 
 
 def relate(library: Library) -> None:
     """TF-IDF vectors (kept for the paper maps) and each paper's related papers."""
+    library.vectors, library.related = similarities(library)
+
+
+def similarities(library: Library) -> tuple[Any, dict[str, list[Related]]]:
+    """The papers' TF-IDF matrix, and each paper's most similar papers."""
     papers = list(library.papers.values())
-    library.vectors = vectorize(papers)
-    library.related = related_papers(papers, matrix=library.vectors)
+    vectors = vectorize(papers)
+    return vectors, related_papers(papers, matrix=vectors)
 
 
 def link_mentions(library: Library) -> None:
@@ -102,20 +117,32 @@ def generate(
     layout: Layout, docs_dir: Path, options: SiteOptions, session: Session | None = None
 ) -> Library:
     """Write the generated pages and exports into `docs_dir`, touching only files that changed."""
-    library = prepare(layout, session.previous if session else None)
+    library = prepare(layout, session.previous if session else None, may_fork=session is None)
     if session is not None:
         session.previous = library
-    files = output_files(library, options)
+    fork = session is None and parallel.worth_it(len(library.papers))
+    files = output_files(library, options, fork)
     changed = sync_folder(docs_dir, files)
     log.debug("generated %d files, %d changed", len(files), changed)
     return library
 
 
-def output_files(library: Library, options: SiteOptions) -> dict[str, str | bytes]:
-    """Docs-relative path -> content: every page, export and file the site needs."""
-    files: dict[str, str | bytes] = {}
-    files.update(Renderer(library, options).pages())
-    files["papers.json"] = papers_json(library, options.directory_urls)
+def output_files(
+    library: Library, options: SiteOptions, fork: bool = False
+) -> dict[str, str | bytes]:
+    """Docs-relative path -> content: every page, export and file the site needs.
+
+    With `fork`, the downloads are made in a child process while the pages render.
+    """
+    pages, downloads = parallel.both(
+        Renderer(library, options).pages, partial(download_files, library, options), fork
+    )
+    return {**pages, **downloads}
+
+
+def download_files(library: Library, options: SiteOptions) -> dict[str, str | bytes]:
+    """`papers.json`, BibTeX, CSV, the feed and `CNAME`."""
+    files: dict[str, str | bytes] = {"papers.json": papers_json(library, options.directory_urls)}
     files.update(export_files(library, options.site_name, options.site_url, build_date()))
     if options.cname:
         files["CNAME"] = options.cname.strip() + "\n"

@@ -1,0 +1,59 @@
+"""Two parts of the generator at once: same results as one after the other."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from generator import parallel
+from generator.pipeline import output_files, prepare
+from generator.render import SiteOptions
+from generator.store import Layout
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_second_runs_in_a_child_and_its_result_comes_back() -> None:
+    here = os.getpid()
+    first, second = parallel.both(os.getpid, lambda: (os.getpid(), list(range(5))), fork=True)
+    assert first == here
+    assert second[0] != here and second[1] == [0, 1, 2, 3, 4]
+
+
+def test_without_fork_both_run_here() -> None:
+    assert parallel.both(os.getpid, os.getpid, fork=False) == (os.getpid(), os.getpid())
+
+
+def test_the_childs_exception_is_raised_here() -> None:
+    def fails() -> None:
+        raise KeyError("missing-paper")
+
+    with pytest.raises(KeyError, match="missing-paper"):
+        parallel.both(lambda: None, fails, fork=True)
+
+
+def test_a_result_that_cannot_be_sent_back_is_reported() -> None:
+    with pytest.raises(parallel.ChildFailed, match="pickled"):
+        parallel.both(lambda: None, threading.Lock, fork=True)
+
+
+def test_a_child_that_dies_is_reported() -> None:
+    with pytest.raises(parallel.ChildFailed, match="died"):
+        parallel.both(lambda: None, lambda: os._exit(3), fork=True)
+
+
+def test_forked_generation_writes_the_same_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    serial = prepare(Layout(ROOT))
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 0)  # the seeds are below the threshold
+    if not parallel.worth_it(len(serial.papers)):
+        pytest.skip("forking needs fork() and a second core")
+    forked = prepare(Layout(ROOT), may_fork=True)
+    assert forked.related == serial.related and forked.membership == serial.membership
+    assert forked.mentions == serial.mentions
+    assert (forked.vectors != serial.vectors).nnz == 0
+    options = SiteOptions(site_url="https://example.org/rl/", edit_base="https://e/")
+    assert output_files(forked, options, fork=True) == output_files(serial, options)
