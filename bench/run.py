@@ -148,10 +148,6 @@ def run_stages(root: Path) -> dict:
         "full_build_s": round(times["full build"], 3),
         "generator_peak_rss_mb": round(generator_rss, 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
-        # The forked child's own peak; most of its pages are shared with this process.
-        "child_peak_rss_mb": round(
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
-        ),
         "search_index_ratio": round(index / content, 3),
     }
 
@@ -285,10 +281,6 @@ def related_only(n: int) -> dict:
         "n": n,
         "related_s": round(time.perf_counter() - start, 2),
         "peak_rss_mb": round(peak_rss_mb(), 1),
-        # The forked child's own peak; most of its pages are shared with this process.
-        "child_peak_rss_mb": round(
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
-        ),
     }
 
 
