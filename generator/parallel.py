@@ -54,6 +54,9 @@ def both(first: Callable[[], A], second: Callable[[], B], fork: bool) -> tuple[A
         result = first()
         # Read before joining: a large result fills the pipe until it is read.
         outcome = _receive(receiver)
+    except BaseException:
+        child.terminate()  # its result is no longer wanted
+        raise
     finally:
         receiver.close()
         child.join()

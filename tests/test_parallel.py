@@ -57,3 +57,21 @@ def test_forked_generation_writes_the_same_files(monkeypatch: pytest.MonkeyPatch
     assert (forked.vectors != serial.vectors).nnz == 0
     options = SiteOptions(site_url="https://example.org/rl/", edit_base="https://e/")
     assert output_files(forked, options, fork=True) == output_files(serial, options)
+
+
+def test_when_first_fails_the_child_is_stopped_and_the_error_raised(tmp_path: Path) -> None:
+    import time
+
+    finished = tmp_path / "finished"
+
+    def slow() -> None:
+        time.sleep(2)
+        finished.write_text("the child ran to the end", encoding="utf-8")
+
+    def fails() -> None:
+        raise ValueError("first failed")
+
+    with pytest.raises(ValueError, match="first failed"):
+        parallel.both(fails, slow, fork=True)
+    # both() returns only once the child is gone: stopped, not waited for.
+    assert not finished.exists()
