@@ -1,0 +1,96 @@
+"""Theme rules: what `content/themes.yml` promises readers about matching."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.model import Library, Paper, Theme
+from generator.themes import assign_themes, words_of
+
+
+def themes_of(theme: Theme, title: str, abstract: str = "", curated: list[str] | None = None):
+    paper = Paper(id="p", title=title, abstract=abstract, themes=curated or [])
+    library = Library(papers={"p": paper}, themes=[theme])
+    assign_themes(library)
+    return library.membership["p"]
+
+
+MOE = Theme(id="moe", title="MoE", keywords=["mixture of experts", "MoE", "expert rout*"])
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "expected"),
+    [
+        ("Sparse Mixture-of-Experts at scale", "", ["moe"]),  # punctuation is a space
+        ("A study", "We train a MIXTURE OF EXPERTS model.", ["moe"]),  # case is ignored
+        ("MoE inference", "", ["moe"]),
+        ("MoEs everywhere", "", []),  # whole words only
+        ("Mixture of many experts", "", []),  # the phrase's words in order, adjacent
+        ("Learned expert routing", "", ["moe"]),  # trailing * matches any ending
+        ("Learned expert routers", "", ["moe"]),
+        ("Expertise routing", "", []),  # ...but only on its last word
+        ("Nothing here", "Mixture-of-experts appears only in the abstract", ["moe"]),
+    ],
+)
+def test_keywords_match_whole_words_in_title_or_abstract(title, abstract, expected) -> None:
+    assert themes_of(MOE, title, abstract) == expected
+
+
+def test_single_word_prefix_matches_word_starts_only() -> None:
+    theme = Theme(id="q", title="Quantization", keywords=["quantiz*", "lo*"])
+    assert themes_of(theme, "Quantized transformers") == ["q"]
+    assert themes_of(theme, "Dequantized transformers") == []
+    assert themes_of(theme, "Low precision") == ["q"]  # a prefix shorter than most words
+    assert themes_of(theme, "Slow precision") == []
+
+
+def test_title_keywords_ignore_the_abstract() -> None:
+    theme = Theme(id="s", title="Serving", title_keywords=["serving"])
+    assert themes_of(theme, "Fast LLM serving") == ["s"]
+    assert themes_of(theme, "Fast LLMs", "A serving system.") == []
+
+
+def test_exclude_wins_over_any_keyword_anywhere() -> None:
+    theme = Theme(
+        id="c", title="Compression", keywords=["pruning"], title_keywords=["sparse"],
+        exclude=["graph pruning", "tree*"],
+    )  # fmt: skip
+    assert themes_of(theme, "Sparse nets", "Pruning weights.") == ["c"]
+    assert themes_of(theme, "Sparse nets", "Graph pruning of edges.") == []
+    assert themes_of(theme, "Sparse trees") == []
+
+
+def test_curated_themes_replace_the_rules() -> None:
+    assert themes_of(MOE, "MoE inference", curated=["other"]) == ["other"]
+
+
+def test_themes_come_in_declared_order() -> None:
+    first = Theme(id="b-first", title="B", keywords=["alpha"])
+    second = Theme(id="a-second", title="A", title_keywords=["beta"])
+    paper = Paper(id="p", title="Beta", abstract="alpha")
+    library = Library(papers={"p": paper}, themes=[first, second])
+    assign_themes(library)
+    assert library.membership["p"] == ["b-first", "a-second"]
+
+
+def test_plus_is_part_of_a_word() -> None:
+    theme = Theme(id="cpp", title="C++", keywords=["c++"])
+    assert themes_of(theme, "A C++ runtime") == ["cpp"]
+    assert themes_of(theme, "A C runtime") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plain ASCII, with (punctuation)!",
+        "C++ and A_B",
+        "\x1ctab\tand\nnewline",
+        "Größe – naïve",
+        "ẞ STRASSE",
+    ],
+)
+def test_words_of_is_the_same_on_its_ascii_fast_path(text: str) -> None:
+    slow = " " + re.sub(r"[^\w+]+", " ", text.casefold()).strip() + " "
+    assert words_of(text) == slow
