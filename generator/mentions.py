@@ -19,34 +19,35 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def _looks_coined(name: str, lowercase_words: set[str]) -> bool:
-    """`ZeRO`, `S-LoRA`, `T3`, or a word the corpus never uses in lower case."""
-    for word in name.split():
-        if any(c.isdigit() or c == "-" for c in word) or any(c.isupper() for c in word[1:]):
-            continue
-        if word.lower() in lowercase_words:
-            return False
-    return True
+def _is_plain(word: str) -> bool:
+    """A word that only the corpus can tell apart from a coined one: no digit, no
+    hyphen, no capital after its first letter (unlike `ZeRO`, `S-LoRA`, `T3`)."""
+    return not (any(c.isdigit() or c == "-" for c in word) or any(c.isupper() for c in word[1:]))
 
 
 def short_names(papers: list[Paper], abstracts: list[list[str]]) -> dict[tuple[str, ...], str]:
     """Short name (as a tuple of words) -> paper id, for unambiguous coined names.
 
-    `abstracts` holds each paper's abstract split by `_words` (split once, used twice).
+    A name is coined when each of its plain words is one the corpus never uses in
+    lower case. `abstracts` holds each paper's abstract split by `_words` (split once,
+    used twice).
     """
-    lowercase_words = {
-        w
-        for p, words in zip(papers, abstracts, strict=True)
-        for w in (*_words(p.title), *words)
-        if w.islower()
-    }
     owners: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for paper in papers:
         words = tuple(_words(paper.short_name))
-        usable = 0 < len(words) <= MAX_WORDS and len("".join(words)) >= 2
-        if usable and _looks_coined(" ".join(words), lowercase_words):
+        if 0 < len(words) <= MAX_WORDS and len("".join(words)) >= 2:
             owners[words].add(paper.id)
-    return {name: ids.pop() for name, ids in owners.items() if len(ids) == 1}
+    # Only the names' own plain words need looking up in the corpus.
+    plain = {w.lower() for name in owners for w in name if _is_plain(w)}
+    plain = {w for w in plain if w.islower()}
+    in_lower_case: set[str] = set()
+    for paper, abstract in zip(papers, abstracts, strict=True):
+        in_lower_case.update(plain.intersection(_words(paper.title)), plain.intersection(abstract))
+    return {
+        name: ids.pop()
+        for name, ids in owners.items()
+        if len(ids) == 1 and not any(_is_plain(w) and w.lower() in in_lower_case for w in name)
+    }
 
 
 def find_mentions(papers: list[Paper]) -> dict[str, list[str]]:
