@@ -6,7 +6,7 @@ import os
 import posixpath
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 
@@ -58,24 +58,47 @@ def sync_folder(folder: Path, files: Mapping[str, str | bytes]) -> int:
     Only files whose bytes differ are written, so a live-reloading server sees
     just the pages an edit affected. Returns how many files were written or removed.
     """
-    sizes, folders = _listing(folder)
-    for parent in sorted({posixpath.dirname(rel) for rel in files} - folders):
-        (folder / parent).mkdir(parents=True, exist_ok=True)
-    changed = 0
-    for rel, text in sorted(files.items()):
-        data = _bytes(text)
-        # A size that differs settles it without reading the file.
-        if sizes.get(rel) == len(data) and (folder / rel).read_bytes() == data:
-            continue
-        _replace(folder / rel, data, durable=False)
-        changed += 1
-    for rel in sorted(sizes.keys() - files.keys()):
-        (folder / rel).unlink()
-        changed += 1
-    for rel in sorted(folders - {""}, reverse=True):
-        if not os.listdir(folder / rel):
-            os.rmdir(folder / rel)
-    return changed
+    mirror = Mirror(folder)
+    return mirror.write(files) + mirror.prune(files.keys())
+
+
+class Mirror:
+    """A folder made to hold exactly a set of files, given in parts.
+
+    The folder is listed once, up front. `write` puts each part in place, and `prune`
+    then removes whatever no part held. Two processes forked after the listing may
+    each write their own parts.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._sizes, self._folders = _listing(folder)
+
+    def write(self, files: Mapping[str, str | bytes]) -> int:
+        """Write the files whose bytes differ from what is there; return how many."""
+        for parent in sorted({posixpath.dirname(rel) for rel in files} - self._folders):
+            (self.folder / parent).mkdir(parents=True, exist_ok=True)
+            self._folders.add(parent)
+        changed = 0
+        for rel, text in sorted(files.items()):
+            data = _bytes(text)
+            # A size that differs settles it without reading the file.
+            if self._sizes.get(rel) == len(data) and (self.folder / rel).read_bytes() == data:
+                continue
+            _replace(self.folder / rel, data, durable=False)
+            changed += 1
+        return changed
+
+    def prune(self, keep: Collection[str]) -> int:
+        """Remove the files listed at the start that are not in `keep`, and empty folders."""
+        changed = 0
+        for rel in sorted(self._sizes.keys() - set(keep)):
+            (self.folder / rel).unlink()
+            changed += 1
+        for rel in sorted(self._folders - {""}, reverse=True):
+            if not os.listdir(self.folder / rel):
+                os.rmdir(self.folder / rel)
+        return changed
 
 
 def _listing(folder: Path) -> tuple[dict[str, int], set[str]]:

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import pickle
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
@@ -32,6 +32,33 @@ def worth_it(papers: int) -> bool:
         and (os.cpu_count() or 1) > 1
         and "fork" in multiprocessing.get_all_start_methods()
     )
+
+
+class Chunks:
+    """Consecutive slices of `range(total)`, each handed to whichever process asks first.
+
+    Made `shared` before a fork, parent and child draw from one counter, so each
+    takes work as fast as it gets through it and neither waits for the other.
+    """
+
+    def __init__(self, total: int, size: int, shared: bool) -> None:
+        self.total = total
+        self.size = size
+        self._next = multiprocessing.get_context("fork").Value("q", 0) if shared else None
+        self._local = 0
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        while (start := self._take()) < self.total:
+            yield start, min(start + self.size, self.total)
+
+    def _take(self) -> int:
+        if self._next is None:
+            start, self._local = self._local, self._local + self.size
+            return start
+        with self._next.get_lock():
+            start = self._next.value
+            self._next.value = start + self.size
+        return start
 
 
 class ChildFailed(RuntimeError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from markupsafe import escape
 from . import parallel
 from .clock import build_date
 from .export import export_files, papers_json
-from .files import sync_folder
+from .files import Mirror
 from .mentions import find_mentions, invert
 from .model import Library, Related
 from .related import related_papers, vectorize
@@ -121,23 +122,46 @@ def generate(
     if session is not None:
         session.previous = library
     fork = session is None and parallel.worth_it(len(library.papers))
-    files = output_files(library, options, fork)
-    changed = sync_folder(docs_dir, files)
-    log.debug("generated %d files, %d changed", len(files), changed)
+    changed = write_output(library, options, docs_dir, fork)
+    log.debug("generated %d papers' pages, %d files changed", len(library.papers), changed)
     return library
 
 
-def output_files(
-    library: Library, options: SiteOptions, fork: bool = False
-) -> dict[str, str | bytes]:
-    """Docs-relative path -> content: every page, export and file the site needs.
+PAPERS_PER_CHUNK = 250
 
-    With `fork`, the downloads are made in a child process while the pages render.
+
+def write_output(library: Library, options: SiteOptions, docs_dir: Path, fork: bool = False) -> int:
+    """Make `docs_dir` hold exactly the site's generated files; return how many changed.
+
+    With `fork`, a child makes and writes the downloads while this process renders
+    the site's own pages; then both render and write paper pages, a chunk at a time,
+    until none are left. The child sends back only the paths it wrote.
     """
-    pages, downloads = parallel.both(
-        Renderer(library, options).pages, partial(download_files, library, options), fork
+    mirror = Mirror(docs_dir)
+    renderer = Renderer(library, options)
+    papers = list(library.papers.values())
+    chunks = parallel.Chunks(len(papers), PAPERS_PER_CHUNK, shared=fork)
+
+    def write(first: Callable[[], Mapping[str, str | bytes]]) -> tuple[set[str], int]:
+        files = first()
+        paths, changed = set(files), mirror.write(files)
+        for start, stop in chunks:
+            files = renderer.paper_pages(papers[start:stop])
+            paths.update(files)
+            changed += mirror.write(files)
+        return paths, changed
+
+    (mine, mine_changed), (theirs, theirs_changed) = parallel.both(
+        partial(write, renderer.site_pages),
+        partial(write, partial(download_files, library, options)),
+        fork,
     )
-    return {**pages, **downloads}
+    return mine_changed + theirs_changed + mirror.prune(mine | theirs)
+
+
+def output_files(library: Library, options: SiteOptions) -> dict[str, str | bytes]:
+    """Docs-relative path -> content: every page, export and file the site needs."""
+    return {**Renderer(library, options).pages(), **download_files(library, options)}
 
 
 def download_files(library: Library, options: SiteOptions) -> dict[str, str | bytes]:

@@ -34,8 +34,11 @@ MAP_MIN = 3
 """A theme needs this many papers before a map of them says anything."""
 
 
+PAPER_DIR = "paper"
+
+
 def paper_page(paper_id: str) -> str:
-    return f"paper/{paper_id}.md"
+    return f"{PAPER_DIR}/{paper_id}.md"
 
 
 def theme_page(theme_id: str) -> str:
@@ -102,6 +105,10 @@ class Renderer:
 
     def pages(self) -> dict[str, str]:
         """Docs-relative path -> Markdown text, for every page."""
+        return {**self.site_pages(), **self.paper_pages(self.library.papers.values())}
+
+    def site_pages(self) -> dict[str, str]:
+        """Every page but the papers' own: home, lists, themes."""
         out = {
             HOME: self.home(),
             THEMES: self.render(THEMES, "themes.md.j2"),
@@ -111,9 +118,10 @@ class Renderer:
         }
         for theme in self.library.themes:
             out[theme_page(theme.id)] = self.theme(theme)
-        for paper in self.library.papers.values():
-            out[paper_page(paper.id)] = self.paper(paper)
         return out
+
+    def paper_pages(self, papers: Iterable[Paper]) -> dict[str, str]:
+        return {paper_page(paper.id): self.paper(paper) for paper in papers}
 
     def render(self, here: str, template: str, **context: Any) -> str:
         helpers = {

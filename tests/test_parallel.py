@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator import parallel
-from generator.pipeline import output_files, prepare
+from generator.pipeline import prepare, write_output
 from generator.render import SiteOptions
 from generator.store import Layout
 
@@ -45,7 +45,22 @@ def test_a_child_that_dies_is_reported() -> None:
         parallel.both(lambda: None, lambda: os._exit(3), fork=True)
 
 
-def test_forked_generation_writes_the_same_files(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_chunks_are_each_handed_out_once_across_processes() -> None:
+    chunks = parallel.Chunks(1000, 7, shared=True)
+    mine, theirs = parallel.both(lambda: list(chunks), lambda: list(chunks), fork=True)
+    assert sorted(mine + theirs) == [(a, min(a + 7, 1000)) for a in range(0, 1000, 7)]
+    assert list(parallel.Chunks(5, 2, shared=False)) == [(0, 2), (2, 4), (4, 5)]
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_forked_generation_writes_the_same_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     serial = prepare(Layout(ROOT))
     monkeypatch.setattr(parallel, "MIN_PAPERS", 0)  # the seeds are below the threshold
@@ -56,7 +71,12 @@ def test_forked_generation_writes_the_same_files(monkeypatch: pytest.MonkeyPatch
     assert forked.mentions == serial.mentions
     assert (forked.vectors != serial.vectors).nnz == 0
     options = SiteOptions(site_url="https://example.org/rl/", edit_base="https://e/")
-    assert output_files(forked, options, fork=True) == output_files(serial, options)
+    (tmp_path / "forked" / "stale").mkdir(parents=True)
+    (tmp_path / "forked" / "stale" / "old.md").write_text("gone", encoding="utf-8")
+    write_output(forked, options, tmp_path / "forked", fork=True)
+    write_output(serial, options, tmp_path / "serial")
+    assert _tree(tmp_path / "forked") == _tree(tmp_path / "serial")
+    assert len(_tree(tmp_path / "serial")) > len(serial.papers)
 
 
 def test_when_first_fails_the_child_is_stopped_and_the_error_raised(tmp_path: Path) -> None:
