@@ -12,7 +12,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from generator import chrome, rawhtml
+from generator import chrome, htmlpage, rawhtml
 from generator.clock import pin_build_date
 from generator.errors import ContentError, ReadingListError
 from generator.pipeline import generate, is_serving, session_for, site_nav, start_serving
@@ -59,6 +59,11 @@ def on_config(config: Any) -> Any:
         raise PluginError(str(exc)) from None
     config.nav = site_nav(library)
     return config
+
+
+def on_files(files: Any, config: Any) -> Any:
+    htmlpage.install(files, config)
+    return files
 
 
 def on_env(env: Any, config: Any, files: Any) -> Any:

@@ -17,9 +17,10 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 OPEN = "<!-- rl:html -->"
 CLOSE = "<!-- /rl:html -->"
-_BLOCK = re.compile(rf"^{re.escape(OPEN)}\n(.*?)\n{re.escape(CLOSE)}$", re.DOTALL | re.MULTILINE)
 _NONCE = secrets.token_hex(8)
 _TOKEN = re.compile(rf"<p>rlhtml{_NONCE}x(\d+)</p>")
+_TOKEN_TEXT = re.compile(rf"rlhtml{_NONCE}x\d+")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 # The section headings templates write into generated HTML (never content: `<` is escaped).
 _HEADING = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
 # A block whose outer element carries `data-search-exclude` (Material's own marker).
@@ -27,14 +28,47 @@ _EXCLUDED = re.compile(r"<[a-z][a-z0-9]*\b[^>]*\sdata-search-exclude[\s>]")
 
 
 def lift(markdown: str) -> tuple[str, list[str]]:
-    """Markdown with each marked block replaced by a token paragraph, and the blocks."""
+    """Markdown with each marked block replaced by a token paragraph, and the blocks.
+
+    A block runs from an `OPEN` line to the next `CLOSE` line. (Found with `str.find`:
+    a lazy regular expression over each page took eight times as long.)
+    """
     blocks: list[str] = []
+    kept: list[str] = []
+    done = 0  # markdown[:done] is in `kept` or `blocks`
+    start = _line(markdown, OPEN, 0)
+    while start != -1:
+        body = start + len(OPEN) + 1
+        end = _line(markdown, CLOSE, body + 1)  # after the newline that ends the body
+        if end == -1:
+            break
+        kept.append(markdown[done:start])
+        blocks.append(markdown[body : end - 1])
+        kept.append(f"\nrlhtml{_NONCE}x{len(blocks) - 1}\n")
+        done = end + len(CLOSE)
+        start = _line(markdown, OPEN, done)
+    kept.append(markdown[done:])
+    return "".join(kept), blocks
 
-    def stash(match: re.Match[str]) -> str:
-        blocks.append(match.group(1))
-        return f"\nrlhtml{_NONCE}x{len(blocks) - 1}\n"
 
-    return _BLOCK.sub(stash, markdown), blocks
+def _line(text: str, line: str, start: int) -> int:
+    """Where the next line of `text` that is exactly `line` begins, at `start` or later."""
+    at = text.find(line, start)
+    while at != -1:
+        end = at + len(line)
+        if (at == 0 or text[at - 1] == "\n") and (end == len(text) or text[end] == "\n"):
+            return at
+        at = text.find(line, at + 1)
+    return -1
+
+
+def tokens_only(markdown: str) -> str | None:
+    """The HTML Markdown makes of lifted Markdown that holds nothing but tokens, one
+    paragraph each (`None` if it holds anything else), without running Markdown."""
+    paragraphs = [p.strip() for p in _BLANK_LINE.split(markdown.strip())]
+    if not all(_TOKEN_TEXT.fullmatch(p) for p in paragraphs):
+        return None
+    return "\n".join(f"<p>{p}</p>" for p in paragraphs)
 
 
 def restore(html: str, blocks: list[str]) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import markdown
 
 from generator import rawhtml
@@ -56,3 +59,29 @@ def test_a_generated_title_heads_the_table_of_contents() -> None:
     (title,) = toc.items
     assert (title.id, title.title, title.level) == ("zero", "ZeRO &#38; friends", 1)
     assert [a.id for a in title.children] == ["notes"]
+
+
+# The definition `lift` implements with str.find, as a regular expression.
+_BLOCK = re.compile(
+    rf"^{re.escape(rawhtml.OPEN)}\n(.*?)\n{re.escape(rawhtml.CLOSE)}$", re.DOTALL | re.MULTILINE
+)
+
+
+def test_lift_finds_exactly_the_blocks_its_definition_does() -> None:
+    pieces = [rawhtml.OPEN, rawhtml.CLOSE, "\n", "\n\n", "x", " ", f"x{rawhtml.OPEN}"]
+    pieces.append(f"{rawhtml.CLOSE}x")
+    rnd = random.Random(5)
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        lifted, blocks = rawhtml.lift(text)
+        assert blocks == _BLOCK.findall(text), text
+        assert re.sub(r"rlhtml[0-9a-f]+x\d+", "T", lifted) == _BLOCK.sub("\nT\n", text), text
+
+
+def test_a_page_of_tokens_renders_as_markdown_would() -> None:
+    blocks = "".join(f"{rawhtml.OPEN}\n<p>{i}</p>\n{rawhtml.CLOSE}\n\n" for i in range(4))
+    lifted, _ = rawhtml.lift(blocks)
+    md = markdown.Markdown(extensions=["toc", "attr_list", "tables"])
+    assert rawhtml.tokens_only(lifted) == md.convert(lifted)
+    assert rawhtml.tokens_only(lifted + "\nSome *Markdown*.\n") is None
+    assert rawhtml.tokens_only("") is None
