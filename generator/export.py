@@ -59,12 +59,16 @@ def paper_entry(library: Library, paper: Paper, use_directory_urls: bool) -> dic
 
 
 def papers_json(library: Library, use_directory_urls: bool) -> str:
-    """One object per paper, sorted by id; the same bytes for the same content."""
-    entries = [
-        paper_entry(library, p, use_directory_urls)
+    """One object per paper, sorted by id; the same bytes for the same content.
+
+    Each paper is one line: as easy to read and diff as indented JSON, and written
+    by `json`'s C encoder, which indentation would turn off (5 times slower).
+    """
+    lines = [
+        json.dumps(paper_entry(library, p, use_directory_urls), ensure_ascii=False)
         for p in sorted(library.papers.values(), key=lambda p: p.id)
     ]
-    return json.dumps(entries, ensure_ascii=False, indent=1) + "\n"
+    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
 
 
 # BibTeX has no escape for braces (a backslash does not stop them counting), so every
