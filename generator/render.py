@@ -112,7 +112,7 @@ class Renderer:
         out = {
             HOME: self.home(),
             THEMES: self.render(THEMES, "themes.md.j2"),
-            PAPERS: self.render(PAPERS, "papers.md.j2"),
+            PAPERS: self.render(PAPERS, "papers.md.j2", rows=self.paper_rows()),
             UNSORTED: self.render(UNSORTED, "unsorted.md.j2", papers=unsorted(self.library)),
             CONTRIBUTE: self.render(CONTRIBUTE, "contribute.md.j2"),
         }
@@ -223,6 +223,22 @@ class Renderer:
                 self._card_start(here, paper, badge)
                 + (f" · also in {also}" if others else "")
                 + "</span></p></li>\n"
+            )
+        return Markup("".join(lines))
+
+    def paper_rows(self) -> Markup:
+        """The All papers table's rows, one line each (built here for the same reason as
+        theme cards: a template loop over every paper is the slow part of the page)."""
+        lines = []
+        for paper in self.library.papers.values():
+            themes = ", ".join(
+                self._a_theme(PAPERS, t) for t in self.library.membership.get(paper.id, [])
+            )
+            code = paper.links.get("code")
+            lines.append(
+                f"<tr><td>{self._a_paper(PAPERS, paper.id)}</td><td>{themes}</td>"
+                f'<td style="text-align: right">{len(paper.listings)}</td>'
+                f"<td>{markup.html_link('code', code) if code else ''}</td></tr>\n"
             )
         return Markup("".join(lines))
 
