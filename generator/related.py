@@ -15,6 +15,7 @@ places (recall is measured in the tests).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -37,9 +38,29 @@ def paper_text(paper: Paper) -> str:
     return f"{paper.title}. {paper.title}. {paper.abstract}"
 
 
+_WORD = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
+_ASCII_NON_WORD = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")}
+
+
+def tokens(text: str) -> list[str]:
+    """The words of two or more letters that scikit-learn's default pattern finds.
+
+    ASCII text (nearly all of it) is split with `str.translate`, three times faster.
+    """
+    if text.isascii():
+        return [w for w in text.translate(_ASCII_NON_WORD).split() if len(w) > 1]
+    return _WORD.findall(text)
+
+
 def vectorize(papers: Sequence[Paper]) -> sparse.csr_matrix:
     """TF-IDF rows (L2-normalised, so a dot product is a cosine) in the papers' order."""
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32)
+    vectorizer = TfidfVectorizer(
+        stop_words="english",
+        sublinear_tf=True,
+        dtype=np.float32,
+        tokenizer=tokens,
+        token_pattern=None,
+    )
     return vectorizer.fit_transform(paper_text(p) for p in papers).tocsr()
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
+import pytest
+
 from generator.model import Paper
-from generator.related import related_papers
+from generator.related import related_papers, tokens
 from generator.store import Layout, load_library
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,3 +60,16 @@ def test_no_paper_is_related_to_itself_and_ties_go_by_id() -> None:
         assert [r.id for r in result["b"]] == ["a", "c"]
         assert all(r.id != pid for pid, found in result.items() for r in found)
         assert result["d"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain words, a b c2 and_under (parens) x-y",
+        "tabs\tand\nlines\x1cz",
+        "größe naïve ümlaut",
+        "",
+    ],
+)
+def test_tokens_are_scikit_learns_default_tokens(text: str) -> None:
+    assert tokens(text) == re.findall(r"(?u)\b\w\w+\b", text)
