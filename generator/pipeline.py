@@ -35,7 +35,7 @@ def prepare(layout: Layout, previous: Library | None = None, may_fork: bool = Fa
     """
     # Load and validate all records first: pages link across papers, so every page
     # must see the same, complete data.
-    library = load_library(layout)
+    library = load_library(layout, may_fork)
     # Group papers into themes (curated lists win over keyword rules) and find papers
     # that name each other, while a second core finds similar papers.
     fork = may_fork and parallel.worth_it(len(library.papers))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import difflib
 import logging
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
+from . import parallel
 from .errors import ContentError, Problem
 from .files import recover
 from .merge import paper_keys
@@ -93,17 +95,26 @@ def load_paper(path: Path, rel: str) -> tuple[Paper | None, list[Problem]]:
     return paper, problems
 
 
-def load_papers(layout: Layout) -> tuple[dict[str, Paper], list[Problem]]:
-    """Every record under `content/papers/`, by id, with cross-record checks."""
+def load_papers(layout: Layout, may_fork: bool = False) -> tuple[dict[str, Paper], list[Problem]]:
+    """Every record under `content/papers/`, by id, with cross-record checks.
+
+    With `may_fork`, a large library's second half is read by a forked child.
+    """
     if layout.content.is_dir():
         for line in recover(layout.content):
             log.warning("%s: %s", layout.rel(layout.content), line)
     papers: dict[str, Paper] = {}
     problems: list[Problem] = []
     owners: dict[str, str] = {}
-    for path in sorted(layout.papers.glob("*.yml")):
+    paths = sorted(layout.papers.glob("*.yml"), key=lambda path: path.name)
+    half = len(paths) // 2
+    first, second = parallel.both(
+        partial(_load_each, layout, paths[:half]),
+        partial(_load_each, layout, paths[half:]),
+        may_fork and parallel.worth_it(len(paths)),
+    )
+    for path, (paper, found) in zip(paths, first + second, strict=True):
         rel = layout.rel(path)
-        paper, found = load_paper(path, rel)
         problems += found
         if paper is None:
             continue
@@ -124,6 +135,10 @@ def load_papers(layout: Layout) -> tuple[dict[str, Paper], list[Problem]]:
         if path.suffix != ".yml" and not path.name.startswith("."):
             problems.append(Problem(layout.rel(path), 0, "not a record: records end in .yml"))
     return papers, problems
+
+
+def _load_each(layout: Layout, paths: list[Path]) -> list[tuple[Paper | None, list[Problem]]]:
+    return [load_paper(path, layout.rel(path)) for path in paths]
 
 
 def load_themes(layout: Layout) -> tuple[list[Theme], list[Problem]]:
@@ -178,9 +193,9 @@ def _line_of(path: Path, prefix: str) -> int:
     return 0
 
 
-def load_library(layout: Layout) -> Library:
+def load_library(layout: Layout, may_fork: bool = False) -> Library:
     """All of `content/`, validated; raise ContentError listing every error."""
-    papers, problems = load_papers(layout)
+    papers, problems = load_papers(layout, may_fork)
     themes, theme_problems = load_themes(layout)
     library = Library(papers=dict(sorted(papers.items())), themes=themes)
     problems += theme_problems + check_references(layout, library)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from generator import parallel
 from generator.pipeline import prepare, write_output
 from generator.render import SiteOptions
-from generator.store import Layout
+from generator.store import Layout, load_papers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,7 +69,7 @@ def test_forked_generation_writes_the_same_files(
         pytest.skip("forking needs fork() and a second core")
     forked = prepare(Layout(ROOT), may_fork=True)
     assert forked.related == serial.related and forked.membership == serial.membership
-    assert forked.mentions == serial.mentions
+    assert forked.mentions == serial.mentions and forked.papers == serial.papers
     assert (forked.vectors != serial.vectors).nnz == 0
     options = SiteOptions(site_url="https://example.org/rl/", edit_base="https://e/")
     (tmp_path / "forked" / "stale").mkdir(parents=True)
@@ -95,3 +96,18 @@ def test_when_first_fails_the_child_is_stopped_and_the_error_raised(tmp_path: Pa
         parallel.both(fails, slow, fork=True)
     # both() returns only once the child is gone: stopped, not waited for.
     assert not finished.exists()
+
+
+def test_records_read_by_the_child_report_their_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    records = sorted((tmp_path / "content" / "papers").glob("*.yml"))
+    records[-1].write_text("id: [unclosed\n", encoding="utf-8")  # in the child's half
+    serial = load_papers(Layout(tmp_path))
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 0)
+    if not parallel.worth_it(len(records)):
+        pytest.skip("forking needs fork() and a second core")
+    forked = load_papers(Layout(tmp_path), may_fork=True)
+    assert forked == serial
+    assert [p.path for p in forked[1]] == [f"content/papers/{records[-1].name}"]
