@@ -90,15 +90,30 @@ class Mirror:
         return changed
 
     def prune(self, keep: Collection[str]) -> int:
-        """Remove the files listed at the start that are not in `keep`, and empty folders."""
+        """Remove the files listed at the start that are not in `keep`, and empty folders.
+
+        A folder on the way to a kept file stays, even empty: another process may be
+        about to write that file.
+        """
         changed = 0
         for rel in sorted(self._sizes.keys() - set(keep)):
             (self.folder / rel).unlink()
             changed += 1
-        for rel in sorted(self._folders - {""}, reverse=True):
+        for rel in sorted(self._folders - {""} - _ancestors(keep), reverse=True):
             if not os.listdir(self.folder / rel):
                 os.rmdir(self.folder / rel)
         return changed
+
+
+def _ancestors(paths: Collection[str]) -> set[str]:
+    """Every folder that holds one of `paths`, directly or further down."""
+    folders: set[str] = set()
+    for path in paths:
+        folder = posixpath.dirname(path)
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = posixpath.dirname(folder)
+    return folders
 
 
 def _listing(folder: Path) -> tuple[dict[str, int], set[str]]:

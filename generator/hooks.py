@@ -11,11 +11,19 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
 
-from generator import chrome, htmlpage, rawhtml
+from generator import chrome, htmlpage, parallel, rawhtml
 from generator.clock import pin_build_date
 from generator.errors import ContentError, ReadingListError
-from generator.pipeline import generate, is_serving, session_for, site_nav, start_serving
+from generator.pipeline import (
+    download_paths,
+    generate,
+    is_serving,
+    session_for,
+    site_nav,
+    start_serving,
+)
 from generator.render import SiteOptions
 from generator.search import drop_stale_entries
 from generator.store import Layout
@@ -51,24 +59,55 @@ def on_config(config: Any) -> Any:
         directory_urls=config.use_directory_urls,
     )
     try:
-        library = generate(Layout(root), Path(config.docs_dir), options, session_for(root))
+        library, _build.downloads = generate(
+            Layout(root), Path(config.docs_dir), options, session_for(root), background=True
+        )
     except ContentError as exc:
         problems = "\n".join(str(p) for p in exc.problems)
         raise PluginError(f"{exc}:\n{problems}") from None
     except ReadingListError as exc:
         raise PluginError(str(exc)) from None
+    _build.download_paths = download_paths(library, options)
     config.nav = site_nav(library)
     return config
 
 
+class _Build:
+    """What one build's events pass on to later ones."""
+
+    def __init__(self) -> None:
+        # The downloads, possibly still being written by a forked child, and their paths.
+        self.downloads: parallel.Pending[int] = parallel.Done(0)
+        self.download_paths: set[str] = set()
+
+
+_build = _Build()
+
+
 def on_files(files: Any, config: Any) -> Any:
     htmlpage.install(files, config)
+    # Downloads the child has not written yet were not in the folder MkDocs listed.
+    for path in sorted(_build.download_paths):
+        if files.get_file_from_path(path) is None:
+            files.append(File(path, config.docs_dir, config.site_dir, config.use_directory_urls))
     return files
 
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
+    # MkDocs copies the downloads next: they must be complete. Until now the child
+    # wrote them while MkDocs read every page.
+    downloads, _build.downloads = _build.downloads, parallel.Done(0)
+    try:
+        downloads.wait()
+    except ReadingListError as exc:
+        raise PluginError(str(exc)) from None
     chrome.install(env)
     return env
+
+
+def on_build_error(error: Exception) -> None:
+    _build.downloads.cancel()
+    _build.downloads = parallel.Done(0)
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:

@@ -16,7 +16,7 @@ import pickle
 import traceback
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -70,27 +70,82 @@ def both(first: Callable[[], A], second: Callable[[], B], fork: bool) -> tuple[A
 
     An exception in either is raised here, the child's as itself when it pickles.
     """
-    if not fork:
-        return first(), second()
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_run_and_send, args=(second, sender), daemon=True)
-    child.start()
-    sender.close()
+    pending = start(second, fork)
     try:
         result = first()
-        # Read before joining: a large result fills the pipe until it is read.
-        outcome = _receive(receiver)
     except BaseException:
-        child.terminate()  # its result is no longer wanted
+        pending.cancel()  # its result is no longer wanted
         raise
-    finally:
-        receiver.close()
-        child.join()
-    ok, value = outcome
-    if not ok:
-        raise value
-    return result, value
+    return result, pending.wait()
+
+
+def start(job: Callable[[], B], fork: bool) -> Pending[B]:
+    """`job` under way in a forked child (with `fork`), or to be run here on `wait()`."""
+    return _Forked(job) if fork else _Deferred(job)
+
+
+class Pending(Generic[B]):
+    """A job's result, to be waited for once."""
+
+    def wait(self) -> B:
+        """The job's result; its exception is raised here."""
+        raise NotImplementedError
+
+    def cancel(self) -> None:
+        """Give up on the result: a child is stopped, a deferred job never runs."""
+        raise NotImplementedError
+
+
+class Done(Pending[B]):
+    """A result already at hand."""
+
+    def __init__(self, value: B) -> None:
+        self.value = value
+
+    def wait(self) -> B:
+        return self.value
+
+    def cancel(self) -> None:
+        pass
+
+
+class _Deferred(Pending[B]):
+    def __init__(self, job: Callable[[], B]) -> None:
+        self.job: Callable[[], B] | None = job
+
+    def wait(self) -> B:
+        job, self.job = self.job, None
+        if job is None:
+            raise RuntimeError("waited for twice, or after cancel()")
+        return job()
+
+    def cancel(self) -> None:
+        self.job = None
+
+
+class _Forked(Pending[B]):
+    def __init__(self, job: Callable[[], B]) -> None:
+        context = multiprocessing.get_context("fork")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.child = context.Process(target=_run_and_send, args=(job, sender), daemon=True)
+        self.child.start()
+        sender.close()
+
+    def wait(self) -> B:
+        try:
+            # Read before joining: a large result fills the pipe until it is read.
+            ok, value = _receive(self.receiver)
+        finally:
+            self.receiver.close()
+            self.child.join()
+        if not ok:
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        self.child.terminate()
+        self.receiver.close()
+        self.child.join()
 
 
 def _run_and_send(job: Callable[[], Any], sender: Connection) -> None:

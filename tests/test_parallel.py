@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from generator import parallel
+from generator import parallel, pipeline
+from generator.build import build_site
 from generator.pipeline import prepare, write_output
 from generator.render import SiteOptions
 from generator.store import Layout, load_papers
+
+from .conftest import make_project
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,8 +77,9 @@ def test_forked_generation_writes_the_same_files(
     options = SiteOptions(site_url="https://example.org/rl/", edit_base="https://e/")
     (tmp_path / "forked" / "stale").mkdir(parents=True)
     (tmp_path / "forked" / "stale" / "old.md").write_text("gone", encoding="utf-8")
-    write_output(forked, options, tmp_path / "forked", fork=True)
-    write_output(serial, options, tmp_path / "serial")
+    _, downloads = write_output(forked, options, tmp_path / "forked", fork=True)
+    downloads.wait()
+    write_output(serial, options, tmp_path / "serial")[1].wait()
     assert _tree(tmp_path / "forked") == _tree(tmp_path / "serial")
     assert len(_tree(tmp_path / "serial")) > len(serial.papers)
 
@@ -111,3 +115,39 @@ def test_records_read_by_the_child_report_their_problems(
     forked = load_papers(Layout(tmp_path), may_fork=True)
     assert forked == serial
     assert [p.path for p in forked[1]] == [f"content/papers/{records[-1].name}"]
+
+
+def test_a_build_with_the_downloads_forked_is_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = make_project(tmp_path / "project")
+    serial = _tree(build_site(root / "mkdocs.yml", tmp_path / "serial"))
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 0)
+    if not parallel.worth_it(1):
+        pytest.skip("forking needs fork() and a second core")
+    # From an empty folder the downloads are not there yet when MkDocs lists it.
+    shutil.rmtree(root / "build" / "docs")
+    (root / "build" / "docs").mkdir()
+    forked = _tree(build_site(root / "mkdocs.yml", tmp_path / "forked"))
+    assert forked.keys() == serial.keys() and "papers.json" in forked
+    assert forked == serial
+
+
+def test_a_download_that_fails_in_the_child_fails_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project(tmp_path / "project")
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 0)
+    if not parallel.worth_it(1):
+        pytest.skip("forking needs fork() and a second core")
+
+    def broken(*args: object) -> dict[str, str]:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pipeline, "download_files", broken)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "old.html").write_text("the previous site", encoding="utf-8")
+    with pytest.raises(OSError, match="disk full"):
+        build_site(root / "mkdocs.yml", tmp_path / "site")
+    assert _tree(tmp_path / "site") == {"old.html": b"the previous site"}
