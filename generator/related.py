@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -86,15 +86,30 @@ def related_papers(
     blocks = _exact_blocks(matrix, block) if exact else _pruned_blocks(matrix, block)
     result: dict[str, list[Related]] = {}
     for start, candidates, scores in blocks:
-        for offset in range(candidates.shape[0]):
-            index = start + offset
-            ids, values = candidates[offset], scores[offset]
-            keep = (ids != index) & (values > 0)
-            result[papers[index].id] = [
-                Related(papers[j].id, round(float(s), 3))
-                for j, s in _top(ids[keep], values[keep], k)
-            ]
+        for index, best in enumerate(_best(start, candidates, scores, k), start):
+            result[papers[index].id] = [Related(papers[j].id, round(s, 3)) for j, s in best]
     return result
+
+
+def _best(
+    start: int, candidates: np.ndarray, scores: np.ndarray, k: int
+) -> Iterator[list[tuple[int, float]]]:
+    """Each row's `k` best (column, score) pairs, leaving out the row's own paper and
+    zero scores: highest score first, equal scores in column order."""
+    own = np.arange(start, start + candidates.shape[0])[:, None]
+    valid = (candidates >= 0) & (candidates != own) & (scores > 0)
+    if candidates.shape[1] > 4 * CANDIDATES:  # every column: partition row by row
+        for row in range(candidates.shape[0]):
+            keep = valid[row]
+            yield _top(candidates[row][keep], scores[row][keep], k)
+        return
+    # A few candidates a row: one sort for the block, row by row along the last axis.
+    order = np.lexsort((candidates, -scores, ~valid))[:, :k]
+    ids = np.take_along_axis(candidates, order, axis=1).tolist()
+    values = np.take_along_axis(scores, order, axis=1).tolist()
+    kept = np.take_along_axis(valid, order, axis=1).tolist()
+    for row_ids, row_values, row_kept in zip(ids, values, kept, strict=True):
+        yield [(i, v) for i, v, ok in zip(row_ids, row_values, row_kept, strict=True) if ok]
 
 
 def _exact_blocks(matrix: sparse.csr_matrix, block: int):
