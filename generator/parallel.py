@@ -34,31 +34,30 @@ def worth_it(papers: int) -> bool:
     )
 
 
-class Chunks:
-    """Consecutive slices of `range(total)`, each handed to whichever process asks first.
+class Queue:
+    """The numbers `0 .. total - 1`, each handed out once, to whichever process asks first.
 
     Made `shared` before a fork, parent and child draw from one counter, so each
     takes work as fast as it gets through it and neither waits for the other.
     """
 
-    def __init__(self, total: int, size: int, shared: bool) -> None:
+    def __init__(self, total: int, shared: bool) -> None:
         self.total = total
-        self.size = size
         self._next = multiprocessing.get_context("fork").Value("q", 0) if shared else None
         self._local = 0
 
-    def __iter__(self) -> Iterator[tuple[int, int]]:
-        while (start := self._take()) < self.total:
-            yield start, min(start + self.size, self.total)
+    def __iter__(self) -> Iterator[int]:
+        while (number := self._take()) < self.total:
+            yield number
 
     def _take(self) -> int:
         if self._next is None:
-            start, self._local = self._local, self._local + self.size
-            return start
+            number, self._local = self._local, self._local + 1
+            return number
         with self._next.get_lock():
-            start = self._next.value
-            self._next.value = start + self.size
-        return start
+            number = self._next.value
+            self._next.value = number + 1
+        return number
 
 
 class ChildFailed(RuntimeError):

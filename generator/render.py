@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
@@ -109,16 +109,22 @@ class Renderer:
 
     def site_pages(self) -> dict[str, str]:
         """Every page but the papers' own: home, lists, themes."""
-        out = {
-            HOME: self.home(),
-            THEMES: self.render(THEMES, "themes.md.j2"),
-            PAPERS: self.render(PAPERS, "papers.md.j2", rows=self.paper_rows()),
-            UNSORTED: self.render(UNSORTED, "unsorted.md.j2", papers=unsorted(self.library)),
-            CONTRIBUTE: self.render(CONTRIBUTE, "contribute.md.j2"),
-        }
-        for theme in self.library.themes:
-            out[theme_page(theme.id)] = self.theme(theme)
-        return out
+        return {path: render() for path, render in self.site_page_jobs()}
+
+    def site_page_jobs(self) -> list[tuple[str, Callable[[], str]]]:
+        """(path, what renders it) for every page but the papers' own, largest first."""
+        themes = sorted(self.library.themes, key=lambda t: -len(self.members[t.id]))
+        return [
+            *((theme_page(t.id), partial(self.theme, t)) for t in themes),
+            (PAPERS, lambda: self.render(PAPERS, "papers.md.j2", rows=self.paper_rows())),
+            (HOME, self.home),
+            (
+                UNSORTED,
+                lambda: self.render(UNSORTED, "unsorted.md.j2", papers=unsorted(self.library)),
+            ),
+            (THEMES, partial(self.render, THEMES, "themes.md.j2")),
+            (CONTRIBUTE, partial(self.render, CONTRIBUTE, "contribute.md.j2")),
+        ]
 
     def paper_pages(self, papers: Iterable[Paper]) -> dict[str, str]:
         return {paper_page(paper.id): self.paper(paper) for paper in papers}

@@ -49,11 +49,11 @@ def test_a_child_that_dies_is_reported() -> None:
         parallel.both(lambda: None, lambda: os._exit(3), fork=True)
 
 
-def test_chunks_are_each_handed_out_once_across_processes() -> None:
-    chunks = parallel.Chunks(1000, 7, shared=True)
-    mine, theirs = parallel.both(lambda: list(chunks), lambda: list(chunks), fork=True)
-    assert sorted(mine + theirs) == [(a, min(a + 7, 1000)) for a in range(0, 1000, 7)]
-    assert list(parallel.Chunks(5, 2, shared=False)) == [(0, 2), (2, 4), (4, 5)]
+def test_queued_numbers_are_each_handed_out_once_across_processes() -> None:
+    queue = parallel.Queue(1000, shared=True)
+    mine, theirs = parallel.both(lambda: list(queue), lambda: list(queue), fork=True)
+    assert sorted(mine + theirs) == list(range(1000))
+    assert list(parallel.Queue(3, shared=False)) == [0, 1, 2]
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
