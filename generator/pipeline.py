@@ -183,12 +183,12 @@ def write_output(
 ) -> tuple[int, parallel.Pending[int]]:
     """Make `docs_dir` hold exactly the site's generated files.
 
-    Returns how many files this process changed once every page is written, with the
-    downloads still pending: wait on them for how many of those changed. With `fork`,
-    this process and a child take pages from one queue (theme pages, largest first,
-    then the other pages, then paper pages 250 at a time) until none are left; the
-    child goes on to the downloads (`papers.json`, BibTeX, CSV: a quarter of the
-    work) while this process returns, to MkDocs, which reads pages meanwhile.
+    Returns how many pages changed once every page is written, with the downloads
+    still pending: wait on them for how many of those changed. With `fork`, this
+    process and a child take pages from one queue (theme pages, largest first, then
+    the other pages, then paper pages 250 at a time) until none are left. Then a new
+    child makes the downloads (`papers.json`, BibTeX, CSV: a quarter of the work)
+    while this process returns, to MkDocs, which reads pages meanwhile.
     """
     mirror = Mirror(docs_dir)
     renderer = Renderer(library, options)
@@ -206,23 +206,14 @@ def write_output(
     def write_pages() -> int:
         return sum(mirror.write(jobs[number]()) for number in queue)
 
-    def then_downloads() -> int:
-        return write_pages() + mirror.write(download_files(library, options))
-
-    downloads = parallel.start(then_downloads, fork)
-    try:
-        changed = write_pages()
-        # Every path is known without waiting for the child, which may still be writing.
-        keep = {
-            *(path for path, _ in site),
-            *(paper_page(p.id) for p in papers),
-            *download_paths(library, options),
-        }
-        changed += mirror.prune(keep)
-    except BaseException:
-        downloads.cancel()
-        raise
-    return changed, downloads
+    changed = sum(parallel.both(write_pages, write_pages, fork))
+    keep = {
+        *(path for path, _ in site),
+        *(paper_page(p.id) for p in papers),
+        *download_paths(library, options),
+    }
+    changed += mirror.prune(keep)
+    return changed, parallel.start(lambda: mirror.write(download_files(library, options)), fork)
 
 
 def _one_page(path: str, render: Callable[[], str]) -> dict[str, str]:

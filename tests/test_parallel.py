@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -151,3 +152,20 @@ def test_a_download_that_fails_in_the_child_fails_the_build(
     with pytest.raises(OSError, match="disk full"):
         build_site(root / "mkdocs.yml", tmp_path / "site")
     assert _tree(tmp_path / "site") == {"old.html": b"the previous site"}
+
+
+def test_every_page_is_in_place_when_generate_returns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 0)
+    if not parallel.worth_it(1):
+        pytest.skip("forking needs fork() and a second core")
+    docs = tmp_path / "docs"
+    library, downloads = pipeline.generate(Layout(ROOT), docs, SiteOptions(), background=True)
+    # MkDocs lists the folder right away: no page may still be on its way.
+    assert sorted(p.name for p in (docs / "paper").iterdir()) == sorted(
+        f"{pid}.md" for pid in library.papers
+    )
+    assert (docs / "theme").is_dir() and (docs / "index.md").is_file()
+    downloads.wait()
+    assert json.loads((docs / "papers.json").read_text(encoding="utf-8"))
