@@ -41,6 +41,18 @@ def site_url(config: Any) -> str:
     return config.site_url.rstrip("/") + "/" if config.site_url else ""
 
 
+class _Build:
+    """What one build's events pass on to later ones."""
+
+    def __init__(self) -> None:
+        # The downloads, possibly still being written by a forked child, and their paths.
+        self.downloads: parallel.Pending[int] = parallel.Done(0)
+        self.download_paths: set[str] = set()
+
+
+_build = _Build()
+
+
 def on_startup(command: str, dirty: bool) -> None:
     # MkDocs re-executes this file on every rebuild; what a rebuild reuses lives in
     # the generator package, which is imported once.
@@ -70,18 +82,6 @@ def on_config(config: Any) -> Any:
     _build.download_paths = download_paths(library, options)
     config.nav = site_nav(library)
     return config
-
-
-class _Build:
-    """What one build's events pass on to later ones."""
-
-    def __init__(self) -> None:
-        # The downloads, possibly still being written by a forked child, and their paths.
-        self.downloads: parallel.Pending[int] = parallel.Done(0)
-        self.download_paths: set[str] = set()
-
-
-_build = _Build()
 
 
 def on_files(files: Any, config: Any) -> Any:

@@ -1,11 +1,13 @@
-"""Run two independent parts of the generator at once, one of them in a forked child.
+"""Run parts of the generator on the second core, in a forked child.
 
 MkDocs builds pages one by one in one process, so a second core would otherwise sit
-idle through the whole build. `both(first, second)` runs `second` in a child forked
-from this process while this process runs `first`; the child reads the library it
-inherited (nothing is copied up front) and sends back only its result, pickled. Where
-fork does not exist (Windows), on one core, or for a library so small that forking
-costs more than it saves, the two simply run here one after the other.
+idle through the whole build. `start(job)` runs `job` in a child forked from this
+process and returns a `Pending` for its result; `both(first, second)` runs `second`
+that way while this process runs `first`. The child reads the library it inherited
+(nothing is copied up front) and sends back only its result, pickled. A `Queue`
+made before the fork hands out work to whichever process is free. Where fork does
+not exist (Windows), on one core, or for a library so small that forking costs more
+than it saves, the jobs simply run here, one after the other.
 """
 
 from __future__ import annotations

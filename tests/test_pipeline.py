@@ -1,12 +1,13 @@
-"""While serving, an edit leaves the related lists it does not affect as they were."""
+"""The pipeline: what an edit changes while serving, and what a build writes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from generator.model import Library
-from generator.pipeline import keep_unaffected, prepare
+from generator.pipeline import download_files, download_paths, keep_unaffected, prepare
 from generator.related import related_papers
+from generator.render import SiteOptions
 from generator.store import Layout
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,3 +27,9 @@ def test_only_papers_near_an_edit_get_new_related_lists() -> None:
             assert related is fresh.related[pid]
         else:
             assert related is before.related[pid]
+
+
+def test_download_paths_are_the_files_the_downloads_make() -> None:
+    library = prepare(Layout(ROOT))
+    for options in (SiteOptions(), SiteOptions(cname="papers.example.org")):
+        assert download_paths(library, options) == set(download_files(library, options))
