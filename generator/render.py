@@ -100,6 +100,7 @@ class Renderer:
         self.members = library.members()
         self.themes = {t.id: t for t in library.themes}
         self._anchors: dict[tuple[int, str], Markup] = {}
+        self._depths: dict[str, int] = {}
         self._cards: dict[tuple[str, str], str] = {}
         self.row = {pid: i for i, pid in enumerate(library.papers)}
 
@@ -160,7 +161,10 @@ class Renderer:
     def _anchor(self, here: str, target: str, title: str) -> Markup:
         # Pages at the same depth link alike: a theme page's 2,000 cards repeat the same
         # few theme links, so each is built once per depth.
-        key = (urls.depth(here, self.options.directory_urls), target)
+        depth = self._depths.get(here)
+        if depth is None:
+            depth = self._depths[here] = urls.depth(here, self.options.directory_urls)
+        key = (depth, target)
         anchor = self._anchors.get(key)
         if anchor is None:
             url = self.href(here, target)
