@@ -72,7 +72,8 @@ class Mirror:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._sizes, self._folders = _listing(folder)
+        stats, self._folders = _listing(folder)
+        self._sizes = {rel: stat.st_size for rel, stat in stats.items()}
 
     def write(self, files: Mapping[str, str | bytes]) -> int:
         """Write the files whose bytes differ from what is there; return how many."""
@@ -116,9 +117,16 @@ def _ancestors(paths: Collection[str]) -> set[str]:
     return folders
 
 
-def _listing(folder: Path) -> tuple[dict[str, int], set[str]]:
-    """Sizes of the files under `folder` and its subfolders, by relative path; no dotfiles."""
-    sizes: dict[str, int] = {}
+def file_stats(folder: Path) -> dict[str, tuple[int, int]]:
+    """Size and modification time (ns) of every file under `folder`; no dotfiles."""
+    stats, _ = _listing(folder)
+    return {rel: (stat.st_size, stat.st_mtime_ns) for rel, stat in stats.items()}
+
+
+def _listing(folder: Path) -> tuple[dict[str, os.stat_result], set[str]]:
+    """The files under `folder` and its subfolders, by relative path, and the folders;
+    no dotfiles."""
+    stats: dict[str, os.stat_result] = {}
     folders: set[str] = set()
     pending = [""] if folder.is_dir() else []
     while pending:
@@ -132,8 +140,8 @@ def _listing(folder: Path) -> tuple[dict[str, int], set[str]]:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append(child)
                 else:
-                    sizes[child] = entry.stat(follow_symlinks=False).st_size
-    return sizes, folders
+                    stats[child] = entry.stat(follow_symlinks=False)
+    return stats, folders
 
 
 _STAGING = ".transaction-"

@@ -16,14 +16,7 @@ from mkdocs.structure.files import File
 from generator import chrome, htmlpage, parallel, rawhtml
 from generator.clock import pin_build_date
 from generator.errors import ContentError, ReadingListError
-from generator.pipeline import (
-    download_paths,
-    generate,
-    is_serving,
-    session_for,
-    site_nav,
-    start_serving,
-)
+from generator.pipeline import generate, is_serving, session_for, start_serving
 from generator.render import SiteOptions
 from generator.search import drop_stale_entries
 from generator.store import Layout
@@ -39,6 +32,17 @@ def edit_base(config: Any) -> str:
 def site_url(config: Any) -> str:
     """`site_url` ending in `/`, or '' when it is not set."""
     return config.site_url.rstrip("/") + "/" if config.site_url else ""
+
+
+def site_options(config: Any) -> SiteOptions:
+    """What the generator takes from `mkdocs.yml`."""
+    return SiteOptions(
+        edit_base=edit_base(config),
+        cname=config.extra.get("cname", ""),
+        site_url=site_url(config),
+        site_name=config.site_name,
+        directory_urls=config.use_directory_urls,
+    )
 
 
 class _Build:
@@ -63,15 +67,9 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_config(config: Any) -> Any:
     root = Path(config.config_file_path).parent
     pin_build_date(root)
-    options = SiteOptions(
-        edit_base=edit_base(config),
-        cname=config.extra.get("cname", ""),
-        site_url=site_url(config),
-        site_name=config.site_name,
-        directory_urls=config.use_directory_urls,
-    )
+    options = site_options(config)
     try:
-        library, _build.downloads = generate(
+        generated = generate(
             Layout(root), Path(config.docs_dir), options, session_for(root), background=True
         )
     except ContentError as exc:
@@ -79,8 +77,8 @@ def on_config(config: Any) -> Any:
         raise PluginError(f"{exc}:\n{problems}") from None
     except ReadingListError as exc:
         raise PluginError(str(exc)) from None
-    _build.download_paths = download_paths(library, options)
-    config.nav = site_nav(library)
+    _build.downloads, _build.download_paths = generated.downloads, generated.download_paths
+    config.nav = generated.nav
     return config
 
 

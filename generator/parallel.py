@@ -85,6 +85,11 @@ def start(job: Callable[[], B], fork: bool) -> Pending[B]:
     return _Forked(job) if fork else _Deferred(job)
 
 
+def then(pending: Pending[A], next_step: Callable[[A], B]) -> Pending[B]:
+    """`next_step(result)`, here, once `pending` is waited for."""
+    return _Then(pending, next_step)
+
+
 class Pending(Generic[B]):
     """A job's result, to be waited for once."""
 
@@ -108,6 +113,18 @@ class Done(Pending[B]):
 
     def cancel(self) -> None:
         pass
+
+
+class _Then(Pending[B]):
+    def __init__(self, pending: Pending[A], next_step: Callable[[A], B]) -> None:
+        self.pending = pending
+        self.next_step = next_step
+
+    def wait(self) -> B:
+        return self.next_step(self.pending.wait())
+
+    def cancel(self) -> None:
+        self.pending.cancel()
 
 
 class _Deferred(Pending[B]):

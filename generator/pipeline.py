@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from . import parallel
 from .clock import build_date
 from .export import FEED, PAPERS_BIB, PAPERS_CSV, export_files, papers_json, theme_bib
 from .files import Mirror
+from .manifest import Manifest, generation_key
 from .mentions import find_mentions, invert
 from .model import Library, Related
 from .related import related_papers, vectorize
@@ -127,19 +129,41 @@ def session_for(root: Path) -> Session | None:
     return _sessions.setdefault(root, Session()) if _serving else None
 
 
+@dataclass
+class Generated:
+    """What a build needs from the generator once every page is in place."""
+
+    nav: list[Any]
+    """The site's navigation, for `mkdocs.yml`'s `nav`."""
+    download_paths: set[str]
+    downloads: parallel.Pending[int]
+    """The downloads, possibly still being made: wait before anything reads them."""
+    reused: bool = False
+    """True when nothing had changed and the folder was kept as it was."""
+
+
 def generate(
     layout: Layout,
     docs_dir: Path,
     options: SiteOptions,
     session: Session | None = None,
     background: bool = False,
-) -> tuple[Library, parallel.Pending[int]]:
+) -> Generated:
     """Write the generated pages and downloads into `docs_dir`, touching only files that changed.
 
-    The downloads may still be being written when this returns (in a forked child,
-    with `background` and a large library): wait on the `Pending` returned before
-    anything reads them. Every page is in place.
+    When nothing generation reads has changed since it last completed in `docs_dir`
+    (`manifest.py`), the folder is kept as it is. Otherwise every page is in place
+    when this returns, and the downloads may still be being written (in a forked
+    child, with `background` and a large library): wait on `downloads` first.
     """
+    key = None
+    if session is None:  # serving keeps its own state, and rewrites what an edit touched
+        key = generation_key(layout.content, options, build_date().isoformat())
+        manifest = Manifest.read(docs_dir)
+        if key and manifest and manifest.key == key and manifest.holds(docs_dir):
+            log.debug("nothing changed: kept the generated pages")
+            return Generated(manifest.nav, set(manifest.downloads), parallel.Done(0), True)
+    Manifest.forget(docs_dir)
     with tuned_for_generation():
         library = prepare(layout, session.previous if session else None, session is None)
         if session is not None:
@@ -147,9 +171,17 @@ def generate(
         fork = session is None and parallel.worth_it(len(library.papers))
         changed, downloads = write_output(library, options, docs_dir, fork)
         log.debug("generated %d papers' pages, %d files changed", len(library.papers), changed)
+        nav, paths = site_nav(library), download_paths(library, options)
+        if key:
+            downloads = parallel.then(downloads, partial(_record, docs_dir, key, nav, paths))
         if not background:
             downloads = parallel.Done(downloads.wait())
-    return library, downloads
+    return Generated(nav, paths, downloads)
+
+
+def _record(docs_dir: Path, key: str, nav: list[Any], paths: set[str], changed: int) -> int:
+    Manifest.record(docs_dir, key, nav, paths)
+    return changed
 
 
 @contextmanager

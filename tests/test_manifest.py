@@ -1,0 +1,80 @@
+"""Generation is skipped only when nothing it reads has changed since it completed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import ContentError
+from generator.files import file_stats
+from generator.pipeline import generate
+from generator.render import SiteOptions
+from generator.store import Layout
+
+from .conftest import make_project
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = make_project(tmp_path / "project")
+    generate(Layout(root), root / "build" / "docs", SiteOptions())
+    return root
+
+
+def regenerate(root: Path, options: SiteOptions | None = None) -> bool:
+    """Generate again; True if the folder was kept as it was."""
+    return generate(Layout(root), root / "build" / "docs", options or SiteOptions()).reused
+
+
+def test_nothing_changed_keeps_every_file_untouched(project: Path) -> None:
+    before = file_stats(project / "build" / "docs")
+    assert regenerate(project)
+    assert file_stats(project / "build" / "docs") == before
+
+
+def test_an_edited_record_is_regenerated(project: Path) -> None:
+    record = next((project / "content" / "papers").glob("*.yml"))
+    record.write_text(
+        record.read_text(encoding="utf-8") + "notes: A fresh note.\n", encoding="utf-8"
+    )
+    assert not regenerate(project)
+    page = project / "build" / "docs" / "paper" / f"{record.stem}.md"
+    assert "A fresh note." in page.read_text(encoding="utf-8")
+    assert regenerate(project)
+
+
+def test_other_options_or_a_new_build_date_regenerate(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert not regenerate(project, SiteOptions(site_url="https://example.org/"))
+    assert not regenerate(project)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    assert not regenerate(project)
+
+
+def test_a_touched_generated_file_is_regenerated(project: Path) -> None:
+    page = next((project / "build" / "docs" / "paper").iterdir())
+    original = page.read_bytes()
+    page.write_bytes(b"edited by hand")
+    assert not regenerate(project)
+    assert page.read_bytes() == original
+
+
+def test_a_failed_generation_leaves_nothing_to_reuse(project: Path) -> None:
+    record = next((project / "content" / "papers").glob("*.yml"))
+    text = record.read_text(encoding="utf-8")
+    record.write_text("id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ContentError):
+        regenerate(project)
+    assert not (project / "build" / "docs" / ".generated.json").exists()
+    record.write_text(text, encoding="utf-8")  # the same content as the first run
+    assert not regenerate(project)
+
+
+def test_an_unfinished_ingest_is_never_skipped(project: Path) -> None:
+    staging = project / "content" / ".transaction-999999"
+    staging.mkdir()
+    (staging / "COMMITTED").write_text("", encoding="utf-8")
+    assert not regenerate(project)
