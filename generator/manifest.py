@@ -50,11 +50,12 @@ def generation_key(content: Path, options: SiteOptions, build_date: str) -> str 
     unfinished (the next load completes or drops it)."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(json.dumps([asdict(options), build_date, sys.version, _versions()]).encode())
-    for folder, prefix in ((_PACKAGE, "generator"), (content, "content")):
-        for rel, path in _files(folder):
+    for folder, prefix in ((str(_PACKAGE), "generator"), (str(content), "content")):
+        for rel in _files(folder):
             if rel.startswith(".transaction-"):
                 return None
-            data = path.read_bytes()
+            with open(os.path.join(folder, rel), "rb") as handle:
+                data = handle.read()
             digest.update(f"\0{prefix}/{rel}\0{len(data)}\0".encode())
             digest.update(data)
     return digest.hexdigest()
@@ -70,15 +71,17 @@ def _versions() -> list[str]:
     return versions
 
 
-def _files(folder: Path) -> list[tuple[str, Path]]:
-    """(relative path, path) of every file below `folder`, sorted, bytecode left out."""
+def _files(folder: str, rel: str = "") -> list[str]:
+    """Relative paths of every file below `folder`, sorted, bytecode left out."""
     found = []
-    for parent, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        for name in names:
-            if not name.endswith(".pyc"):
-                path = Path(parent, name)
-                found.append((path.relative_to(folder).as_posix(), path))
+    with os.scandir(os.path.join(folder, rel)) as entries:
+        for entry in entries:
+            path = f"{rel}{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    found += _files(folder, f"{path}/")
+            elif not entry.name.endswith(".pyc"):
+                found.append(path)
     return sorted(found)
 
 
