@@ -6,8 +6,10 @@
 
 Each size runs in a fresh subprocess so peak memory (RSS) is its own. The baseline is
 plain `mkdocs build` with the same theme configuration on N trivial pages (title and
-abstract only, not in the navigation), measured in the same run. Results are printed
-as a table and written to bench/results.json.
+abstract only, not in the navigation), measured in the same run. The generator, the
+builds and the baseline are each run three times (`--runs`) and their medians kept:
+the machines are shared and noisy. Results are printed as a table and written to
+bench/results.json.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import re
 import resource
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -101,8 +104,9 @@ def make_project(root: Path, n: int) -> None:
     synthetic_listings(n, root / "content" / "sources")
 
 
-def run_stages(root: Path) -> dict:
-    """Every stage in this process, timed one by one (called in a subprocess)."""
+def run_stages(root: Path, runs: int) -> dict:
+    """Every stage in this process, timed one by one (called in a subprocess); the
+    generator and the builds `runs` times, for their medians."""
     sys.path.insert(0, str(root))
     os.chdir(root)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -126,6 +130,17 @@ def run_stages(root: Path) -> dict:
         times[name] = time.perf_counter() - start
         return result
 
+    def repeated(name, fn, before=lambda: None):
+        """The median of `runs` timings: the machines are shared and noisy."""
+        values = []
+        for _ in range(runs):
+            before()
+            start = time.perf_counter()
+            result = fn()
+            values.append(time.perf_counter() - start)
+        times[name] = statistics.median(values)
+        return result
+
     # The same stages `pipeline.generate` runs, one at a time.
     stage("parse+ingest", lambda: ingest(layout, layout.source_files()))
     library = stage("load+validate", lambda: load_library(layout))
@@ -141,22 +156,39 @@ def run_stages(root: Path) -> dict:
     # (generator/parallel.py), every file written into an empty folder. MkDocs goes on
     # once every page is written; a forked child finishes the downloads meanwhile
     # (the hook waits for them before MkDocs copies them), timed apart here.
-    generated = stage(
-        "generator",
-        lambda: generate(layout, root / "build" / "fresh", SiteOptions(), background=True),
-    )
-    stage("downloads", generated.downloads.wait)
+    fresh = root / "build" / "fresh"
+    samples: dict[str, list[float]] = {"generator": [], "downloads": []}
+    for _ in range(runs):
+        shutil.rmtree(fresh, ignore_errors=True)
+        start = time.perf_counter()
+        generated = generate(layout, fresh, SiteOptions(), background=True)
+        samples["generator"].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        generated.downloads.wait()
+        samples["downloads"].append(time.perf_counter() - start)
+    times.update({name: statistics.median(values) for name, values in samples.items()})
     # Below parallel.MIN_PAPERS nothing is forked: the hook makes the downloads itself
     # before MkDocs copies them, so they count as generator time.
     alongside = parallel.worth_it(len(library.papers))
     generator_rss = peak_rss_mb()
-    # The full build, as `readinglist build` runs it (the hook regenerates the pages).
-    full = stage("full build", lambda: build_site(root / "mkdocs.yml", root / "site"))
+    docs = root / "build" / "docs"
+
+    def from_a_clean_clone() -> None:
+        shutil.rmtree(docs)
+        docs.mkdir()
+
+    # The full build, as `readinglist build` runs it on a fresh clone (the hook
+    # generates every page).
+    full = repeated(
+        "full build",
+        lambda: build_site(root / "mkdocs.yml", root / "site"),
+        before=from_a_clean_clone,
+    )
     # The same build again with nothing changed (after editing only overrides/ or CSS,
     # say): the generator finds its folder as it left it and keeps it (manifest.py).
-    stage("rebuild", lambda: build_site(root / "mkdocs.yml", root / "site"))
+    repeated("rebuild", lambda: build_site(root / "mkdocs.yml", root / "site"))
     config = load_config(str(root / "mkdocs.yml"))
-    stage(
+    repeated(
         "generator on rebuild",
         lambda: generate(layout, Path(config.docs_dir), hooks.site_options(config)),
     )
@@ -191,8 +223,8 @@ markdown_extensions: [attr_list, tables]
 """
 
 
-def baseline(root: Path, n: int) -> float:
-    """Plain `mkdocs build`, same theme configuration, N trivial pages."""
+def baseline(root: Path, n: int, runs: int) -> float:
+    """Plain `mkdocs build`, same theme configuration, N trivial pages: median of `runs`."""
     import yaml
 
     class Loader(yaml.SafeLoader):
@@ -210,14 +242,17 @@ def baseline(root: Path, n: int) -> float:
             break
         (docs / f"{i}.md").write_text(f"# {title} {i}\n\n{abstract}\n", encoding="utf-8")
     (root / "mkdocs.yml").write_text(BASELINE_CONFIG.format(theme=theme_yaml), encoding="utf-8")
-    start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q"],
-        cwd=root,
-        check=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    return time.perf_counter() - start
+    values = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "-q"],
+            cwd=root,
+            check=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+        values.append(time.perf_counter() - start)
+    return statistics.median(values)
 
 
 def free_port() -> int:
@@ -307,19 +342,40 @@ def related_only(n: int) -> dict:
     }
 
 
-def measure(n: int, with_preview: bool) -> dict:
+def command(project: Path, runs: int) -> float:
+    """`readinglist build` as a user runs it, in a new process from a clean clone:
+    Python's start and every import included, as in the baseline. Median of `runs`."""
+    values = []
+    for _ in range(runs):
+        shutil.rmtree(project / "build" / "docs")
+        (project / "build" / "docs").mkdir()
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "generator", "build"],
+            cwd=project,
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONPATH": str(project), "NO_MKDOCS_2_WARNING": "1"},
+        )
+        values.append(time.perf_counter() - start)
+    return statistics.median(values)
+
+
+def measure(n: int, with_preview: bool, runs: int) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
         project = Path(tmp) / "project"
         make_project(project, n)
         out = subprocess.run(
-            [sys.executable, __file__, "--stages", str(project)],
+            [sys.executable, __file__, "--stages", str(project), "--runs", str(runs)],
             capture_output=True,
             text=True,
             check=True,
         )
         result = {"n": n, **json.loads(out.stdout.splitlines()[-1])}
-        result["baseline_s"] = round(baseline(Path(tmp) / "baseline", n), 3)
+        result["baseline_s"] = round(baseline(Path(tmp) / "baseline", n, runs), 3)
         result["ratio"] = round(result["full_build_s"] / result["baseline_s"], 3)
+        result["command_s"] = round(command(project, runs), 3)
+        result["command_ratio"] = round(result["command_s"] / result["baseline_s"], 3)
         result["generator_share"] = round(result["generator_s"] / result["full_build_s"], 3)
         result["rebuild_generator_share"] = round(
             result["rebuild_generator_s"] / result["rebuild_s"], 3
@@ -345,6 +401,8 @@ def table(results: list[dict]) -> str:
         "full",
         "baseline",
         "ratio",
+        "command",
+        "its ratio",
         "gen share",
         "rebuild",
         "its gen share",
@@ -373,6 +431,8 @@ def table(results: list[dict]) -> str:
                 f"{r['full_build_s']:.2f}",
                 f"{r['baseline_s']:.2f}",
                 f"{r['ratio']:.2f}",
+                f"{r['command_s']:.2f}",
+                f"{r['command_ratio']:.2f}",
                 f"{r['generator_share']:.0%}",
                 f"{r['rebuild_s']:.2f}",
                 f"{r['rebuild_generator_share']:.1%}",
@@ -395,10 +455,13 @@ def main() -> None:
         "--related", type=int, metavar="N", help="time the related stage alone at N"
     )
     parser.add_argument("--preview", action="store_true", help="edit-to-preview only (N = 354)")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="builds per size, for medians (default 3)"
+    )
     parser.add_argument("--stages", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stages:
-        print(json.dumps(run_stages(args.stages)))
+        print(json.dumps(run_stages(args.stages, args.runs)))
         return
     if args.preview:
         with tempfile.TemporaryDirectory(prefix="bench-preview-") as tmp:
@@ -429,9 +492,11 @@ def main() -> None:
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         return
     sizes = SIZES[:1] if args.quick else SIZES
-    results = [measure(n, with_preview=(n == 354)) for n in sizes]
+    results = [measure(n, with_preview=(n == 354), runs=args.runs) for n in sizes]
     print(table(results))
     print("* made by a forked child while MkDocs reads the pages; otherwise in the generator")
+    print("full: in the benchmark's process, modules loaded; command: `readinglist build`")
+    print("in a new process (Python's start and imports included, as in the baseline)")
     print("rebuild: the same build again, nothing changed; the generator keeps its pages")
     if "edit_to_preview_s" in results[0]:
         runs = ", ".join(f"{x:.2f}" for x in results[0]["edit_to_preview_runs_s"])
