@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
+from .errors import ReadingListError
+
 A = TypeVar("A")
 B = TypeVar("B")
 
@@ -62,8 +64,11 @@ class Queue:
         return number
 
 
-class ChildFailed(RuntimeError):
-    """The forked child raised an exception that could not be sent back, or died."""
+class ChildFailed(ReadingListError):
+    """The forked child raised an exception that could not be sent back, or died.
+
+    Reported like the generator's other errors: a message, no traceback.
+    """
 
 
 def both(first: Callable[[], A], second: Callable[[], B], fork: bool) -> tuple[A, B]:
@@ -184,5 +189,8 @@ def _receive(receiver: Connection) -> tuple[bool, Any]:
     try:
         outcome: tuple[bool, Any] = receiver.recv()
     except EOFError:
-        return False, ChildFailed("the forked child died before sending its result")
+        return False, ChildFailed(
+            "the generator's second process (forked to use another core) died before it"
+            " finished: was it killed, or out of memory?"
+        )
     return outcome

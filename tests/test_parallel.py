@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator import parallel, pipeline
-from generator.build import build_site
+from generator.build import BuildError, build_site
 from generator.pipeline import prepare, write_output
 from generator.render import SiteOptions
 from generator.store import Layout, load_papers
@@ -170,3 +170,19 @@ def test_every_page_is_in_place_when_generate_returns(
     assert (docs / "theme").is_dir() and (docs / "index.md").is_file()
     generated.downloads.wait()
     assert json.loads((docs / "papers.json").read_text(encoding="utf-8"))
+
+
+def test_a_child_that_dies_fails_the_build_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = make_project(tmp_path / "project")
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 0)
+    if not parallel.worth_it(1):
+        pytest.skip("forking needs fork() and a second core")
+    monkeypatch.setattr(pipeline, "download_files", lambda *args: os._exit(9))
+    # A BuildError is printed by the command line without a traceback, after MkDocs
+    # has logged what went wrong.
+    with pytest.raises(BuildError, match="site/ was left as it was"):
+        build_site(root / "mkdocs.yml", tmp_path / "site")
+    assert "second process (forked to use another core) died" in caplog.text
+    assert not (tmp_path / "site").exists()
