@@ -158,6 +158,10 @@ class Renderer:
     def _a_theme(self, here: str, theme_id: str) -> Markup:
         return self._anchor(here, theme_page(theme_id), self.themes[theme_id].title)
 
+    def _theme_links(self, here: str, theme_ids: Iterable[str], separator: str = ", ") -> Markup:
+        """Links to these themes' pages, joined."""
+        return _joined(separator, (self._a_theme(here, t) for t in theme_ids))
+
     def _anchor(self, here: str, target: str, title: str) -> Markup:
         # Pages at the same depth link alike: a theme page's 2,000 cards repeat the same
         # few theme links, so each is built once per depth.
@@ -228,7 +232,7 @@ class Renderer:
         lines = []
         for paper in papers:
             others = [t for t in self.library.membership.get(paper.id, []) if t != theme_id]
-            also = ", ".join(self._a_theme(here, t) for t in others)
+            also = self._theme_links(here, others)
             lines.append(
                 self._card_start(here, paper, badge)
                 + (f" · also in {also}" if others else "")
@@ -241,9 +245,7 @@ class Renderer:
         theme cards: a template loop over every paper is the slow part of the page)."""
         lines = []
         for paper in self.library.papers.values():
-            themes = ", ".join(
-                self._a_theme(PAPERS, t) for t in self.library.membership.get(paper.id, [])
-            )
+            themes = self._theme_links(PAPERS, self.library.membership.get(paper.id, []))
             code = paper.links.get("code")
             lines.append(
                 f"<tr><td>{self._a_paper(PAPERS, paper.id)}</td><td>{themes}</td>"
@@ -293,7 +295,7 @@ class Renderer:
             "paper.md.j2",
             paper=paper,
             title_id=title_anchor(paper.title),
-            themes=_joined(" · ", map(partial(self._a_theme, here), themes)),
+            themes=self._theme_links(here, themes, " · "),
             read=_joined(" · ", (markup.html_link(name, url) for name, url in links)),
             tags=_joined(", ", map(markup.html_text, paper.tags)),
             listings=_joined(", ", map(_listing, paper.listings)),
@@ -310,7 +312,7 @@ class Renderer:
         return (
             f"<li>{self._a_paper(here, related.id)} "
             f'<span class="rl-score" title="TF-IDF cosine similarity">{related.score:.2f}</span>'
-            + (" · shared: " + ", ".join(self._a_theme(here, t) for t in shared) if shared else "")
+            + (f" · shared: {self._theme_links(here, shared)}" if shared else "")
             + "</li>"
         )
 
