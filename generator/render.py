@@ -106,11 +106,8 @@ class Renderer:
 
     def pages(self) -> dict[str, str]:
         """Docs-relative path -> Markdown text, for every page."""
-        return {**self.site_pages(), **self.paper_pages(self.library.papers.values())}
-
-    def site_pages(self) -> dict[str, str]:
-        """Every page but the papers' own: home, lists, themes."""
-        return {path: render() for path, render in self.site_page_jobs()}
+        site = {path: render() for path, render in self.site_page_jobs()}
+        return {**site, **self.paper_pages(self.library.papers.values())}
 
     def site_page_jobs(self) -> list[tuple[str, Callable[[], str]]]:
         """(path, what renders it) for every page but the papers' own, largest first."""
