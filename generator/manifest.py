@@ -72,8 +72,11 @@ def _versions() -> list[str]:
 
 
 def _files(folder: str, rel: str = "") -> list[str]:
-    """Relative paths of every file below `folder`, sorted, bytecode left out."""
-    found = []
+    """Relative paths of every file below `folder` (none if it does not exist), sorted,
+    bytecode left out."""
+    found: list[str] = []
+    if not os.path.isdir(os.path.join(folder, rel)):
+        return found
     with os.scandir(os.path.join(folder, rel)) as entries:
         for entry in entries:
             path = f"{rel}{entry.name}"

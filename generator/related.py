@@ -61,7 +61,13 @@ def vectorize(papers: Sequence[Paper]) -> sparse.csr_matrix:
         tokenizer=tokens,
         token_pattern=None,
     )
-    return vectorizer.fit_transform(paper_text(p) for p in papers).tocsr()
+    try:
+        return vectorizer.fit_transform(paper_text(p) for p in papers).tocsr()
+    except ValueError as exc:
+        if "empty vocabulary" not in str(exc):
+            raise
+        # No papers, or none with a word that is not a stop word: nothing is similar.
+        return sparse.csr_matrix((len(papers), 0), dtype=np.float32)
 
 
 def related_papers(

@@ -78,3 +78,14 @@ def test_an_unfinished_ingest_is_never_skipped(project: Path) -> None:
     staging.mkdir()
     (staging / "COMMITTED").write_text("", encoding="utf-8")
     assert not regenerate(project)
+
+
+def test_a_project_without_content_still_generates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = tmp_path / "empty"
+    (root / "build" / "docs").mkdir(parents=True)
+    assert not regenerate(root)
+    assert (root / "build" / "docs" / "index.md").is_file()
+    assert regenerate(root)

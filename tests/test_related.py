@@ -73,3 +73,8 @@ def test_no_paper_is_related_to_itself_and_ties_go_by_id() -> None:
 )
 def test_tokens_are_scikit_learns_default_tokens(text: str) -> None:
     assert tokens(text) == re.findall(r"(?u)\b\w\w+\b", text)
+
+
+def test_papers_with_nothing_but_stop_words_have_no_related_papers() -> None:
+    papers = [Paper(id=f"p{i}", title="The", abstract="and of the") for i in range(3)]
+    assert related_papers(papers) == {"p0": [], "p1": [], "p2": []}
