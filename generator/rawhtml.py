@@ -18,8 +18,9 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 OPEN = "<!-- rl:html -->"
 CLOSE = "<!-- /rl:html -->"
 _NONCE = secrets.token_hex(8)
-_TOKEN = re.compile(rf"<p>rlhtml{_NONCE}x(\d+)</p>")
-_TOKEN_TEXT = re.compile(rf"rlhtml{_NONCE}x\d+")
+_TOKEN_PREFIX = f"rlhtml{_NONCE}x"  # a token is this and the block's number
+_TOKEN = re.compile(rf"<p>{_TOKEN_PREFIX}(\d+)</p>")
+_TOKEN_TEXT = re.compile(rf"{_TOKEN_PREFIX}\d+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 # The section headings templates write into generated HTML (never content: `<` is escaped).
 _HEADING = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
@@ -44,7 +45,7 @@ def lift(markdown: str) -> tuple[str, list[str]]:
             break
         kept.append(markdown[done:start])
         blocks.append(markdown[body : end - 1])
-        kept.append(f"\nrlhtml{_NONCE}x{len(blocks) - 1}\n")
+        kept.append(f"\n{_TOKEN_PREFIX}{len(blocks) - 1}\n")
         done = end + len(CLOSE)
         start = _line(markdown, OPEN, done)
     kept.append(markdown[done:])
