@@ -6,12 +6,13 @@ work from the project root. It only connects MkDocs events to the generator.
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, Files
 
 from generator import chrome, htmlpage, parallel, rawhtml
 from generator.clock import pin_build_date
@@ -49,9 +50,19 @@ class _Build:
     """What one build's events pass on to later ones."""
 
     def __init__(self) -> None:
-        # The downloads, possibly still being written by a forked child, and their paths.
-        self.downloads: parallel.Pending[int] = parallel.Done(0)
+        # The downloads and pages, possibly still being written by a forked child; the
+        # downloads' paths, and the pages' text for MkDocs to take instead of reading.
+        self.downloads: parallel.Pending[Any] = parallel.Done(0)
+        self.written: parallel.Pending[Any] = parallel.Done(0)
         self.download_paths: set[str] = set()
+        self.pages: dict[str, str] = {}
+
+    def cancel(self) -> None:
+        """Stop the writing child, if any: the build failed."""
+        self.written.cancel()
+        self.downloads.cancel()
+        self.downloads = self.written = parallel.Done(0)
+        self.pages = {}
 
 
 _build = _Build()
@@ -77,35 +88,55 @@ def on_config(config: Any) -> Any:
         raise PluginError(f"{exc}:\n{problems}") from None
     except ReadingListError as exc:
         raise PluginError(str(exc)) from None
-    _build.downloads, _build.download_paths = generated.downloads, generated.download_paths
+    _build.downloads, _build.written = generated.downloads, generated.written
+    _build.download_paths, _build.pages = generated.download_paths, generated.pages
     config.nav = generated.nav
     return config
 
 
 def on_files(files: Any, config: Any) -> Any:
+    # Pages the generator still holds are read from memory: a child may be writing them.
+    for path, text in sorted(_build.pages.items()):
+        file = files.get_file_from_path(path)
+        if file is None:
+            files.append(File.generated(config, path, content=text))
+        else:
+            file.content_string = text
+    _build.pages = {}
     htmlpage.install(files, config)
     # Downloads the child has not written yet were not in the folder MkDocs listed.
     for path in sorted(_build.download_paths):
         if files.get_file_from_path(path) is None:
             files.append(File(path, config.docs_dir, config.site_dir, config.use_directory_urls))
-    return files
+    # Files added here go where a listing of the finished folder would have put them:
+    # the order shows in the sitemap and the search index.
+    return Files(sorted(files, key=_listing_order))
+
+
+def _listing_order(file: File) -> tuple[tuple[str, ...], bool, str]:
+    """MkDocs' listing order: folders walked top-down by name, each with `index` first."""
+    folder, _, name = file.src_uri.rpartition("/")
+    is_index = posixpath.splitext(name)[0] in ("index", "README")
+    return tuple(folder.split("/")) if folder else (), not is_index, name
 
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
     # MkDocs copies the downloads next: they must be complete. Until now the child
     # wrote them while MkDocs read every page.
-    downloads, _build.downloads = _build.downloads, parallel.Done(0)
-    try:
-        downloads.wait()
-    except ReadingListError as exc:
-        raise PluginError(str(exc)) from None
+    _wait_for(_build.downloads)
     chrome.install(env)
     return env
 
 
+def _wait_for(pending: parallel.Pending[Any]) -> None:
+    try:
+        pending.wait()
+    except ReadingListError as exc:
+        raise PluginError(str(exc)) from None
+
+
 def on_build_error(error: Exception) -> None:
-    _build.downloads.cancel()
-    _build.downloads = parallel.Done(0)
+    _build.cancel()
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
@@ -136,6 +167,10 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
 
 
 def on_post_build(config: Any) -> None:
+    # The generated folder must be complete (and its manifest written) before the
+    # build ends: the child writing it would be stopped when this process exits.
+    written, _build.written = _build.written, parallel.Done(0)
+    _wait_for(written)
     # Material's search keeps the previous index across dirty rebuilds but replaces the
     # entries of only one rebuilt page; an edit rebuilds several, so the others would be
     # listed twice, old text and new. Keep each page's newest entries.

@@ -2,8 +2,9 @@
 
 MkDocs builds pages one by one in one process, so a second core would otherwise sit
 idle through the whole build. `start(job)` runs `job` in a child forked from this
-process and returns a `Pending` for its result; `both(first, second)` runs `second`
-that way while this process runs `first`. The child reads the library it inherited
+process and returns a `Pending` for its result; `in_turn(a, b)` runs both there, one
+after the other, with a `Pending` for each; `both(first, second)` runs `second` in a
+child while this process runs `first`. The child reads the library it inherited
 (nothing is copied up front) and sends back only its result, pickled. A `Queue`
 made before the fork hands out work to whichever process is free. Where fork does
 not exist (Windows), on one core, or for a library so small that forking costs more
@@ -87,7 +88,23 @@ def both(first: Callable[[], A], second: Callable[[], B], fork: bool) -> tuple[A
 
 def start(job: Callable[[], B], fork: bool) -> Pending[B]:
     """`job` under way in a forked child (with `fork`), or to be run here on `wait()`."""
-    return _Forked(job) if fork else _Deferred(job)
+    return in_turn(job, fork=fork)[0]
+
+
+def in_turn(*jobs: Callable[[], Any], fork: bool) -> list[Pending[Any]]:
+    """The jobs under way one after the other in one forked child (with `fork`), a
+    `Pending` for each: the first result can be waited for while later jobs still run.
+
+    A job that fails stops the child; waiting for it or a later job raises its error.
+    Without `fork`, waiting for a job runs it here, after the jobs before it.
+    """
+    if fork:
+        child = _Child(jobs)
+        return [_Stage(child, index) for index in range(len(jobs))]
+    stages: list[Pending[Any]] = []
+    for job in jobs:
+        stages.append(_Deferred(job, after=stages[-1] if stages else None))
+    return stages
 
 
 def then(pending: Pending[A], next_step: Callable[[A], B]) -> Pending[B]:
@@ -96,7 +113,7 @@ def then(pending: Pending[A], next_step: Callable[[A], B]) -> Pending[B]:
 
 
 class Pending(Generic[B]):
-    """A job's result, to be waited for once."""
+    """A job's result, which may be waited for any number of times."""
 
     def wait(self) -> B:
         """The job's result; its exception is raised here."""
@@ -120,58 +137,115 @@ class Done(Pending[B]):
         pass
 
 
-class _Then(Pending[B]):
+class _Outcome(Pending[B]):
+    """A result computed on the first `wait()` and kept, or the exception raised again."""
+
+    _outcome: tuple[B] | BaseException | None = None
+
+    def wait(self) -> B:
+        if self._outcome is None:
+            try:
+                self._outcome = (self._compute(),)
+            except BaseException as exc:
+                self._outcome = exc
+        if isinstance(self._outcome, BaseException):
+            raise self._outcome
+        return self._outcome[0]
+
+    def _compute(self) -> B:
+        raise NotImplementedError
+
+
+class _Then(_Outcome[B]):
     def __init__(self, pending: Pending[A], next_step: Callable[[A], B]) -> None:
         self.pending = pending
         self.next_step = next_step
 
-    def wait(self) -> B:
+    def _compute(self) -> B:
         return self.next_step(self.pending.wait())
 
     def cancel(self) -> None:
         self.pending.cancel()
 
 
-class _Deferred(Pending[B]):
-    def __init__(self, job: Callable[[], B]) -> None:
+class _Deferred(_Outcome[B]):
+    def __init__(self, job: Callable[[], B], after: Pending[Any] | None = None) -> None:
         self.job: Callable[[], B] | None = job
+        self.after = after
 
-    def wait(self) -> B:
-        job, self.job = self.job, None
-        if job is None:
-            raise RuntimeError("waited for twice, or after cancel()")
-        return job()
+    def _compute(self) -> B:
+        if self.job is None:
+            raise RuntimeError("waited for after cancel()")
+        if self.after is not None:
+            self.after.wait()
+        return self.job()
 
     def cancel(self) -> None:
         self.job = None
+        if self.after is not None:
+            self.after.cancel()
 
 
-class _Forked(Pending[B]):
-    def __init__(self, job: Callable[[], B]) -> None:
+class _Child:
+    """A forked child running jobs one after the other, sending each result when done."""
+
+    def __init__(self, jobs: tuple[Callable[[], Any], ...]) -> None:
         context = multiprocessing.get_context("fork")
         self.receiver, sender = context.Pipe(duplex=False)
-        self.child = context.Process(target=_run_and_send, args=(job, sender), daemon=True)
+        self.child = context.Process(target=_run_each, args=(jobs, sender), daemon=True)
         self.child.start()
         sender.close()
+        self.total = len(jobs)
+        self.outcomes: list[tuple[bool, Any]] = []
 
-    def wait(self) -> B:
-        try:
-            # Read before joining: a large result fills the pipe until it is read.
+    def result(self, index: int) -> Any:
+        # Results arrive in order. Read before joining: a large one fills the pipe
+        # until it is read.
+        while len(self.outcomes) <= index:
             ok, value = _receive(self.receiver)
-        finally:
-            self.receiver.close()
-            self.child.join()
+            # A failed job is the last one the child ran: later ones share its error.
+            copies = 1 if ok else self.total - len(self.outcomes)
+            self.outcomes += [(ok, value)] * copies
+            if len(self.outcomes) == self.total:
+                self.receiver.close()
+                self.child.join()
+        ok, value = self.outcomes[index]
         if not ok:
             raise value
         return value
 
     def cancel(self) -> None:
-        self.child.terminate()
-        self.receiver.close()
-        self.child.join()
+        if len(self.outcomes) < self.total:
+            self.child.terminate()
+            self.receiver.close()
+            self.child.join()
+            cancelled = (False, RuntimeError("waited for after cancel()"))
+            self.outcomes += [cancelled] * (self.total - len(self.outcomes))
 
 
-def _run_and_send(job: Callable[[], Any], sender: Connection) -> None:
+class _Stage(Pending[B]):
+    def __init__(self, child: _Child, index: int) -> None:
+        self.child = child
+        self.index = index
+
+    def wait(self) -> B:
+        return self.child.result(self.index)
+
+    def cancel(self) -> None:
+        self.child.cancel()
+
+
+def _run_each(jobs: tuple[Callable[[], Any], ...], sender: Connection) -> None:
+    try:
+        for job in jobs:
+            if not _run_and_send(job, sender):
+                break
+    finally:
+        sender.close()
+
+
+def _run_and_send(job: Callable[[], Any], sender: Connection) -> bool:
+    """Run `job` and send its outcome; False when it failed."""
     try:
         outcome: tuple[bool, Any] = (True, job())
     except BaseException as exc:  # sent to the parent, which raises it
@@ -181,8 +255,8 @@ def _run_and_send(job: Callable[[], Any], sender: Connection) -> None:
     except (pickle.PicklingError, TypeError, AttributeError):
         detail = "".join(traceback.format_exception(outcome[1])) if not outcome[0] else ""
         sender.send((False, ChildFailed(detail or "the child's result could not be pickled")))
-    finally:
-        sender.close()
+        return False
+    return outcome[0]
 
 
 def _receive(receiver: Connection) -> tuple[bool, Any]:

@@ -131,13 +131,19 @@ def session_for(root: Path) -> Session | None:
 
 @dataclass
 class Generated:
-    """What a build needs from the generator once every page is in place."""
+    """What a build needs from the generator, and what it waits for before finishing."""
 
     nav: list[Any]
     """The site's navigation, for `mkdocs.yml`'s `nav`."""
     download_paths: set[str]
-    downloads: parallel.Pending[int]
+    pages: dict[str, str]
+    """Docs-relative path -> Markdown of each generated page, for MkDocs to take from
+    here rather than from the folder, where they may still be being written. Empty
+    when the pages were written as they were made (a small library, or serving)."""
+    downloads: parallel.Pending[Any]
     """The downloads, possibly still being made: wait before anything reads them."""
+    written: parallel.Pending[Any]
+    """Every generated file in place: wait before the build ends."""
     reused: bool = False
     """True when nothing had changed and the folder was kept as it was."""
 
@@ -152,9 +158,10 @@ def generate(
     """Write the generated pages and downloads into `docs_dir`, touching only files that changed.
 
     When nothing generation reads has changed since it last completed in `docs_dir`
-    (`manifest.py`), the folder is kept as it is. Otherwise every page is in place
-    when this returns, and the downloads may still be being written (in a forked
-    child, with `background` and a large library): wait on `downloads` first.
+    (`manifest.py`), the folder is kept as it is. Otherwise, for a library large
+    enough to fork for, the pages are rendered in memory and returned in `pages`,
+    and a forked child writes the downloads and then the pages. With `background`,
+    this returns without waiting for that child; without, everything is in place.
     """
     key = None
     if session is None:  # serving keeps its own state, and rewrites what an edit touched
@@ -162,25 +169,27 @@ def generate(
         manifest = Manifest.read(docs_dir)
         if key and manifest and manifest.key == key and manifest.holds(docs_dir):
             log.debug("nothing changed: kept the generated pages")
-            return Generated(manifest.nav, set(manifest.downloads), parallel.Done(0), True)
+            done = parallel.Done(0)
+            return Generated(manifest.nav, set(manifest.downloads), {}, done, done, True)
     Manifest.forget(docs_dir)
     with tuned_for_generation():
         library = prepare(layout, session.previous if session else None, session is None)
         if session is not None:
             session.previous = library
         fork = session is None and parallel.worth_it(len(library.papers))
-        changed, downloads = write_output(library, options, docs_dir, fork)
-        log.debug("generated %d papers' pages, %d files changed", len(library.papers), changed)
+        pages, downloads, written = write_output(library, options, docs_dir, fork)
         nav, paths = site_nav(library), download_paths(library, options)
-        if key:
-            downloads = parallel.then(downloads, partial(_record, docs_dir, key, nav, paths))
+        written = parallel.then(written, partial(_done, docs_dir, key, nav, paths))
         if not background:
-            downloads = parallel.Done(downloads.wait())
-    return Generated(nav, paths, downloads)
+            written.wait()
+    return Generated(nav, paths, pages, downloads, written)
 
 
-def _record(docs_dir: Path, key: str, nav: list[Any], paths: set[str], changed: int) -> int:
-    Manifest.record(docs_dir, key, nav, paths)
+def _done(docs_dir: Path, key: str | None, nav: list[Any], paths: set[str], changed: int) -> int:
+    """Once every file is in place: the manifest that lets an unchanged rebuild skip all this."""
+    log.debug("generated files: %d changed", changed)
+    if key:
+        Manifest.record(docs_dir, key, nav, paths)
     return changed
 
 
@@ -209,24 +218,30 @@ def tuned_for_generation() -> Iterator[None]:
 
 PAPERS_PER_CHUNK = 250
 
+Pages = dict[str, str]
+
 
 def write_output(
     library: Library, options: SiteOptions, docs_dir: Path, fork: bool = False
-) -> tuple[int, parallel.Pending[int]]:
+) -> tuple[Pages, parallel.Pending[int], parallel.Pending[int]]:
     """Make `docs_dir` hold exactly the site's generated files.
 
-    Returns how many pages changed once every page is written, with the downloads
-    still pending: wait on them for how many of those changed. With `fork`, this
-    process and a child take pages from one queue (theme pages, largest first, then
-    the other pages, then paper pages 250 at a time) until none are left. Then a new
-    child makes the downloads (`papers.json`, BibTeX, CSV: a quarter of the work)
-    while this process returns, to MkDocs, which reads pages meanwhile.
+    Returns the pages' text (with `fork`), a `Pending` for the downloads and one for
+    every file: how many changed. Stale files are gone when this returns.
+
+    Without `fork`, every page is written here and the downloads when waited for.
+    With `fork`, this process and a child take pages from one queue (theme pages,
+    largest first, then the other pages, then paper pages 250 at a time) until none
+    are left, and the child sends its pages back. Then a new child writes the
+    downloads (`papers.json`, BibTeX, CSV) and then the pages, while this process
+    returns to MkDocs with the pages' text: creating ten thousand files is a second of
+    the kernel's time that MkDocs need not wait for.
     """
     mirror = Mirror(docs_dir)
     renderer = Renderer(library, options)
     papers = list(library.papers.values())
     site = renderer.site_page_jobs()
-    jobs: list[Callable[[], dict[str, str]]] = [
+    jobs: list[Callable[[], Pages]] = [
         *(partial(_one_page, path, render) for path, render in site),
         *(
             partial(renderer.paper_pages, papers[start : start + PAPERS_PER_CHUNK])
@@ -234,18 +249,34 @@ def write_output(
         ),
     ]
     queue = parallel.Queue(len(jobs), shared=fork)
-
-    def write_pages() -> int:
-        return sum(mirror.write(jobs[number]()) for number in queue)
-
-    changed = sum(parallel.both(write_pages, write_pages, fork))
     keep = {
         *(path for path, _ in site),
         *(paper_page(p.id) for p in papers),
         *download_paths(library, options),
     }
-    changed += mirror.prune(keep)
-    return changed, parallel.start(lambda: mirror.write(download_files(library, options)), fork)
+    # MkDocs lists the folder next: a page left from an earlier build must be gone.
+    pruned = mirror.prune(keep)
+
+    def write_downloads() -> int:
+        return mirror.write(download_files(library, options))
+
+    if not fork:
+        changed = pruned + sum(mirror.write(jobs[number]()) for number in queue)
+        downloads = parallel.start(write_downloads, fork=False)
+        return {}, downloads, parallel.then(downloads, lambda count: changed + count)
+
+    def render_pages() -> Pages:
+        pages: Pages = {}
+        for number in queue:
+            pages.update(jobs[number]())
+        return pages
+
+    mine, theirs = parallel.both(render_pages, render_pages, fork=True)
+    pages = {**mine, **theirs}
+    downloads, pages_written = parallel.in_turn(
+        write_downloads, partial(mirror.write, pages), fork=True
+    )
+    return pages, downloads, parallel.then(pages_written, lambda n: pruned + downloads.wait() + n)
 
 
 def _one_page(path: str, render: Callable[[], str]) -> dict[str, str]:

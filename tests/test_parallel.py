@@ -12,6 +12,7 @@ import pytest
 
 from generator import parallel, pipeline
 from generator.build import BuildError, build_site
+from generator.files import Mirror
 from generator.pipeline import prepare, write_output
 from generator.render import SiteOptions
 from generator.store import Layout, load_papers
@@ -78,11 +79,59 @@ def test_forked_generation_writes_the_same_files(
     options = SiteOptions(site_url="https://example.org/rl/", edit_base="https://e/")
     (tmp_path / "forked" / "stale").mkdir(parents=True)
     (tmp_path / "forked" / "stale" / "old.md").write_text("gone", encoding="utf-8")
-    _, downloads = write_output(forked, options, tmp_path / "forked", fork=True)
-    downloads.wait()
-    write_output(serial, options, tmp_path / "serial")[1].wait()
+    pages, _, written = write_output(forked, options, tmp_path / "forked", fork=True)
+    written.wait()
+    no_pages, _, serial_written = write_output(serial, options, tmp_path / "serial")
+    serial_written.wait()
     assert _tree(tmp_path / "forked") == _tree(tmp_path / "serial")
     assert len(_tree(tmp_path / "serial")) > len(serial.papers)
+    # The forked run hands MkDocs the pages it wrote; the serial one wrote them first.
+    assert {path: text.encode() for path, text in pages.items()} == {
+        path: data for path, data in _tree(tmp_path / "forked").items() if path.endswith(".md")
+    }
+    assert no_pages == {}
+
+
+def test_jobs_in_turn_in_one_child_each_result_as_it_is_ready(tmp_path: Path) -> None:
+    import time
+
+    release = tmp_path / "release"
+
+    def second() -> int:
+        while not release.exists():  # held until the parent has the first result
+            time.sleep(0.01)
+        return os.getpid()
+
+    first, later = parallel.in_turn(os.getpid, second, fork=True)
+    child = first.wait()
+    assert child != os.getpid()
+    release.touch()
+    assert later.wait() == child
+    assert later.wait() == child  # a result may be waited for again
+
+
+def test_a_failed_job_in_turn_fails_the_ones_after_it() -> None:
+    ran: list[str] = []
+
+    def fails() -> None:
+        raise KeyError("first")
+
+    for fork in (True, False):
+        first, second = parallel.in_turn(fails, lambda: ran.append("second"), fork=fork)
+        with pytest.raises(KeyError, match="first"):
+            second.wait()
+        with pytest.raises(KeyError, match="first"):
+            first.wait()
+    assert ran == []
+
+
+def test_jobs_in_turn_without_fork_run_in_order_when_waited_for() -> None:
+    ran: list[str] = []
+    first, second = parallel.in_turn(lambda: ran.append("a"), lambda: ran.append("b"), fork=False)
+    assert ran == []
+    second.wait()
+    first.wait()
+    assert ran == ["a", "b"]
 
 
 def test_when_first_fails_the_child_is_stopped_and_the_error_raised(tmp_path: Path) -> None:
@@ -118,7 +167,7 @@ def test_records_read_by_the_child_report_their_problems(
     assert [p.path for p in forked[1]] == [f"content/papers/{records[-1].name}"]
 
 
-def test_a_build_with_the_downloads_forked_is_the_same_site(
+def test_a_build_whose_files_a_forked_child_writes_is_the_same_site(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -127,12 +176,54 @@ def test_a_build_with_the_downloads_forked_is_the_same_site(
     monkeypatch.setattr(parallel, "MIN_PAPERS", 0)
     if not parallel.worth_it(1):
         pytest.skip("forking needs fork() and a second core")
-    # From an empty folder the downloads are not there yet when MkDocs lists it.
-    shutil.rmtree(root / "build" / "docs")
-    (root / "build" / "docs").mkdir()
+    # From an empty folder, pages and downloads are not there yet when MkDocs lists it.
+    docs = root / "build" / "docs"
+    generated_serially = _tree(docs)
+    shutil.rmtree(docs)
+    docs.mkdir()
     forked = _tree(build_site(root / "mkdocs.yml", tmp_path / "forked"))
     assert forked.keys() == serial.keys() and "papers.json" in forked
     assert forked == serial
+    # The build waited for the child: the folder is complete, manifest and all.
+    assert _tree(docs).keys() == generated_serially.keys()
+    assert _tree(docs) == {**generated_serially, ".generated.json": _tree(docs)[".generated.json"]}
+
+
+def test_a_page_left_from_an_earlier_build_is_gone_before_mkdocs_lists_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project(tmp_path / "project")
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 0)
+    if not parallel.worth_it(1):
+        pytest.skip("forking needs fork() and a second core")
+    stale = root / "build" / "docs" / "paper" / "a-paper-since-removed.md"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("# A paper since removed\n", encoding="utf-8")
+    site = build_site(root / "mkdocs.yml", tmp_path / "site")
+    assert not stale.exists()
+    assert not (site / "paper" / "a-paper-since-removed").exists()
+    assert (site / "paper").is_dir()
+
+
+def test_a_page_the_child_cannot_write_fails_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project(tmp_path / "project")
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 0)
+    if not parallel.worth_it(1):
+        pytest.skip("forking needs fork() and a second core")
+    write = Mirror.write
+
+    def full_once_pages_come(self: Mirror, files: dict[str, str]) -> int:
+        if "index.md" in files:
+            raise OSError("disk full")
+        return write(self, files)
+
+    monkeypatch.setattr(Mirror, "write", full_once_pages_come)
+    with pytest.raises(OSError, match="disk full"):
+        build_site(root / "mkdocs.yml", tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+    assert not (root / "build" / "docs" / ".generated.json").exists()
 
 
 def test_a_download_that_fails_in_the_child_fails_the_build(
@@ -154,7 +245,7 @@ def test_a_download_that_fails_in_the_child_fails_the_build(
     assert _tree(tmp_path / "site") == {"old.html": b"the previous site"}
 
 
-def test_every_page_is_in_place_when_generate_returns(
+def test_every_page_is_at_hand_when_generate_returns(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(parallel, "MIN_PAPERS", 0)
@@ -162,14 +253,17 @@ def test_every_page_is_in_place_when_generate_returns(
         pytest.skip("forking needs fork() and a second core")
     docs = tmp_path / "docs"
     generated = pipeline.generate(Layout(ROOT), docs, SiteOptions(), background=True)
-    # MkDocs lists the folder right away: no page may still be on its way.
+    # MkDocs goes on right away, taking the pages from memory while the child writes.
     records = (ROOT / "content" / "papers").glob("*.yml")
-    assert sorted(p.name for p in (docs / "paper").iterdir()) == sorted(
-        f"{r.stem}.md" for r in records
+    assert sorted(p for p in generated.pages if p.startswith("paper/")) == sorted(
+        f"paper/{r.stem}.md" for r in records
     )
-    assert (docs / "theme").is_dir() and (docs / "index.md").is_file()
+    assert "index.md" in generated.pages and "theme/llm-serving.md" in generated.pages
     generated.downloads.wait()
     assert json.loads((docs / "papers.json").read_text(encoding="utf-8"))
+    generated.written.wait()
+    on_disk = {path: data.decode() for path, data in _tree(docs).items() if path.endswith(".md")}
+    assert on_disk == generated.pages
 
 
 def test_a_child_that_dies_fails_the_build_with_a_message(
@@ -186,3 +280,21 @@ def test_a_child_that_dies_fails_the_build_with_a_message(
         build_site(root / "mkdocs.yml", tmp_path / "site")
     assert "second process (forked to use another core) died" in caplog.text
     assert not (tmp_path / "site").exists()
+
+
+def test_files_added_after_the_listing_take_the_listings_order(tmp_path: Path) -> None:
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    from generator import hooks
+
+    docs = tmp_path / "docs"
+    names = ["b.md", "index.md", "a.md", "z/index.md", "z/a.md", "paper/x.md", "paper-x/a.md"]
+    names += ["paper/README.md", "theme/a.bib", "a/b/c.md", "a.b.md"]
+    for name in names:
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text("# x\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\ndocs_dir: docs\n", encoding="utf-8")
+    listed = [f.src_uri for f in get_files(load_config(str(tmp_path / "mkdocs.yml")))]
+    shuffled = sorted(get_files(load_config(str(tmp_path / "mkdocs.yml"))), key=lambda f: f.name)
+    assert [f.src_uri for f in sorted(shuffled, key=hooks._listing_order)] == listed
