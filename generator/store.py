@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import os
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -106,15 +107,15 @@ def load_papers(layout: Layout, may_fork: bool = False) -> tuple[dict[str, Paper
     papers: dict[str, Paper] = {}
     problems: list[Problem] = []
     owners: dict[str, str] = {}
-    paths = sorted(layout.papers.glob("*.yml"), key=lambda path: path.name)
-    half = len(paths) // 2
+    names = _names(layout.papers)
+    records = [name for name in names if name.endswith(".yml")]
+    half = len(records) // 2
     first, second = parallel.both(
-        partial(_load_each, layout, paths[:half]),
-        partial(_load_each, layout, paths[half:]),
-        may_fork and parallel.worth_it(len(paths)),
+        partial(_load_each, layout, records[:half]),
+        partial(_load_each, layout, records[half:]),
+        may_fork and parallel.worth_it(len(records)),
     )
-    for path, (paper, found) in zip(paths, first + second, strict=True):
-        rel = layout.rel(path)
+    for name, (paper, found) in zip(records, first + second, strict=True):
         problems += found
         if paper is None:
             continue
@@ -123,22 +124,37 @@ def load_papers(layout: Layout, may_fork: bool = False) -> tuple[dict[str, Paper
             if other != paper.id:
                 problems.append(
                     Problem(
-                        rel,
+                        _paper_rel(layout, name),
                         0,
-                        f"same title as {layout.rel(layout.paper_path(other))}; "
+                        f"same title as {_paper_rel(layout, f'{other}.yml')}; "
                         "merge the two records, or make one an alias of the other",
                     )
                 )
                 break
         papers[paper.id] = paper
-    for path in sorted(layout.papers.iterdir()) if layout.papers.is_dir() else []:
-        if path.suffix != ".yml" and not path.name.startswith("."):
-            problems.append(Problem(layout.rel(path), 0, "not a record: records end in .yml"))
+    for name in names:
+        if not name.endswith(".yml") and not name.startswith("."):
+            message = "not a record: records end in .yml"
+            problems.append(Problem(_paper_rel(layout, name), 0, message))
     return papers, problems
 
 
-def _load_each(layout: Layout, paths: list[Path]) -> list[tuple[Paper | None, list[Problem]]]:
-    return [load_paper(path, layout.rel(path)) for path in paths]
+def _names(folder: Path) -> list[str]:
+    """The names in a folder (none if it does not exist), sorted."""
+    try:
+        return sorted(os.listdir(folder))
+    except FileNotFoundError:
+        return []
+
+
+def _paper_rel(layout: Layout, name: str) -> str:
+    """`layout.rel` of a file in `content/papers/`."""
+    return f"{layout.rel(layout.papers)}/{name}"
+
+
+def _load_each(layout: Layout, names: list[str]) -> list[tuple[Paper | None, list[Problem]]]:
+    folder, rel = layout.papers, layout.rel(layout.papers)
+    return [load_paper(folder / name, f"{rel}/{name}") for name in names]
 
 
 def load_themes(layout: Layout) -> tuple[list[Theme], list[Problem]]:
