@@ -17,6 +17,7 @@ from typing import Any
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+from mkdocs.utils.yaml import yaml_load
 
 from .errors import ReadingListError
 
@@ -47,6 +48,7 @@ def build_site(
     try:
         if offline:
             overrides["use_directory_urls"] = False
+        ensure_docs_dir(config_file)
         config = load_config(
             config_file=str(config_file), site_dir=str(staging), strict=strict, **overrides
         )
@@ -66,6 +68,19 @@ def build_site(
         raise
     swap_into_place(staging, site_dir)
     return site_dir
+
+
+def ensure_docs_dir(config_file: Path) -> None:
+    """Create `mkdocs.yml`'s `docs_dir` if it is missing.
+
+    It holds only generated pages, so `rm -rf build` is a fair way to clean up, but
+    MkDocs refuses a configuration whose `docs_dir` does not exist, before the hook
+    that would fill it runs.
+    """
+    with open(config_file, "rb") as handle:
+        docs_dir = yaml_load(handle).get("docs_dir")
+    if isinstance(docs_dir, str):
+        (config_file.parent / docs_dir).mkdir(parents=True, exist_ok=True)
 
 
 def swap_into_place(new: Path, target: Path) -> None:

@@ -179,8 +179,11 @@ def serve(dev_addr: str) -> None:
     """Preview the site, rebuilding when content/, overrides/ or mkdocs.yml change."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    from .build import ensure_docs_dir
+
     layout = _root()
     config = _mkdocs_config(layout)
+    ensure_docs_dir(config)
     # Dirty rebuilds: MkDocs re-renders only the pages whose Markdown the generator
     # rewrote (it writes only files whose bytes changed).
     mkdocs_serve(config_file=str(config), dev_addr=dev_addr, livereload=True, build_type="dirty")
@@ -197,10 +200,12 @@ def bundle(dist_dir: Path) -> None:
     """
     from mkdocs.config import load_config
 
+    from .build import ensure_docs_dir
     from .bundle import make_bundle
 
     layout = _root()
     config_file = _mkdocs_config(layout)
+    ensure_docs_dir(config_file)
     site_name = load_config(str(config_file)).site_name
     target = make_bundle(config_file, layout.root / dist_dir, site_name)
     click.echo(f"Offline bundle written to {layout.rel(target)}")

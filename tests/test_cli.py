@@ -112,6 +112,16 @@ def test_build_with_bad_content_names_file_and_line(project: Path) -> None:
     assert not (project / "site").exists()
 
 
+def test_build_after_removing_the_generated_folder(project: Path) -> None:
+    import shutil
+
+    shutil.rmtree(project / "build")  # mkdocs.yml's docs_dir, which MkDocs requires
+    result = run_cli(project, "build")
+    assert result.returncode == 0, result.stderr
+    assert (project / "site" / "index.html").is_file()
+    assert (project / "build" / "docs" / "index.md").is_file()
+
+
 def test_themes_table(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = invoke(project, monkeypatch, "themes")
     assert result.exit_code == 0
