@@ -496,7 +496,8 @@ def main() -> None:
     sizes = SIZES[:1] if args.quick else SIZES
     results = [measure(n, with_preview=(n == 354), runs=args.runs) for n in sizes]
     print(table(results))
-    print("* made by a forked child while MkDocs reads the pages; otherwise in the generator")
+    print("writing: downloads, then page files; * by a forked child while MkDocs works")
+    print("(MkDocs takes the pages from memory); otherwise in the generator")
     print("full: in the benchmark's process, modules loaded; command: `readinglist build`")
     print("in a new process (Python's start and imports included, as in the baseline)")
     print("rebuild: the same build again, nothing changed; the generator keeps its pages")
