@@ -78,3 +78,23 @@ def test_tokens_are_scikit_learns_default_tokens(text: str) -> None:
 def test_papers_with_nothing_but_stop_words_have_no_related_papers() -> None:
     papers = [Paper(id=f"p{i}", title="The", abstract="and of the") for i in range(3)]
     assert related_papers(papers) == {"p0": [], "p1": [], "p2": []}
+
+
+def test_heaviest_terms_keeps_each_rows_largest_weights_ties_in_column_order() -> None:
+    import numpy as np
+    from scipy import sparse
+
+    from generator.related import _heaviest_terms
+
+    rng = np.random.default_rng(3)
+    # Few distinct weights, so that many are equal.
+    dense = rng.choice([0, 0, 0, 0.25, 0.5, 0.5, 1.0], size=(60, 40)).astype(np.float32)
+    dense[5] = 0  # an empty row
+    matrix = sparse.csr_matrix(dense)
+    for terms in (1, 3, 10, 40):
+        expected = np.zeros_like(dense)
+        for row, weights in enumerate(dense):
+            columns = [c for c in np.flatnonzero(weights)]
+            columns.sort(key=lambda c: -weights[c])  # stable: equal weights by column
+            expected[row, columns[:terms]] = weights[columns[:terms]]
+        assert (_heaviest_terms(matrix, terms).toarray() == expected).all()
