@@ -96,7 +96,7 @@ def on_config(config: Any) -> Any:
 
 def on_files(files: Any, config: Any) -> Any:
     # Pages the generator still holds are read from memory: a child may be writing them.
-    for path, text in sorted(_build.pages.items()):
+    for path, text in _build.pages.items():
         file = files.get_file_from_path(path)
         if file is None:
             files.append(File.generated(config, path, content=text))
@@ -123,7 +123,8 @@ def _listing_order(file: File) -> tuple[tuple[str, ...], bool, str]:
 def on_env(env: Any, config: Any, files: Any) -> Any:
     # MkDocs copies the downloads next: they must be complete. Until now the child
     # wrote them while MkDocs read every page.
-    _wait_for(_build.downloads)
+    downloads, _build.downloads = _build.downloads, parallel.Done(0)
+    _wait_for(downloads)
     chrome.install(env)
     return env
 
