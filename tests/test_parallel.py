@@ -22,6 +22,18 @@ from .conftest import make_project
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def fork_always(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork at any size (the seeds are below the threshold); skip where it cannot."""
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 0)
+    if not parallel.worth_it(1):
+        pytest.skip("forking needs fork() and a second core")
+
+
+@pytest.fixture(name="fork_always")
+def _fork_always(monkeypatch: pytest.MonkeyPatch) -> None:
+    fork_always(monkeypatch)
+
+
 def test_second_runs_in_a_child_and_its_result_comes_back() -> None:
     here = os.getpid()
     first, second = parallel.both(os.getpid, lambda: (os.getpid(), list(range(5))), fork=True)
@@ -173,9 +185,7 @@ def test_a_build_whose_files_a_forked_child_writes_is_the_same_site(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     root = make_project(tmp_path / "project")
     serial = _tree(build_site(root / "mkdocs.yml", tmp_path / "serial"))
-    monkeypatch.setattr(parallel, "MIN_PAPERS", 0)
-    if not parallel.worth_it(1):
-        pytest.skip("forking needs fork() and a second core")
+    fork_always(monkeypatch)
     # From an empty folder, pages and downloads are not there yet when MkDocs lists it.
     docs = root / "build" / "docs"
     generated_serially = _tree(docs)
@@ -190,12 +200,9 @@ def test_a_build_whose_files_a_forked_child_writes_is_the_same_site(
 
 
 def test_a_page_left_from_an_earlier_build_is_gone_before_mkdocs_lists_the_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, fork_always: None
 ) -> None:
     root = make_project(tmp_path / "project")
-    monkeypatch.setattr(parallel, "MIN_PAPERS", 0)
-    if not parallel.worth_it(1):
-        pytest.skip("forking needs fork() and a second core")
     stale = root / "build" / "docs" / "paper" / "a-paper-since-removed.md"
     stale.parent.mkdir(parents=True)
     stale.write_text("# A paper since removed\n", encoding="utf-8")
@@ -206,12 +213,9 @@ def test_a_page_left_from_an_earlier_build_is_gone_before_mkdocs_lists_the_folde
 
 
 def test_a_page_the_child_cannot_write_fails_the_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork_always: None
 ) -> None:
     root = make_project(tmp_path / "project")
-    monkeypatch.setattr(parallel, "MIN_PAPERS", 0)
-    if not parallel.worth_it(1):
-        pytest.skip("forking needs fork() and a second core")
     write = Mirror.write
 
     def full_once_pages_come(self: Mirror, files: dict[str, str]) -> int:
@@ -227,12 +231,9 @@ def test_a_page_the_child_cannot_write_fails_the_build(
 
 
 def test_a_download_that_fails_in_the_child_fails_the_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork_always: None
 ) -> None:
     root = make_project(tmp_path / "project")
-    monkeypatch.setattr(parallel, "MIN_PAPERS", 0)
-    if not parallel.worth_it(1):
-        pytest.skip("forking needs fork() and a second core")
 
     def broken(*args: object) -> dict[str, str]:
         raise OSError("disk full")
@@ -245,12 +246,7 @@ def test_a_download_that_fails_in_the_child_fails_the_build(
     assert _tree(tmp_path / "site") == {"old.html": b"the previous site"}
 
 
-def test_every_page_is_at_hand_when_generate_returns(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(parallel, "MIN_PAPERS", 0)
-    if not parallel.worth_it(1):
-        pytest.skip("forking needs fork() and a second core")
+def test_every_page_is_at_hand_when_generate_returns(tmp_path: Path, fork_always: None) -> None:
     docs = tmp_path / "docs"
     generated = pipeline.generate(Layout(ROOT), docs, SiteOptions(), background=True)
     # MkDocs goes on right away, taking the pages from memory while the child writes.
@@ -267,12 +263,12 @@ def test_every_page_is_at_hand_when_generate_returns(
 
 
 def test_a_child_that_dies_fails_the_build_with_a_message(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    fork_always: None,
 ) -> None:
     root = make_project(tmp_path / "project")
-    monkeypatch.setattr(parallel, "MIN_PAPERS", 0)
-    if not parallel.worth_it(1):
-        pytest.skip("forking needs fork() and a second core")
     monkeypatch.setattr(pipeline, "download_files", lambda *args: os._exit(9))
     # A BuildError is printed by the command line without a traceback, after MkDocs
     # has logged what went wrong.
