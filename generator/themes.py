@@ -19,10 +19,15 @@ def words_of(text: str) -> str:
     >>> words_of("A Mixture-of-Experts (MoE) model")
     ' a mixture of experts moe model '
     """
+    return f" {' '.join(_split(text))} "
+
+
+def _split(text: str) -> list[str]:
+    """The lower-case words of `text`."""
     text = text.casefold()
     if text.isascii():  # the common case, three times faster than the expression
-        return f" {' '.join(text.translate(_ASCII_NON_WORD).split())} "
-    return f" {_NON_WORD.sub(' ', text).strip()} "
+        return text.translate(_ASCII_NON_WORD).split()
+    return _NON_WORD.sub(" ", text).split()
 
 
 @dataclass(frozen=True)
@@ -34,8 +39,8 @@ class Text:
 
     @classmethod
     def of(cls, text: str) -> Text:
-        words = words_of(text)
-        return cls(words, frozenset(words.split()))
+        words = _split(text)
+        return cls(f" {' '.join(words)} ", frozenset(words))
 
     def __add__(self, other: Text) -> Text:
         """Both texts, as if joined by a space."""
