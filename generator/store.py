@@ -109,10 +109,11 @@ def load_papers(layout: Layout, may_fork: bool = False) -> tuple[dict[str, Paper
     owners: dict[str, str] = {}
     names = _names(layout.papers)
     records = [name for name in names if name.endswith(".yml")]
+    shown = layout.rel(layout.papers)  # the folder as messages show it
     half = len(records) // 2
     first, second = parallel.both(
-        partial(_load_each, layout, records[:half]),
-        partial(_load_each, layout, records[half:]),
+        partial(_load_each, layout.papers, shown, records[:half]),
+        partial(_load_each, layout.papers, shown, records[half:]),
         may_fork and parallel.worth_it(len(records)),
     )
     for name, (paper, found) in zip(records, first + second, strict=True):
@@ -124,9 +125,9 @@ def load_papers(layout: Layout, may_fork: bool = False) -> tuple[dict[str, Paper
             if other != paper.id:
                 problems.append(
                     Problem(
-                        _paper_rel(layout, name),
+                        f"{shown}/{name}",
                         0,
-                        f"same title as {_paper_rel(layout, f'{other}.yml')}; "
+                        f"same title as {shown}/{other}.yml; "
                         "merge the two records, or make one an alias of the other",
                     )
                 )
@@ -135,7 +136,7 @@ def load_papers(layout: Layout, may_fork: bool = False) -> tuple[dict[str, Paper
     for name in names:
         if not name.endswith(".yml") and not name.startswith("."):
             message = "not a record: records end in .yml"
-            problems.append(Problem(_paper_rel(layout, name), 0, message))
+            problems.append(Problem(f"{shown}/{name}", 0, message))
     return papers, problems
 
 
@@ -147,13 +148,9 @@ def _names(folder: Path) -> list[str]:
         return []
 
 
-def _paper_rel(layout: Layout, name: str) -> str:
-    """`layout.rel` of a file in `content/papers/`."""
-    return f"{layout.rel(layout.papers)}/{name}"
-
-
-def _load_each(layout: Layout, names: list[str]) -> list[tuple[Paper | None, list[Problem]]]:
-    folder, rel = layout.papers, layout.rel(layout.papers)
+def _load_each(
+    folder: Path, rel: str, names: list[str]
+) -> list[tuple[Paper | None, list[Problem]]]:
     return [load_paper(folder / name, f"{rel}/{name}") for name in names]
 
 

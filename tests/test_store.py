@@ -131,6 +131,22 @@ def test_same_title_in_two_records(tmp_path: Path) -> None:
     ]
 
 
+def test_files_that_are_not_records_are_named_and_dotfiles_left_alone(tmp_path: Path) -> None:
+    papers = tmp_path / "content" / "papers"
+    papers.mkdir(parents=True)
+    (papers / "a.yml").write_text("id: a\ntitle: A Paper\n", encoding="utf-8")
+    (papers / "notes.txt").write_text("todo", encoding="utf-8")
+    (papers / "b.yaml").write_text("id: b\ntitle: B\n", encoding="utf-8")
+    (papers / ".DS_Store").write_bytes(b"\0")
+    found, problems = load_papers(Layout(tmp_path))
+    assert list(found) == ["a"]
+    assert [str(p) for p in problems] == [
+        "content/papers/b.yaml: error: not a record: records end in .yml",
+        "content/papers/notes.txt: error: not a record: records end in .yml",
+    ]
+    assert load_papers(Layout(tmp_path / "nowhere")) == ({}, [])
+
+
 def test_unknown_theme_suggests_closest(tmp_path: Path) -> None:
     (tmp_path / "content" / "papers").mkdir(parents=True)
     (tmp_path / "content" / "themes.yml").write_text(
