@@ -142,9 +142,13 @@ def _folder_option(flag: str, default: str, help: str) -> Callable[[Any], Any]:
 
 
 def _mkdocs_config(layout: Layout) -> Path:
+    """The project's `mkdocs.yml`, with its generated `docs_dir` in place for MkDocs."""
+    from .build import ensure_docs_dir
+
     config = layout.root / "mkdocs.yml"
     if not config.exists():
         raise ReadingListError(f"no mkdocs.yml in {layout.root}: run this from the project root")
+    ensure_docs_dir(config)
     return config
 
 
@@ -179,11 +183,8 @@ def serve(dev_addr: str) -> None:
     """Preview the site, rebuilding when content/, overrides/ or mkdocs.yml change."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    from .build import ensure_docs_dir
-
     layout = _root()
     config = _mkdocs_config(layout)
-    ensure_docs_dir(config)
     # Dirty rebuilds: MkDocs re-renders only the pages whose Markdown the generator
     # rewrote (it writes only files whose bytes changed).
     mkdocs_serve(config_file=str(config), dev_addr=dev_addr, livereload=True, build_type="dirty")
@@ -200,12 +201,10 @@ def bundle(dist_dir: Path) -> None:
     """
     from mkdocs.config import load_config
 
-    from .build import ensure_docs_dir
     from .bundle import make_bundle
 
     layout = _root()
     config_file = _mkdocs_config(layout)
-    ensure_docs_dir(config_file)
     site_name = load_config(str(config_file)).site_name
     target = make_bundle(config_file, layout.root / dist_dir, site_name)
     click.echo(f"Offline bundle written to {layout.rel(target)}")
