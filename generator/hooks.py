@@ -95,11 +95,13 @@ def on_config(config: Any) -> Any:
 
 
 def on_files(files: Any, config: Any) -> Any:
+    added = False
     # Pages the generator still holds are read from memory: a child may be writing them.
     for path, text in _build.pages.items():
         file = files.get_file_from_path(path)
         if file is None:
             files.append(File.generated(config, path, content=text))
+            added = True
         else:
             file.content_string = text
     _build.pages = {}
@@ -108,9 +110,10 @@ def on_files(files: Any, config: Any) -> Any:
     for path in sorted(_build.download_paths):
         if files.get_file_from_path(path) is None:
             files.append(File(path, config.docs_dir, config.site_dir, config.use_directory_urls))
+            added = True
     # Files added here go where a listing of the finished folder would have put them:
     # the order shows in the sitemap and the search index.
-    return Files(sorted(files, key=_listing_order))
+    return Files(sorted(files, key=_listing_order)) if added else files
 
 
 def _listing_order(file: File) -> tuple[tuple[str, ...], bool, str]:

@@ -19,7 +19,11 @@ def words_of(text: str) -> str:
     >>> words_of("A Mixture-of-Experts (MoE) model")
     ' a mixture of experts moe model '
     """
-    return f" {' '.join(_split(text))} "
+    return _padded(_split(text))
+
+
+def _padded(words: list[str]) -> str:
+    return f" {' '.join(words)} "
 
 
 def _split(text: str) -> list[str]:
@@ -40,7 +44,7 @@ class Text:
     @classmethod
     def of(cls, text: str) -> Text:
         words = _split(text)
-        return cls(f" {' '.join(words)} ", frozenset(words))
+        return cls(_padded(words), frozenset(words))
 
     def __add__(self, other: Text) -> Text:
         """Both texts, as if joined by a space."""
