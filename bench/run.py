@@ -360,6 +360,8 @@ def command(project: Path, runs: int) -> tuple[float, float]:
             stderr=subprocess.DEVNULL,
             env={**os.environ, "PYTHONPATH": str(project), "NO_MKDOCS_2_WARNING": "1"},
         )
+        # wait4 reaps the process with its resource usage (Popen.wait would not give
+        # it); Popen is then told the exit code, so it does not wait again.
         _, status, usage = os.wait4(process.pid, 0)
         values.append(time.perf_counter() - start)
         process.returncode = os.waitstatus_to_exitcode(status)
