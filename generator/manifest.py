@@ -38,7 +38,6 @@ LIBRARIES = (
     "networkx",
     "numpy",
     "scipy",
-    "scikit-learn",
     "python-slugify",
     "pyyaml",
 )

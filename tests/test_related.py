@@ -6,10 +6,17 @@ import random
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from generator.charts import paper_positions
 from generator.model import Paper
-from generator.related import related_papers, tokens
+from generator.related import paper_text, related_papers, vectorize, words
+from generator.stop_words import ENGLISH_STOP_WORDS as OUR_STOP_WORDS
 from generator.store import Layout, load_library
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,8 +78,62 @@ def test_no_paper_is_related_to_itself_and_ties_go_by_id() -> None:
         "",
     ],
 )
-def test_tokens_are_scikit_learns_default_tokens(text: str) -> None:
-    assert tokens(text) == re.findall(r"(?u)\b\w\w+\b", text)
+def test_words_of_two_letters_are_scikit_learns_default_tokens(text: str) -> None:
+    assert [w for w in words(text) if len(w) > 1] == re.findall(r"(?u)\b\w\w+\b", text)
+
+
+def scikit_learn_tfidf(papers: list[Paper]):
+    """What `vectorize` stands in for (a build does not import scikit-learn)."""
+    from scipy import sparse
+
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32)
+    try:
+        matrix = vectorizer.fit_transform(paper_text(p) for p in papers).tocsr()
+    except ValueError:  # "empty vocabulary": nothing but stop words; no column, then
+        return sparse.csr_matrix((len(papers), 0), dtype=np.float32)
+    matrix.sort_indices()
+    return matrix
+
+
+def assert_same_matrix(ours, theirs) -> None:
+    assert ours.dtype == theirs.dtype == np.float32
+    assert ours.shape == theirs.shape
+    assert (ours.indptr == theirs.indptr).all()
+    assert (ours.indices == theirs.indices).all()
+    np.testing.assert_allclose(ours.data, theirs.data, rtol=1e-6)
+
+
+def test_tf_idf_is_scikit_learns_on_the_seeds() -> None:
+    papers = seed_papers()
+    assert_same_matrix(vectorize(papers), scikit_learn_tfidf(papers))
+
+
+# Words from a small pool, so that terms repeat across papers; stop words, one-letter
+# words, digits, underscores and non-ASCII letters among them.
+_POOL = ["sparse", "attention", "the", "and", "a", "x", "gpu2", "low_rank", "naïve", "Größe"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from([*_POOL, " ", "-", ".", "\n"]), max_size=30).map("".join),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_tf_idf_is_scikit_learns_on_any_text(abstracts: list[str]) -> None:
+    papers = [Paper(id=f"p{i}", title="T", abstract=a) for i, a in enumerate(abstracts)]
+    assert_same_matrix(vectorize(papers), scikit_learn_tfidf(papers))
+
+
+def test_the_stop_words_are_scikit_learns() -> None:
+    assert OUR_STOP_WORDS == ENGLISH_STOP_WORDS
+
+
+def test_paper_map_positions_are_scikit_learns_truncated_svd() -> None:
+    matrix = vectorize(seed_papers())[:120]
+    svd = TruncatedSVD(n_components=2, algorithm="arpack", random_state=0)
+    np.testing.assert_allclose(paper_positions(matrix), svd.fit_transform(matrix), atol=1e-6)
 
 
 def test_papers_with_nothing_but_stop_words_have_no_related_papers() -> None:
@@ -81,7 +142,6 @@ def test_papers_with_nothing_but_stop_words_have_no_related_papers() -> None:
 
 
 def test_heaviest_terms_keeps_each_rows_largest_weights_ties_in_column_order() -> None:
-    import numpy as np
     from scipy import sparse
 
     from generator.related import _heaviest_terms
