@@ -1,5 +1,5 @@
 """`python -m generator` runs the `readinglist` command line."""
 
-from .cli import main
+from .cli import run
 
-main(prog_name="readinglist")
+run()
