@@ -154,7 +154,7 @@ def run_stages(root: Path, runs: int) -> dict:
     papers = list(library.papers.values())
     # The generator as a build runs it: the same stages, two at a time on two cores
     # (generator/parallel.py), into an empty folder. MkDocs goes on once every page is
-    # rendered; from 1,000 papers a forked child writes the downloads and the page
+    # rendered; from 200 papers a forked child writes the downloads and the page
     # files meanwhile (the hook waits for the downloads before MkDocs copies them, and
     # for the rest before the build ends), timed apart here as *writing*.
     fresh = root / "build" / "fresh"
