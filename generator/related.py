@@ -65,10 +65,35 @@ def vectorize(papers: Sequence[Paper]) -> sparse.csr_matrix:
     rows scaled to unit length (`tests/test_related.py` checks the two agree). Written
     here against SciPy because importing scikit-learn took 0.45 s of every build.
     """
-    # Each paper's words are counted whole, numbered in the order they are first seen,
-    # and appended to flat arrays; one-letter words and stop words are dropped from the
-    # arrays after. Twice as fast as leaving them out word by word, and one paper's
-    # counts are alive at a time.
+    rows, columns, counts, terms = _term_counts(papers)
+    if not terms:  # no papers, or none with a word that is not a stop word
+        return sparse.csr_matrix((len(papers), 0), dtype=np.float32)
+    tf = np.log(counts) + np.float32(1.0)
+    df = np.bincount(columns, minlength=terms).astype(np.float32)
+    idf = np.full_like(df, len(papers) + 1)
+    idf /= df + 1.0
+    np.log(idf, out=idf)
+    idf += 1.0
+    weights = tf * idf[columns]
+    # Squares in single precision, summed in double, as scikit-learn's normaliser does.
+    norms = np.sqrt(np.bincount(rows, np.square(weights), minlength=len(papers)))
+    weights = (weights / norms[rows]).astype(np.float32)
+    indptr = np.zeros(len(papers) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=len(papers)), out=indptr[1:])
+    matrix = sparse.csr_matrix((weights, columns, indptr), shape=(len(papers), terms))
+    matrix.sort_indices()
+    return matrix
+
+
+def _term_counts(papers: Sequence[Paper]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """How often each term occurs in each paper, as arrays of (row, column, count), row
+    by row, with terms numbered in sorted order; and how many terms there are.
+
+    Each paper's words are counted whole, numbered in the order they are first seen and
+    appended to flat arrays; one-letter words and stop words are dropped from the arrays
+    after. That is twice as fast as leaving them out word by word, and only one paper's
+    counts are alive at a time.
+    """
     seen: defaultdict[str, int] = defaultdict()
     seen.default_factory = seen.__len__  # a new word gets the next number
     numbers, found, sizes = array("i"), array("f"), array("q")
@@ -78,30 +103,12 @@ def vectorize(papers: Sequence[Paper]) -> sparse.csr_matrix:
         found.extend(counts.values())
         sizes.append(len(counts))
     vocabulary = sorted(w for w in seen if len(w) > 1 and w not in ENGLISH_STOP_WORDS)
-    if not vocabulary:  # no papers, or none with a word that is not a stop word
-        return sparse.csr_matrix((len(papers), 0), dtype=np.float32)
     column = np.full(len(seen), -1, dtype=np.int32)  # first-seen number -> column
     column[[seen[w] for w in vocabulary]] = np.arange(len(vocabulary))
-    indices = column[np.frombuffer(numbers, dtype=np.int32)]
+    columns = column[np.frombuffer(numbers, dtype=np.int32)]
     rows = np.repeat(np.arange(len(papers)), np.frombuffer(sizes, dtype=np.int64))
-    kept = indices >= 0
-    indices, tf, rows = indices[kept], np.frombuffer(found, dtype=np.float32)[kept], rows[kept]
-    np.log(tf, out=tf)
-    tf += 1.0
-    df = np.bincount(indices, minlength=len(vocabulary)).astype(np.float32)
-    idf = np.full_like(df, len(papers) + 1)
-    idf /= df + 1.0
-    np.log(idf, out=idf)
-    idf += 1.0
-    weights = tf * idf[indices]
-    # Squares in single precision, summed in double, as scikit-learn's normaliser does.
-    norms = np.sqrt(np.bincount(rows, np.square(weights), minlength=len(papers)))
-    weights = (weights / norms[rows]).astype(np.float32)
-    indptr = np.zeros(len(papers) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=len(papers)), out=indptr[1:])
-    matrix = sparse.csr_matrix((weights, indices, indptr), shape=(len(papers), len(vocabulary)))
-    matrix.sort_indices()
-    return matrix
+    kept = columns >= 0
+    return rows[kept], columns[kept], np.frombuffer(found, dtype=np.float32)[kept], len(vocabulary)
 
 
 def related_papers(
