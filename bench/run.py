@@ -9,8 +9,8 @@ plain `mkdocs build` with the same theme configuration on N trivial pages (title
 abstract only, not in the navigation), measured in the same run. The generator, the
 builds and the baseline are each run three times (`--runs`) and their medians kept:
 the machines are shared and noisy. Below 1,000 papers, where a build takes about a
-second and the noise is a larger part of it, they run three times as often. Results
-are printed as a table and written to bench/results.json.
+second and the noise is a larger part of it, they run three times as often (not with
+`--quick`). Results are printed as a table and written to bench/results.json.
 """
 
 from __future__ import annotations
@@ -372,9 +372,13 @@ def command(project: Path, runs: int) -> tuple[float, float]:
     return statistics.median(values), max(peaks)
 
 
+def runs_at(n: int, runs: int, quick: bool) -> int:
+    """Three times as many runs below 1,000 papers, where a build takes about a second
+    and the noise is a larger part of it; `--quick` keeps to `runs`, to stay quick."""
+    return runs if quick or n >= 1000 else 3 * runs
+
+
 def measure(n: int, with_preview: bool, runs: int) -> dict:
-    if n < 1000:  # a build of about a second: the noise is a larger part of it
-        runs *= 3
     with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
         project = Path(tmp) / "project"
         make_project(project, n)
@@ -507,7 +511,7 @@ def main() -> None:
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         return
     sizes = SIZES[:1] if args.quick else SIZES
-    results = [measure(n, with_preview=(n == 354), runs=args.runs) for n in sizes]
+    results = [measure(n, n == 354, runs_at(n, args.runs, args.quick)) for n in sizes]
     print(table(results))
     print("writing: downloads, then page files; * by a forked child while MkDocs works")
     print("(MkDocs takes the pages from memory); otherwise in the generator")
