@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def fork_always(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fork at any size (the seeds are below the threshold); skip where it cannot."""
+    """Fork at any size (test projects are below the threshold); skip where it cannot."""
     monkeypatch.setattr(parallel, "MIN_PAPERS", 0)
     if not parallel.worth_it(1):
         pytest.skip("forking needs fork() and a second core")
@@ -81,9 +81,7 @@ def test_forked_generation_writes_the_same_files(
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     serial = prepare(Layout(ROOT))
-    monkeypatch.setattr(parallel, "MIN_PAPERS", 0)  # the seeds are below the threshold
-    if not parallel.worth_it(len(serial.papers)):
-        pytest.skip("forking needs fork() and a second core")
+    fork_always(monkeypatch)
     forked = prepare(Layout(ROOT), may_fork=True)
     assert forked.related == serial.related and forked.membership == serial.membership
     assert forked.mentions == serial.mentions and forked.papers == serial.papers
@@ -171,9 +169,7 @@ def test_records_read_by_the_child_report_their_problems(
     records = sorted((tmp_path / "content" / "papers").glob("*.yml"))
     records[-1].write_text("id: [unclosed\n", encoding="utf-8")  # in the child's half
     serial = load_papers(Layout(tmp_path))
-    monkeypatch.setattr(parallel, "MIN_PAPERS", 0)
-    if not parallel.worth_it(len(records)):
-        pytest.skip("forking needs fork() and a second core")
+    fork_always(monkeypatch)
     forked = load_papers(Layout(tmp_path), may_fork=True)
     assert forked == serial
     assert [p.path for p in forked[1]] == [f"content/papers/{records[-1].name}"]
