@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
@@ -84,12 +85,10 @@ def test_words_of_two_letters_are_scikit_learns_default_tokens(text: str) -> Non
 
 def scikit_learn_tfidf(papers: list[Paper]):
     """What `vectorize` stands in for (a build does not import scikit-learn)."""
-    from scipy import sparse
-
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32)
     try:
         matrix = vectorizer.fit_transform(paper_text(p) for p in papers).tocsr()
-    except ValueError:  # "empty vocabulary": nothing but stop words; no column, then
+    except ValueError:  # "empty vocabulary": only stop words, so no columns
         return sparse.csr_matrix((len(papers), 0), dtype=np.float32)
     matrix.sort_indices()
     return matrix
@@ -142,8 +141,6 @@ def test_papers_with_nothing_but_stop_words_have_no_related_papers() -> None:
 
 
 def test_heaviest_terms_keeps_each_rows_largest_weights_ties_in_column_order() -> None:
-    from scipy import sparse
-
     from generator.related import _heaviest_terms
 
     rng = np.random.default_rng(3)
