@@ -20,6 +20,7 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 from mkdocs.utils.yaml import yaml_load
 
 from .errors import ReadingListError
+from .store import Layout
 
 log = logging.getLogger(__name__)
 _RENAME_EXCHANGE = 2
@@ -63,11 +64,28 @@ def build_site(
     except (ConfigurationError, PluginError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(f"the build failed: {exc}") from None
+    except OSError as exc:  # a full disk, a permission, a folder in a file's place
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(
+            f"the build failed: {_file_problem(exc, Layout(config_file.parent.absolute()))}; "
+            f"{site_dir.name}/ was left as it was"
+        ) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     swap_into_place(staging, site_dir)
     return site_dir
+
+
+def _file_problem(exc: OSError, layout: Layout) -> str:
+    """What went wrong and with which file: `Is a directory: build/docs/index.md`.
+
+    A file is written through a temporary one and a rename, so the file meant is the
+    rename's target (`filename2`) when there is one.
+    """
+    target = exc.filename2 or exc.filename
+    what = exc.strerror or str(exc)
+    return f"{what}: {layout.rel(Path(os.fsdecode(target)))}" if target else what
 
 
 def ensure_docs_dir(config_file: Path) -> None:

@@ -122,6 +122,19 @@ def test_build_after_removing_the_generated_folder(project: Path) -> None:
     assert (project / "build" / "docs" / "index.md").is_file()
 
 
+def test_a_file_the_build_cannot_write_is_named_without_a_traceback(project: Path) -> None:
+    blocked = project / "build" / "docs" / "index.md"  # a folder where the home page goes
+    blocked.mkdir(parents=True)
+    (blocked / ".keep").touch()  # not listed, so the generator does not prune the folder
+    result = run_cli(project, "build")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.endswith(
+        "Error: the build failed: Is a directory: build/docs/index.md; site/ was left as it was\n"
+    )
+    assert not (project / "site").exists()
+
+
 def test_themes_table(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = invoke(project, monkeypatch, "themes")
     assert result.exit_code == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -214,7 +215,7 @@ def test_a_page_the_child_cannot_write_fails_the_build(tmp_path: Path, fork_alwa
     blocked = root / "build" / "docs" / "index.md"
     blocked.mkdir(parents=True)
     (blocked / ".keep").touch()
-    with pytest.raises(IsADirectoryError):
+    with pytest.raises(BuildError, match=re.escape("Is a directory: build/docs/index.md;")):
         build_site(root / "mkdocs.yml", tmp_path / "site")
     assert not (tmp_path / "site").exists()
     assert not (root / "build" / "docs" / ".generated.json").exists()
@@ -230,7 +231,7 @@ def test_a_download_that_fails_in_the_child_fails_the_build(
     (blocked / ".keep").touch()
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "old.html").write_text("the previous site", encoding="utf-8")
-    with pytest.raises(IsADirectoryError):
+    with pytest.raises(BuildError, match=re.escape("Is a directory: build/docs/papers.json;")):
         build_site(root / "mkdocs.yml", tmp_path / "site")
     assert _tree(tmp_path / "site") == {"old.html": b"the previous site"}
 
