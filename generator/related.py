@@ -49,7 +49,7 @@ def words(text: str) -> list[str]:
     default pattern finds.
 
     ASCII text (nearly all of it) is split with `str.translate`, three times faster
-    than the pattern; `vectorize` drops the one-letter words with the stop words.
+    than the pattern; `_term_counts` drops the one-letter words with the stop words.
     """
     if text.isascii():
         return text.translate(_ASCII_NON_WORD).split()
