@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.utils.meta import get_data
 
 from generator import chrome, htmlpage, parallel, rawhtml
 from generator.clock import pin_build_date
@@ -21,6 +22,8 @@ from generator.pipeline import generate, is_serving, session_for, start_serving
 from generator.render import SiteOptions
 from generator.search import drop_stale_entries
 from generator.store import Layout
+
+T = TypeVar("T")
 
 
 def edit_base(config: Any) -> str:
@@ -56,13 +59,27 @@ class _Build:
         self.written: parallel.Pending[Any] = parallel.Done(0)
         self.download_paths: set[str] = set()
         self.pages: dict[str, str] = {}
+        # Pages (and the downloads) that arrive while MkDocs builds, and the files.
+        self.later: dict[str, parallel.Pending[dict[str, str]]] = {}
+        self.late_files: list[LateFile] = []
+        self.files: Any = None
 
     def cancel(self) -> None:
         """Stop the writing child, if any: the build failed."""
         self.written.cancel()
         self.downloads.cancel()
         self.downloads = self.written = parallel.Done(0)
-        self.pages = {}
+        self.pages, self.later, self.late_files, self.files = {}, {}, [], None
+
+
+class LateFile(File):
+    """A download the generator's child is still writing: copied once it is done."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass  # on_post_build copies it, after waiting for the child
+
+    def copy_now(self) -> None:
+        File.copy_file(self)
 
 
 _build = _Build()
@@ -90,6 +107,7 @@ def on_config(config: Any) -> Any:
         raise PluginError(str(exc)) from None
     _build.downloads, _build.written = generated.downloads, generated.written
     _build.download_paths, _build.pages = generated.download_paths, generated.pages
+    _build.later = generated.later
     config.nav = generated.nav
     return config
 
@@ -108,12 +126,22 @@ def on_files(files: Any, config: Any) -> Any:
     htmlpage.install(files, config)
     # Downloads the child has not written yet were not in the folder MkDocs listed.
     for path in sorted(_build.download_paths):
-        if files.get_file_from_path(path) is None:
-            files.append(File(path, config.docs_dir, config.site_dir, config.use_directory_urls))
-            added = True
+        file = files.get_file_from_path(path)
+        if _build.later:  # written last: copied after the pages are built
+            if file is not None:
+                files.remove(file)
+            file = LateFile(path, config.docs_dir, config.site_dir, config.use_directory_urls)
+            _build.late_files.append(file)
+        elif file is None:
+            file = File(path, config.docs_dir, config.site_dir, config.use_directory_urls)
+        else:
+            continue
+        files.append(file)
+        added = True
     # Files added here go where a listing of the finished folder would have put them:
     # the order shows in the sitemap and the search index.
-    return Files(sorted(files, key=_listing_order)) if added else files
+    _build.files = Files(sorted(files, key=_listing_order)) if added else files
+    return _build.files
 
 
 def _listing_order(file: File) -> tuple[tuple[str, ...], bool, str]:
@@ -132,9 +160,9 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
     return env
 
 
-def _wait_for(pending: parallel.Pending[Any]) -> None:
+def _wait_for(pending: parallel.Pending[T]) -> T:
     try:
-        pending.wait()
+        return pending.wait()
     except ReadingListError as exc:
         raise PluginError(str(exc)) from None
 
@@ -144,18 +172,34 @@ def on_build_error(error: Exception) -> None:
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    # A page still being rendered is a placeholder until the hook builds it.
+    page.rl_later = _build.later.get(page.file.src_uri)
+    _edit_url(page, config)
+    markdown, page.rl_html_blocks = rawhtml.lift(markdown)
+    page.rl_markdown = markdown
+    return markdown
+
+
+def _edit_url(page: Any, config: Any) -> None:
     # Generated pages are not in the repository: edit their source record instead.
     source = page.meta.get("rl_edit")
     base = edit_base(config)
     page.edit_url = f"{base}{source}" if source and base else None
-    markdown, page.rl_html_blocks = rawhtml.lift(markdown)
-    return markdown
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
-    # Until the search plugin has indexed the page, its content is the searchable part
-    # only; the whole page is put back before the template renders it.
-    blocks = page.rl_html_blocks  # set by on_page_markdown, which runs first
+    page.rl_html = html
+    if page.rl_later is not None:
+        return html  # completed in `_complete_later_page`, when MkDocs builds the page
+    return _with_blocks(page, html, page.rl_html_blocks)
+
+
+def _with_blocks(page: Any, html: str, blocks: list[str]) -> str:
+    """The page's content for search; the whole of it is kept in `page.rl_content`.
+
+    Until the search plugin has indexed the page, its content is the searchable part
+    only; the whole page is put back before the template renders it.
+    """
     links = rawhtml.headings(blocks)
     # A page whose h1 Markdown never saw takes its title from it, as MkDocs would.
     page.title = next((link.title for link in links if link.level == 1), page.title)
@@ -164,10 +208,35 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     return rawhtml.restore(html, rawhtml.searchable(blocks))
 
 
+@event_priority(100)  # before Material's search plugin reads the page
+def _complete_later_page(context: Any, page: Any, config: Any, nav: Any) -> Any:
+    """Put in a page that arrived while MkDocs built: what the placeholder left out."""
+    if page.rl_later is None:
+        return context
+    path = page.file.src_uri
+    pages, page.rl_later = _wait_for(page.rl_later), None
+    markdown, meta = get_data(pages[path])
+    markdown, blocks = rawhtml.lift(markdown)
+    if page.rl_markdown:  # a theme page: Markdown read it, less its cards and map
+        if markdown != page.rl_markdown:
+            raise PluginError(f"{path}: the page came out unlike its placeholder")
+    else:  # a paper page: all of it is here now
+        page.meta = meta
+        _edit_url(page, config)
+        page.markdown = markdown
+        page.render(config, _build.files)
+        page.rl_html = page.content
+    page.content = _with_blocks(page, page.rl_html, blocks)
+    return context
+
+
 @event_priority(-100)  # after Material's search plugin has read page.content
-def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
+def _whole_page(context: Any, page: Any, config: Any, nav: Any) -> Any:
     page.content = page.rl_content
     return context
+
+
+on_page_context = CombinedEvent(_complete_later_page, _whole_page)
 
 
 def on_post_build(config: Any) -> None:
@@ -175,6 +244,9 @@ def on_post_build(config: Any) -> None:
     # build ends: the child writing it would be stopped when this process exits.
     written, _build.written = _build.written, parallel.Done(0)
     _wait_for(written)
+    for file in _build.late_files:
+        file.copy_now()
+    _build.late_files, _build.later, _build.files = [], {}, None
     # Material's search keeps the previous index across dirty rebuilds but replaces the
     # entries of only one rebuilt page; an edit rebuilds several, so the others would be
     # listed twice, old text and new. Keep each page's newest entries.

@@ -59,6 +59,9 @@ def find_mentions(papers: list[Paper]) -> dict[str, list[str]]:
     mentions: dict[str, list[str]] = {}
     for paper, words in zip(papers, abstracts, strict=True):
         found: set[str] = set()
+        if firsts.isdisjoint(words):  # most abstracts name no other paper
+            mentions[paper.id] = []
+            continue
         for i, word in enumerate(words):
             if word not in firsts:
                 continue

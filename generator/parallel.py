@@ -5,8 +5,7 @@ idle through the whole build. `start(job)` runs `job` in a child forked from thi
 process and returns a `Pending` for its result; `in_turn(a, b)` runs both there, one
 after the other, with a `Pending` for each; `both(first, second)` runs `second` in a
 child while this process runs `first`. The child reads the library it inherited
-(nothing is copied up front) and sends back only its result, pickled. A `Queue`
-made before the fork hands out work to whichever process is free. Where fork does
+(nothing is copied up front) and sends back only its result, pickled. Where fork does
 not exist (Windows), on one core, or for a library so small that forking costs more
 than it saves, the jobs simply run here, one after the other.
 """
@@ -16,8 +15,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
@@ -25,6 +25,10 @@ from .errors import ReadingListError
 
 A = TypeVar("A")
 B = TypeVar("B")
+
+waited_s = 0.0
+"""How long this process has waited for forked children's results, in seconds (the
+benchmark reads it: a build's generator time is what MkDocs waits for)."""
 
 MIN_PAPERS = 200
 """Below this many papers a fork gains less than it costs. At the built-in 354 papers
@@ -38,32 +42,6 @@ def worth_it(papers: int) -> bool:
         and (os.cpu_count() or 1) > 1
         and "fork" in multiprocessing.get_all_start_methods()
     )
-
-
-class Queue:
-    """The numbers `0 .. total - 1`, each handed out once, to whichever process asks first.
-
-    Made `shared` before a fork, parent and child draw from one counter, so each
-    takes work as fast as it gets through it and neither waits for the other.
-    """
-
-    def __init__(self, total: int, shared: bool) -> None:
-        self.total = total
-        self._next = multiprocessing.get_context("fork").Value("q", 0) if shared else None
-        self._local = 0
-
-    def __iter__(self) -> Iterator[int]:
-        while (number := self._take()) < self.total:
-            yield number
-
-    def _take(self) -> int:
-        if self._next is None:
-            number, self._local = self._local, self._local + 1
-            return number
-        with self._next.get_lock():
-            number = self._next.value
-            self._next.value = number + 1
-        return number
 
 
 class ChildFailed(ReadingListError):
@@ -202,8 +180,11 @@ class _Child:
     def result(self, index: int) -> Any:
         # Results arrive in order. Read before joining: a large one fills the pipe
         # until it is read.
+        global waited_s
         while len(self.outcomes) <= index:
+            start = time.perf_counter()
             ok, value = _receive(self.receiver)
+            waited_s += time.perf_counter() - start
             # A failed job is the last one the child ran: later ones share its error.
             copies = 1 if ok else self.total - len(self.outcomes)
             self.outcomes += [(ok, value)] * copies

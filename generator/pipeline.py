@@ -6,7 +6,7 @@ import gc
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from .render import (
     UNSORTED,
     Renderer,
     SiteOptions,
+    Skeleton,
     paper_page,
     theme_page,
 )
@@ -42,24 +43,32 @@ log = logging.getLogger(__name__)
 def prepare(layout: Layout, previous: Library | None = None, may_fork: bool = False) -> Library:
     """Everything the pages show, computed before any page is written.
 
-    With the `previous` library (while serving), papers whose record did not change
-    and whose related papers did not change keep their previous related list, so an
-    edit rewrites only the pages it affects, not every page whose similarity scores
-    moved in the third decimal. `may_fork` lets a large library use a second core
-    (never while serving: the server has threads of its own).
+    `may_fork` lets a large library use a second core (never while serving: the
+    server has threads of its own).
     """
     # Load and validate all records first: pages link across papers, so every page
     # must see the same, complete data.
     library = load_library(layout, may_fork)
-    # Group papers into themes (curated lists win over keyword rules) and find papers
-    # that name each other, while a second core finds similar papers.
+    complete(library, previous, may_fork)
+    return library
+
+
+def complete(library: Library, previous: Library | None = None, may_fork: bool = False) -> None:
+    """Themes, mentions and related papers for a loaded library.
+
+    Papers are grouped into themes (curated lists win over keyword rules) and papers
+    that name each other are found, while a second core finds similar papers. With
+    the `previous` library (while serving), papers whose record did not change and
+    whose related papers did not change keep their previous related list, so an edit
+    rewrites only the pages it affects, not every page whose similarity scores moved
+    in the third decimal.
+    """
     fork = may_fork and parallel.worth_it(len(library.papers))
     _, (library.vectors, library.related) = parallel.both(
         partial(group_and_mention, library), partial(similarities, library), fork
     )
     if previous is not None:
         library.related = keep_unaffected(previous, library)
-    return library
 
 
 def group_and_mention(library: Library) -> None:
@@ -138,12 +147,19 @@ class Generated:
     download_paths: set[str]
     pages: dict[str, str]
     """Docs-relative path -> Markdown of each generated page, for MkDocs to take from
-    here rather than from the folder, where they may still be being written. Empty
-    when the pages were written as they were made (a small library, or serving)."""
-    downloads: parallel.Pending[Any]
-    """The downloads, possibly still being made: wait before anything reads them."""
-    written: parallel.Pending[Any]
-    """Every generated file in place: wait before the build ends."""
+    here rather than from the folder, where it may still be being written. Empty when
+    the pages were written as they were made (a small library, or serving). A page in
+    `later` is here as a placeholder: a paper page as "", a theme page without its
+    cards and map."""
+    later: dict[str, parallel.Pending[Pages]] = field(default_factory=dict)
+    """Docs-relative path -> the pages, still being rendered, among which it arrives:
+    MkDocs reads the placeholder and the hook puts the page in as MkDocs builds it."""
+    downloads: parallel.Pending[Any] = field(default_factory=lambda: parallel.Done(0))
+    """The downloads, possibly still being made: wait before anything reads them.
+    With `later` pages, the downloads are done only when `written` is."""
+    written: parallel.Pending[Any] = field(default_factory=lambda: parallel.Done(0))
+    """Every generated file in place: wait before the build ends (and before copying
+    the downloads, when they are `later` too)."""
     reused: bool = False
     """True when nothing had changed and the folder was kept as it was."""
 
@@ -158,10 +174,10 @@ def generate(
     """Write the generated pages and downloads into `docs_dir`, touching only files that changed.
 
     When nothing generation reads has changed since it last completed in `docs_dir`
-    (`manifest.py`), the folder is kept as it is. Otherwise, for a library large
-    enough to fork for, the pages are rendered in memory and returned in `pages`,
-    and a forked child writes the downloads and then the pages. With `background`,
-    this returns without waiting for that child; without, everything is in place.
+    (`manifest.py`), the folder is kept as it is. A library large enough to fork for
+    is loaded and grouped into themes here, and a forked child does the rest while
+    MkDocs builds (`write_later`). With `background`, this returns without waiting
+    for that child; without, everything is in place.
     """
     key = None
     if session is None:  # serving keeps its own state, and rewrites what an edit touched
@@ -169,20 +185,25 @@ def generate(
         manifest = Manifest.read(docs_dir)
         if key and manifest and manifest.key == key and manifest.holds(docs_dir):
             log.debug("nothing changed: kept the generated pages")
-            done = parallel.Done(0)
-            return Generated(manifest.nav, set(manifest.downloads), {}, done, done, True)
+            return Generated(manifest.nav, set(manifest.downloads), {}, reused=True)
     Manifest.forget(docs_dir)
     with tuned_for_generation():
-        library = prepare(layout, session.previous if session else None, session is None)
-        if session is not None:
-            session.previous = library
-        fork = session is None and parallel.worth_it(len(library.papers))
-        pages, downloads, written = write_output(library, options, docs_dir, fork)
-        nav, paths = site_nav(library), download_paths(library, options)
-        written = parallel.then(written, partial(_done, docs_dir, key, nav, paths))
+        library = load_library(layout, may_fork=session is None)
+        if session is None and parallel.worth_it(len(library.papers)):
+            assign_themes(library, may_fork=True)
+            generated = write_later(library, options, docs_dir)
+        else:
+            complete(library, session.previous if session else None)
+            if session is not None:
+                session.previous = library
+            generated = write_output(library, options, docs_dir)
+        generated.written = parallel.then(
+            generated.written,
+            partial(_done, docs_dir, key, generated.nav, generated.download_paths),
+        )
         if not background:
-            written.wait()
-    return Generated(nav, paths, pages, downloads, written)
+            generated.written.wait()
+    return generated
 
 
 def _done(docs_dir: Path, key: str | None, nav: list[Any], paths: set[str], changed: int) -> int:
@@ -227,66 +248,80 @@ PAPERS_PER_CHUNK = 250
 Pages = dict[str, str]
 
 
-def write_output(
-    library: Library, options: SiteOptions, docs_dir: Path, fork: bool = False
-) -> tuple[Pages, parallel.Pending[int], parallel.Pending[int]]:
-    """Make `docs_dir` hold exactly the site's generated files.
+def write_output(library: Library, options: SiteOptions, docs_dir: Path) -> Generated:
+    """Make `docs_dir` hold exactly the site's generated files, here, one after another.
 
-    Returns the pages' text (with `fork`), a `Pending` for the downloads and one for
-    every file: how many changed. Stale files are gone when this returns.
-
-    Without `fork`, every page is written here and the downloads when waited for.
-    With `fork`, this process and a child take pages from one queue (theme pages,
-    largest first, then the other pages, then paper pages 250 at a time) until none
-    are left, and the child sends its pages back. Then a new child writes the
-    downloads (`papers.json`, BibTeX, CSV) and then the pages, while this process
-    returns to MkDocs with the pages' text: creating ten thousand files is a second of
-    the kernel's time that MkDocs need not wait for.
+    Every page is written when this returns, and stale files are gone; the downloads
+    are written when `downloads` is waited for. `written` holds how many files changed.
     """
     mirror = Mirror(docs_dir)
+    pages = Renderer(library, options).pages()
+    paths = download_paths(library, options)
+    changed = mirror.prune({*pages, *paths}) + mirror.write(pages)
+    downloads = parallel.start(lambda: mirror.write(download_files(library, options)), fork=False)
+    written = parallel.then(downloads, lambda count: changed + count)
+    return Generated(site_nav(library), paths, {}, {}, downloads, written)
+
+
+def write_later(library: Library, options: SiteOptions, docs_dir: Path) -> Generated:
+    """Hand MkDocs what it needs to start, and leave the rest to a forked child.
+
+    MkDocs builds in one process and reads every page before it renders any. This
+    process renders the pages MkDocs needs whole from the start: the home page, the
+    lists and, without their cards and map, the theme pages. A child then finds
+    mentions and related papers and writes every paper page and theme page, in the
+    order MkDocs builds them, 250 at a time, saying when each batch is in place; then
+    the downloads. This process reads a batch when MkDocs first builds one of its
+    pages. Stale files are gone when this returns.
+    """
+    mirror = Mirror(docs_dir)
+    skeleton = Skeleton(library, options)
+    site = {path: render() for path, render in skeleton.site_page_jobs()}
+    themes = sorted(theme_page(t.id) for t in library.themes)
+    papers = sorted(library.papers.values(), key=lambda p: paper_page(p.id))
+    paths = download_paths(library, options)
+    pruned = mirror.prune({*site, *(paper_page(p.id) for p in papers), *paths})
+    changed = pruned + mirror.write({p: t for p, t in site.items() if p not in themes})
     renderer = Renderer(library, options)
-    papers = list(library.papers.values())
-    site = renderer.site_page_jobs()
-    jobs: list[Callable[[], Pages]] = [
-        *(partial(_one_page, path, render) for path, render in site),
+    batches: list[tuple[list[str], Callable[[], Pages]]] = [
         *(
-            partial(renderer.paper_pages, papers[start : start + PAPERS_PER_CHUNK])
-            for start in range(0, len(papers), PAPERS_PER_CHUNK)
+            ([paper_page(p.id) for p in chunk], partial(renderer.paper_pages, chunk))
+            for chunk in (
+                papers[start : start + PAPERS_PER_CHUNK]
+                for start in range(0, len(papers), PAPERS_PER_CHUNK)
+            )
         ),
+        (themes, partial(renderer.theme_pages, themes)),
     ]
-    queue = parallel.Queue(len(jobs), shared=fork)
-    keep = {
-        *(path for path, _ in site),
-        *(paper_page(p.id) for p in papers),
-        *download_paths(library, options),
-    }
-    # MkDocs lists the folder next: a page left from an earlier build must be gone.
-    pruned = mirror.prune(keep)
-
-    def write_downloads() -> int:
-        return mirror.write(download_files(library, options))
-
-    if not fork:
-        changed = pruned + sum(mirror.write(jobs[number]()) for number in queue)
-        downloads = parallel.start(write_downloads, fork=False)
-        return {}, downloads, parallel.then(downloads, lambda count: changed + count)
-
-    def render_pages() -> Pages:
-        pages: Pages = {}
-        for number in queue:
-            pages.update(jobs[number]())
-        return pages
-
-    mine, theirs = parallel.both(render_pages, render_pages, fork=True)
-    pages = {**mine, **theirs}
-    downloads, pages_written = parallel.in_turn(
-        write_downloads, partial(mirror.write, pages), fork=True
+    stages = parallel.in_turn(
+        partial(mention_and_relate, library),
+        *(partial(_write_rendered, mirror, render) for _, render in batches),
+        lambda: mirror.write(download_files(library, options)),
+        fork=True,
     )
-    return pages, downloads, parallel.then(pages_written, lambda n: pruned + downloads.wait() + n)
+    later: dict[str, parallel.Pending[Pages]] = {}
+    for (batch, _), stage in zip(batches, stages[1:-1], strict=True):
+        later.update(dict.fromkeys(batch, parallel.then(stage, partial(_read, docs_dir, batch))))
+    pages = {**site, **dict.fromkeys((paper_page(p.id) for p in papers), "")}
+    written = parallel.then(
+        stages[-1], lambda count: changed + count + sum(s.wait() for s in stages[1:-1])
+    )
+    # The downloads come last: the hook copies them once `written` is done.
+    return Generated(site_nav(library), paths, pages, later, parallel.Done(0), written)
 
 
-def _one_page(path: str, render: Callable[[], str]) -> dict[str, str]:
-    return {path: render()}
+def _write_rendered(mirror: Mirror, render: Callable[[], Pages]) -> int:
+    return mirror.write(render())
+
+
+def _read(docs_dir: Path, paths: list[str], _: int) -> Pages:
+    return {path: (docs_dir / path).read_text(encoding="utf-8") for path in paths}
+
+
+def mention_and_relate(library: Library) -> None:
+    """Mentions and related papers: what `write_later`'s child adds before it renders."""
+    link_mentions(library)
+    relate(library)
 
 
 def output_files(library: Library, options: SiteOptions) -> dict[str, str | bytes]:

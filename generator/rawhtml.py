@@ -66,6 +66,8 @@ def _line(text: str, line: str, start: int) -> int:
 def tokens_only(markdown: str) -> str | None:
     """The HTML Markdown makes of lifted Markdown that holds nothing but tokens, one
     paragraph each (`None` if it holds anything else), without running Markdown."""
+    if not markdown.strip():
+        return ""
     paragraphs = [p.strip() for p in _BLANK_LINE.split(markdown.strip())]
     if not all(_TOKEN_TEXT.fullmatch(p) for p in paragraphs):
         return None

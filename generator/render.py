@@ -127,6 +127,11 @@ class Renderer:
     def paper_pages(self, papers: Iterable[Paper]) -> dict[str, str]:
         return {paper_page(paper.id): self.paper(paper) for paper in papers}
 
+    def theme_pages(self, paths: Iterable[str]) -> dict[str, str]:
+        """The theme pages at these paths."""
+        themes = {theme_page(t.id): t for t in self.library.themes}
+        return {path: self.theme(themes[path]) for path in paths}
+
     def render(self, here: str, template: str, **context: Any) -> str:
         helpers = {
             "to": partial(_relative, here),
@@ -317,6 +322,21 @@ class Renderer:
         if not self.options.edit_base:
             return ""
         return f"{self.options.edit_base}content/papers/{paper_id}.yml"
+
+
+class Skeleton(Renderer):
+    """Renders theme pages without their cards and map, which take most of the time.
+
+    MkDocs reads a page's Markdown long before it builds the page; the cards and the
+    map are raw HTML blocks that Markdown never parses, so they can arrive later. The
+    blocks are there, empty, so the page has as many as the whole one.
+    """
+
+    def cards(self, theme_id: str, papers: list[Paper], badge: str = "") -> Markup:
+        return Markup("")
+
+    def paper_map(self, theme: Theme, papers: list[Paper], here: str) -> Markup:
+        return Markup("<!-- rl:map -->") if len(papers) >= MAP_MIN else Markup("")
 
 
 _SURVEY = re.compile(

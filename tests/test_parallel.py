@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import parallel, pipeline
+from generator import parallel, pipeline, rawhtml
 from generator.build import BuildError, build_site
-from generator.pipeline import prepare, write_output
+from generator.pipeline import prepare, write_later, write_output
 from generator.render import SiteOptions
-from generator.store import Layout, load_papers
+from generator.store import Layout, load_library, load_papers
+from generator.themes import assign_themes
 
 from .conftest import make_project
 
@@ -63,13 +64,6 @@ def test_a_child_that_dies_is_reported() -> None:
         parallel.both(lambda: None, lambda: os._exit(3), fork=True)
 
 
-def test_queued_numbers_are_each_handed_out_once_across_processes() -> None:
-    queue = parallel.Queue(1000, shared=True)
-    mine, theirs = parallel.both(lambda: list(queue), lambda: list(queue), fork=True)
-    assert sorted(mine + theirs) == list(range(1000))
-    assert list(parallel.Queue(3, shared=False)) == [0, 1, 2]
-
-
 def _tree(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
@@ -89,17 +83,23 @@ def test_forked_generation_writes_the_same_files(
     options = SiteOptions(site_url="https://example.org/rl/", edit_base="https://e/")
     (tmp_path / "forked" / "stale").mkdir(parents=True)
     (tmp_path / "forked" / "stale" / "old.md").write_text("gone", encoding="utf-8")
-    pages, _, written = write_output(forked, options, tmp_path / "forked", fork=True)
-    written.wait()
-    no_pages, _, serial_written = write_output(serial, options, tmp_path / "serial")
-    serial_written.wait()
+    # The child finds mentions and related papers itself: hand it a library without.
+    later = load_library(Layout(ROOT), may_fork=True)
+    assign_themes(later)
+    generated = write_later(later, options, tmp_path / "forked")
+    generated.written.wait()
+    serially = write_output(serial, options, tmp_path / "serial")
+    serially.written.wait()
     assert _tree(tmp_path / "forked") == _tree(tmp_path / "serial")
     assert len(_tree(tmp_path / "serial")) > len(serial.papers)
-    # The forked run hands MkDocs the pages it wrote; the serial one wrote them first.
-    assert {path: text.encode() for path, text in pages.items()} == {
-        path: data for path, data in _tree(tmp_path / "forked").items() if path.endswith(".md")
-    }
-    assert no_pages == {}
+    assert generated.nav == serially.nav and serially.pages == {} == serially.later
+    # MkDocs gets the other pages whole, and the paper and theme pages as they arrive.
+    pages = _tree(tmp_path / "forked")
+    assert {p for p in pages if p.endswith(".md")} == generated.pages.keys()
+    assert {p for p in pages if p.startswith(("paper/", "theme/"))} == generated.later.keys()
+    for path, text in generated.pages.items():
+        arrived = generated.later[path].wait()[path] if path in generated.later else text
+        assert arrived.encode() == pages[path]
 
 
 def test_jobs_in_turn_in_one_child_each_result_as_it_is_ready(tmp_path: Path) -> None:
@@ -208,16 +208,28 @@ def test_a_page_left_from_an_earlier_build_is_gone_before_mkdocs_lists_the_folde
     assert (site / "paper").is_dir()
 
 
-def test_a_page_the_child_cannot_write_fails_the_build(tmp_path: Path, fork_always: None) -> None:
+@pytest.mark.parametrize(
+    "page",
+    [
+        "index.md",
+        "paper/gpipe-efficient-training-of-giant-neural-networks-using-pipeline-parallelism.md",
+    ],
+)
+def test_a_page_that_cannot_be_written_fails_the_build(
+    tmp_path: Path, fork_always: None, page: str
+) -> None:
     root = make_project(tmp_path / "project")
-    # A folder stands where the home page goes; the dotfile in it (which neither the
-    # generator nor MkDocs lists) keeps the stale-file pruning from removing it.
-    blocked = root / "build" / "docs" / "index.md"
+    # A folder stands where the page goes (the home page, which this process writes,
+    # or a paper page, which the child writes while MkDocs builds); the dotfile in it
+    # (which neither the generator nor MkDocs lists) keeps the pruning from removing it.
+    blocked = root / "build" / "docs" / page
     blocked.mkdir(parents=True)
     (blocked / ".keep").touch()
-    with pytest.raises(BuildError, match=re.escape("Is a directory: build/docs/index.md;")):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "old.html").write_text("the previous site", encoding="utf-8")
+    with pytest.raises(BuildError, match=re.escape(f"Is a directory: build/docs/{page};")):
         build_site(root / "mkdocs.yml", tmp_path / "site")
-    assert not (tmp_path / "site").exists()
+    assert _tree(tmp_path / "site") == {"old.html": b"the previous site"}
     assert not (root / "build" / "docs" / ".generated.json").exists()
 
 
@@ -236,20 +248,27 @@ def test_a_download_that_fails_in_the_child_fails_the_build(
     assert _tree(tmp_path / "site") == {"old.html": b"the previous site"}
 
 
-def test_every_page_is_at_hand_when_generate_returns(tmp_path: Path, fork_always: None) -> None:
+def test_every_page_is_at_hand_or_on_its_way_when_generate_returns(
+    tmp_path: Path, fork_always: None
+) -> None:
     docs = tmp_path / "docs"
     generated = pipeline.generate(Layout(ROOT), docs, SiteOptions(), background=True)
-    # MkDocs goes on right away, taking the pages from memory while the child writes.
+    # MkDocs goes on right away: it reads the home page and the lists whole, and
+    # placeholders for the paper and theme pages, which arrive as it builds them.
     records = (ROOT / "content" / "papers").glob("*.yml")
-    assert sorted(p for p in generated.pages if p.startswith("paper/")) == sorted(
-        f"paper/{r.stem}.md" for r in records
-    )
-    assert "index.md" in generated.pages and "theme/llm-serving.md" in generated.pages
-    generated.downloads.wait()
-    assert json.loads((docs / "papers.json").read_text(encoding="utf-8"))
+    papers = {f"paper/{r.stem}.md" for r in records}
+    assert papers < generated.pages.keys() and papers < generated.later.keys()
+    assert all(generated.pages[p] == "" for p in papers)
+    assert "# All papers" in generated.pages["papers.md"]
+    theme = "theme/llm-serving.md"
+    placeholder, whole = generated.pages[theme], generated.later[theme].wait()[theme]
+    assert 'class="rl-dot"' in whole and 'class="rl-dot"' not in placeholder
+    assert rawhtml.lift(whole)[0] == rawhtml.lift(placeholder)[0]
     generated.written.wait()
-    on_disk = {path: data.decode() for path, data in _tree(docs).items() if path.endswith(".md")}
-    assert on_disk == generated.pages
+    assert json.loads((docs / "papers.json").read_text(encoding="utf-8"))
+    assert all(
+        (docs / p).read_text(encoding="utf-8") == generated.later[p].wait()[p] for p in papers
+    )
 
 
 def test_a_child_that_dies_fails_the_build_with_a_message(
