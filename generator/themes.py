@@ -38,19 +38,16 @@ def _split(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Text:
-    """Text put through `words_of`, with its set of words."""
+    """Text put through `words_of`, with its words."""
 
     words: str
-    vocab: frozenset[str]
+    vocab: list[str]
+    """The words, in order, repeats and all (only ever intersected with a set)."""
 
     @classmethod
     def of(cls, text: str) -> Text:
         words = _split(text)
-        return cls(_padded(words), frozenset(words))
-
-    def __add__(self, other: Text) -> Text:
-        """Both texts, as if joined by a space."""
-        return Text(self.words[:-1] + other.words, self.vocab | other.vocab)
+        return cls(_padded(words), words)
 
 
 class PhraseIndex:
@@ -82,15 +79,21 @@ class PhraseIndex:
             else:
                 whole = len(parts) == 1 and not prefix
                 self._by_word[parts[0]].append((label, None if whole else padded))
+        # The words that start with some prefix: one scan of a text instead of one each.
+        longest_first = sorted({padded for _, padded in self._prefixes}, key=len, reverse=True)
+        self._prefixed = re.compile(f"(?:{'|'.join(map(re.escape, longest_first))})[^ ]*")
 
     def found(self, text: Text) -> set[Hashable]:
         """The labels of the phrases that occur in the text."""
         found = set()
+        words = text.words
         for word in self._by_word.keys() & text.vocab:
             for label, padded in self._by_word[word]:
-                if padded is None or padded in text.words:
+                if padded is None or padded in words:
                     found.add(label)
-        found.update(label for label, padded in self._prefixes if padded in text.words)
+        if self._prefixes:
+            for word in set(self._prefixed.findall(words)):
+                found.update(label for label, padded in self._prefixes if word.startswith(padded))
         return found
 
 
@@ -112,13 +115,14 @@ class ThemeRules:
 
     def match(self, title: str, abstract: str) -> list[str]:
         """Ids of the themes whose rules take this paper, in declaration order."""
-        title_text = Text.of(title)
-        found = self._title.found(title_text) | self._text.found(title_text + Text.of(abstract))
-        return [
-            theme.id
-            for i, theme in enumerate(self.themes)
-            if ((i, _IN_TITLE) in found or (i, _ANYWHERE) in found) and (i, _EXCLUDE) not in found
-        ]
+        in_title = _split(title)
+        everywhere = in_title + _split(abstract)
+        found = self._title.found(Text(_padded(in_title), in_title))
+        found |= self._text.found(Text(_padded(everywhere), everywhere))
+        labels: set[tuple[int, str]] = found  # type: ignore[assignment]
+        taken = {i for i, kind in labels if kind != _EXCLUDE}
+        taken -= {i for i, kind in labels if kind == _EXCLUDE}
+        return [self.themes[i].id for i in sorted(taken)]
 
 
 def assign_themes(library: Library, may_fork: bool = False) -> None:
