@@ -15,6 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -42,6 +43,40 @@ def worth_it(papers: int) -> bool:
         and (os.cpu_count() or 1) > 1
         and "fork" in multiprocessing.get_all_start_methods()
     )
+
+
+class Inbox(Generic[A]):
+    """One value that this process sends, after a fork, to a child forked meanwhile.
+
+    Made before the fork. The parent `send`s when the value is ready, without waiting
+    for the child to read it (a thread does the writing); a job in the child
+    `receive`s it, waiting until it is there.
+    """
+
+    def __init__(self) -> None:
+        self._reader, self._writer = multiprocessing.get_context("fork").Pipe(duplex=False)
+
+    def send(self, value: A) -> None:
+        self._reader.close()
+        thread = threading.Thread(target=self._write, args=(value,), daemon=True)
+        thread.start()
+
+    def _write(self, value: A) -> None:
+        try:
+            self._writer.send(value)
+        except OSError:  # the child is gone; waiting for its results says why
+            pass
+        finally:
+            self._writer.close()
+
+    def receive(self) -> A:
+        self._writer.close()
+        try:
+            value: A = self._reader.recv()
+        except EOFError:
+            raise ChildFailed("the generator stopped before it sent the child its work") from None
+        self._reader.close()
+        return value
 
 
 class ChildFailed(ReadingListError):

@@ -32,6 +32,7 @@ from .render import (
     SiteOptions,
     Skeleton,
     paper_page,
+    site_paths,
     theme_page,
 )
 from .store import Layout, load_library
@@ -190,7 +191,6 @@ def generate(
     with tuned_for_generation():
         library = load_library(layout, may_fork=session is None)
         if session is None and parallel.worth_it(len(library.papers)):
-            assign_themes(library, may_fork=True)
             generated = write_later(library, options, docs_dir)
         else:
             complete(library, session.previous if session else None)
@@ -266,41 +266,40 @@ def write_output(library: Library, options: SiteOptions, docs_dir: Path) -> Gene
 def write_later(library: Library, options: SiteOptions, docs_dir: Path) -> Generated:
     """Hand MkDocs what it needs to start, and leave the rest to a forked child.
 
-    MkDocs builds in one process and reads every page before it renders any. This
-    process renders the pages MkDocs needs whole from the start: the home page, the
-    lists and, without their cards and map, the theme pages. A child then finds
-    mentions and related papers and writes every paper page and theme page, in the
-    order MkDocs builds them, 250 at a time, saying when each batch is in place; then
-    the downloads. This process reads a batch when MkDocs first builds one of its
-    pages. Stale files are gone when this returns.
+    MkDocs builds in one process and reads every page before it renders any. A child
+    forked as soon as the records are loaded finds mentions and related papers, while
+    this process groups the papers into themes, sends the child the result, and
+    renders the pages MkDocs needs whole from the start: the home page, the lists and,
+    without their cards and map, the theme pages. The child then writes every paper
+    page and theme page, in the order MkDocs builds them, 250 at a time, saying when
+    each batch is in place; then the downloads. This process reads a batch when MkDocs
+    first builds one of its pages. Stale files are gone when this returns.
     """
     mirror = Mirror(docs_dir)
-    skeleton = Skeleton(library, options)
-    site = {path: render() for path, render in skeleton.site_page_jobs()}
     themes = sorted(theme_page(t.id) for t in library.themes)
     papers = sorted(library.papers.values(), key=lambda p: paper_page(p.id))
     paths = download_paths(library, options)
-    pruned = mirror.prune({*site, *(paper_page(p.id) for p in papers), *paths})
-    changed = pruned + mirror.write({p: t for p, t in site.items() if p not in themes})
-    renderer = Renderer(library, options)
-    batches: list[tuple[list[str], Callable[[], Pages]]] = [
-        *(
-            ([paper_page(p.id) for p in chunk], partial(renderer.paper_pages, chunk))
-            for chunk in (
-                papers[start : start + PAPERS_PER_CHUNK]
-                for start in range(0, len(papers), PAPERS_PER_CHUNK)
-            )
-        ),
-        (themes, partial(renderer.theme_pages, themes)),
-    ]
+    pruned = mirror.prune({*site_paths(library), *(paper_page(p.id) for p in papers), *paths})
+    chunks = [papers[i : i + PAPERS_PER_CHUNK] for i in range(0, len(papers), PAPERS_PER_CHUNK)]
+    child = _LaterChild(library, options, mirror)
     stages = parallel.in_turn(
-        partial(mention_and_relate, library),
-        *(partial(_write_rendered, mirror, render) for _, render in batches),
-        lambda: mirror.write(download_files(library, options)),
+        child.complete,
+        *(partial(child.write, Renderer.paper_pages, chunk) for chunk in chunks),
+        partial(child.write, Renderer.theme_pages, themes),
+        child.write_downloads,
         fork=True,
     )
+    try:
+        assign_themes(library)  # the child has the other core
+        child.themes.send(library.membership)
+        site = {path: render() for path, render in Skeleton(library, options).site_page_jobs()}
+        changed = pruned + mirror.write({p: t for p, t in site.items() if p not in themes})
+    except BaseException:
+        stages[0].cancel()
+        raise
+    batches = [*([paper_page(p.id) for p in chunk] for chunk in chunks), themes]
     later: dict[str, parallel.Pending[Pages]] = {}
-    for (batch, _), stage in zip(batches, stages[1:-1], strict=True):
+    for batch, stage in zip(batches, stages[1:-1], strict=True):
         later.update(dict.fromkeys(batch, parallel.then(stage, partial(_read, docs_dir, batch))))
     pages = {**site, **dict.fromkeys((paper_page(p.id) for p in papers), "")}
     written = parallel.then(
@@ -310,18 +309,32 @@ def write_later(library: Library, options: SiteOptions, docs_dir: Path) -> Gener
     return Generated(site_nav(library), paths, pages, later, parallel.Done(0), written)
 
 
-def _write_rendered(mirror: Mirror, render: Callable[[], Pages]) -> int:
-    return mirror.write(render())
+class _LaterChild:
+    """The jobs of `write_later`'s child, on the library it inherited at the fork."""
+
+    def __init__(self, library: Library, options: SiteOptions, mirror: Mirror) -> None:
+        self.library, self.options, self.mirror = library, options, mirror
+        self.themes: parallel.Inbox[dict[str, list[str]]] = parallel.Inbox()
+        self.renderer: Renderer | None = None
+
+    def complete(self) -> int:
+        """Mentions and related papers, then the themes the parent sends."""
+        link_mentions(self.library)
+        relate(self.library)
+        self.library.membership = self.themes.receive()
+        self.renderer = Renderer(self.library, self.options)
+        return 0
+
+    def write(self, render: Callable[[Renderer, list[Any]], Pages], items: list[Any]) -> int:
+        assert self.renderer is not None, "complete() runs first"
+        return self.mirror.write(render(self.renderer, items))
+
+    def write_downloads(self) -> int:
+        return self.mirror.write(download_files(self.library, self.options))
 
 
 def _read(docs_dir: Path, paths: list[str], _: int) -> Pages:
     return {path: (docs_dir / path).read_text(encoding="utf-8") for path in paths}
-
-
-def mention_and_relate(library: Library) -> None:
-    """Mentions and related papers: what `write_later`'s child adds before it renders."""
-    link_mentions(library)
-    relate(library)
 
 
 def output_files(library: Library, options: SiteOptions) -> dict[str, str | bytes]:

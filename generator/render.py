@@ -45,6 +45,11 @@ def theme_page(theme_id: str) -> str:
     return f"theme/{theme_id}.md"
 
 
+def site_paths(library: Library) -> set[str]:
+    """The paths of every page but the papers' own (`Renderer.site_page_jobs` renders them)."""
+    return {*(theme_page(t.id) for t in library.themes), PAPERS, HOME, UNSORTED, THEMES, CONTRIBUTE}
+
+
 @dataclass(frozen=True)
 class SiteOptions:
     """What pages need to know about where the site and its repository live."""
@@ -127,7 +132,7 @@ class Renderer:
     def paper_pages(self, papers: Iterable[Paper]) -> dict[str, str]:
         return {paper_page(paper.id): self.paper(paper) for paper in papers}
 
-    def theme_pages(self, paths: Iterable[str]) -> dict[str, str]:
+    def theme_pages(self, paths: list[str]) -> dict[str, str]:
         """The theme pages at these paths."""
         themes = {theme_page(t.id): t for t in self.library.themes}
         return {path: self.theme(themes[path]) for path in paths}

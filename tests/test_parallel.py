@@ -64,6 +64,23 @@ def test_a_child_that_dies_is_reported() -> None:
         parallel.both(lambda: None, lambda: os._exit(3), fork=True)
 
 
+def test_a_value_sent_after_the_fork_reaches_the_child() -> None:
+    inbox: parallel.Inbox[dict[str, list[int]]] = parallel.Inbox()
+    first, second = parallel.in_turn(os.getpid, inbox.receive, fork=True)
+    assert first.wait() != os.getpid()  # the child is under way before the value exists
+    value = {f"paper-{i}": list(range(i % 7)) for i in range(20_000)}  # more than a pipe holds
+    inbox.send(value)
+    assert second.wait() == value
+
+
+def test_a_child_whose_value_never_comes_is_told() -> None:
+    inbox: parallel.Inbox[int] = parallel.Inbox()
+    (received,) = parallel.in_turn(inbox.receive, fork=True)
+    inbox._writer.close()  # as when this process stops before sending
+    with pytest.raises(parallel.ChildFailed, match="before it sent the child its work"):
+        received.wait()
+
+
 def _tree(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
