@@ -1,7 +1,9 @@
 """MkDocs hook: regenerate the pages from `content/` before every build.
 
 `mkdocs.yml` names this file under `hooks:`, so plain `mkdocs build` and `mkdocs serve`
-work from the project root. It only connects MkDocs events to the generator.
+work from the project root. It connects MkDocs events to the generator, and puts in
+the pages (and copies the downloads) that the generator's forked child delivers while
+MkDocs builds (`pipeline.write_later`).
 """
 
 from __future__ import annotations
