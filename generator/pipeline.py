@@ -41,53 +41,36 @@ from .themes import assign_themes, unsorted
 log = logging.getLogger(__name__)
 
 
-def prepare(layout: Layout, previous: Library | None = None, may_fork: bool = False) -> Library:
-    """Everything the pages show, computed before any page is written.
-
-    `may_fork` lets a large library use a second core (never while serving: the
-    server has threads of its own).
-    """
+def prepare(layout: Layout, previous: Library | None = None) -> Library:
+    """Everything the pages show, computed before any page is written, in this process."""
     # Load and validate all records first: pages link across papers, so every page
     # must see the same, complete data.
-    library = load_library(layout, may_fork)
-    complete(library, previous, may_fork)
+    library = load_library(layout)
+    complete(library, previous)
     return library
 
 
-def complete(library: Library, previous: Library | None = None, may_fork: bool = False) -> None:
+def complete(library: Library, previous: Library | None = None) -> None:
     """Themes, mentions and related papers for a loaded library.
 
-    Papers are grouped into themes (curated lists win over keyword rules) and papers
-    that name each other are found, while a second core finds similar papers. With
-    the `previous` library (while serving), papers whose record did not change and
-    whose related papers did not change keep their previous related list, so an edit
-    rewrites only the pages it affects, not every page whose similarity scores moved
-    in the third decimal.
+    Papers are grouped into themes (curated lists win over keyword rules), papers that
+    name each other are found, and similar papers. With the `previous` library (while
+    serving), papers whose record did not change and whose related papers did not
+    change keep their previous related list, so an edit rewrites only the pages it
+    affects, not every page whose similarity scores moved in the third decimal.
     """
-    fork = may_fork and parallel.worth_it(len(library.papers))
-    _, (library.vectors, library.related) = parallel.both(
-        partial(group_and_mention, library), partial(similarities, library), fork
-    )
+    assign_themes(library)
+    link_mentions(library)
+    relate(library)
     if previous is not None:
         library.related = keep_unaffected(previous, library)
 
 
-def group_and_mention(library: Library) -> None:
-    """Themes, and mentions both ways."""
-    assign_themes(library)
-    link_mentions(library)
-
-
 def relate(library: Library) -> None:
     """TF-IDF vectors (kept for the paper maps) and each paper's related papers."""
-    library.vectors, library.related = similarities(library)
-
-
-def similarities(library: Library) -> tuple[Any, dict[str, list[Related]]]:
-    """The papers' TF-IDF matrix, and each paper's most similar papers."""
     papers = list(library.papers.values())
-    vectors = vectorize(papers)
-    return vectors, related_papers(papers, matrix=vectors)
+    library.vectors = vectorize(papers)
+    library.related = related_papers(papers, matrix=library.vectors)
 
 
 def link_mentions(library: Library) -> None:
