@@ -6,9 +6,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from functools import partial
 
-from . import parallel
 from .model import Library, Paper, Theme
 
 _NON_WORD = re.compile(r"[^\w+]+")
@@ -125,26 +123,12 @@ class ThemeRules:
         return [self.themes[i].id for i in sorted(taken)]
 
 
-def assign_themes(library: Library, may_fork: bool = False) -> None:
-    """Fill `library.membership`: curated `themes:` lists win over the rules.
-
-    With `may_fork`, a large library's second half is matched by a forked child.
-    """
+def assign_themes(library: Library) -> None:
+    """Fill `library.membership`: curated `themes:` lists win over the rules."""
     rules = ThemeRules(library.themes)
-    papers = list(library.papers.values())
-    half = len(papers) // 2
-    first, second = parallel.both(
-        partial(_members, rules, papers[:half]),
-        partial(_members, rules, papers[half:]),
-        may_fork and parallel.worth_it(len(papers)),
-    )
-    library.membership = {**first, **second}
-
-
-def _members(rules: ThemeRules, papers: list[Paper]) -> dict[str, list[str]]:
-    return {
+    library.membership = {
         paper.id: list(paper.themes) if paper.themes else rules.match(paper.title, paper.abstract)
-        for paper in papers
+        for paper in library.papers.values()
     }
 
 
