@@ -10,8 +10,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
-from generator import parallel, pipeline, rawhtml
+from generator import parallel, pipeline, rawhtml, render
 from generator.build import BuildError, build_site
 from generator.pipeline import prepare, write_later, write_output
 from generator.render import SiteOptions
@@ -282,6 +283,22 @@ def test_every_page_is_at_hand_or_on_its_way_when_generate_returns(
     assert all(
         (docs / p).read_text(encoding="utf-8") == generated.later[p].wait()[p] for p in papers
     )
+
+
+def test_a_theme_page_unlike_its_placeholder_fails_the_build(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    fork_always: None,
+) -> None:
+    root = make_project(tmp_path / "project")
+    # A placeholder without the map's block: MkDocs would put the cards where the map
+    # goes. The hook compares the whole page, less its blocks, with what MkDocs read.
+    monkeypatch.setattr(render.Skeleton, "paper_map", lambda *args: Markup(""))
+    with pytest.raises(BuildError, match="site/ was left as it was"):
+        build_site(root / "mkdocs.yml", tmp_path / "site")
+    assert "came out unlike its placeholder" in caplog.text
+    assert not (tmp_path / "site").exists()
 
 
 def test_a_child_that_dies_fails_the_build_with_a_message(
