@@ -215,7 +215,10 @@ def run_stages(root: Path, runs: int) -> dict:
 
 def _time_generate(pipeline) -> dict[str, float]:
     """Wrap `pipeline.generate` (which the hook calls) to note how long it takes and
-    how long this process had waited for children when it returned."""
+    how long this process had waited for children when it returned.
+
+    Call it before the first build: MkDocs loads the hook once per process, and the
+    hook takes `generate` from `pipeline` then."""
     from generator import parallel
 
     noted = {"generate": 0.0, "waited after": 0.0}
