@@ -295,10 +295,17 @@ def test_a_theme_page_unlike_its_placeholder_fails_the_build(
     # A placeholder without the map's block: MkDocs would put the cards where the map
     # goes. The hook compares the whole page, less its blocks, with what MkDocs read.
     monkeypatch.setattr(render.Skeleton, "paper_map", lambda *args: Markup(""))
+    _fails_with(root, tmp_path / "site", caplog, "came out unlike its placeholder")
+
+
+def _fails_with(root: Path, site: Path, caplog: pytest.LogCaptureFixture, logged: str) -> None:
+    """The build fails, MkDocs having logged `logged`, and leaves no site."""
+    # A BuildError is printed by the command line without a traceback, after MkDocs
+    # has logged what went wrong.
     with pytest.raises(BuildError, match="site/ was left as it was"):
-        build_site(root / "mkdocs.yml", tmp_path / "site")
-    assert "came out unlike its placeholder" in caplog.text
-    assert not (tmp_path / "site").exists()
+        build_site(root / "mkdocs.yml", site)
+    assert logged in caplog.text
+    assert not site.exists()
 
 
 def test_a_child_that_dies_fails_the_build_with_a_message(
@@ -309,12 +316,7 @@ def test_a_child_that_dies_fails_the_build_with_a_message(
 ) -> None:
     root = make_project(tmp_path / "project")
     monkeypatch.setattr(pipeline, "download_files", lambda *args: os._exit(9))
-    # A BuildError is printed by the command line without a traceback, after MkDocs
-    # has logged what went wrong.
-    with pytest.raises(BuildError, match="site/ was left as it was"):
-        build_site(root / "mkdocs.yml", tmp_path / "site")
-    assert "second process (forked to use another core) died" in caplog.text
-    assert not (tmp_path / "site").exists()
+    _fails_with(root, tmp_path / "site", caplog, "second process (forked to use another core) died")
 
 
 def test_files_added_after_the_listing_take_the_listings_order(tmp_path: Path) -> None:
