@@ -7,7 +7,7 @@ import re
 import pytest
 
 from generator.model import Library, Paper, Theme
-from generator.themes import assign_themes, words_of
+from generator.themes import ThemeRules, assign_themes, words_of
 
 
 def themes_of(theme: Theme, title: str, abstract: str = "", curated: list[str] | None = None):
@@ -20,22 +20,30 @@ def themes_of(theme: Theme, title: str, abstract: str = "", curated: list[str] |
 MOE = Theme(id="moe", title="MoE", keywords=["mixture of experts", "MoE", "expert rout*"])
 
 
-@pytest.mark.parametrize(
-    ("title", "abstract", "expected"),
-    [
-        ("Sparse Mixture-of-Experts at scale", "", ["moe"]),  # punctuation is a space
-        ("A study", "We train a MIXTURE OF EXPERTS model.", ["moe"]),  # case is ignored
-        ("MoE inference", "", ["moe"]),
-        ("MoEs everywhere", "", []),  # whole words only
-        ("Mixture of many experts", "", []),  # the phrase's words in order, adjacent
-        ("Learned expert routing", "", ["moe"]),  # trailing * matches any ending
-        ("Learned expert routers", "", ["moe"]),
-        ("Expertise routing", "", []),  # ...but only on its last word
-        ("Nothing here", "Mixture-of-experts appears only in the abstract", ["moe"]),
-    ],
-)
+CASES = [
+    ("Sparse Mixture-of-Experts at scale", "", ["moe"]),  # punctuation is a space
+    ("A study", "We train a MIXTURE OF EXPERTS model.", ["moe"]),  # case is ignored
+    ("MoE inference", "", ["moe"]),
+    ("MoEs everywhere", "", []),  # whole words only
+    ("Mixture of many experts", "", []),  # the phrase's words in order, adjacent
+    ("Learned expert routing", "", ["moe"]),  # trailing * matches any ending
+    ("Learned expert routers", "", ["moe"]),
+    ("Expertise routing", "", []),  # ...but only on its last word
+    ("Nothing here", "Mixture-of-experts appears only in the abstract", ["moe"]),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "expected"), CASES)
 def test_keywords_match_whole_words_in_title_or_abstract(title, abstract, expected) -> None:
     assert themes_of(MOE, title, abstract) == expected
+
+
+def test_rules_that_have_seen_the_words_before_match_as_the_first_time() -> None:
+    # The index learns each word once; what it learnt must not change later answers.
+    rules = ThemeRules([MOE])
+    for _ in range(2):
+        for title, abstract, expected in CASES + CASES[::-1]:
+            assert rules.match(title, abstract) == expected
 
 
 def test_single_word_prefix_matches_word_starts_only() -> None:
