@@ -1,0 +1,34 @@
+"""Mentions: the words abstracts are split into, on the fast path and the slow."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.mentions import _WORD, _words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ZeRO-Offload beats GPT-3.5, C++ and S-LoRA.",
+        "-lead +plus .dot trail- trail. a.+.+. x--y __init__",
+        "(NanoFlow), [T3]; {A/B} e.g. i.e.",
+        "\x1ctab\tand\nnewline",
+    ],
+)
+def test_ascii_words_are_the_patterns(text: str) -> None:
+    assert _words(text) == _WORD.findall(text)
+
+
+@settings(max_examples=300, derandomize=True)
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_any_ascii_text_splits_as_the_pattern_splits_it(text: str) -> None:
+    assert _words(text) == re.findall(_WORD, text)
+
+
+def test_other_text_goes_through_the_pattern() -> None:
+    assert _words("Größe-Modell, naïve.") == ["Größe-Modell", "naïve"]
