@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -20,8 +20,8 @@ from .export import FEED, PAPERS_BIB, PAPERS_CSV, export_files, papers_json, the
 from .files import Mirror
 from .manifest import Manifest, generation_key
 from .mentions import find_mentions, invert
-from .model import Library, Related
-from .related import related_papers, vectorize
+from .model import Library, Paper, Related
+from .related import Neighbours, related_papers, vectorize
 from .render import (
     CONTRIBUTE,
     HOME,
@@ -250,13 +250,14 @@ def write_later(library: Library, options: SiteOptions, docs_dir: Path) -> Gener
     """Hand MkDocs what it needs to start, and leave the rest to a forked child.
 
     MkDocs builds in one process and reads every page before it renders any. A child
-    forked as soon as the records are loaded finds mentions and related papers, while
-    this process groups the papers into themes, sends the child the result, and
-    renders the pages MkDocs needs whole from the start: the home page, the lists and,
-    without their cards and map, the theme pages. The child then writes every paper
-    page and theme page, in the order MkDocs builds them, 250 at a time, saying when
-    each batch is in place; then the downloads. This process reads a batch when MkDocs
-    first builds one of its pages. Stale files are gone when this returns.
+    forked as soon as the records are loaded finds mentions and makes the similarity
+    index, while this process groups the papers into themes, sends the child the
+    result, and renders the pages MkDocs needs whole from the start: the home page,
+    the lists and, without their cards and map, the theme pages. The child then
+    writes every paper page, in the order MkDocs builds them, 250 at a time, finding
+    their related papers just before; then the theme pages and the downloads. It says
+    when each batch is in place, and this process reads a batch when MkDocs first
+    builds one of its pages. Stale files are gone when this returns.
     """
     mirror = Mirror(docs_dir)
     themes = sorted(theme_page(t.id) for t in library.themes)
@@ -267,8 +268,8 @@ def write_later(library: Library, options: SiteOptions, docs_dir: Path) -> Gener
     child = _LaterChild(library, options, mirror)
     stages = parallel.in_turn(
         child.complete,
-        *(partial(child.write, Renderer.paper_pages, chunk) for chunk in chunks),
-        partial(child.write, Renderer.theme_pages, themes),
+        *(partial(child.write_papers, chunk) for chunk in chunks),
+        partial(child.write_themes, themes),
         child.write_downloads,
         fork=True,
     )
@@ -299,18 +300,32 @@ class _LaterChild:
         self.library, self.options, self.mirror = library, options, mirror
         self.themes: parallel.Inbox[dict[str, list[str]]] = parallel.Inbox()
         self.renderer: Renderer | None = None
+        self.neighbours: Neighbours | None = None
 
     def complete(self) -> int:
-        """Mentions and related papers, then the themes the parent sends."""
+        """Mentions and the similarity index, then the themes the parent sends.
+
+        Related papers are found a batch at a time, just before the batch's pages are
+        rendered, so that MkDocs gets the first pages sooner.
+        """
         link_mentions(self.library)
-        relate(self.library)
+        papers = list(self.library.papers.values())
+        self.library.vectors = vectorize(papers)
+        self.neighbours = Neighbours(papers, matrix=self.library.vectors)
         self.library.membership = self.themes.receive()
         self.renderer = Renderer(self.library, self.options)
         return 0
 
-    def write(self, render: Callable[[Renderer, list[Any]], Pages], items: list[Any]) -> int:
+    def write_papers(self, papers: list[Paper]) -> int:
+        """Paper pages, with their related papers found first."""
+        assert self.renderer and self.neighbours, "complete() runs first"
+        rows = (self.renderer.row[p.id] for p in papers)
+        self.library.related.update(self.neighbours.of(rows))
+        return self.mirror.write(self.renderer.paper_pages(papers))
+
+    def write_themes(self, paths: list[str]) -> int:
         assert self.renderer is not None, "complete() runs first"
-        return self.mirror.write(render(self.renderer, items))
+        return self.mirror.write(self.renderer.theme_pages(paths))
 
     def write_downloads(self) -> int:
         return self.mirror.write(download_files(self.library, self.options))

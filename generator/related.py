@@ -18,7 +18,7 @@ import os
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -123,27 +123,88 @@ def related_papers(
     `exact` forces (True) or forbids (False) scoring every pair; by default every pair
     is scored up to `EXACT_LIMIT` papers. Ties are broken by id, so the result is the
     same on every run. `matrix` is `vectorize(papers)` when the caller already has it.
+    Blocks run on every core: SciPy's sparse kernels release the GIL.
     """
-    if len(papers) < 2:
-        return {p.id: [] for p in papers}
-    if matrix is None:
-        matrix = vectorize(papers)
-    if exact is None:
-        exact = len(papers) <= EXACT_LIMIT
-    blocks = _exact_blocks(matrix, block) if exact else _pruned_blocks(matrix, block)
-    result: dict[str, list[Related]] = {}
-    for start, candidates, scores in blocks:
-        for index, best in enumerate(_best(start, candidates, scores, k), start):
-            result[papers[index].id] = [Related(papers[j].id, round(s, 3)) for j, s in best]
-    return result
+    neighbours = Neighbours(papers, k, exact, matrix)
+    return neighbours.of(range(len(papers)), block, threads=os.cpu_count() or 1)
+
+
+class Neighbours:
+    """The papers' similarity index, asked for the related papers of any of them.
+
+    A paper's related papers do not depend on which others are asked for with it, so
+    they can be computed a batch at a time, as pages need them (`pipeline.write_later`).
+    """
+
+    def __init__(
+        self,
+        papers: list[Paper],
+        k: int = TOP_K,
+        exact: bool | None = None,
+        matrix: sparse.csr_matrix | None = None,
+    ) -> None:
+        self.papers, self.k = papers, k
+        self.matrix = vectorize(papers) if matrix is None else matrix
+        if exact is None:
+            exact = len(papers) <= EXACT_LIMIT
+        self._score = self._every_pair if exact else self._candidates
+        if len(papers) < 2:
+            return
+        if exact:
+            self._transposed = self.matrix.T.tocsr()
+        else:
+            self._pruned = _heaviest_terms(self.matrix, PRUNE_TERMS)
+            # Term -> the papers that weigh it most. CSR @ CSR: scipy would convert a
+            # CSC operand once per block.
+            self._postings = _heaviest_terms(self._pruned.T.tocsr(), POSTINGS)
+
+    def of(
+        self, rows: Iterable[int], block: int = BLOCK, threads: int = 1
+    ) -> dict[str, list[Related]]:
+        """Paper id -> its related papers, for the papers at these positions."""
+        wanted = np.fromiter(rows, dtype=np.int64)
+        if len(self.papers) < 2:
+            return {self.papers[i].id: [] for i in wanted.tolist()}
+        blocks = [wanted[i : i + block] for i in range(0, len(wanted), block)]
+        papers, result = self.papers, {}
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            for at, candidates, scores in pool.map(self._score, blocks):
+                found = _best(at, candidates, scores, self.k)
+                for index, best in zip(at.tolist(), found, strict=True):
+                    result[papers[index].id] = [Related(papers[j].id, round(s, 3)) for j, s in best]
+        return result
+
+    def _every_pair(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, candidate columns, scores): every column, exact scores."""
+        scores = (self.matrix[rows] @ self._transposed).toarray()
+        columns = np.arange(self.matrix.shape[0])
+        return rows, np.broadcast_to(columns, scores.shape), scores
+
+    def _candidates(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, candidate columns, exact scores), candidates from pruned rows."""
+        rough = (self._pruned[rows] @ self._postings).tocsr()
+        candidates = np.full((rough.shape[0], CANDIDATES), -1, dtype=np.int64)
+        for row in range(rough.shape[0]):
+            lo, hi = rough.indptr[row], rough.indptr[row + 1]
+            cols, vals = rough.indices[lo:hi], rough.data[lo:hi]
+            if len(cols) > CANDIDATES:
+                cols = cols[np.argpartition(-vals, CANDIDATES - 1)[:CANDIDATES]]
+            candidates[row, : len(cols)] = cols
+        pairs_rows = np.repeat(rows, CANDIDATES)
+        flat = candidates.ravel()
+        valid = flat >= 0
+        exact = np.zeros(flat.shape, dtype=np.float32)
+        pairs = self.matrix[pairs_rows[valid]].multiply(self.matrix[flat[valid]])
+        exact[valid] = np.asarray(pairs.sum(axis=1)).ravel()
+        return rows, candidates, exact.reshape(candidates.shape)
 
 
 def _best(
-    start: int, candidates: np.ndarray, scores: np.ndarray, k: int
+    rows: np.ndarray, candidates: np.ndarray, scores: np.ndarray, k: int
 ) -> Iterator[list[tuple[int, float]]]:
     """Each row's `k` best (column, score) pairs, leaving out the row's own paper and
     zero scores: highest score first, equal scores in column order."""
-    own = np.arange(start, start + candidates.shape[0])[:, None]
+    own = rows[:, None]
     valid = (candidates >= 0) & (candidates != own) & (scores > 0)
     if candidates.shape[1] > 4 * CANDIDATES:  # every column: partition row by row
         for row in range(candidates.shape[0]):
@@ -157,46 +218,6 @@ def _best(
     kept = np.take_along_axis(valid, order, axis=1).tolist()
     for row_ids, row_values, row_kept in zip(ids, values, kept, strict=True):
         yield [(i, v) for i, v, ok in zip(row_ids, row_values, row_kept, strict=True) if ok]
-
-
-def _exact_blocks(matrix: sparse.csr_matrix, block: int):
-    """(first row, candidate columns, scores) per block: every column, exact scores."""
-    transposed = matrix.T.tocsr()
-    columns = np.arange(matrix.shape[0])
-    for start in range(0, matrix.shape[0], block):
-        scores = (matrix[start : start + block] @ transposed).toarray()
-        yield start, np.broadcast_to(columns, scores.shape), scores
-
-
-def _pruned_blocks(matrix: sparse.csr_matrix, block: int):
-    """(first row, candidate columns, exact scores) per block, candidates from pruned rows.
-
-    Blocks run on every core: SciPy's sparse kernels release the GIL.
-    """
-    pruned = _heaviest_terms(matrix, PRUNE_TERMS)
-    # Term -> the papers that weigh it most. CSR @ CSR: scipy would convert a CSC
-    # operand once per block.
-    transposed = _heaviest_terms(pruned.T.tocsr(), POSTINGS)
-
-    def one(start: int) -> tuple[int, np.ndarray, np.ndarray]:
-        rough = (pruned[start : start + block] @ transposed).tocsr()
-        candidates = np.full((rough.shape[0], CANDIDATES), -1, dtype=np.int64)
-        for row in range(rough.shape[0]):
-            lo, hi = rough.indptr[row], rough.indptr[row + 1]
-            cols, vals = rough.indices[lo:hi], rough.data[lo:hi]
-            if len(cols) > CANDIDATES:
-                cols = cols[np.argpartition(-vals, CANDIDATES - 1)[:CANDIDATES]]
-            candidates[row, : len(cols)] = cols
-        rows = np.repeat(np.arange(start, start + rough.shape[0]), CANDIDATES)
-        flat = candidates.ravel()
-        valid = flat >= 0
-        exact = np.zeros(flat.shape, dtype=np.float32)
-        pairs = matrix[rows[valid]].multiply(matrix[flat[valid]])
-        exact[valid] = np.asarray(pairs.sum(axis=1)).ravel()
-        return start, candidates, exact.reshape(candidates.shape)
-
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        yield from pool.map(one, range(0, matrix.shape[0], block))
 
 
 def _heaviest_terms(matrix: sparse.csr_matrix, terms: int) -> sparse.csr_matrix:
