@@ -4,13 +4,18 @@ A rebuild after editing only the theme overrides, CSS or MkDocs settings would
 otherwise regenerate every page to the same bytes: five seconds at 10,000 papers.
 After a complete generation, `docs_dir/.generated.json` records a key over all it
 read and the size and modification time of every file it left in the folder. The
-key covers every file under `content/`, the generator's own code and templates, the
-versions of Python and of the libraries that shape its output, the site options
-and the build date. The next generation with the same key, over a folder still
-exactly as listed, reuses it. Anything else, including a transaction `ingest` left
-unfinished, regenerates. The record is removed before a generation starts and
-written only once it has completed, so it never vouches for a folder that a failed
-or killed run left behind; serving never writes one.
+key covers every file under `content/` but the raw listings, the generator's own
+code and templates, the versions of Python and of the libraries that shape its
+output, the site options and the build date. The next generation with the same key,
+over a folder still exactly as listed, reuses it. Anything else, including a
+transaction `ingest` left unfinished, regenerates. The record is removed before a
+generation starts and written only once it has completed, so it never vouches for a
+folder that a failed or killed run left behind; serving never writes one.
+
+The key is computed before generating only when there is a record to compare it
+with. Otherwise it is computed after the records are loaded, from digests of the
+bytes the loader read: the key then describes exactly what was generated from, even
+if a record changes meanwhile.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -44,20 +50,57 @@ LIBRARIES = (
 _PACKAGE = Path(__file__).parent
 
 
-def generation_key(content: Path, options: SiteOptions, build_date: str) -> str | None:
+def generation_key(
+    content: Path,
+    options: SiteOptions,
+    build_date: str,
+    records: Mapping[str, bytes] | None = None,
+) -> str | None:
     """A digest of everything generation reads; None while a write to `content/` is
-    unfinished (the next load completes or drops it)."""
+    unfinished (the next load completes or drops it).
+
+    `records` holds the `record_digest` of each record file in `content/papers/`, by
+    file name, when the caller has just read them (`store.Reading`): they are not
+    read again. None is returned too if the folder no longer holds exactly those.
+    `content/sources/` is left out: generation never reads the raw listings.
+    """
     digest = hashlib.blake2b(digest_size=20)
     digest.update(json.dumps([asdict(options), build_date, sys.version, _versions()]).encode())
-    for folder, prefix in ((str(_PACKAGE), "generator"), (str(content), "content")):
-        for rel in _files(folder):
-            if rel.startswith(".transaction-"):
+    for rel in _files(str(_PACKAGE)):
+        with open(os.path.join(_PACKAGE, rel), "rb") as handle:
+            data = handle.read()
+        digest.update(f"\0generator/{rel}\0{len(data)}\0".encode())
+        digest.update(data)
+    listed = set()
+    for rel in _files(str(content)):
+        if rel.startswith(".transaction-"):
+            return None
+        if rel.startswith("sources/"):
+            continue
+        name = rel.removeprefix("papers/")
+        if name != rel and "/" not in name and name.endswith(".yml"):
+            listed.add(name)
+            if records is not None and name not in records:
                 return None
-            with open(os.path.join(folder, rel), "rb") as handle:
-                data = handle.read()
-            digest.update(f"\0{prefix}/{rel}\0{len(data)}\0".encode())
-            digest.update(data)
+            record = records[name] if records is not None else _digest_of(content / rel)
+            digest.update(f"\0content/{rel}\0record\0".encode() + record)
+            continue
+        with open(os.path.join(content, rel), "rb") as handle:
+            data = handle.read()
+        digest.update(f"\0content/{rel}\0{len(data)}\0".encode())
+        digest.update(data)
+    if records is not None and listed != records.keys():
+        return None
     return digest.hexdigest()
+
+
+def record_digest(data: bytes) -> bytes:
+    """What stands for a record file's bytes in the key."""
+    return hashlib.blake2b(data, digest_size=20).digest()
+
+
+def _digest_of(path: Path) -> bytes:
+    return record_digest(path.read_bytes())
 
 
 def _versions() -> list[str]:

@@ -35,7 +35,7 @@ from .render import (
     site_paths,
     theme_page,
 )
-from .store import Layout, load_library
+from .store import Layout, Reading, load_library
 from .themes import assign_themes, unsorted
 
 log = logging.getLogger(__name__)
@@ -164,15 +164,19 @@ def generate(
     for that child; without, everything is in place.
     """
     key = None
-    if session is None:  # serving keeps its own state, and rewrites what an edit touched
+    # Serving keeps state of its own and rewrites what an edit touched: no manifest.
+    manifest = Manifest.read(docs_dir) if session is None else None
+    if manifest:
         key = generation_key(layout.content, options, build_date().isoformat())
-        manifest = Manifest.read(docs_dir)
-        if key and manifest and manifest.key == key and manifest.holds(docs_dir):
+        if key and manifest.key == key and manifest.holds(docs_dir):
             log.debug("nothing changed: kept the generated pages")
             return Generated(manifest.nav, set(manifest.downloads), {}, reused=True)
     Manifest.forget(docs_dir)
     with tuned_for_generation():
-        library = load_library(layout, may_fork=session is None)
+        reading = Reading(layout)
+        library = reading.library(may_fork=session is None)
+        if session is None and key is None:  # from the records as read, not read again
+            key = generation_key(layout.content, options, build_date().isoformat(), reading.digests)
         if session is None and parallel.worth_it(len(library.papers)):
             generated = write_later(library, options, docs_dir)
         else:

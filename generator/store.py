@@ -8,10 +8,12 @@ import os
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from . import parallel
 from .errors import ContentError, Problem
 from .files import recover
+from .manifest import record_digest
 from .merge import paper_keys
 from .model import Library, Paper, Theme
 from .schema import Validator, to_dict
@@ -61,16 +63,28 @@ class Layout:
 
 def read_yaml(path: Path, rel: str) -> tuple[object, dict, list[Problem]]:
     """Parse one YAML file; problems instead of exceptions."""
+    raw, problems = _read_bytes(path, rel)
+    if raw is None:
+        return None, {}, problems
+    return _parse(raw, rel)
+
+
+def _read_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
     try:
         size = path.stat().st_size
         if size > MAX_RECORD_BYTES:
             message = f"file is {size:,} bytes; records are limited to {MAX_RECORD_BYTES:,}"
-            return None, {}, [Problem(rel, 0, message)]
-        text = path.read_bytes().decode("utf-8-sig")
+            return None, [Problem(rel, 0, message)]
+        return path.read_bytes(), []
+    except OSError as exc:
+        return None, [Problem(rel, 0, f"cannot read: {exc.strerror}")]
+
+
+def _parse(raw: bytes, rel: str) -> tuple[object, dict, list[Problem]]:
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return None, {}, [Problem(rel, 0, f"not UTF-8 text (at byte offset {exc.start})")]
-    except OSError as exc:
-        return None, {}, [Problem(rel, 0, f"cannot read: {exc.strerror}")]
     try:
         data, lines = loads(text)
     except YamlSyntaxError as exc:
@@ -82,15 +96,23 @@ def read_yaml(path: Path, rel: str) -> tuple[object, dict, list[Problem]]:
 
 def load_paper(path: Path, rel: str) -> tuple[Paper | None, list[Problem]]:
     """Load and validate one record file."""
-    data, lines, problems = read_yaml(path, rel)
+    raw, problems = _read_bytes(path, rel)
+    if raw is None:
+        return None, problems
+    return _paper(raw, path.stem, rel)
+
+
+def _paper(raw: bytes, stem: str, rel: str) -> tuple[Paper | None, list[Problem]]:
+    """Validate a record file's bytes."""
+    data, lines, problems = _parse(raw, rel)
     if problems:
         return None, problems
     validator = Validator(lines)
     paper = validator.record(Paper, data)
     problems = [Problem(rel, line, message) for line, message in validator.errors]
-    if paper is not None and paper.id != path.stem:
+    if paper is not None and paper.id != stem:
         line = lines.get(("id",), 0)
-        message = f"field 'id': expected {path.stem!r} (the file's name), got {paper.id!r}"
+        message = f"field 'id': expected {stem!r} (the file's name), got {paper.id!r}"
         problems.append(Problem(rel, line, message))
         paper = None
     return paper, problems
@@ -101,43 +123,96 @@ def load_papers(layout: Layout, may_fork: bool = False) -> tuple[dict[str, Paper
 
     With `may_fork`, a large library's second half is read by a forked child.
     """
-    if layout.content.is_dir():
-        for line in recover(layout.content):
-            log.warning("%s: %s", layout.rel(layout.content), line)
-    papers: dict[str, Paper] = {}
-    problems: list[Problem] = []
-    owners: dict[str, str] = {}
-    names = _names(layout.papers)
-    records = [name for name in names if name.endswith(".yml")]
-    shown = layout.rel(layout.papers)  # the folder as messages show it
-    half = len(records) // 2
-    first, second = parallel.both(
-        partial(_load_each, layout.papers, shown, records[:half]),
-        partial(_load_each, layout.papers, shown, records[half:]),
-        may_fork and parallel.worth_it(len(records)),
-    )
-    for name, (paper, found) in zip(records, first + second, strict=True):
-        problems += found
-        if paper is None:
-            continue
-        for key in paper_keys(paper):
-            other = owners.setdefault(key, paper.id)
-            if other != paper.id:
-                problems.append(
-                    Problem(
-                        f"{shown}/{name}",
-                        0,
-                        f"same title as {shown}/{other}.yml; "
-                        "merge the two records, or make one an alias of the other",
+    return Reading(layout).papers(may_fork)
+
+
+class _Record(NamedTuple):
+    """One record file as read: its paper (None if it did not load) and problems,
+    the keys that identify it, and a digest of its bytes (`manifest.record_digest`)."""
+
+    paper: Paper | None
+    problems: list[Problem]
+    keys: list[str]
+    digest: bytes
+
+
+class Reading:
+    """The library under `content/`: its records read in two halves (for a large
+    library, the second in a forked child), then put together.
+
+    Each record is validated, keyed for the duplicate check and digested where it
+    is read.
+    """
+
+    def __init__(self, layout: Layout) -> None:
+        if layout.content.is_dir():
+            for line in recover(layout.content):
+                log.warning("%s: %s", layout.rel(layout.content), line)
+        self.layout = layout
+        self.names = _names(layout.papers)
+        self.records = [name for name in self.names if name.endswith(".yml")]
+        self.shown = layout.rel(layout.papers)  # the folder as messages show it
+        self.digests: dict[str, bytes] = {}
+        """Record file name -> `manifest.record_digest` of the bytes read, once read:
+        what `manifest.generation_key` needs, without reading the files again."""
+
+    def papers(self, may_fork: bool = False) -> tuple[dict[str, Paper], list[Problem]]:
+        """Every record, by id, with the problems found in each and across them."""
+        middle = len(self.records) // 2
+        first, second = parallel.both(
+            partial(self._read_each, self.records[:middle]),
+            partial(self._read_each, self.records[middle:]),
+            may_fork and parallel.worth_it(len(self.records)),
+        )
+        papers: dict[str, Paper] = {}
+        problems: list[Problem] = []
+        owners: dict[str, str] = {}
+        for name, record in zip(self.records, first + second, strict=True):
+            self.digests[name] = record.digest
+            problems += record.problems
+            paper = record.paper
+            if paper is None:
+                continue
+            for key in record.keys:
+                other = owners.setdefault(key, paper.id)
+                if other != paper.id:
+                    problems.append(
+                        Problem(
+                            f"{self.shown}/{name}",
+                            0,
+                            f"same title as {self.shown}/{other}.yml; "
+                            "merge the two records, or make one an alias of the other",
+                        )
                     )
-                )
-                break
-        papers[paper.id] = paper
-    for name in names:
-        if not name.endswith(".yml") and not name.startswith("."):
-            message = "not a record: records end in .yml"
-            problems.append(Problem(f"{shown}/{name}", 0, message))
-    return papers, problems
+                    break
+            papers[paper.id] = paper
+        for name in self.names:
+            if not name.endswith(".yml") and not name.startswith("."):
+                message = "not a record: records end in .yml"
+                problems.append(Problem(f"{self.shown}/{name}", 0, message))
+        return papers, problems
+
+    def library(self, may_fork: bool = False) -> Library:
+        """All of `content/`, validated; raise ContentError listing every error."""
+        papers, problems = self.papers(may_fork)
+        themes, theme_problems = load_themes(self.layout)
+        library = Library(papers=dict(sorted(papers.items())), themes=themes)
+        problems += theme_problems + check_references(self.layout, library)
+        if any(p.is_error for p in problems):
+            raise ContentError(sorted(problems))
+        return library
+
+    def _read_each(self, names: list[str]) -> list[_Record]:
+        return [self._read(name) for name in names]
+
+    def _read(self, name: str) -> _Record:
+        rel = f"{self.shown}/{name}"
+        raw, problems = _read_bytes(self.layout.papers / name, rel)
+        if raw is None:
+            return _Record(None, problems, [], b"")
+        paper, problems = _paper(raw, name.removesuffix(".yml"), rel)
+        keys = paper_keys(paper) if paper else []
+        return _Record(paper, problems, keys, record_digest(raw))
 
 
 def _names(folder: Path) -> list[str]:
@@ -146,12 +221,6 @@ def _names(folder: Path) -> list[str]:
         return sorted(os.listdir(folder))
     except FileNotFoundError:
         return []
-
-
-def _load_each(
-    folder: Path, rel: str, names: list[str]
-) -> list[tuple[Paper | None, list[Problem]]]:
-    return [load_paper(folder / name, f"{rel}/{name}") for name in names]
 
 
 def load_themes(layout: Layout) -> tuple[list[Theme], list[Problem]]:
@@ -207,14 +276,11 @@ def _line_of(path: Path, prefix: str) -> int:
 
 
 def load_library(layout: Layout, may_fork: bool = False) -> Library:
-    """All of `content/`, validated; raise ContentError listing every error."""
-    papers, problems = load_papers(layout, may_fork)
-    themes, theme_problems = load_themes(layout)
-    library = Library(papers=dict(sorted(papers.items())), themes=themes)
-    problems += theme_problems + check_references(layout, library)
-    if any(p.is_error for p in problems):
-        raise ContentError(sorted(problems))
-    return library
+    """All of `content/`, validated; raise ContentError listing every error.
+
+    With `may_fork`, a large library's second half is read by a forked child.
+    """
+    return Reading(layout).library(may_fork)
 
 
 def dump_paper(paper: Paper) -> str:

@@ -8,9 +8,10 @@ import pytest
 
 from generator.errors import ContentError
 from generator.files import file_stats
+from generator.manifest import generation_key
 from generator.pipeline import generate
 from generator.render import SiteOptions
-from generator.store import Layout
+from generator.store import Layout, Reading
 
 from .conftest import make_project
 
@@ -43,6 +44,29 @@ def test_an_edited_record_is_regenerated(project: Path) -> None:
     page = project / "build" / "docs" / "paper" / f"{record.stem}.md"
     assert "A fresh note." in page.read_text(encoding="utf-8")
     assert regenerate(project)
+
+
+def test_a_raw_listing_alone_does_not_regenerate(project: Path) -> None:
+    # Generation reads the records, never the raw listings `ingest` makes them from.
+    listing = next((project / "content" / "sources").glob("*.txt"))
+    listing.write_text(listing.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert regenerate(project)
+
+
+def test_the_key_from_the_records_as_read_is_the_key_of_what_was_read(project: Path) -> None:
+    content = project / "content"
+    reading = Reading(Layout(project))
+    reading.library()
+    as_read = generation_key(content, SiteOptions(), "2024-01-01", reading.digests)
+    assert as_read == generation_key(content, SiteOptions(), "2024-01-01")
+    record = next((content / "papers").glob("*.yml"))
+    record.write_text(record.read_text(encoding="utf-8") + "notes: Later.\n", encoding="utf-8")
+    # Edited after it was read: the key stays that of the bytes generation read.
+    assert generation_key(content, SiteOptions(), "2024-01-01", reading.digests) == as_read
+    assert generation_key(content, SiteOptions(), "2024-01-01") != as_read
+    (content / "papers" / "new-paper.yml").write_text("id: new-paper\n", encoding="utf-8")
+    # A record that was not read: no key can say what the pages were made from.
+    assert generation_key(content, SiteOptions(), "2024-01-01", reading.digests) is None
 
 
 def test_other_options_or_a_new_build_date_regenerate(
