@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Generic, TypeVar
 
 from .model import Library, Paper, Theme
 
@@ -52,7 +53,10 @@ class Text:
         return _padded(self.vocab)
 
 
-class PhraseIndex:
+Label = TypeVar("Label", bound=Hashable)
+
+
+class PhraseIndex(Generic[Label]):
     """Phrases, each with a label, indexed so that a text is checked only against the
     phrases that can occur in it.
 
@@ -68,12 +72,12 @@ class PhraseIndex:
     them into words.
     """
 
-    def __init__(self, phrases: Iterable[tuple[Hashable, str]]) -> None:
-        self._alone: dict[str, list[Hashable]] = defaultdict(list)
+    def __init__(self, phrases: Iterable[tuple[Label, str]]) -> None:
+        self._alone: dict[str, list[Label]] = defaultdict(list)
         """Word -> labels of the one-word phrases that are that word."""
-        self._prefixes: list[tuple[Hashable, str]] = []
+        self._prefixes: list[tuple[Label, str]] = []
         """(label, prefix) of one-word prefixes."""
-        self._phrases: dict[str, list[_Phrase]] = defaultdict(list)
+        self._phrases: dict[str, list[_Phrase[Label]]] = defaultdict(list)
         """First word -> the longer phrases it starts."""
         for label, phrase in phrases:
             prefix = phrase.endswith("*")
@@ -91,17 +95,23 @@ class PhraseIndex:
             self._phrases[parts[0]].append(
                 _Phrase(label, padded.rstrip() if prefix else padded, frozenset(whole))
             )
+        # Whether a word starts with any prefix at all: one match, not one test each.
+        starts = "|".join(sorted({re.escape(prefix) for _, prefix in self._prefixes}))
+        self._starts_prefixed = re.compile(starts).match if starts else None
         self._seen: set[str] = set()
-        self._triggers: dict[str, tuple[list[Hashable], list[_Phrase]]] = {}
+        self._triggers: dict[str, tuple[list[Label], list[_Phrase[Label]]]] = {}
         """Word -> (labels it matches alone, phrases it starts), for words seen that do
         either."""
 
-    def found(self, text: Text) -> set[Hashable]:
+    def found(self, text: Text) -> set[Label]:
         """The labels of the phrases that occur in the text."""
         words = set(text.vocab)
-        for word in words - self._seen:
-            self._learn(word)
-        found: set[Hashable] = set()
+        new = words - self._seen
+        if new:
+            self._seen |= new
+            for word in new:
+                self._learn(word)
+        found: set[Label] = set()
         for word in words & self._triggers.keys():
             labels, phrases = self._triggers[word]
             found.update(labels)
@@ -112,17 +122,17 @@ class PhraseIndex:
         return found
 
     def _learn(self, word: str) -> None:
-        self._seen.add(word)
         labels = self._alone.get(word, [])
-        labels = labels + [label for label, prefix in self._prefixes if word.startswith(prefix)]
+        if self._starts_prefixed and self._starts_prefixed(word):
+            labels = labels + [label for label, prefix in self._prefixes if word.startswith(prefix)]
         phrases = self._phrases.get(word, [])
         if labels or phrases:
             self._triggers[word] = (labels, phrases)
 
 
 @dataclass(frozen=True)
-class _Phrase:
-    label: Hashable
+class _Phrase(Generic[Label]):
+    label: Label
     padded: str
     """The phrase as `words_of` gives it; without the trailing space for a prefix."""
     rest: frozenset[str]
@@ -137,10 +147,10 @@ class ThemeRules:
 
     def __init__(self, themes: list[Theme]) -> None:
         self.themes = themes
-        self._title = PhraseIndex(
+        self._title: PhraseIndex[tuple[int, str]] = PhraseIndex(
             ((i, _IN_TITLE), phrase) for i, t in enumerate(themes) for phrase in t.title_keywords
         )
-        self._text = PhraseIndex(
+        self._text: PhraseIndex[tuple[int, str]] = PhraseIndex(
             [((i, _ANYWHERE), phrase) for i, t in enumerate(themes) for phrase in t.keywords]
             + [((i, _EXCLUDE), phrase) for i, t in enumerate(themes) for phrase in t.exclude]
         )
@@ -149,11 +159,9 @@ class ThemeRules:
         """Ids of the themes whose rules take this paper, in declaration order."""
         in_title = _split(title)
         everywhere = in_title + _split(abstract)
-        found = self._title.found(Text(in_title))
-        found |= self._text.found(Text(everywhere))
-        labels: set[tuple[int, str]] = found  # type: ignore[assignment]
-        taken = {i for i, kind in labels if kind != _EXCLUDE}
-        taken -= {i for i, kind in labels if kind == _EXCLUDE}
+        found = self._title.found(Text(in_title)) | self._text.found(Text(everywhere))
+        taken = {i for i, kind in found if kind != _EXCLUDE}
+        taken -= {i for i, kind in found if kind == _EXCLUDE}
         return [self.themes[i].id for i in sorted(taken)]
 
     def themes_of(self, paper: Paper) -> list[str]:
