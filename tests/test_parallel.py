@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,24 @@ def test_a_value_sent_after_the_fork_reaches_the_child() -> None:
     value = {f"paper-{i}": list(range(i % 7)) for i in range(20_000)}  # more than a pipe holds
     inbox.send(value)
     assert second.wait() == value
+
+
+def test_sending_does_not_wait_for_the_child_to_read(tmp_path: Path) -> None:
+    sent = tmp_path / "sent"
+    inbox: parallel.Inbox[bytes] = parallel.Inbox()
+
+    def receive_once_sent() -> int:
+        deadline = time.monotonic() + 60
+        while not sent.exists():  # the parent goes on only if send() did not wait for us
+            if time.monotonic() > deadline:
+                raise AssertionError("send() waited for the child to read")
+            time.sleep(0.01)
+        return len(inbox.receive())
+
+    (received,) = parallel.in_turn(receive_once_sent, fork=True)
+    inbox.send(b"x" * 1_000_000)  # far more than a pipe holds until it is read
+    sent.touch()
+    assert received.wait() == 1_000_000
 
 
 def test_a_child_whose_value_never_comes_is_told() -> None:

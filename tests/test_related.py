@@ -16,7 +16,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from generator.charts import paper_positions
 from generator.model import Paper
-from generator.related import paper_text, related_papers, vectorize, words
+from generator.related import Neighbours, paper_text, related_papers, vectorize, words
 from generator.stop_words import ENGLISH_STOP_WORDS as OUR_STOP_WORDS
 from generator.store import Layout, load_library
 
@@ -53,6 +53,19 @@ def test_pruned_search_recall_on_a_larger_synthetic_list() -> None:
         rng.shuffle(words)
         papers.append(Paper(id=f"p{i:05d}", title=f"{base.title} {i}", abstract=" ".join(words)))
     assert recall(related_papers(papers, exact=True), related_papers(papers, exact=False)) >= 0.95
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_papers_asked_for_a_few_at_a_time_get_what_all_at_once_get(exact: bool) -> None:
+    papers = seed_papers()
+    everyone = related_papers(papers, exact=exact)
+    neighbours = Neighbours(papers, exact=exact)
+    rows = list(range(len(papers)))
+    random.Random(5).shuffle(rows)  # batches of scattered papers, as page order gives
+    found: dict[str, list] = {}
+    for start in range(0, len(rows), 50):
+        found.update(neighbours.of(rows[start : start + 50], block=16))
+    assert found == everyone
 
 
 def test_no_paper_is_related_to_itself_and_ties_go_by_id() -> None:
