@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -89,26 +89,27 @@ def _term_counts(papers: Sequence[Paper]) -> tuple[np.ndarray, np.ndarray, np.nd
     """How often each term occurs in each paper, as arrays of (row, column, count), row
     by row, with terms numbered in sorted order; and how many terms there are.
 
-    Each paper's words are counted whole, numbered in the order they are first seen and
-    appended to flat arrays; one-letter words and stop words are dropped from the arrays
-    after. That is twice as fast as leaving them out word by word, and only one paper's
-    counts are alive at a time.
+    Every paper's words go into one flat array, numbered in the order they are first
+    seen, and NumPy counts the (paper, word) pairs with one sort. One-letter words and
+    stop words are dropped after: that is faster than leaving them out word by word.
     """
     seen: defaultdict[str, int] = defaultdict()
     seen.default_factory = seen.__len__  # a new word gets the next number
-    numbers, found, sizes = array("i"), array("f"), array("q")
+    numbered, sizes = array("q"), array("q")
     for paper in papers:
-        counts = Counter(words(paper_text(paper).lower()))
-        numbers.extend(map(seen.__getitem__, counts))
-        found.extend(counts.values())
-        sizes.append(len(counts))
+        found = words(paper_text(paper).lower())
+        numbered.extend(map(seen.__getitem__, found))
+        sizes.append(len(found))
+    numbers = np.frombuffer(numbered, dtype=np.int64)
+    rows = np.repeat(np.arange(len(papers), dtype=np.int64), np.frombuffer(sizes, dtype=np.int64))
+    pairs, counts = np.unique(rows * max(len(seen), 1) + numbers, return_counts=True)
+    rows, numbers = np.divmod(pairs, max(len(seen), 1))
     vocabulary = sorted(w for w in seen if len(w) > 1 and w not in ENGLISH_STOP_WORDS)
     column = np.full(len(seen), -1, dtype=np.int32)  # first-seen number -> column
     column[[seen[w] for w in vocabulary]] = np.arange(len(vocabulary))
-    columns = column[np.frombuffer(numbers, dtype=np.int32)]
-    rows = np.repeat(np.arange(len(papers)), np.frombuffer(sizes, dtype=np.int64))
+    columns = column[numbers]
     kept = columns >= 0
-    return rows[kept], columns[kept], np.frombuffer(found, dtype=np.float32)[kept], len(vocabulary)
+    return rows[kept], columns[kept], counts[kept].astype(np.float32), len(vocabulary)
 
 
 def related_papers(
