@@ -106,6 +106,7 @@ class Renderer:
         self.themes = {t.id: t for t in library.themes}
         self._anchors: dict[tuple[int, str], Markup] = {}
         self._depths: dict[str, int] = {}
+        self._links: dict[tuple[int, tuple[str, ...], str], Markup] = {}
         self._cards: dict[tuple[str, str], str] = {}
         self.row = {pid: i for i, pid in enumerate(library.papers)}
 
@@ -166,16 +167,25 @@ class Renderer:
         return self._anchor(here, theme_page(theme_id), self.themes[theme_id].title)
 
     def _theme_links(self, here: str, theme_ids: Iterable[str], separator: str = ", ") -> Markup:
-        """Links to these themes' pages, joined."""
-        return _joined(separator, (self._a_theme(here, t) for t in theme_ids))
+        """Links to these themes' pages, joined: built once per depth and set of themes,
+        which thousands of papers share."""
+        ids = tuple(theme_ids)
+        key = (self._depth(here), ids, separator)
+        links = self._links.get(key)
+        if links is None:
+            links = self._links[key] = _joined(separator, (self._a_theme(here, t) for t in ids))
+        return links
+
+    def _depth(self, here: str) -> int:
+        depth = self._depths.get(here)
+        if depth is None:
+            depth = self._depths[here] = urls.depth(here, self.options.directory_urls)
+        return depth
 
     def _anchor(self, here: str, target: str, title: str) -> Markup:
         # Pages at the same depth link alike: a theme page's 2,000 cards repeat the same
         # few theme links, so each is built once per depth.
-        depth = self._depths.get(here)
-        if depth is None:
-            depth = self._depths[here] = urls.depth(here, self.options.directory_urls)
-        key = (depth, target)
+        key = (self._depth(here), target)
         anchor = self._anchors.get(key)
         if anchor is None:
             url = self.href(here, target)
