@@ -170,7 +170,7 @@ class ThemeRules:
 
 
 def assign_themes(library: Library) -> None:
-    """Fill `library.membership` (`store.load_library` can do it while reading)."""
+    """Fill `library.membership`: curated `themes:` lists win over the rules."""
     rules = ThemeRules(library.themes)
     library.membership = {paper.id: rules.themes_of(paper) for paper in library.papers.values()}
 
