@@ -29,6 +29,7 @@ from .stop_words import ENGLISH_STOP_WORDS
 
 TOP_K = 5
 BLOCK = 256
+COUNT_BLOCK = 4096
 EXACT_LIMIT = 3000
 PRUNE_TERMS = 48
 CANDIDATES = 50
@@ -89,27 +90,38 @@ def _term_counts(papers: Sequence[Paper]) -> tuple[np.ndarray, np.ndarray, np.nd
     """How often each term occurs in each paper, as arrays of (row, column, count), row
     by row, with terms numbered in sorted order; and how many terms there are.
 
-    Every paper's words go into one flat array, numbered in the order they are first
-    seen, and NumPy counts the (paper, word) pairs with one sort. One-letter words and
+    Each paper's words are numbered in the order they are first seen, into one flat
+    array per `COUNT_BLOCK` papers, and NumPy counts the block's (paper, word) pairs
+    with one sort; memory grows with the block, not the library. One-letter words and
     stop words are dropped after: that is faster than leaving them out word by word.
     """
     seen: defaultdict[str, int] = defaultdict()
     seen.default_factory = seen.__len__  # a new word gets the next number
-    numbered, sizes = array("q"), array("q")
-    for paper in papers:
-        found = words(paper_text(paper).lower())
-        numbered.extend(map(seen.__getitem__, found))
-        sizes.append(len(found))
-    numbers = np.frombuffer(numbered, dtype=np.int64)
-    rows = np.repeat(np.arange(len(papers), dtype=np.int64), np.frombuffer(sizes, dtype=np.int64))
-    pairs, counts = np.unique(rows * max(len(seen), 1) + numbers, return_counts=True)
-    rows, numbers = np.divmod(pairs, max(len(seen), 1))
+    none = np.zeros(0, dtype=np.int32)
+    found_rows, found_numbers, found_counts = [none], [none], [none.astype(np.float32)]
+    for start in range(0, len(papers), COUNT_BLOCK):
+        numbered, sizes = array("q"), array("q")
+        for paper in papers[start : start + COUNT_BLOCK]:
+            found = words(paper_text(paper).lower())
+            numbered.extend(map(seen.__getitem__, found))
+            sizes.append(len(found))
+        width = max(len(seen), 1)
+        rows = np.arange(start, start + len(sizes), dtype=np.int64)
+        rows = np.repeat(rows, np.frombuffer(sizes, dtype=np.int64))
+        pairs, counts = np.unique(
+            rows * width + np.frombuffer(numbered, np.int64), return_counts=True
+        )
+        found_rows.append((pairs // width).astype(np.int32))
+        found_numbers.append((pairs % width).astype(np.int32))
+        found_counts.append(counts.astype(np.float32))
+    rows, numbers = np.concatenate(found_rows), np.concatenate(found_numbers)
+    counts = np.concatenate(found_counts)
     vocabulary = sorted(w for w in seen if len(w) > 1 and w not in ENGLISH_STOP_WORDS)
     column = np.full(len(seen), -1, dtype=np.int32)  # first-seen number -> column
     column[[seen[w] for w in vocabulary]] = np.arange(len(vocabulary))
     columns = column[numbers]
     kept = columns >= 0
-    return rows[kept], columns[kept], counts[kept].astype(np.float32), len(vocabulary)
+    return rows[kept], columns[kept], counts[kept], len(vocabulary)
 
 
 def related_papers(
