@@ -174,17 +174,26 @@ class Neighbours:
     def of(
         self, rows: Iterable[int], block: int = BLOCK, threads: int = 1
     ) -> dict[str, list[Related]]:
-        """Paper id -> its related papers, for the papers at these positions."""
+        """Paper id -> its related papers, for the papers at these positions, scored
+        `block` rows at a time on `threads` threads (SciPy's sparse kernels release
+        the GIL)."""
         wanted = np.fromiter(rows, dtype=np.int64)
         if len(self.papers) < 2:
             return {self.papers[i].id: [] for i in wanted.tolist()}
         blocks = [wanted[i : i + block] for i in range(0, len(wanted), block)]
-        papers, result = self.papers, {}
+        if threads < 2:
+            return self._best_of(map(self._score, blocks))
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            for at, candidates, scores in pool.map(self._score, blocks):
-                found = _best(at, candidates, scores, self.k)
-                for index, best in zip(at.tolist(), found, strict=True):
-                    result[papers[index].id] = [Related(papers[j].id, round(s, 3)) for j, s in best]
+            return self._best_of(pool.map(self._score, blocks))
+
+    def _best_of(
+        self, scored: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]
+    ) -> dict[str, list[Related]]:
+        papers, result = self.papers, {}
+        for at, candidates, scores in scored:
+            found = _best(at, candidates, scores, self.k)
+            for index, best in zip(at.tolist(), found, strict=True):
+                result[papers[index].id] = [Related(papers[j].id, round(s, 3)) for j, s in best]
         return result
 
     def _every_pair(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
