@@ -32,7 +32,6 @@ from .render import (
     SiteOptions,
     Skeleton,
     paper_page,
-    site_paths,
     theme_page,
 )
 from .store import Layout, Reading, load_library
@@ -267,7 +266,6 @@ def write_later(library: Library, options: SiteOptions, docs_dir: Path) -> Gener
     themes = sorted(theme_page(t.id) for t in library.themes)
     papers = sorted(library.papers.values(), key=lambda p: paper_page(p.id))
     paths = download_paths(library, options)
-    pruned = mirror.prune({*site_paths(library), *(paper_page(p.id) for p in papers), *paths})
     chunks = [papers[i : i + PAPERS_PER_CHUNK] for i in range(0, len(papers), PAPERS_PER_CHUNK)]
     child = _LaterChild(library, options, mirror)
     stages = parallel.in_turn(
@@ -280,7 +278,11 @@ def write_later(library: Library, options: SiteOptions, docs_dir: Path) -> Gener
     try:
         assign_themes(library)  # the child has the other core
         child.themes.send(library.membership)
-        site = {path: render() for path, render in Skeleton(library, options).site_page_jobs()}
+        jobs = Skeleton(library, options).site_page_jobs()
+        # The child only writes files kept here, so pruning may go on while it writes.
+        keep = {*(path for path, _ in jobs), *(paper_page(p.id) for p in papers), *paths}
+        pruned = mirror.prune(keep)
+        site = {path: render() for path, render in jobs}
         changed = pruned + mirror.write({p: t for p, t in site.items() if p not in themes})
     except BaseException:
         stages[0].cancel()

@@ -45,11 +45,6 @@ def theme_page(theme_id: str) -> str:
     return f"theme/{theme_id}.md"
 
 
-def site_paths(library: Library) -> set[str]:
-    """The paths of every page but the papers' own (`Renderer.site_page_jobs` renders them)."""
-    return {*(theme_page(t.id) for t in library.themes), PAPERS, HOME, UNSORTED, THEMES, CONTRIBUTE}
-
-
 @dataclass(frozen=True)
 class SiteOptions:
     """What pages need to know about where the site and its repository live."""
