@@ -4,7 +4,8 @@
     python bench/run.py --quick    # N = 354 only (well under a minute)
     python bench/run.py --related 100000   # the related-papers stage alone
 
-Each size runs in a fresh subprocess so peak memory (RSS) is its own. The baseline is
+Each size's stages run in a fresh subprocess so peak memory (RSS) is its own, and
+each timed build in one more, as a user's build runs once per process. The baseline is
 plain `mkdocs build` with the same theme configuration on N trivial pages (title and
 abstract only, not in the navigation), measured in the same run. The generator, the
 builds and the baseline are each run three times (`--runs`) and their medians kept:
