@@ -12,13 +12,14 @@ than it saves, the jobs simply run here, one after the other.
 
 from __future__ import annotations
 
+import mmap
 import multiprocessing
 import os
 import pickle
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
@@ -77,6 +78,46 @@ class Inbox(Generic[A]):
             raise ChildFailed("the generator stopped before it sent the child its work") from None
         self._reader.close()
         return value
+
+
+class Claims:
+    """The positions `0 .. count-1` shared out, a few at a time, between this process
+    and a child forked after this is made: this process claims them from the front,
+    the child from the back, until the two meet. Each position goes to exactly one.
+
+    For work that either process can do, when neither knows how soon the child will
+    be free: whichever is quicker does more. Without a child (no fork), the front
+    simply takes everything.
+    """
+
+    def __init__(self, count: int, step: int) -> None:
+        self._memory = mmap.mmap(-1, 16)  # anonymous and shared: children see writes
+        self._bounds = memoryview(self._memory).cast("q")  # [front, back)
+        self._bounds[1] = count
+        self._lock = multiprocessing.get_context("fork").Lock()
+        self._step = step
+
+    def front(self) -> Iterator[range]:
+        """This process's claims, in order."""
+        while True:
+            with self._lock:
+                start, end = self._bounds[0], self._bounds[1]
+                stop = min(start + self._step, end)
+                self._bounds[0] = stop
+            if start >= stop:
+                return
+            yield range(start, stop)
+
+    def back(self) -> Iterator[range]:
+        """The child's claims, from the last position down."""
+        while True:
+            with self._lock:
+                start, end = self._bounds[0], self._bounds[1]
+                begin = max(end - self._step, start)
+                self._bounds[1] = begin
+            if begin >= end:
+                return
+            yield range(begin, end)
 
 
 class ChildFailed(ReadingListError):

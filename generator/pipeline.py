@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -35,7 +35,7 @@ from .render import (
     theme_page,
 )
 from .store import Layout, Reading, load_library
-from .themes import assign_themes, unsorted
+from .themes import ThemeRules, assign_themes, unsorted
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +145,9 @@ class Generated:
     the downloads, when they are `later` too)."""
     reused: bool = False
     """True when nothing had changed and the folder was kept as it was."""
+    key: parallel.Pending[str | None] = field(default_factory=lambda: parallel.Done(None))
+    """The key of what was generated from (`manifest.generation_key`), possibly still
+    being computed by the child."""
 
 
 def generate(
@@ -174,29 +177,42 @@ def generate(
     with tuned_for_generation():
         reading = Reading(layout)
         library = reading.library(may_fork=session is None)
+        keyed: Callable[[], str | None] = partial(_same, key)
         if session is None and key is None:  # from the records as read, not read again
-            key = generation_key(layout.content, options, build_date().isoformat(), reading.digests)
+            date = build_date().isoformat()
+            keyed = partial(generation_key, layout.content, options, date, reading.digests)
         if session is None and parallel.worth_it(len(library.papers)):
-            generated = write_later(library, options, docs_dir)
+            generated = write_later(library, options, docs_dir, keyed)
         else:
             complete(library, session.previous if session else None)
             if session is not None:
                 session.previous = library
             generated = write_output(library, options, docs_dir)
+            generated.key = parallel.Done(keyed())
         generated.written = parallel.then(
             generated.written,
-            partial(_done, docs_dir, key, generated.nav, generated.download_paths),
+            partial(_done, docs_dir, generated.key, generated.nav, generated.download_paths),
         )
         if not background:
             generated.written.wait()
     return generated
 
 
-def _done(docs_dir: Path, key: str | None, nav: list[Any], paths: set[str], changed: int) -> int:
+def _same(value: str | None) -> str | None:
+    return value
+
+
+def _done(
+    docs_dir: Path,
+    key: parallel.Pending[str | None],
+    nav: list[Any],
+    paths: set[str],
+    changed: int,
+) -> int:
     """Once every file is in place: the manifest that lets an unchanged rebuild skip all this."""
     log.debug("generated files: %d changed", changed)
-    if key:
-        Manifest.record(docs_dir, key, nav, paths)
+    if done_key := key.wait():
+        Manifest.record(docs_dir, done_key, nav, paths)
     return changed
 
 
@@ -232,6 +248,7 @@ def tuned_for_generation() -> Iterator[None]:
 PAPERS_PER_CHUNK = 250
 
 Pages = dict[str, str]
+Membership = dict[str, list[str]]
 
 
 def write_output(library: Library, options: SiteOptions, docs_dir: Path) -> Generated:
@@ -249,34 +266,44 @@ def write_output(library: Library, options: SiteOptions, docs_dir: Path) -> Gene
     return Generated(site_nav(library), paths, {}, {}, downloads, written)
 
 
-def write_later(library: Library, options: SiteOptions, docs_dir: Path) -> Generated:
+def write_later(
+    library: Library,
+    options: SiteOptions,
+    docs_dir: Path,
+    keyed: Callable[[], str | None],
+) -> Generated:
     """Hand MkDocs what it needs to start, and leave the rest to a forked child.
 
     MkDocs builds in one process and reads every page before it renders any. A child
-    forked as soon as the records are loaded finds mentions and makes the similarity
-    index, while this process groups the papers into themes, sends the child the
-    result, and renders the pages MkDocs needs whole from the start: the home page,
-    the lists and, without their cards and map, the theme pages. The child then
+    forked as soon as the records are loaded helps this process group the papers into
+    themes (`_SharedThemes`), then finds mentions and makes the similarity index,
+    while this process renders the pages MkDocs needs whole from the start: the home
+    page, the lists and, without their cards and map, the theme pages. The child then
     writes every paper page, in the order MkDocs builds them, 250 at a time, finding
     their related papers just before; then the theme pages and the downloads. It says
     when each batch is in place, and this process reads a batch when MkDocs first
-    builds one of its pages. Stale files are gone when this returns.
+    builds one of its pages. Last, with time to spare, it computes `keyed()`, the
+    generation key. Stale files are gone when this returns.
     """
     mirror = Mirror(docs_dir)
     themes = sorted(theme_page(t.id) for t in library.themes)
     papers = sorted(library.papers.values(), key=lambda p: paper_page(p.id))
     paths = download_paths(library, options)
     chunks = [papers[i : i + PAPERS_PER_CHUNK] for i in range(0, len(papers), PAPERS_PER_CHUNK)]
+    shared = _SharedThemes(library)
     child = _LaterChild(library, options, mirror)
     stages = parallel.in_turn(
+        shared.childs_part,
         child.complete,
         *(partial(child.write_papers, chunk) for chunk in chunks),
         partial(child.write_themes, themes),
         child.write_downloads,
+        keyed,
         fork=True,
     )
+    pages_written = stages[2:-2]
     try:
-        assign_themes(library)  # the child has the other core
+        library.membership = shared.every(stages[0])
         child.themes.send(library.membership)
         jobs = Skeleton(library, options).site_page_jobs()
         # The child only writes files kept here, so pruning may go on while it writes.
@@ -289,14 +316,44 @@ def write_later(library: Library, options: SiteOptions, docs_dir: Path) -> Gener
         raise
     batches = [*([paper_page(p.id) for p in chunk] for chunk in chunks), themes]
     later: dict[str, parallel.Pending[Pages]] = {}
-    for batch, stage in zip(batches, stages[1:-1], strict=True):
+    for batch, stage in zip(batches, pages_written, strict=True):
         later.update(dict.fromkeys(batch, parallel.then(stage, partial(_read, docs_dir, batch))))
     pages = {**site, **dict.fromkeys((paper_page(p.id) for p in papers), "")}
     written = parallel.then(
-        stages[-1], lambda count: changed + count + sum(s.wait() for s in stages[1:-1])
+        stages[-2], lambda count: changed + count + sum(s.wait() for s in pages_written)
     )
     # The downloads come last: the hook copies them once `written` is done.
-    return Generated(site_nav(library), paths, pages, later, parallel.Done(0), written)
+    generated = Generated(site_nav(library), paths, pages, later, parallel.Done(0), written)
+    generated.key = stages[-1]
+    return generated
+
+
+class _SharedThemes:
+    """Every paper's themes, matched by this process from the first paper on and by
+    the child from the last, until they meet (`parallel.Claims`).
+
+    The child is otherwise free until MkDocs asks for the first paper page, later
+    than this process needs the themes (for the navigation and the pages MkDocs reads
+    first). Whichever is quicker matches more: at 2,000 papers this process spends
+    about 0.065 s on its part instead of 0.11 s on all.
+    """
+
+    STEP = 50
+
+    def __init__(self, library: Library) -> None:
+        self.papers = list(library.papers.values())
+        self.rules = ThemeRules(library.themes)
+        self.claims = parallel.Claims(len(self.papers), self.STEP)
+
+    def childs_part(self) -> Membership:
+        """In the child: the themes of the papers it claims."""
+        return self.rules.membership(self.papers[i] for part in self.claims.back() for i in part)
+
+    def every(self, childs_part: parallel.Pending[Membership]) -> Membership:
+        """Here: the themes of the papers this process claims, and then the child's."""
+        mine = self.rules.membership(self.papers[i] for part in self.claims.front() for i in part)
+        found = {**mine, **childs_part.wait()}
+        return {paper.id: found[paper.id] for paper in self.papers}
 
 
 class _LaterChild:
@@ -304,12 +361,12 @@ class _LaterChild:
 
     def __init__(self, library: Library, options: SiteOptions, mirror: Mirror) -> None:
         self.library, self.options, self.mirror = library, options, mirror
-        self.themes: parallel.Inbox[dict[str, list[str]]] = parallel.Inbox()
+        self.themes: parallel.Inbox[Membership] = parallel.Inbox()
         self.renderer: Renderer | None = None
         self.neighbours: Neighbours | None = None
 
     def complete(self) -> int:
-        """Mentions and the similarity index, then the themes the parent sends.
+        """Mentions and the similarity index, then every paper's themes from the parent.
 
         Related papers are found a batch at a time, just before the batch's pages are
         rendered, so that MkDocs gets the first pages sooner.

@@ -168,11 +168,14 @@ class ThemeRules:
         """The paper's themes: its curated `themes:` list if it has one, else the rules'."""
         return list(paper.themes) if paper.themes else self.match(paper.title, paper.abstract)
 
+    def membership(self, papers: Iterable[Paper]) -> dict[str, list[str]]:
+        """Paper id -> its themes, for these papers."""
+        return {paper.id: self.themes_of(paper) for paper in papers}
+
 
 def assign_themes(library: Library) -> None:
     """Fill `library.membership`: curated `themes:` lists win over the rules."""
-    rules = ThemeRules(library.themes)
-    library.membership = {paper.id: rules.themes_of(paper) for paper in library.papers.values()}
+    library.membership = ThemeRules(library.themes).membership(library.papers.values())
 
 
 def unsorted(library: Library) -> list[Paper]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import parallel
 from generator.errors import ContentError
 from generator.files import file_stats
 from generator.manifest import generation_key
@@ -67,6 +68,19 @@ def test_the_key_from_the_records_as_read_is_the_key_of_what_was_read(project: P
     (content / "papers" / "new-paper.yml").write_text("id: new-paper\n", encoding="utf-8")
     # A record that was not read: no key can say what the pages were made from.
     assert generation_key(content, SiteOptions(), "2024-01-01", reading.digests) is None
+
+
+def test_a_library_large_enough_to_fork_for_is_reused_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # There the forked child computes the key, once it has written everything.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(parallel, "MIN_PAPERS", 0)
+    if not parallel.worth_it(1):
+        pytest.skip("forking needs fork() and a second core")
+    root = make_project(tmp_path / "project")
+    assert generate(Layout(root), root / "build" / "docs", SiteOptions()).later  # forked
+    assert regenerate(root)
 
 
 def test_other_options_or_a_new_build_date_regenerate(

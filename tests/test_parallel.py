@@ -8,6 +8,7 @@ import re
 import shutil
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,6 @@ from generator.build import BuildError, build_site
 from generator.pipeline import prepare, write_later, write_output
 from generator.render import SiteOptions
 from generator.store import Layout, load_library, load_papers
-from generator.themes import assign_themes
 
 from .conftest import make_project
 
@@ -101,6 +101,35 @@ def test_a_child_whose_value_never_comes_is_told() -> None:
         received.wait()
 
 
+def _claimed(parts: Iterator[range], pause: float) -> list[int]:
+    taken: list[int] = []
+    for part in parts:
+        taken += part
+        time.sleep(pause)  # each side takes its time, so that both get some
+    return taken
+
+
+@pytest.mark.parametrize("pause", [0.0, 0.002])
+@pytest.mark.usefixtures("fork_always")
+def test_claims_give_each_position_to_exactly_one_side(pause: float) -> None:
+    claims = parallel.Claims(1000, 7)
+    (childs,) = parallel.in_turn(lambda: _claimed(claims.back(), pause), fork=True)
+    mine = _claimed(claims.front(), pause)
+    theirs = childs.wait()
+    assert sorted(mine + theirs) == list(range(1000))
+    # The front took a first stretch, the back the rest: they met in between.
+    assert max(mine, default=-1) < min(theirs, default=1000)
+    if pause:
+        assert mine and theirs  # both sides took part
+
+
+def test_claims_with_no_child_all_go_to_the_front() -> None:
+    claims = parallel.Claims(10, 4)
+    assert list(claims.front()) == [range(0, 4), range(4, 8), range(8, 10)]
+    assert list(claims.back()) == []
+    assert list(parallel.Claims(0, 4).front()) == []
+
+
 def _tree(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
@@ -116,11 +145,13 @@ def test_forked_generation_writes_the_same_files(
     options = SiteOptions(site_url="https://example.org/rl/", edit_base="https://e/")
     (tmp_path / "forked" / "stale").mkdir(parents=True)
     (tmp_path / "forked" / "stale" / "old.md").write_text("gone", encoding="utf-8")
-    # The child finds mentions and related papers itself: hand it a library without.
+    # The child helps with the themes and finds mentions and related papers itself:
+    # hand it a library without.
     later = load_library(Layout(ROOT), may_fork=True)
-    assign_themes(later)
-    generated = write_later(later, options, tmp_path / "forked")
+    generated = write_later(later, options, tmp_path / "forked", lambda: "the key")
     generated.written.wait()
+    assert later.membership == serial.membership
+    assert generated.key.wait() == "the key"  # computed by the child, last
     serially = write_output(serial, options, tmp_path / "serial")
     serially.written.wait()
     assert _tree(tmp_path / "forked") == _tree(tmp_path / "serial")
