@@ -219,7 +219,7 @@ def _complete_later_page(context: Any, page: Any, config: Any, nav: Any) -> Any:
     pages, page.rl_later = _wait_for(page.rl_later), None
     markdown, meta = get_data(pages[path])
     markdown, blocks = rawhtml.lift(markdown)
-    if page.rl_markdown:  # a theme page: Markdown read it, less its cards and map
+    if page.rl_markdown:  # Markdown read its skeleton (`render.Skeleton`), less some blocks
         if markdown != page.rl_markdown:
             raise PluginError(f"{path}: the page came out unlike its placeholder")
     else:  # a paper page: all of it is here now

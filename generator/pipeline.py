@@ -277,26 +277,29 @@ def write_later(
     MkDocs builds in one process and reads every page before it renders any. A child
     forked as soon as the records are loaded helps this process group the papers into
     themes (`_SharedThemes`), then finds mentions and makes the similarity index,
-    while this process renders the pages MkDocs needs whole from the start: the home
-    page, the lists and, without their cards and map, the theme pages. The child then
-    writes every paper page, in the order MkDocs builds them, 250 at a time, finding
-    their related papers just before; then the theme pages and the downloads. It says
-    when each batch is in place, and this process reads a batch when MkDocs first
-    builds one of its pages. Last, with time to spare, it computes `keyed()`, the
-    generation key. Stale files are gone when this returns.
+    while this process renders what MkDocs reads from the start: the site's pages,
+    less the parts that take long and that Markdown never parses (`Skeleton`). The
+    child then writes, in the order MkDocs builds them, the home page and the All
+    papers page whole; every paper page, 250 at a time, finding their related papers
+    just before; the theme pages; and the downloads. It says when each batch is in
+    place, and this process reads a batch when MkDocs first builds one of its pages.
+    Last, with time to spare, it computes `keyed()`, the generation key. Stale files
+    are gone when this returns.
     """
     mirror = Mirror(docs_dir)
     themes = sorted(theme_page(t.id) for t in library.themes)
     papers = sorted(library.papers.values(), key=lambda p: paper_page(p.id))
     paths = download_paths(library, options)
     chunks = [papers[i : i + PAPERS_PER_CHUNK] for i in range(0, len(papers), PAPERS_PER_CHUNK)]
+    first, last = list(Skeleton.LATE), themes  # MkDocs builds them before, after the papers
     shared = _SharedThemes(library)
     child = _LaterChild(library, options, mirror)
     stages = parallel.in_turn(
         shared.childs_part,
         child.complete,
+        partial(child.write_site_pages, first),
         *(partial(child.write_papers, chunk) for chunk in chunks),
-        partial(child.write_themes, themes),
+        partial(child.write_site_pages, last),
         child.write_downloads,
         keyed,
         fork=True,
@@ -310,11 +313,12 @@ def write_later(
         keep = {*(path for path, _ in jobs), *(paper_page(p.id) for p in papers), *paths}
         pruned = mirror.prune(keep)
         site = {path: render() for path, render in jobs}
-        changed = pruned + mirror.write({p: t for p, t in site.items() if p not in themes})
+        whole = {p: t for p, t in site.items() if p not in {*first, *last}}
+        changed = pruned + mirror.write(whole)
     except BaseException:
         stages[0].cancel()
         raise
-    batches = [*([paper_page(p.id) for p in chunk] for chunk in chunks), themes]
+    batches = [first, *([paper_page(p.id) for p in chunk] for chunk in chunks), last]
     later: dict[str, parallel.Pending[Pages]] = {}
     for batch, stage in zip(batches, pages_written, strict=True):
         later.update(dict.fromkeys(batch, parallel.then(stage, partial(_read, docs_dir, batch))))
@@ -386,9 +390,10 @@ class _LaterChild:
         self.library.related.update(self.neighbours.of(rows))
         return self.mirror.write(self.renderer.paper_pages(papers))
 
-    def write_themes(self, paths: list[str]) -> int:
+    def write_site_pages(self, paths: list[str]) -> int:
+        """Pages whose skeletons MkDocs read, whole."""
         assert self.renderer is not None, "complete() runs first"
-        return self.mirror.write(self.renderer.theme_pages(paths))
+        return self.mirror.write(self.renderer.site_pages(paths))
 
     def write_downloads(self) -> int:
         return self.mirror.write(download_files(self.library, self.options))

@@ -128,10 +128,10 @@ class Renderer:
     def paper_pages(self, papers: Iterable[Paper]) -> dict[str, str]:
         return {paper_page(paper.id): self.paper(paper) for paper in papers}
 
-    def theme_pages(self, paths: list[str]) -> dict[str, str]:
-        """The theme pages at these paths."""
-        themes = {theme_page(t.id): t for t in self.library.themes}
-        return {path: self.theme(themes[path]) for path in paths}
+    def site_pages(self, paths: Iterable[str]) -> dict[str, str]:
+        """The pages at these paths, none of them a paper's."""
+        wanted = set(paths)
+        return {path: render() for path, render in self.site_page_jobs() if path in wanted}
 
     def render(self, here: str, template: str, **context: Any) -> str:
         helpers = {
@@ -201,20 +201,24 @@ class Renderer:
 
     def home(self) -> str:
         recent = recently_listed(self.library, RECENT)
-        theme_map = charts.theme_map(
-            self.library, self.counts, lambda t: self.href(HOME, theme_page(t))
-        )
         return self.render(
             HOME,
             "home.md.j2",
             recent=recent,
-            theme_map=charts.figure(theme_map, "Click a theme to open it."),
+            theme_map=self.theme_map(),
             overlap=charts.figure(
                 charts.source_overlap(self.library),
                 "Rows and columns are listing files, numbered in the order they were added.",
             ),
             options=self.options,
         )
+
+    def theme_map(self) -> Markup:
+        """The home page's map of the themes (a spring layout: 0.01 s at any size)."""
+        theme_map = charts.theme_map(
+            self.library, self.counts, lambda t: self.href(HOME, theme_page(t))
+        )
+        return charts.figure(theme_map, "Click a theme to open it.")
 
     def theme(self, theme: Theme) -> str:
         papers = sorted(self.members[theme.id], key=_card_order)
@@ -335,18 +339,28 @@ class Renderer:
 
 
 class Skeleton(Renderer):
-    """Renders theme pages without their cards and map, which take most of the time.
+    """Renders pages without the parts that take most of the time: a theme page's
+    cards and map, the home page's map of the themes and the All papers table's rows.
 
-    MkDocs reads a page's Markdown long before it builds the page; the cards and the
-    map are raw HTML blocks that Markdown never parses, so they can arrive later. The
+    MkDocs reads a page's Markdown long before it builds the page; these parts are raw
+    HTML blocks that Markdown never parses, so they can arrive later (`LATE`). The
     blocks are there, empty, so the page has as many as the whole one.
     """
+
+    LATE = (HOME, PAPERS)
+    """The pages besides the theme pages that a skeleton leaves parts out of."""
 
     def cards(self, theme_id: str, papers: list[Paper], badge: str = "") -> Markup:
         return Markup("")
 
     def paper_map(self, theme: Theme, papers: list[Paper], here: str) -> Markup:
         return Markup("<!-- rl:map -->") if len(papers) >= MAP_MIN else Markup("")
+
+    def theme_map(self) -> Markup:
+        return Markup("")
+
+    def paper_rows(self) -> Markup:
+        return Markup("")
 
 
 _SURVEY = re.compile(

@@ -157,10 +157,12 @@ def test_forked_generation_writes_the_same_files(
     assert _tree(tmp_path / "forked") == _tree(tmp_path / "serial")
     assert len(_tree(tmp_path / "serial")) > len(serial.papers)
     assert generated.nav == serially.nav and serially.pages == {} == serially.later
-    # MkDocs gets the other pages whole, and the paper and theme pages as they arrive.
+    # MkDocs gets the other pages whole, and the paper, theme, home and All papers
+    # pages as they arrive.
     pages = _tree(tmp_path / "forked")
     assert {p for p in pages if p.endswith(".md")} == generated.pages.keys()
-    assert {p for p in pages if p.startswith(("paper/", "theme/"))} == generated.later.keys()
+    late = {p for p in pages if p.startswith(("paper/", "theme/")) or p in render.Skeleton.LATE}
+    assert late == generated.later.keys()
     for path, text in generated.pages.items():
         arrived = generated.later[path].wait()[path] if path in generated.later else text
         assert arrived.encode() == pages[path]
