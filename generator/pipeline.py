@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import escape
-from threadpoolctl import threadpool_limits
 
 from . import parallel
 from .clock import build_date
@@ -224,16 +223,13 @@ def tuned_for_generation() -> Iterator[None]:
       many short-lived strings and lists; the collector's passes over the library
       freed nothing (peak memory is the same without them) and cost a tenth of the
       time at 10,000 papers.
-    - BLAS (behind the paper maps' SVD) keeps to one thread. The generator already
-      runs two processes on two cores, and BLAS threads that spin while waiting for
-      work took a core from the other one: rendering and writing at 10,000 papers
-      took 2.3 s instead of 1.7 s.
+
+    (The paper maps' SVD keeps BLAS to one thread itself: `charts.paper_positions`.)
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        with threadpool_limits(limits=1, user_api="blas"):
-            yield
+        yield
     finally:
         # What generation made lives on through the build: put it straight into the
         # oldest generation (freeze, then unfreeze), or the first collections would go

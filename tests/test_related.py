@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from threadpoolctl import threadpool_info
 
+from generator import charts
 from generator.charts import paper_positions
 from generator.model import Paper
 from generator.related import Neighbours, paper_text, related_papers, vectorize, words
@@ -146,6 +148,20 @@ def test_paper_map_positions_are_scikit_learns_truncated_svd() -> None:
     matrix = vectorize(seed_papers())[:120]
     svd = TruncatedSVD(n_components=2, algorithm="arpack", random_state=0)
     np.testing.assert_allclose(paper_positions(matrix), svd.fit_transform(matrix), atol=1e-6)
+
+
+def test_the_paper_maps_svd_keeps_blas_to_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Spinning BLAS threads would take the core the other generator process runs on.
+    during: list[int] = []
+
+    def svds(*args: object, **kwargs: object) -> object:
+        during.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+        return real(*args, **kwargs)
+
+    real = charts.svds
+    monkeypatch.setattr(charts, "svds", svds)
+    paper_positions(sparse.random(60, 40, density=0.2, random_state=0, format="csr"))
+    assert during and set(during) == {1}
 
 
 def test_papers_with_nothing_but_stop_words_have_no_related_papers() -> None:
