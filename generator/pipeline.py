@@ -198,6 +198,7 @@ def generate(
 
 
 def _same(value: str | None) -> str | None:
+    """A key already computed, as a job for the child."""
     return value
 
 
@@ -302,15 +303,15 @@ def write_later(
     )
     pages_written = stages[2:-2]
     try:
-        library.membership = shared.every(stages[0])
+        library.membership = shared.membership(stages[0])
         child.themes.send(library.membership)
         jobs = Skeleton(library, options).site_page_jobs()
         # The child only writes files kept here, so pruning may go on while it writes.
         keep = {*(path for path, _ in jobs), *(paper_page(p.id) for p in papers), *paths}
         pruned = mirror.prune(keep)
         site = {path: render() for path, render in jobs}
-        whole = {p: t for p, t in site.items() if p not in {*first, *last}}
-        changed = pruned + mirror.write(whole)
+        late = {*first, *last}
+        changed = pruned + mirror.write({p: t for p, t in site.items() if p not in late})
     except BaseException:
         stages[0].cancel()
         raise
@@ -349,7 +350,7 @@ class _SharedThemes:
         """In the child: the themes of the papers it claims."""
         return self.rules.membership(self.papers[i] for part in self.claims.back() for i in part)
 
-    def every(self, childs_part: parallel.Pending[Membership]) -> Membership:
+    def membership(self, childs_part: parallel.Pending[Membership]) -> Membership:
         """Here: the themes of the papers this process claims, and then the child's."""
         mine = self.rules.membership(self.papers[i] for part in self.claims.front() for i in part)
         found = {**mine, **childs_part.wait()}
