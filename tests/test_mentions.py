@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.mentions import _WORD, _words
+from generator.mentions import _WORD, _Trimmed, _words
 
 
 @pytest.mark.parametrize(
@@ -28,6 +28,15 @@ def test_ascii_words_are_the_patterns(text: str) -> None:
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_any_ascii_text_splits_as_the_pattern_splits_it(text: str) -> None:
     assert _words(text) == re.findall(_WORD, text)
+
+
+@settings(max_examples=200, derandomize=True)
+@given(st.lists(st.text(alphabet=st.characters(max_codepoint=127)), max_size=5))
+def test_texts_sharing_what_was_trimmed_split_as_the_pattern_splits_each(
+    texts: list[str],
+) -> None:
+    trimmed = _Trimmed()  # what one text trimmed, the next looks up
+    assert [_words(text, trimmed) for text in texts] == [_WORD.findall(t) for t in texts]
 
 
 def test_other_text_goes_through_the_pattern() -> None:
