@@ -16,14 +16,20 @@ import mmap
 import multiprocessing
 import os
 import pickle
+import sys
+import tempfile
 import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
 from .errors import ReadingListError
+
+if sys.platform != "win32":  # Claims need a lock only where there is fork
+    import fcntl
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -94,13 +100,16 @@ class Claims:
         self._memory = mmap.mmap(-1, 16)  # anonymous and shared: children see writes
         self._bounds = memoryview(self._memory).cast("q")  # [front, back)
         self._bounds[1] = count
-        self._lock = multiprocessing.get_context("fork").Lock()
         self._step = step
+        # A lock on this file belongs to the process that takes it: the system frees
+        # it if that process dies holding it (a semaphore would stay taken forever).
+        # Open for as long as the claims are: closed with them.
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115
 
     def front(self) -> Iterator[range]:
         """This process's claims, in order."""
         while True:
-            with self._lock:
+            with self._locked():
                 start, end = self._bounds[0], self._bounds[1]
                 stop = min(start + self._step, end)
                 self._bounds[0] = stop
@@ -111,13 +120,24 @@ class Claims:
     def back(self) -> Iterator[range]:
         """The child's claims, from the last position down."""
         while True:
-            with self._lock:
+            with self._locked():
                 start, end = self._bounds[0], self._bounds[1]
                 begin = max(end - self._step, start)
                 self._bounds[1] = begin
             if begin >= end:
                 return
             yield range(begin, end)
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        if sys.platform == "win32":  # no fork, so no child to share with
+            yield
+            return
+        fcntl.lockf(self._file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.lockf(self._file, fcntl.LOCK_UN)
 
 
 class ChildFailed(ReadingListError):

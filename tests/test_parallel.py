@@ -123,6 +123,27 @@ def test_claims_give_each_position_to_exactly_one_side(pause: float) -> None:
         assert mine and theirs  # both sides took part
 
 
+@pytest.mark.usefixtures("fork_always")
+def test_a_child_killed_while_claiming_leaves_the_rest_to_this_process() -> None:
+    claims = parallel.Claims(100, 10)
+
+    def dies_claiming() -> None:
+        with claims._locked():
+            os._exit(9)  # as if killed between taking the lock and letting it go
+
+    (died,) = parallel.in_turn(dies_claiming, fork=True)
+    with pytest.raises(parallel.ChildFailed):
+        died.wait()
+    taken: list[list[int]] = []
+    claiming = threading.Thread(
+        target=lambda: taken.append(_claimed(claims.front(), 0)), daemon=True
+    )
+    claiming.start()
+    claiming.join(timeout=10)
+    assert not claiming.is_alive(), "waited for a lock its dead holder never let go"
+    assert taken == [list(range(100))]
+
+
 def test_claims_with_no_child_all_go_to_the_front() -> None:
     claims = parallel.Claims(10, 4)
     assert list(claims.front()) == [range(0, 4), range(4, 8), range(8, 10)]
