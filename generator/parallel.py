@@ -5,9 +5,11 @@ idle through the whole build. `start(job)` runs `job` in a child forked from thi
 process and returns a `Pending` for its result; `in_turn(a, b)` runs both there, one
 after the other, with a `Pending` for each; `both(first, second)` runs `second` in a
 child while this process runs `first`. The child reads the library it inherited
-(nothing is copied up front) and sends back only its result, pickled. Where fork does
-not exist (Windows), on one core, or for a library so small that forking costs more
-than it saves, the jobs simply run here, one after the other.
+(nothing is copied up front) and sends back only its result, pickled. An `Inbox`
+carries one value to a child after the fork; `Claims` share out work that either
+process can do. Where fork does not exist (Windows), on one core, or for a library
+so small that forking costs more than it saves, the jobs simply run here, one after
+the other.
 """
 
 from __future__ import annotations
