@@ -37,6 +37,12 @@ def _fork_always(monkeypatch: pytest.MonkeyPatch) -> None:
     fork_always(monkeypatch)
 
 
+@pytest.fixture
+def forked_project(tmp_path: Path, fork_always: None) -> Path:
+    """The test project, generated with a forked child as a large library is."""
+    return make_project(tmp_path / "project")
+
+
 def test_second_runs_in_a_child_and_its_result_comes_back() -> None:
     here = os.getpid()
     first, second = parallel.both(os.getpid, lambda: (os.getpid(), list(range(5))), fork=True)
@@ -283,9 +289,9 @@ def test_a_build_whose_files_a_forked_child_writes_is_the_same_site(
 
 
 def test_a_page_left_from_an_earlier_build_is_gone_before_mkdocs_lists_the_folder(
-    tmp_path: Path, fork_always: None
+    tmp_path: Path, forked_project: Path
 ) -> None:
-    root = make_project(tmp_path / "project")
+    root = forked_project
     stale = root / "build" / "docs" / "paper" / "a-paper-since-removed.md"
     stale.parent.mkdir(parents=True)
     stale.write_text("# A paper since removed\n", encoding="utf-8")
@@ -303,9 +309,9 @@ def test_a_page_left_from_an_earlier_build_is_gone_before_mkdocs_lists_the_folde
     ],
 )
 def test_a_page_that_cannot_be_written_fails_the_build(
-    tmp_path: Path, fork_always: None, page: str
+    tmp_path: Path, forked_project: Path, page: str
 ) -> None:
-    root = make_project(tmp_path / "project")
+    root = forked_project
     # A folder stands where the page goes (the home page, which this process writes,
     # or a paper page, which the child writes while MkDocs builds); the dotfile in it
     # (which neither the generator nor MkDocs lists) keeps the pruning from removing it.
@@ -321,9 +327,9 @@ def test_a_page_that_cannot_be_written_fails_the_build(
 
 
 def test_a_download_that_fails_in_the_child_fails_the_build(
-    tmp_path: Path, fork_always: None
+    tmp_path: Path, forked_project: Path
 ) -> None:
-    root = make_project(tmp_path / "project")
+    root = forked_project
     # A folder stands where papers.json goes (kept from pruning by its dotfile).
     blocked = root / "build" / "docs" / "papers.json"
     blocked.mkdir(parents=True)
@@ -362,13 +368,12 @@ def test_a_theme_page_unlike_its_placeholder_fails_the_build(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
-    fork_always: None,
+    forked_project: Path,
 ) -> None:
-    root = make_project(tmp_path / "project")
     # A placeholder without the map's block: MkDocs would put the cards where the map
     # goes. The hook compares the whole page, less its blocks, with what MkDocs read.
     monkeypatch.setattr(render.Skeleton, "paper_map", lambda *args: Markup(""))
-    _fails_with(root, tmp_path / "site", caplog, "came out unlike its placeholder")
+    _fails_with(forked_project, tmp_path / "site", caplog, "came out unlike its placeholder")
 
 
 def _fails_with(root: Path, site: Path, caplog: pytest.LogCaptureFixture, logged: str) -> None:
@@ -385,11 +390,11 @@ def test_a_child_that_dies_fails_the_build_with_a_message(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
-    fork_always: None,
+    forked_project: Path,
 ) -> None:
-    root = make_project(tmp_path / "project")
     monkeypatch.setattr(pipeline, "download_files", lambda *args: os._exit(9))
-    _fails_with(root, tmp_path / "site", caplog, "second process (forked to use another core) died")
+    died = "second process (forked to use another core) died"
+    _fails_with(forked_project, tmp_path / "site", caplog, died)
 
 
 def test_files_added_after_the_listing_take_the_listings_order(tmp_path: Path) -> None:
