@@ -20,6 +20,7 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 from mkdocs.utils.yaml import yaml_load
 
 from .errors import ReadingListError
+from .files import is_alive
 from .store import Layout
 
 log = logging.getLogger(__name__)
@@ -43,9 +44,12 @@ def build_site(
     inlined search index (Material's offline plugin).
     """
     site_dir = site_dir.absolute()
+    check_site_dir(site_dir, config_file.parent.absolute())
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(site_dir)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{site_dir.name}-new-{os.getpid()}-", dir=site_dir.parent)
+    )
     try:
         if offline:
             overrides["use_directory_urls"] = False
@@ -73,8 +77,46 @@ def build_site(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    (staging / SITE_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     swap_into_place(staging, site_dir)
     return site_dir
+
+
+SITE_MARKER = ".readinglist-site"
+"""A file in every built site: only a folder that holds one is ever replaced."""
+MARKER_TEXT = "Built by readinglist: the next build replaces this folder.\n"
+_PROTECTED = ("content", "build", "generator", "overrides", "tests", ".git")
+"""Folders of a project that a site folder may not be, hold or lie in."""
+
+
+def check_site_dir(site_dir: Path, root: Path) -> None:
+    """Refuse a site folder whose replacement would destroy something.
+
+    The build replaces the whole folder, so it must be a site an earlier build made
+    (it holds `SITE_MARKER`), or empty, or not exist yet; and it must not be the
+    project, hold it, or be, hold or lie in a folder of the project's sources.
+    """
+    real = Path(os.path.realpath(site_dir))
+    real_root = Path(os.path.realpath(root))
+    shown = site_dir.name or str(site_dir)
+    if real == real_root or real_root.is_relative_to(real):
+        raise BuildError(f"the site folder {shown}/ would replace the project; choose another")
+    for name in _PROTECTED:
+        folder = real_root / name
+        if real == folder or real.is_relative_to(folder) or folder.is_relative_to(real):
+            raise BuildError(
+                f"the site folder {shown}/ would replace {name}/ of the project; choose another"
+            )
+    if site_dir.is_symlink():
+        raise BuildError(f"the site folder {shown}/ is a symbolic link; choose another")
+    if site_dir.exists():
+        if not site_dir.is_dir():
+            raise BuildError(f"{shown} is a file, not a site folder; choose another")
+        if any(site_dir.iterdir()) and not os.path.isfile(site_dir / SITE_MARKER):
+            raise BuildError(
+                f"{shown}/ holds files that no build made (it has no {SITE_MARKER}); "
+                "the build would delete them: remove the folder or choose another"
+            )
 
 
 def _file_problem(exc: OSError, layout: Layout) -> str:
@@ -130,7 +172,10 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _remove_leftovers(site_dir: Path) -> None:
-    """Staging folders of builds that were killed part way."""
-    for pattern in (f".{site_dir.name}-new-*", f".{site_dir.name}-old-*"):
-        for path in site_dir.parent.glob(pattern):
-            shutil.rmtree(path, ignore_errors=True)
+    """Staging folders of builds that were killed part way (never a live build's)."""
+    for kind in ("new", "old"):
+        prefix = f".{site_dir.name}-{kind}-"
+        for path in site_dir.parent.glob(f"{prefix}*"):
+            pid = path.name.removeprefix(prefix).partition("-")[0]
+            if pid.isdigit() and not is_alive(int(pid)) and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)

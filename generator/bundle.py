@@ -7,7 +7,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .build import build_site
+from .build import SITE_MARKER, build_site
 from .urls import bundle_name
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -31,6 +31,8 @@ def zip_folder(folder: Path, archive: Path, prefix: str) -> None:
     """Zip `folder` under `prefix/`, in a stable order with fixed timestamps."""
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            if path.name == SITE_MARKER:
+                continue
             info = zipfile.ZipInfo(f"{prefix}/{path.relative_to(folder).as_posix()}", ZIP_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

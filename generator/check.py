@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .errors import Problem, SourceError
+from .errors import Problem, SourceError, quote
 from .merge import possible_duplicates, title_key
 from .model import Library
-from .parse import parse_source
-from .store import Layout, check_references, load_papers, load_themes
+from .parse import CONTROL_REPLACED, parse_source
+from .store import Layout, check_references, list_folder, load_papers, load_themes
 from .themes import assign_themes, unsorted
 
 
 def check(layout: Layout) -> list[Problem]:
     """Every problem in `content/`, sorted by file and line."""
     papers, problems = load_papers(layout)
+    problems += list_folder(layout.sources, layout.rel(layout.sources))[1]
     themes, theme_problems = load_themes(layout)
     library = Library(papers=dict(sorted(papers.items())), themes=themes)
     problems += theme_problems
@@ -37,7 +38,7 @@ def duplicate_warnings(layout: Layout, library: Library) -> list[Problem]:
     for a, b in possible_duplicates(library.papers.values()):
         path_a, path_b = (layout.rel(layout.paper_path(p.id)) for p in (a, b))
         message = (
-            f"possible duplicate of {path_b} ({a.title!r} / {b.title!r}); if they are the "
+            f"possible duplicate of {path_b} ({quote(a.title)} / {quote(b.title)}); if they are the "
             f"same paper, merge them and add the other title to 'aliases'"
         )
         problems.append(Problem(path_a, 0, message, "warning"))
@@ -60,9 +61,14 @@ def unaccounted_listings(layout: Layout, library: Library) -> list[Problem]:
         except SourceError as exc:
             problems.append(Problem(rel, 0, str(exc).removeprefix(f"{path}: ")))
             continue
+        problems += [
+            Problem(rel, w.line, w.message, w.severity)
+            for w in source.warnings
+            if w.message == CONTROL_REPLACED
+        ]
         for entry in source.entries:
             if (source.stem, entry.position) in recorded and title_key(entry.title) in keys:
                 continue
-            message = f"listing {entry.title!r} is in no record; run 'readinglist ingest {rel}'"
+            message = f"listing {quote(entry.title)} is in no record; run 'readinglist ingest {rel}'"
             problems.append(Problem(rel, entry.line, message))
     return problems

@@ -38,16 +38,54 @@ def _reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             raise click.ClickException(str(exc)) from None
         except ReadingListError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # a full disk, a read-only folder: nothing was half-written
+            raise click.ClickException(_os_problem(exc)) from None
 
     return wrapper
 
 
+def _os_problem(exc: OSError) -> str:
+    """`cannot write content/papers/x.yml: No space left on device`, relative to here."""
+    name = exc.filename2 or exc.filename
+    what = exc.strerror or str(exc)
+    if not name:
+        return what
+    path = Path(os.fsdecode(name))
+    shown = _root().rel(path) if path.is_absolute() else path.as_posix()
+    return f"{shown}: {what}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def _github(problem: Problem) -> str:
-    """A GitHub Actions workflow command that annotates the file and line."""
+    """A GitHub Actions workflow command that annotates the file and line.
+
+    Escaped as GitHub documents: `%`, CR and LF everywhere, and `:` and `,` in
+    properties too, so a file name cannot forge a line or another annotation.
+    """
     level = "error" if problem.is_error else "warning"
-    message = problem.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    where = f"file={problem.path}" + (f",line={problem.line}" if problem.line else "")
-    return f"::{level} {where}::{message}"
+    where = f"file={_escape_property(problem.path)}"
+    where += f",line={problem.line}" if problem.line else ""
+    return f"::{level} {where}::{_escape_data(problem.message)}"
+
+
+def _locked(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command that writes to the project while holding `build/.lock`."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .files import project_lock
+
+        with project_lock(_root().root / "build", command.__name__):
+            return command(*args, **kwargs)
+
+    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,6 +108,7 @@ def main(verbose: bool) -> None:
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @_reports_errors
+@_locked
 def ingest(files: tuple[Path, ...]) -> None:
     """Add the papers and listings in raw listing FILES to content/.
 
@@ -78,7 +117,10 @@ def ingest(files: tuple[Path, ...]) -> None:
     """
     from .ingest import ingest as run_ingest
 
-    report = run_ingest(_root(), list(files), progress=len(files) > 3)
+    # The files named here are the user's choice: a link among them is followed once,
+    # here, and everything read from content/ itself is read through no link.
+    paths = [path.resolve() for path in files]
+    report = run_ingest(_root(), paths, progress=len(files) > 3)
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     click.echo(report.summary())
@@ -157,6 +199,7 @@ def _mkdocs_config(layout: Layout) -> Path:
 @click.option("--strict", is_flag=True, help="Fail on MkDocs warnings (broken links, ...).")
 @_folder_option("--site-dir", "site", "Where to write the site.")
 @_reports_errors
+@_locked
 def build(strict: bool, site_dir: Path) -> None:
     """Generate the pages and build the site into site/.
 
@@ -194,6 +237,7 @@ def serve(dev_addr: str) -> None:
 @main.command()
 @_folder_option("--dist-dir", "dist", "Where to write the zip.")
 @_reports_errors
+@_locked
 def bundle(dist_dir: Path) -> None:
     """Build the offline site and zip it into dist/<site-name>-offline.zip.
 
@@ -228,6 +272,7 @@ def diff(base: str) -> None:
 @main.command()
 @click.argument("title")
 @_reports_errors
+@_locked
 def new(title: str) -> None:
     """Scaffold content/papers/<id>.yml for TITLE, with every field commented."""
     from .scaffold import new_record

@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ReadingListError
+from .errors import ReadingListError, quote
 from .markup import inline
 from .model import Library, Paper
 from .schema import to_dict
@@ -20,8 +20,11 @@ from .themes import assign_themes
 def library_at(layout: Layout, ref: str, scratch: Path) -> Library:
     """`content/` as it was at a git ref, loaded leniently (bad records are skipped)."""
     try:
+        commit = _resolve(layout, ref)
+        if commit is None:
+            raise ReadingListError(f"{quote(ref)} is not a commit in this repository")
         archive = subprocess.run(
-            ["git", "archive", "--format=tar", ref, "content"],
+            ["git", "archive", "--format=tar", commit, "content"],
             cwd=layout.root,
             capture_output=True,
             check=True,
@@ -32,10 +35,23 @@ def library_at(layout: Layout, ref: str, scratch: Path) -> Library:
         message = exc.stderr.decode("utf-8", "replace").strip()
         if "did not match any files" in message:
             return Library()
-        raise ReadingListError(f"cannot read content/ at {ref!r}: {message}") from None
+        raise ReadingListError(f"cannot read content/ at {quote(ref)}: {message}") from None
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(scratch, filter="data")
+        # Regular files only: content never needs a link, and one could point anywhere.
+        members = [m for m in tar.getmembers() if m.isfile() or m.isdir()]
+        tar.extractall(scratch, members=members, filter="data")
     return load_leniently(Layout(scratch))
+
+
+def _resolve(layout: Layout, ref: str) -> str | None:
+    """The commit a ref names, or None; the ref is never read as an option."""
+    found = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
+        cwd=layout.root,
+        capture_output=True,
+        text=True,
+    )
+    return found.stdout.strip() if found.returncode == 0 else None
 
 
 def load_leniently(layout: Layout) -> Library:

@@ -42,3 +42,17 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.severity}: {self.message}"
+
+
+QUOTE_LIMIT = 120
+"""The most characters of a value that a message quotes."""
+
+
+def quote(value: str, limit: int = QUOTE_LIMIT) -> str:
+    """A value as messages show it: escaped, and cut to `limit` characters.
+
+    >>> quote("a" * 200)[-6:]
+    "aaa…'"
+    """
+    shown = value if len(value) <= limit else value[:limit] + "\u2026"
+    return repr(shown)

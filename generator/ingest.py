@@ -7,14 +7,15 @@ title spellings (aliases) to existing records, and creates records for new paper
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ContentError, Problem
-from .files import Transaction
+from .files import Transaction, holds, read_regular
 from .merge import paper_keys, title_key, unique_slug
 from .model import Listing, Paper
-from .parse import Entry, ParsedSource, parse_source
+from .parse import MAX_SOURCE_BYTES, Entry, ParsedSource, parse_source
 from .store import Layout, dump_paper, load_papers
 
 log = logging.getLogger(__name__)
@@ -128,9 +129,9 @@ def _adopt_sources(layout: Layout, sources: list[ParsedSource]) -> list[tuple[Pa
     copies = []
     for source in sources:
         target = layout.sources / source.path.name
-        data = source.path.read_bytes()
-        if target.exists():
-            if target.read_bytes() != data:
+        data = read_regular(source.path, MAX_SOURCE_BYTES)
+        if os.path.lexists(target):
+            if not holds(target, data):
                 message = f"{layout.rel(target)} already exists with other content; rename the file"
                 raise ContentError([Problem(str(source.path), 0, message)])
             continue

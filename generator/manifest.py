@@ -30,7 +30,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .files import file_stats, write_atomic
+from .files import UnsafePath, file_stats, read_regular, write_atomic
 from .render import SiteOptions
 
 NAME = ".generated.json"
@@ -73,8 +73,6 @@ def generation_key(
         digest.update(data)
     listed = set()
     for rel in _files(str(content)):
-        if rel.startswith(".transaction-"):
-            return None
         if rel.startswith("sources/"):
             continue
         name = rel.removeprefix("papers/")
@@ -85,13 +83,19 @@ def generation_key(
             record = records[name] if records is not None else _digest_of(content / rel)
             digest.update(f"\0content/{rel}\0record\0".encode() + record)
             continue
-        with open(os.path.join(content, rel), "rb") as handle:
-            data = handle.read()
+        try:
+            data = read_regular(content / rel, _MAX_BYTES)
+        except (OSError, UnsafePath):
+            return None  # loading reports it
         digest.update(f"\0content/{rel}\0{len(data)}\0".encode())
         digest.update(data)
     if records is not None and listed != records.keys():
         return None
     return digest.hexdigest()
+
+
+_MAX_BYTES = 20_000_000
+"""More than any file generation reads may hold (loading refuses records over 1 MB)."""
 
 
 def record_digest(data: bytes) -> bytes:
@@ -100,7 +104,7 @@ def record_digest(data: bytes) -> bytes:
 
 
 def _digest_of(path: Path) -> bytes:
-    return record_digest(path.read_bytes())
+    return record_digest(read_regular(path, _MAX_BYTES))
 
 
 def _versions() -> list[str]:
@@ -143,9 +147,9 @@ class Manifest:
     @classmethod
     def read(cls, docs_dir: Path) -> Manifest | None:
         try:
-            data = json.loads((docs_dir / NAME).read_text(encoding="utf-8"))
+            data = json.loads(read_regular(docs_dir / NAME, 10 * _MAX_BYTES))
             return cls(**data)
-        except (OSError, ValueError, TypeError):
+        except (OSError, UnsafePath, ValueError, TypeError):
             return None
 
     def holds(self, docs_dir: Path) -> bool:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import Problem, SourceError
+from .errors import Problem, SourceError, quote
+from .files import UnsafePath, read_regular
 
 HEADER_LINES = frozenset(
     {
@@ -27,7 +28,25 @@ HEADER_LINES = frozenset(
 )
 """Page furniture that the aggregator puts above the entries (compared case-folded)."""
 
-_DATE = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{1,2}")
+_MONTHS = {
+    name: days
+    for names, days in [
+        ("Jan January", 31), ("Feb February", 29), ("Mar March", 31), ("Apr April", 30),
+        ("May", 31), ("Jun June", 30), ("Jul July", 31), ("Aug August", 31),
+        ("Sep Sept September", 30), ("Oct October", 31), ("Nov November", 30),
+        ("Dec December", 31),
+    ]
+    for name in names.split()
+}  # fmt: skip
+"""Month names a date line may use, with the most days each month can have."""
+_DATE = re.compile(r"([A-Z][a-z]+) (\d{1,2})")
+
+
+def is_date(text: str) -> bool:
+    """A date line: a real month name and a day it has (`Mar 17`, not `Octopus 2`)."""
+    match = _DATE.fullmatch(text)
+    return bool(match) and 1 <= int(match.group(2)) <= _MONTHS.get(match.group(1), 0)
+
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _URL = re.compile(r"https?://[^\s<>\"'{}\\\]\[|`]+")
 _URL_TRAILING = ".,;:!?)]}'\"*"
@@ -115,10 +134,21 @@ def normalise_text(raw: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
+MAX_SOURCE_BYTES = 20_000_000
+"""A listing file larger than this is refused: the largest real one is 0.3 MB."""
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_REPLACED = "control characters replaced with \ufffd"
+
+
 def read_source(path: Path) -> str:
-    """Read a listing file as UTF-8 (a byte-order mark is allowed)."""
+    """Read a listing file as UTF-8 (a byte-order mark is allowed).
+
+    A file with NUL bytes is not text (UTF-16 without a byte-order mark looks like that).
+    """
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_SOURCE_BYTES)
+    except UnsafePath as exc:
+        raise SourceError(f"{path}: {exc.reason}") from None
     except OSError as exc:
         raise SourceError(f"{path}: cannot read: {exc.strerror}") from None
     try:
@@ -128,6 +158,12 @@ def read_source(path: Path) -> str:
             f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start});"
             " save it as UTF-8 and try again"
         ) from None
+    if "\0" in text:
+        offset = data.index(b"\0")
+        raise SourceError(
+            f"{path}: not UTF-8 text (a NUL byte at offset {offset}, as in UTF-16);"
+            " save it as UTF-8 and try again"
+        )
     if not text.strip():
         raise SourceError(f"{path}: the file is empty")
     return text
@@ -162,6 +198,11 @@ def parse_source(path: Path) -> ParsedSource:
     text = normalise_text(read_source(path))
     entries: list[Entry] = []
     warnings: list[Problem] = []
+    control = _CONTROL.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        warnings.append(Problem(str(path), line, CONTROL_REPLACED, "warning"))
+        text = _CONTROL.sub("\ufffd", text)
     date = ""
     pending: tuple[int, str] | None = None
 
@@ -180,14 +221,14 @@ def parse_source(path: Path) -> ParsedSource:
 
     def missing_abstract(title_line: int, title: str) -> None:
         warnings.append(
-            Problem(str(path), title_line, f"no abstract follows the title {title!r}", "warning")
+            Problem(str(path), title_line, f"no abstract follows the title {quote(title)}", "warning")
         )
         emit(title_line, title, "")
 
     for line, para in paragraphs(text):
         if not entries and pending is None and para.casefold() in HEADER_LINES:
             continue
-        if _DATE.fullmatch(para):
+        if is_date(para):
             if pending:
                 missing_abstract(*pending)
                 pending = None

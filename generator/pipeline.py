@@ -33,7 +33,7 @@ from .render import (
     paper_page,
     theme_page,
 )
-from .store import Layout, Reading, load_library
+from .store import Layout, Reading, load_library, recover_content
 from .themes import ThemeRules, assign_themes, unsorted
 
 log = logging.getLogger(__name__)
@@ -165,6 +165,7 @@ def generate(
     for that child; without, everything is in place.
     """
     key = None
+    recover_content(layout)  # before the key: a finished ingest changes what is read
     # Serving keeps state of its own and rewrites what an edit touched: no manifest.
     manifest = Manifest.read(docs_dir) if session is None else None
     if manifest:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .errors import ReadingListError
-from .files import write_atomic
+from .errors import ContentError, ReadingListError
+from .files import inside, write_atomic
 from .merge import paper_keys, title_key, unique_slug
 from .schema import PAPER_FIELDS
-from .store import Layout, load_papers
+from .store import Layout, list_folder, load_papers
 from .yamlio import dumps
 
 EXAMPLES = {
@@ -51,8 +51,10 @@ def new_record(layout: Layout, title: str) -> str:
             raise ReadingListError(
                 f"{layout.rel(layout.paper_path(paper.id))} already has this title"
             )
-    taken = {p.stem for p in layout.papers.glob("*.yml")}
-    paper_id = unique_slug(title, taken)
-    path = layout.paper_path(paper_id)
+    names, problems = list_folder(layout.papers, layout.rel(layout.papers))
+    if problems:
+        raise ContentError(problems)
+    paper_id = unique_slug(title, {name.removesuffix(".yml") for name in names})
+    path = inside(layout.content, f"papers/{paper_id}.yml")
     write_atomic(path, scaffold(title, paper_id))
     return layout.rel(path)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import quote
 from .model import Listing, Paper, Theme
 from .yamlio import Lines
 
@@ -53,10 +54,18 @@ def _check_pattern(pattern: re.Pattern[str], what: str) -> Callable[[str], str |
     def check(value: str) -> str | None:
         if pattern.fullmatch(value):
             return None
-        return f"expected {what}, got {value!r}"
+        return f"expected {what}, got {quote(value)}"
 
     return check
 
+
+def _check_text(value: str) -> str | None:
+    return None if value.strip() else "expected some text, got only spaces"
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters (but tab and newline): no text needs them, and a page must not
+carry them raw."""
 
 NOTES_LIMIT = 4000
 NOTES_BRACKETS = 200
@@ -81,11 +90,13 @@ def _check_notes(value: str) -> str | None:
 # Extra rules beyond the type, per (record type, field). The table keeps them together.
 VALUE_RULES: dict[tuple[type, str], Callable[[str], str | None]] = {
     (Paper, "id"): _check_pattern(_SLUG, "a lowercase slug such as 'my-paper-title'"),
+    (Paper, "title"): _check_text,
     (Paper, "arxiv"): _check_pattern(_ARXIV, "an arXiv id such as '2309.10818'"),
     (Paper, "links"): _check_pattern(_URL, "an http(s) URL"),
     (Paper, "themes"): _check_pattern(_SLUG, "a theme id"),
     (Paper, "notes"): _check_notes,
     (Theme, "id"): _check_pattern(_SLUG, "a lowercase slug such as 'llm-serving'"),
+    (Theme, "title"): _check_text,
     (Theme, "icon"): _check_pattern(_ICON, "an icon name such as 'material/memory'"),
     (Theme, "start_here"): _check_pattern(_SLUG, "a paper id"),
 }
@@ -97,10 +108,13 @@ class Validator:
     def __init__(self, lines: Lines) -> None:
         self.lines = lines
         self.errors: list[tuple[int, str]] = []
+        self.warnings: list[tuple[int, str]] = []
+
+    def _line(self, path: tuple[Any, ...]) -> int:
+        return self.lines.get(path) or self.lines.get(path[:-1]) or self.lines.get((), 0)
 
     def error(self, path: tuple[Any, ...], message: str) -> None:
-        line = self.lines.get(path) or self.lines.get(path[:-1]) or self.lines.get((), 0)
-        self.errors.append((line, message))
+        self.errors.append((self._line(path), message))
 
     def record(self, cls: type, data: Any, path: tuple[Any, ...] = ()) -> Any:
         """Build `cls` from `data`, or return None after recording why not."""
@@ -130,7 +144,9 @@ class Validator:
         if converted is None:
             return None
         rule = VALUE_RULES.get((cls, spec.name))
-        for item, item_path in _leaves(converted, path):
+        # An empty required value is checked too: a record must not have a blank title.
+        leaves = [(converted, path)] if converted == "" and spec.required else []
+        for item, item_path in leaves or _leaves(converted, path):
             message = rule(item) if rule else None
             if message:
                 self.error(item_path, f"field '{_dotted(item_path)}': {message}")
@@ -139,6 +155,10 @@ class Validator:
 
     def string(self, value: Any, path: tuple[Any, ...]) -> str | None:
         if isinstance(value, str):
+            if _CONTROL.search(value):
+                message = f"field '{_dotted(path)}': control characters replaced with \ufffd"
+                self.warnings.append((self._line(path), message))
+                return _CONTROL.sub("\ufffd", value)
             return value
         self.error(path, f"field '{_dotted(path)}': expected a string, got {_describe(value)}")
         return None
@@ -146,7 +166,7 @@ class Validator:
     def integer(self, value: Any, path: tuple[Any, ...]) -> int | None:
         if isinstance(value, str) and value.isascii() and value.isdigit():
             return int(value)
-        shown = repr(value) if isinstance(value, str) else _describe(value)
+        shown = quote(value) if isinstance(value, str) else _describe(value)
         self.error(path, f"field '{_dotted(path)}': expected a whole number, got {shown}")
         return None
 
@@ -166,6 +186,10 @@ class Validator:
             message = f"expected a mapping of name: URL, got {_describe(value)}"
             self.error(path, f"field '{_dotted(path)}': {message}")
             return None
+        for key in value:
+            if not key.strip():
+                self.error((*path, key), f"field '{_dotted(path)}': a link needs a name")
+                return None
         items = {k: self.string(v, (*path, k)) for k, v in value.items()}
         return None if any(v is None for v in items.values()) else items  # type: ignore[return-value]
 
@@ -199,7 +223,8 @@ def _leaves(value: Any, path: tuple[Any, ...]) -> list[tuple[str, tuple[Any, ...
 def _dotted(path: tuple[Any, ...]) -> str:
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        name = quote(part, 40)[1:-1] if isinstance(part, str) else str(part)
+        out += f"[{part}]" if isinstance(part, int) else (f".{name}" if out else name)
     return out
 
 
@@ -218,7 +243,7 @@ def _describe(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    return f"{value!r}"
+    return quote(value) if isinstance(value, str) else quote(repr(value))
 
 
 def to_dict(record: Any) -> dict[str, Any]:

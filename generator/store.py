@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import parallel
-from .errors import ContentError, Problem
-from .files import recover
+from .errors import ContentError, Problem, quote
+from .files import STAGING_PREFIX, UnsafePath, read_regular, real_folder, recover
 from .manifest import record_digest
 from .merge import paper_keys
 from .model import Library, Paper, Theme
@@ -58,7 +58,9 @@ class Layout:
         return self.papers / f"{paper_id}.yml"
 
     def source_files(self) -> list[Path]:
-        return sorted(self.sources.glob("*.txt"))
+        """The raw listing files; `check` reports what `list_folder` finds wrong."""
+        names, _ = list_folder(self.sources, self.rel(self.sources))
+        return [self.sources / name for name in names if name.endswith(".txt")]
 
 
 def read_yaml(path: Path, rel: str) -> tuple[object, dict, list[Problem]]:
@@ -71,11 +73,9 @@ def read_yaml(path: Path, rel: str) -> tuple[object, dict, list[Problem]]:
 
 def _read_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
     try:
-        size = path.stat().st_size
-        if size > MAX_RECORD_BYTES:
-            message = f"file is {size:,} bytes; records are limited to {MAX_RECORD_BYTES:,}"
-            return None, [Problem(rel, 0, message)]
-        return path.read_bytes(), []
+        return read_regular(path, MAX_RECORD_BYTES), []
+    except UnsafePath as exc:
+        return None, [Problem(rel, 0, exc.reason)]
     except OSError as exc:
         return None, [Problem(rel, 0, f"cannot read: {exc.strerror}")]
 
@@ -109,13 +109,18 @@ def _paper(raw: bytes, stem: str, rel: str) -> tuple[Paper | None, list[Problem]
         return None, problems
     validator = Validator(lines)
     paper = validator.record(Paper, data)
-    problems = [Problem(rel, line, message) for line, message in validator.errors]
+    problems = _problems(rel, validator)
     if paper is not None and paper.id != stem:
         line = lines.get(("id",), 0)
-        message = f"field 'id': expected {stem!r} (the file's name), got {paper.id!r}"
+        message = f"field 'id': expected {quote(stem)} (the file's name), got {quote(paper.id)}"
         problems.append(Problem(rel, line, message))
         paper = None
     return paper, problems
+
+
+def _problems(rel: str, validator: Validator) -> list[Problem]:
+    errors = [Problem(rel, line, message) for line, message in validator.errors]
+    return errors + [Problem(rel, line, msg, "warning") for line, msg in validator.warnings]
 
 
 def load_papers(layout: Layout, may_fork: bool = False) -> tuple[dict[str, Paper], list[Problem]]:
@@ -145,13 +150,13 @@ class Reading:
     """
 
     def __init__(self, layout: Layout) -> None:
-        if layout.content.is_dir():
-            for line in recover(layout.content):
-                log.warning("%s: %s", layout.rel(layout.content), line)
+        recover_content(layout)
         self.layout = layout
-        self.names = _names(layout.papers)
-        self.records = [name for name in self.names if name.endswith(".yml")]
         self.shown = layout.rel(layout.papers)  # the folder as messages show it
+        self.problems = foreign_files(layout)
+        self.names, problems = list_folder(layout.papers, self.shown)
+        self.problems += problems
+        self.records = [name for name in self.names if name.endswith(".yml")]
         self.digests: dict[str, bytes] = {}
         """Record file name -> `manifest.record_digest` of the bytes read, once read:
         what `manifest.generation_key` needs, without reading the files again."""
@@ -165,7 +170,7 @@ class Reading:
             may_fork and parallel.worth_it(len(self.records)),
         )
         papers: dict[str, Paper] = {}
-        problems: list[Problem] = []
+        problems: list[Problem] = list(self.problems)
         owners: dict[str, str] = {}
         for name, record in zip(self.records, first + second, strict=True):
             self.digests[name] = record.digest
@@ -215,17 +220,56 @@ class Reading:
         return _Record(paper, problems, keys, record_digest(raw))
 
 
-def _names(folder: Path) -> list[str]:
-    """The names in a folder (none if it does not exist), sorted."""
+def recover_content(layout: Layout) -> None:
+    """Finish (or drop) what an interrupted `ingest` of this user's left undone."""
+    if layout.content.is_dir():
+        for line in recover(layout.content):
+            log.warning("%s: %s", layout.rel(layout.content), line)
+
+
+def list_folder(folder: Path, shown: str) -> tuple[list[str], list[Problem]]:
+    """The names in a content folder, sorted (none if it does not exist), and problems:
+    a folder that is a symbolic link is not read, and a name that is not UTF-8 is
+    reported (escaped) and left out."""
     try:
-        return sorted(os.listdir(folder))
+        real_folder(folder)
+        names = sorted(os.listdir(folder))
     except FileNotFoundError:
+        return [], []
+    except UnsafePath as exc:
+        return [], [Problem(shown, 0, exc.reason)]
+    kept, problems = [], []
+    for name in names:
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            shown_name = os.fsencode(name).decode("utf-8", "backslashreplace")
+            problems.append(Problem(f"{shown}/{shown_name}", 0, "the file name is not UTF-8"))
+        else:
+            kept.append(name)
+    return kept, problems
+
+
+def foreign_files(layout: Layout) -> list[Problem]:
+    """What `content/` must not hold: staging folders (no repository may carry one:
+    an older version finished them blindly, which let a pull request write anywhere)
+    and a `content/` that is itself a link."""
+    if not (layout.content.exists() or layout.content.is_symlink()):
         return []
+    names, problems = list_folder(layout.content, layout.rel(layout.content))
+    for name in names:
+        if name.startswith(STAGING_PREFIX):
+            message = (
+                "a staging folder of an interrupted write, which this tool no longer "
+                "keeps in content/ and never finishes from there; delete it"
+            )
+            problems.append(Problem(layout.rel(layout.content / name), 0, message))
+    return problems
 
 
 def load_themes(layout: Layout) -> tuple[list[Theme], list[Problem]]:
     """The themes declared in `content/themes.yml` (none if the file is absent)."""
-    if not layout.themes.exists():
+    if not os.path.lexists(layout.themes):
         return [], []
     rel = layout.rel(layout.themes)
     data, lines, problems = read_yaml(layout.themes, rel)
@@ -236,12 +280,12 @@ def load_themes(layout: Layout) -> tuple[list[Theme], list[Problem]]:
     if not isinstance(items, list):
         return [], [Problem(rel, 1, "expected a top-level 'themes:' list")]
     themes = [validator.record(Theme, item, ("themes", i)) for i, item in enumerate(items)]
-    problems = [Problem(rel, line, message) for line, message in validator.errors]
+    problems = _problems(rel, validator)
     seen: set[str] = set()
     for i, theme in enumerate(themes):
         if theme and theme.id in seen:
             line = lines.get(("themes", i, "id"), 0)
-            problems.append(Problem(rel, line, f"duplicate theme id {theme.id!r}"))
+            problems.append(Problem(rel, line, f"duplicate theme id {quote(theme.id)}"))
         if theme:
             seen.add(theme.id)
     return [t for t in themes if t is not None], problems
@@ -254,22 +298,37 @@ def check_references(layout: Layout, library: Library) -> list[Problem]:
     for paper in library.papers.values():
         for theme_id in paper.themes:
             if theme_id not in theme_ids:
-                message = f"field 'themes': unknown theme {theme_id!r}"
+                message = f"field 'themes': unknown theme {quote(theme_id)}"
                 close = difflib.get_close_matches(theme_id, theme_ids, n=1)
                 if close:
                     message += f"; did you mean {close[0]!r}?"
                 path = layout.paper_path(paper.id)
                 problems.append(Problem(layout.rel(path), _line_of(path, "themes:"), message))
+    sources = {path.stem for path in layout.source_files()}
+    for paper in library.papers.values():
+        for listing in paper.listings:
+            if listing.source not in sources:
+                path = layout.paper_path(paper.id)
+                message = (
+                    f"field 'listings': source {quote(listing.source)} is not a file in "
+                    f"{layout.rel(layout.sources)}/"
+                )
+                problems.append(Problem(layout.rel(path), _line_of(path, "listings:"), message))
+                break
     for theme in library.themes:
         for paper_id in theme.start_here:
             if paper_id not in library.papers:
-                message = f"theme {theme.id!r}: field 'start_here': unknown paper {paper_id!r}"
+                message = f"theme {quote(theme.id)}: field 'start_here': unknown paper {quote(paper_id)}"
                 problems.append(Problem(layout.rel(layout.themes), 0, message))
     return problems
 
 
 def _line_of(path: Path, prefix: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        text = read_regular(path, MAX_RECORD_BYTES).decode("utf-8", "replace")
+    except (OSError, UnsafePath):
+        return 0
+    for number, line in enumerate(text.splitlines(), 1):
         if line.startswith(prefix):
             return number
     return 0

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from .errors import quote
+
 Lines = dict[tuple[Any, ...], int]
 """Path of a value inside a document, e.g. `("listings", 0, "date")` -> 1-based line."""
 
@@ -61,14 +63,21 @@ def loads(text: str) -> tuple[Any, Lines]:
     return value, lines
 
 
+MAX_DEPTH = 20
+"""How deeply values may nest; records need 3 levels, and a reader recursing on a
+thousand would overflow the stack."""
+
+
 def _value(events: Iterator[Any], event: Any, path: tuple[Any, ...], lines: Lines) -> Any:
     line = event.start_mark.line + 1
+    if len(path) > MAX_DEPTH:
+        raise YamlSyntaxError(f"values nest more than {MAX_DEPTH} levels deep", line)
     lines.setdefault(path, line)
     if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
         raise YamlSyntaxError("anchors and aliases (&name, *name) are not allowed", line)
     tag = getattr(event, "tag", None)
     if tag not in (None, "!") and tag not in _PLAIN_TAGS:
-        raise YamlSyntaxError(f"tag {tag!r} is not allowed; write a plain value", line)
+        raise YamlSyntaxError(f"tag {quote(tag)} is not allowed; write a plain value", line)
     if isinstance(event, yaml.ScalarEvent):
         return event.value
     if isinstance(event, yaml.SequenceStartEvent):
@@ -96,7 +105,7 @@ def _mapping(events: Iterator[Any], path: tuple[Any, ...], lines: Lines) -> dict
         key = key_event.value
         if key in result:
             raise YamlSyntaxError(
-                f"duplicate key {key!r} (first on line {lines[(*path, key)]})", key_line
+                f"duplicate key {quote(key)} (first on line {lines[(*path, key)]})", key_line
             )
         lines[(*path, key)] = key_line
         result[key] = _value(events, next(events), (*path, key), lines)

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -16,6 +17,9 @@ import pytest
 from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
+# Journals of interrupted writes live in the user's state folder, outside any project:
+# the tests keep theirs in a folder of their own.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="readinglist-tests-state-")
 SEEDS = ROOT / "content" / "sources"
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from generator.files import Transaction, recover, sync_folder, write_atomic
+from generator.files import (
+    Transaction,
+    UnsafePath,
+    journal_folder,
+    project_lock,
+    read_regular,
+    recover,
+    sync_folder,
+    write_atomic,
+)
+
+from .conftest import ROOT
 
 
 def test_transaction_writes_everything_or_nothing(tmp_path: Path) -> None:
@@ -28,20 +44,85 @@ def test_transaction_writes_everything_or_nothing(tmp_path: Path) -> None:
 
 def test_recover_finishes_committed_and_drops_uncommitted(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("old", encoding="utf-8")
+    journals = journal_folder(tmp_path)
+    assert journals is not None and not tmp_path in journals.parents
     # A dead process (pid 999999999 does not exist) that committed...
-    done = tmp_path / ".transaction-999999999"
-    write_atomic(done / "a.txt", "new")
-    write_atomic(done / "COMMITTED", "a.txt\n")
+    write_atomic(journals / "999999999" / "files" / "a.txt", "new")
+    write_atomic(journals / "999999999" / "COMMITTED", "a.txt\n")
     # ...and one that did not.
-    undone = tmp_path / ".transaction-999999998"
-    write_atomic(undone / "b.txt", "half")
+    write_atomic(journals / "999999998" / "files" / "b.txt", "half")
     assert recover(tmp_path) == [
-        "dropped an interrupted write (.transaction-999999998)",
-        "finished an interrupted write (.transaction-999999999)",
+        "dropped an interrupted write (process 999999998)",
+        "finished an interrupted write (process 999999999)",
     ]
     assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "new"
     assert not (tmp_path / "b.txt").exists()
-    assert list(tmp_path.glob(".transaction-*")) == []
+    assert list(journals.iterdir()) == []
+
+
+def test_recover_never_trusts_a_staging_folder_in_the_repository(tmp_path: Path) -> None:
+    """The hole: a committed `content/.transaction-x/COMMITTED` naming `../mkdocs.yml`
+    moved the pull request's own `mkdocs.yml` over the project's."""
+    (tmp_path / "mkdocs.yml").write_text("site_name: mine\n", encoding="utf-8")
+    content = tmp_path / "content"
+    staging = content / ".transaction-x"
+    staging.mkdir(parents=True)
+    (staging / "COMMITTED").write_text("../mkdocs.yml\n", encoding="utf-8")
+    (content / "mkdocs.yml").write_text("site_name: theirs\n", encoding="utf-8")
+    assert recover(content) == []
+    assert (tmp_path / "mkdocs.yml").read_text(encoding="utf-8") == "site_name: mine\n"
+    assert (staging / "COMMITTED").exists()  # left for `check` to report
+
+
+def test_a_journal_naming_a_path_outside_the_folder_is_refused(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    journals = journal_folder(content)
+    assert journals is not None
+    write_atomic(journals / "999999997" / "files" / "x", "evil")
+    write_atomic(journals / "999999997" / "COMMITTED", "../x\n")
+    with pytest.raises(UnsafePath, match="not a path inside content/"):
+        recover(content)
+    assert not (tmp_path / "x").exists()
+    shutil.rmtree(journals / "999999997")
+
+
+def test_a_transaction_does_not_write_through_a_linked_folder(tmp_path: Path) -> None:
+    outside, content = tmp_path / "outside", tmp_path / "content"
+    outside.mkdir()
+    content.mkdir()
+    (content / "papers").symlink_to(outside)
+    with pytest.raises(UnsafePath, match="is a symbolic link"), Transaction(content) as t:
+        t.write(content / "papers" / "x.yml", "id: x\n")
+    assert list(outside.iterdir()) == []
+
+
+def test_read_regular_opens_only_regular_files_and_reads_at_most_the_limit(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "ok").write_bytes(b"12345")
+    assert read_regular(tmp_path / "ok", 5) == b"12345"
+    with pytest.raises(UnsafePath, match="over 4 bytes"):
+        read_regular(tmp_path / "ok", 4)
+    (tmp_path / "link").symlink_to(tmp_path / "ok")
+    with pytest.raises(UnsafePath, match="symbolic link"):
+        read_regular(tmp_path / "link", 100)
+    os.mkfifo(tmp_path / "fifo")
+    with pytest.raises(UnsafePath, match="not a regular file"):
+        read_regular(tmp_path / "fifo", 100)  # would block forever if opened for reading
+    with pytest.raises(UnsafePath, match="not a regular file"):
+        read_regular(Path("/dev/zero"), 100)
+
+
+def test_a_second_command_waits_for_the_lock(project: Path) -> None:
+    with project_lock(project / "build", "test"):
+        process = start(project, "new", "A paper added while locked")
+        time.sleep(1.5)
+        assert process.poll() is None  # still waiting
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "waiting for another readinglist command to finish before new" in err
+    assert (project / "content/papers/a-paper-added-while-locked.yml").exists()
 
 
 def test_write_atomic_leaves_unchanged_files_alone(tmp_path: Path) -> None:
@@ -65,3 +146,14 @@ def test_sync_folder_writes_only_differences_and_keeps_dotfiles(tmp_path: Path) 
     assert not (docs / "p" / "q").exists()
     assert (docs / ".cache" / "kept").exists()
     assert sorted(p.name for p in docs.rglob("*.tmp")) == []
+
+
+def start(root: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", *args],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )

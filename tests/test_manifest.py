@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator import parallel
+from generator.files import journal_folder, write_atomic
 from generator.errors import ContentError
 from generator.files import file_stats
 from generator.manifest import generation_key
@@ -111,11 +112,29 @@ def test_a_failed_generation_leaves_nothing_to_reuse(project: Path) -> None:
     assert not regenerate(project)
 
 
-def test_an_unfinished_ingest_is_never_skipped(project: Path) -> None:
+def test_an_unfinished_ingest_is_finished_before_reuse_is_decided(project: Path) -> None:
+    regenerate(project)
+    record = project / "content" / "papers" / "a-complete-expressiveness-hierarchy-for-subgraph-gnns-via-subgraph-weisfeiler.yml"
+    journal = journal_folder(project / "content")
+    assert journal is not None
+    rel = record.relative_to(project / "content").as_posix()
+    edited = record.read_text(encoding="utf-8").replace("abstract: >-\n  ", "abstract: >-\n  Edited. ", 1)
+    write_atomic(journal / "999999996" / "files" / rel, edited)
+    write_atomic(journal / "999999996" / "COMMITTED", rel + "\n")
+    assert not regenerate(project)  # the journal's change was put in place, then used
+    assert record.read_text(encoding="utf-8") == edited
+
+
+def test_a_staging_folder_in_content_is_an_error(project: Path) -> None:
     staging = project / "content" / ".transaction-999999"
     staging.mkdir()
     (staging / "COMMITTED").write_text("", encoding="utf-8")
-    assert not regenerate(project)
+    with pytest.raises(ContentError) as caught:
+        regenerate(project)
+    assert [str(p) for p in caught.value.problems] == [
+        "content/.transaction-999999: error: a staging folder of an interrupted write, which "
+        "this tool no longer keeps in content/ and never finishes from there; delete it"
+    ]
 
 
 def test_a_project_without_content_still_generates(
