@@ -20,11 +20,11 @@ import numpy as np
 from markupsafe import Markup
 from markupsafe import escape as _escape
 from scipy import sparse
-from scipy.sparse.linalg import svds
+from scipy.sparse.linalg import ArpackError, svds
 from threadpoolctl import ThreadpoolController
 
 from .markup import xml_chars
-from .model import Library, Paper
+from .model import Library, Paper, Theme
 
 Href = Callable[[str], str]
 """Maps a theme or paper id to the URL of its page, relative to the page drawing it."""
@@ -78,8 +78,11 @@ def shared_counts(library: Library) -> Counter[tuple[str, str]]:
 def theme_map(library: Library, counts: Counter[str], href: Href) -> Markup:
     """One node per theme, sized by its papers; edges weighted by papers shared."""
     width, height = 860, 520
-    themes = [t for t in library.themes if counts[t.id]]
-    shared = shared_counts(library)
+    themes = _largest([t for t in library.themes if counts[t.id]], counts, MAP_THEMES)
+    drawn = {t.id for t in themes}
+    shared = Counter(
+        {pair: n for pair, n in shared_counts(library).items() if drawn.issuperset(pair)}
+    )
     where = _theme_layout([t.id for t in themes], shared, width, height)
     biggest = max((counts[t.id] for t in themes), default=1)
     heaviest = max(shared.values(), default=1)
@@ -108,12 +111,30 @@ def theme_map(library: Library, counts: Counter[str], href: Href) -> Markup:
         )
     body.append("</g>")
     title = "Map of the themes"
+    among = sum(1 for t in library.themes if counts[t.id])
+    which = f"The {len(themes)} largest of {among} themes" if among > len(themes) else (
+        f"{len(themes)} themes"
+    )
     desc = (
-        f"{len(themes)} themes drawn as circles sized by their number of papers, joined by "
+        f"{which} drawn as circles sized by their number of papers, joined by "
         f"{len(shared)} lines whose width is the number of papers two themes share. "
         "Each circle links to its theme page."
     )
     return _svg("theme-map", width, height, title, desc, body)
+
+
+MAP_THEMES = 40
+"""The most themes the map draws (the largest): past that it is a blot, and its lines
+grow with the square of the themes (500 themes made a 16.8 MB home page)."""
+OVERLAP_SOURCES = 20
+"""The most listing files the overlap grid shows one by one (the largest); the rest are
+grouped by month, so the grid stays small however many listings there are."""
+
+
+def _largest(themes: list[Theme], counts: Counter[str], limit: int) -> list[Theme]:
+    """The `limit` themes with the most papers, in declaration order."""
+    keep = set(sorted(range(len(themes)), key=lambda i: (-counts[themes[i].id], i))[:limit])
+    return [theme for i, theme in enumerate(themes) if i in keep]
 
 
 def _label_y(
@@ -172,14 +193,24 @@ def paper_positions(vectors: sparse.csr_matrix) -> np.ndarray:
     component's sign chosen so that its largest loading is positive.
     """
     count = vectors.shape[0]
-    if count < 3 or vectors.shape[1] < 3:
-        return np.array([[float(i), 0.0] for i in range(count)]).reshape(-1, 2)
+    in_a_row = np.array([[float(i), 0.0] for i in range(count)]).reshape(-1, 2)
+    # With fewer than three distinct words in use (texts of stop words only), there
+    # are no two components to find, and ARPACK fails rather than say so.
+    if count < 3 or vectors.shape[1] < 3 or _columns_used(vectors) < 3:
+        return in_a_row
     start = np.random.RandomState(0).uniform(-1, 1, min(vectors.shape))
-    with _blas().limit(limits=1, user_api="blas"):
-        u, sigma, vt = svds(vectors, k=2, tol=0.0, v0=start)
+    try:
+        with _blas().limit(limits=1, user_api="blas"):
+            u, sigma, vt = svds(vectors, k=2, tol=0.0, v0=start)
+    except ArpackError:
+        return in_a_row
     u, sigma, vt = u[:, ::-1], sigma[::-1], vt[::-1]  # largest first
     signs = np.sign(vt[np.arange(2), np.abs(vt).argmax(axis=1)])
     return np.asarray(u * signs * sigma, dtype=float)
+
+
+def _columns_used(vectors: sparse.csr_matrix) -> int:
+    return len(np.unique(vectors.indices[vectors.data != 0]))
 
 
 def paper_map(
@@ -205,24 +236,46 @@ def paper_map(
 
 @dataclass(frozen=True)
 class Source:
-    """A listing file as the overlap chart labels it."""
+    """A row of the overlap chart: one listing file, or the smaller ones of a month."""
 
-    name: str
+    names: frozenset[str]
     label: str
 
 
 def sources_of(library: Library) -> list[Source]:
-    """Every listing file that records cite, in file order, labelled `1 · Mar 17`."""
+    """Every listing file that records cite, in file order, labelled `1 · Mar 17`.
+
+    Past `OVERLAP_SOURCES` files, only the largest keep a row of their own; the others
+    share one per month (`Mar · 12 more`), in month order.
+    """
     dates: dict[str, str] = {}
+    sizes: Counter[str] = Counter()
     for paper in library.papers.values():
         for listing in paper.listings:
             dates.setdefault(listing.source, listing.date)
-    return [Source(name, f"{i} · {dates[name]}") for i, name in enumerate(sorted(dates), 1)]
+            sizes[listing.source] += 1
+    names = sorted(dates)
+    if len(names) <= OVERLAP_SOURCES:
+        return [Source(frozenset([n]), f"{i} · {dates[n]}") for i, n in enumerate(names, 1)]
+    largest = set(sorted(names, key=lambda n: (-sizes[n], n))[:OVERLAP_SOURCES])
+    rows = [Source(frozenset([n]), f"{i} · {dates[n]}") for i, n in enumerate(names, 1)]
+    kept = [row for row in rows if row.names <= largest]
+    months: dict[str, set[str]] = {}
+    for name in names:
+        if name not in largest:
+            months.setdefault(dates[name].split(" ")[0][:3] or "undated", set()).add(name)
+    order = {m: i for i, m in enumerate(_MONTH_ORDER)}
+    for month in sorted(months, key=lambda m: (order.get(m, 99), m)):
+        kept.append(Source(frozenset(months[month]), f"{month} · {len(months[month])} more"))
+    return kept
+
+
+_MONTH_ORDER = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
 def overlap_matrix(library: Library, sources: list[Source]) -> list[list[int]]:
-    """Cell (i, j): papers listed in both i and j; the diagonal: entries in listing i."""
-    index = {s.name: i for i, s in enumerate(sources)}
+    """Cell (i, j): papers listed in both rows i and j; the diagonal: entries in row i."""
+    index = {name: i for i, s in enumerate(sources) for name in s.names}
     size = len(sources)
     matrix = [[0] * size for _ in range(size)]
     for paper in library.papers.values():
@@ -261,11 +314,17 @@ def source_overlap(library: Library) -> Markup:
     shared = sum(matrix[i][j] for i, j in combinations(range(len(sources)), 2))
     title = "How much the listings overlap"
     desc = (
-        f"A {len(sources)} by {len(sources)} grid, one row and one column per listing file. "
+        f"A {len(sources)} by {len(sources)} grid, one row and one column per listing file"
+        f"{_grouped(sources)}. "
         "The diagonal holds each listing's number of entries; every other cell holds the "
         f"number of papers both listings contain ({shared} shared pairs in all)."
     )
     return _svg("overlap", width, height, title, desc, body)
+
+
+def _grouped(sources: list[Source]) -> str:
+    grouped = sum(len(s.names) for s in sources if len(s.names) > 1)
+    return f" (the {grouped} smallest grouped by month)" if grouped else ""
 
 
 def _cell(i: int, j: int, n: int, share: float, what: str, at: tuple[int, int], size: int) -> str:

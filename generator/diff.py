@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .errors import ReadingListError, quote
 from .markup import inline
+from .mentions import find_mentions
 from .model import Library, Paper
 from .schema import to_dict
 from .store import Layout, load_papers, load_themes
@@ -71,10 +72,20 @@ class ContentDiff:
     edited: list[tuple[Paper, list[str]]] = field(default_factory=list)
     merged: list[tuple[Paper, int, int]] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
+    mentions_added: list[tuple[str, str]] = field(default_factory=list)
+    mentions_removed: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.edited or self.merged or self.themes)
+        return not (
+            self.added
+            or self.removed
+            or self.edited
+            or self.merged
+            or self.themes
+            or self.mentions_added
+            or self.mentions_removed
+        )
 
 
 def compare(old: Library, new: Library) -> ContentDiff:
@@ -92,7 +103,16 @@ def compare(old: Library, new: Library) -> ContentDiff:
         if len(paper.listings) != len(before.listings):
             diff.merged.append((paper, len(before.listings), len(paper.listings)))
     diff.themes = theme_changes(old, new)
+    before, after = _mention_links(old), _mention_links(new)
+    diff.mentions_added = sorted(after - before)
+    diff.mentions_removed = sorted(before - after)
     return diff
+
+
+def _mention_links(library: Library) -> set[tuple[str, str]]:
+    """(paper id, id of a paper its abstract mentions) for every mention link."""
+    found = find_mentions(list(library.papers.values()))
+    return {(source, target) for source, targets in found.items() for target in targets}
 
 
 def theme_changes(old: Library, new: Library) -> list[str]:
@@ -142,7 +162,24 @@ def to_markdown(diff: ContentDiff, base: str) -> str:
         out += [_item(p, f" ({old} \u2192 {new} listings)") for p, old, new in diff.merged] + [""]
     if diff.themes:
         out += ["### Themes", ""] + [f"- {line}" for line in diff.themes] + [""]
+    if diff.mentions_added or diff.mentions_removed:
+        out += [
+            "### Mention links",
+            "",
+            f"{len(diff.mentions_added)} added, {len(diff.mentions_removed)} removed.",
+            "",
+        ]
+        changes = [("+", link) for link in diff.mentions_added]
+        changes += [("\u2212", link) for link in diff.mentions_removed]
+        out += [f"- {sign} `{a}` \u2192 `{b}`" for sign, (a, b) in changes[:MENTIONS_SHOWN]]
+        if len(changes) > MENTIONS_SHOWN:
+            out.append(f"- \u2026 and {len(changes) - MENTIONS_SHOWN} more")
+        out.append("")
     return "\n".join(out)
+
+
+MENTIONS_SHOWN = 30
+"""Mention links listed one by one; the count covers the rest."""
 
 
 def diff_against(layout: Layout, base: str) -> str:

@@ -81,11 +81,11 @@ def find_mentions(papers: list[Paper]) -> dict[str, list[str]]:
     names = short_names(papers, abstracts, trimmed)
     # Only positions holding the first word of some name can start a mention.
     firsts = {name[0] for name in names}
-    mentions: dict[str, list[str]] = {}
+    mentions: dict[str, set[str]] = {}
     for paper, words in zip(papers, abstracts, strict=True):
         found: set[str] = set()
         if firsts.isdisjoint(words):  # most abstracts name no other paper
-            mentions[paper.id] = []
+            mentions[paper.id] = found
             continue
         for i, word in enumerate(words):
             if word not in firsts:
@@ -94,8 +94,25 @@ def find_mentions(papers: list[Paper]) -> dict[str, list[str]]:
                 target = names.get(tuple(words[i : i + size]))
                 if target and target != paper.id:
                     found.add(target)
-        mentions[paper.id] = sorted(found)
-    return mentions
+        mentions[paper.id] = found
+    return _without_common_names(mentions)
+
+
+COMMON_SHARE = 0.03
+"""A name found in more than this share of abstracts (and more than `COMMON_MIN`) is a
+word of the field, not a reference: `LLMs: Buy Cheap GPUs` is not what 97 abstracts
+that say "LLMs" mean."""
+COMMON_MIN = 5
+
+
+def _without_common_names(found: dict[str, set[str]]) -> dict[str, list[str]]:
+    counts: dict[str, int] = defaultdict(int)
+    for targets in found.values():
+        for target in targets:
+            counts[target] += 1
+    limit = max(COMMON_MIN, COMMON_SHARE * len(found))
+    common = {target for target, count in counts.items() if count > limit}
+    return {source: sorted(targets - common) for source, targets in found.items()}
 
 
 def invert(mentions: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
-from difflib import SequenceMatcher
 
+from rapidfuzz.distance import Indel
 from slugify import slugify
 
 from .model import Paper
@@ -21,7 +22,11 @@ _QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032`\u00b4"), "'") 
 _PUNCTUATION = re.compile(r"[^\w\s]|_")
 SLUG_MAX = 80
 SIMILARITY = 0.9
-"""How alike two normalised titles must be (difflib ratio) to be flagged."""
+"""How alike two normalised titles must be to be flagged: the share of their characters
+in a longest common subsequence (rapidfuzz's Indel similarity, difflib's ratio with
+the exact longest match)."""
+OVERLAP = 0.6
+"""The share of their words (Jaccard) two titles must have in common to be compared."""
 
 
 def title_key(title: str) -> str:
@@ -65,30 +70,32 @@ def possible_duplicates(papers: Iterable[Paper]) -> list[tuple[Paper, Paper]]:
 
     A pair where one title's words are a subset of the other's is left alone:
     `Efficient Deep Neural Networks` is not `Efficient Online Processing with Deep
-    Neural Networks`.
+    Neural Networks`. Candidates come from prefix filtering: with each title's words
+    ordered rarest first, two titles that share at least `OVERLAP` of their words
+    share one of the first few, so only pairs that share a rare word are compared
+    (10,000 titles: seconds, not minutes).
     """
     items = [(p, title_key(p.title)) for p in papers]
     words = [frozenset(key.split()) for _, key in items]
+    frequency = Counter(w for ws in words for w in ws)
     index: dict[str, list[int]] = defaultdict(list)
-    for i, ws in enumerate(words):
-        for w in ws:
-            index[w].append(i)
     pairs = []
     for i, ws in enumerate(words):
-        shared: dict[int, int] = defaultdict(int)
-        for w in ws:
-            for j in index[w]:
-                if j > i:
-                    shared[j] += 1
-        for j, count in sorted(shared.items()):
-            if _looks_alike(items[i][1], items[j][1], ws, words[j], count):
-                pairs.append((items[i][0], items[j][0]))
-    return pairs
+        ordered = sorted(ws, key=lambda w: (frequency[w], w))
+        prefix = ordered[: len(ordered) - math.ceil(OVERLAP * len(ordered) - 1e-9) + 1]
+        candidates = sorted({j for w in prefix for j in index[w]})
+        for w in prefix:
+            index[w].append(i)
+        for j in candidates:
+            shared = len(ws & words[j])
+            if _looks_alike(items[j][1], items[i][1], words[j], ws, shared):
+                pairs.append((items[j][0], items[i][0]))
+    return sorted(pairs, key=lambda pair: (pair[0].id, pair[1].id))
 
 
 def _looks_alike(a: str, b: str, wa: frozenset[str], wb: frozenset[str], shared: int) -> bool:
     if a == b or wa <= wb or wb <= wa:
         return False
-    if shared / len(wa | wb) < 0.6:
+    if shared / len(wa | wb) < OVERLAP:
         return False
-    return SequenceMatcher(None, a, b).ratio() >= SIMILARITY
+    return Indel.normalized_similarity(a, b, score_cutoff=SIMILARITY) >= SIMILARITY

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.mentions import _WORD, _Trimmed, _words
+from generator.mentions import _WORD, _Trimmed, _words, find_mentions
+from generator.model import Paper
 
 
 @pytest.mark.parametrize(
@@ -41,3 +42,15 @@ def test_texts_sharing_what_was_trimmed_split_as_the_pattern_splits_each(
 
 def test_other_text_goes_through_the_pattern() -> None:
     assert _words("Größe-Modell, naïve.") == ["Größe-Modell", "naïve"]
+
+
+def test_a_name_most_abstracts_use_is_not_a_mention() -> None:
+    """`LLMs: Buy Cheap GPUs` was linked as mentioned from 97 of 354 pages."""
+    papers = [Paper(id="llms", title="LLMs: Buy Cheap GPUs", abstract="A position paper.")]
+    papers.append(Paper(id="nanoflow", title="NanoFlow: Serving", abstract="Serving fast."))
+    for i in range(40):
+        text = "We compare with NanoFlow." if i == 0 else f"LLMs are large, case {i}."
+        papers.append(Paper(id=f"p{i:02d}", title=f"Paper {i}", abstract=text))
+    mentions = find_mentions(papers)
+    assert mentions["p00"] == ["nanoflow"]
+    assert all(mentions[f"p{i:02d}"] == [] for i in range(1, 40))

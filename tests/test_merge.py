@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from generator.merge import make_slug, possible_duplicates, title_key, unique_slug
+from generator.merge import _looks_alike, make_slug, possible_duplicates, title_key, unique_slug
 from generator.model import Paper
 from generator.store import Layout, load_papers
 
@@ -67,3 +69,33 @@ def test_titles_without_words_only_match_themselves() -> None:
     assert title_key("[[[[") != title_key("____")
     assert title_key("[[[[") == title_key(" [[[[ ")
     assert title_key("NanoFlow!") == title_key("nanoflow")
+
+
+def test_the_duplicate_index_finds_what_comparing_every_pair_finds() -> None:
+    """Prefix filtering only prunes pairs that could not pass: checked against all pairs."""
+    rng = random.Random(3)
+    vocabulary = (
+        "sparse fast llm serving kv cache attention pruning low rank quantized efficient "
+        "training inference models language vision transformer mixture experts"
+    ).split()
+    titles = []
+    for _ in range(100):
+        words = rng.sample(vocabulary, rng.randint(4, 9))
+        titles.append(words)
+        titles.append([*words, rng.choice(vocabulary)])  # a word more
+        titles.append(words[:-1])  # a word less
+        typo = list(words)
+        typo[0] = typo[0][:-1]
+        titles.append(typo)
+    papers = [Paper(id=f"p{i:03d}", title=" ".join(t)) for i, t in enumerate(titles)]
+    keys = [title_key(p.title) for p in papers]
+    sets = [frozenset(k.split()) for k in keys]
+    every_pair = [
+        (papers[i].id, papers[j].id)
+        for i in range(len(papers))
+        for j in range(i + 1, len(papers))
+        if _looks_alike(keys[i], keys[j], sets[i], sets[j], len(sets[i] & sets[j]))
+    ]
+    found = [(a.id, b.id) for a, b in possible_duplicates(papers)]
+    assert len(every_pair) > 50
+    assert found == sorted(every_pair)
