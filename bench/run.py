@@ -3,6 +3,7 @@
     python bench/run.py            # N = 354, 2,000 and 10,000, plus edit-to-preview
     python bench/run.py --quick    # N = 354 only (well under a minute)
     python bench/run.py --related 100000   # the related-papers stage alone
+    python bench/run.py --scale    # 500 themes and 365 listings; check at 10,000
 
 Each size's stages run in a fresh subprocess so peak memory (RSS) is its own, and
 each timed build in one more, as a user's build runs once per process. The baseline is
@@ -519,6 +520,61 @@ def table(results: list[dict]) -> str:
     )
 
 
+def ingest_all(project: Path) -> None:
+    sources = sorted((project / "content" / "sources").glob("*.txt"))
+    subprocess.run(
+        [sys.executable, "-m", "generator", "ingest", *map(str, sources)],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(project)},
+        check=True,
+        capture_output=True,
+    )
+
+
+def timed_command(project: Path, *args: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(project), "SOURCE_DATE_EPOCH": EPOCH},
+        capture_output=True,
+        check=args[0] != "check",  # check may exit 1 on the synthetic near-duplicates
+    )
+    return time.perf_counter() - start
+
+
+def scale() -> dict:
+    """What used to grow with the square of the input (the trust issue).
+
+    The built-in papers spread over 365 listing files and grouped by 500 theme rules,
+    built in full: the home page's size against its 1 MB target and the build against
+    the same papers as the seeds give them. And `readinglist check` at 10,000
+    synthetic papers (target 10 s), against `readinglist themes`, which loads and
+    groups the same library.
+    """
+    sys.path.insert(0, str(ROOT))
+    from tests.conftest import make_project as copy_project
+    from tests.test_scale import spread_out
+
+    result: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+        plain = copy_project(Path(tmp) / "plain")
+        crowded = copy_project(Path(tmp) / "crowded", with_papers=False)
+        spread_out(crowded, themes=500, sources=365)
+        ingest_all(crowded)
+        result["build_seeds_s"] = statistics.median(timed_command(plain, "build") for _ in range(3))
+        result["build_500_themes_365_sources_s"] = statistics.median(
+            timed_command(crowded, "build") for _ in range(3)
+        )
+        result["home_page_kb"] = (crowded / "site" / "index.html").stat().st_size / 1024
+        big = Path(tmp) / "big"
+        make_project(big, 10000)
+        ingest_all(big)
+        result["check_10000_s"] = statistics.median(timed_command(big, "check") for _ in range(3))
+        result["themes_10000_s"] = statistics.median(timed_command(big, "themes") for _ in range(3))
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -528,6 +584,9 @@ def main() -> None:
         "--related", type=int, metavar="N", help="time the related stage alone at N"
     )
     parser.add_argument("--preview", action="store_true", help="edit-to-preview only (N = 354)")
+    parser.add_argument(
+        "--scale", action="store_true", help="500 themes, 365 listings, check at 10,000"
+    )
     parser.add_argument(
         "--runs", type=int, default=3, help="builds per size, for medians (default 3)"
     )
@@ -559,6 +618,20 @@ def main() -> None:
                 capture_output=True,
             )
             print(json.dumps({"edit_to_preview_s": edit_to_preview(project)}))
+        return
+    if args.scale:
+        result = scale()
+        for name, value in result.items():
+            print(f"{name}: {value:.2f}")
+        ratio = result["build_500_themes_365_sources_s"] / result["build_seeds_s"]
+        print(f"500 themes and 365 listings against the seeds' build: {ratio:.2f}x")
+        print(f"home page: {result['home_page_kb']:.0f} KB (target: under 1,024 KB)")
+        check = result["check_10000_s"] / result["themes_10000_s"]
+        print(f"check against themes at 10,000: {check:.2f}x")
+        path = ROOT / "bench" / "results.json"
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        data["scale"] = result
+        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         return
     if args.related:
         result = related_only(args.related)

@@ -96,17 +96,20 @@ def check_site_dir(site_dir: Path, root: Path) -> None:
     (it holds `SITE_MARKER`), or empty, or not exist yet; and it must not be the
     project, hold it, or be, hold or lie in a folder of the project's sources.
     """
-    real = Path(os.path.realpath(site_dir))
-    real_root = Path(os.path.realpath(root))
     shown = site_dir.name or str(site_dir)
-    if real == real_root or real_root.is_relative_to(real):
-        raise BuildError(f"the site folder {shown}/ would replace the project; choose another")
-    for name in _PROTECTED:
-        folder = real_root / name
-        if real == folder or real.is_relative_to(folder) or folder.is_relative_to(real):
-            raise BuildError(
-                f"the site folder {shown}/ would replace {name}/ of the project; choose another"
-            )
+    # As written and as the links resolve: either way must stay clear of the project.
+    for where, top in [
+        (Path(os.path.normpath(site_dir)), Path(os.path.normpath(root))),
+        (Path(os.path.realpath(site_dir)), Path(os.path.realpath(root))),
+    ]:
+        if where == top or top.is_relative_to(where):
+            raise BuildError(f"the site folder {shown}/ would replace the project; choose another")
+        for name in _PROTECTED:
+            folder = top / name
+            if where.is_relative_to(folder) or folder.is_relative_to(where):
+                raise BuildError(
+                    f"the site folder {shown}/ would replace {name}/ of the project; choose another"
+                )
     if site_dir.is_symlink():
         raise BuildError(f"the site folder {shown}/ is a symbolic link; choose another")
     if site_dir.exists():

@@ -17,13 +17,19 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 def make_bundle(config_file: Path, dist_dir: Path, site_name: str) -> Path:
     """Build the offline site and write `dist/<site-name>-offline.zip`."""
     name = bundle_name(site_name)
+    created = not dist_dir.exists()
     dist_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".bundle-", dir=dist_dir) as tmp:
-        site = build_site(config_file, Path(tmp) / name, offline=True)
-        archive = Path(tmp) / f"{name}.zip"
-        zip_folder(site, archive, prefix=name)
-        target = dist_dir / f"{name}.zip"
-        os.replace(archive, target)
+    try:
+        with tempfile.TemporaryDirectory(prefix=".bundle-", dir=dist_dir) as tmp:
+            site = build_site(config_file, Path(tmp) / name, offline=True)
+            archive = Path(tmp) / f"{name}.zip"
+            zip_folder(site, archive, prefix=name)
+            target = dist_dir / f"{name}.zip"
+            os.replace(archive, target)
+    except BaseException:
+        if created:
+            dist_dir.rmdir()  # a failed bundle leaves nothing behind
+        raise
     return target
 
 

@@ -112,8 +112,10 @@ def theme_map(library: Library, counts: Counter[str], href: Href) -> Markup:
     body.append("</g>")
     title = "Map of the themes"
     among = sum(1 for t in library.themes if counts[t.id])
-    which = f"The {len(themes)} largest of {among} themes" if among > len(themes) else (
-        f"{len(themes)} themes"
+    which = (
+        f"The {len(themes)} largest of {among} themes"
+        if among > len(themes)
+        else (f"{len(themes)} themes")
     )
     desc = (
         f"{which} drawn as circles sized by their number of papers, joined by "
@@ -270,7 +272,7 @@ def sources_of(library: Library) -> list[Source]:
     return kept
 
 
-_MONTH_ORDER = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_MONTH_ORDER = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def overlap_matrix(library: Library, sources: list[Source]) -> list[list[int]]:

@@ -38,8 +38,8 @@ def duplicate_warnings(layout: Layout, library: Library) -> list[Problem]:
     for a, b in possible_duplicates(library.papers.values()):
         path_a, path_b = (layout.rel(layout.paper_path(p.id)) for p in (a, b))
         message = (
-            f"possible duplicate of {path_b} ({quote(a.title)} / {quote(b.title)}); if they are the "
-            f"same paper, merge them and add the other title to 'aliases'"
+            f"possible duplicate of {path_b} ({quote(a.title)} / {quote(b.title)}); if they "
+            "are the same paper, merge them and add the other title to 'aliases'"
         )
         problems.append(Problem(path_a, 0, message, "warning"))
     return problems
@@ -69,6 +69,8 @@ def unaccounted_listings(layout: Layout, library: Library) -> list[Problem]:
         for entry in source.entries:
             if (source.stem, entry.position) in recorded and title_key(entry.title) in keys:
                 continue
-            message = f"listing {quote(entry.title)} is in no record; run 'readinglist ingest {rel}'"
+            message = (
+                f"listing {quote(entry.title)} is in no record; run 'readinglist ingest {rel}'"
+            )
             problems.append(Problem(rel, entry.line, message))
     return problems

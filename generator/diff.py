@@ -103,9 +103,9 @@ def compare(old: Library, new: Library) -> ContentDiff:
         if len(paper.listings) != len(before.listings):
             diff.merged.append((paper, len(before.listings), len(paper.listings)))
     diff.themes = theme_changes(old, new)
-    before, after = _mention_links(old), _mention_links(new)
-    diff.mentions_added = sorted(after - before)
-    diff.mentions_removed = sorted(before - after)
+    links_before, links_after = _mention_links(old), _mention_links(new)
+    diff.mentions_added = sorted(links_after - links_before)
+    diff.mentions_removed = sorted(links_before - links_after)
     return diff
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import glob
 import hashlib
 import logging
 import os
@@ -213,6 +214,9 @@ def _finish(staging: Path, root: Path) -> None:
     for rel in (staging / _COMMITTED).read_text(encoding="utf-8").splitlines():
         target = inside(root, rel)
         write_atomic(target, (staging / _FILES / rel).read_bytes())
+        # A copy cut short by a kill left its temporary file (`_replace`) beside it.
+        for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+            leftover.unlink()
     _sync_dir(root)
 
 
@@ -232,7 +236,7 @@ def recover(root: Path) -> list[str]:
     """
     journals = journal_folder(root, create=False)
     found: list[str] = []
-    if journals is None:
+    if not journals.exists():
         return found
     for staging in sorted(journals.iterdir()):
         pid = staging.name
@@ -254,21 +258,20 @@ def state_home() -> Path:
     return Path(base) / "readinglist"
 
 
-def journal_folder(root: Path, create: bool = True) -> Path | None:
+def journal_folder(root: Path, create: bool = True) -> Path:
     """This user's owner-only folder of journals for the folder `root`.
 
-    Keyed by `root`'s real path, so two checkouts never share one. None when it does
-    not exist and `create` is false. A folder that another user could write to, or a
-    symbolic link, is refused: its journals would not be this user's.
+    Keyed by `root`'s real path, so two checkouts never share one. A folder that
+    another user could write to, or a symbolic link, is refused: its journals would
+    not be this user's. Without `create`, the folder may not exist.
     """
     key = hashlib.blake2b(os.fsencode(os.path.realpath(root)), digest_size=10).hexdigest()
     folder = state_home() / key
     if create:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        info = folder.lstat()
-    except FileNotFoundError:
-        return None
+    elif not os.path.lexists(folder):
+        return folder
+    info = folder.lstat()
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
         raise UnsafePath(folder, "is not a folder that only you can write to; remove it")
     return folder
@@ -352,17 +355,21 @@ def read_regular(path: Path, limit: int) -> bytes:
 def project_lock(folder: Path, what: str) -> Iterator[None]:
     """Hold `folder/.lock` exclusively while a command changes the project.
 
-    A second command waits for the first, saying so once.
+    A second command waits for the first, saying so once. The lock is a POSIX record
+    lock (`lockf`), which belongs to this process alone: the system frees it when the
+    process ends, even if a child it forked lives on.
     """
     folder.mkdir(parents=True, exist_ok=True)
     real_folder(folder)
     fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
             log.warning("waiting for another readinglist command to finish before %s", what)
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            fcntl.lockf(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)  # closing releases the lock

@@ -69,7 +69,7 @@ def generation_key(
     for rel in _files(str(_PACKAGE)):
         with open(os.path.join(_PACKAGE, rel), "rb") as handle:
             data = handle.read()
-        digest.update(f"\0generator/{rel}\0{len(data)}\0".encode())
+        digest.update(f"\0generator/{rel}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
         digest.update(data)
     listed = set()
     for rel in _files(str(content)):
@@ -80,14 +80,17 @@ def generation_key(
             listed.add(name)
             if records is not None and name not in records:
                 return None
-            record = records[name] if records is not None else _digest_of(content / rel)
-            digest.update(f"\0content/{rel}\0record\0".encode() + record)
+            try:
+                record = records[name] if records is not None else _digest_of(content / rel)
+            except (OSError, UnsafePath):
+                return None  # loading reports it
+            digest.update(f"\0content/{rel}\0record\0".encode("utf-8", "surrogateescape") + record)
             continue
         try:
             data = read_regular(content / rel, _MAX_BYTES)
         except (OSError, UnsafePath):
             return None  # loading reports it
-        digest.update(f"\0content/{rel}\0{len(data)}\0".encode())
+        digest.update(f"\0content/{rel}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
         digest.update(data)
     if records is not None and listed != records.keys():
         return None

@@ -45,7 +45,10 @@ _DATE = re.compile(r"([A-Z][a-z]+) (\d{1,2})")
 def is_date(text: str) -> bool:
     """A date line: a real month name and a day it has (`Mar 17`, not `Octopus 2`)."""
     match = _DATE.fullmatch(text)
-    return bool(match) and 1 <= int(match.group(2)) <= _MONTHS.get(match.group(1), 0)
+    if match is None:
+        return False
+    return 1 <= int(match.group(2)) <= _MONTHS.get(match.group(1), 0)
+
 
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _URL = re.compile(r"https?://[^\s<>\"'{}\\\]\[|`]+")
@@ -221,7 +224,9 @@ def parse_source(path: Path) -> ParsedSource:
 
     def missing_abstract(title_line: int, title: str) -> None:
         warnings.append(
-            Problem(str(path), title_line, f"no abstract follows the title {quote(title)}", "warning")
+            Problem(
+                str(path), title_line, f"no abstract follows the title {quote(title)}", "warning"
+            )
         )
         emit(title_line, title, "")
 

@@ -318,7 +318,9 @@ def check_references(layout: Layout, library: Library) -> list[Problem]:
     for theme in library.themes:
         for paper_id in theme.start_here:
             if paper_id not in library.papers:
-                message = f"theme {quote(theme.id)}: field 'start_here': unknown paper {quote(paper_id)}"
+                message = (
+                    f"theme {quote(theme.id)}: field 'start_here': unknown paper {quote(paper_id)}"
+                )
                 problems.append(Problem(layout.rel(layout.themes), 0, message))
     return problems
 

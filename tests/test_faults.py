@@ -7,6 +7,7 @@ import os
 import random
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -77,6 +78,49 @@ def same_title_twice(root: Path) -> None:
     ).write_text(copy, encoding="utf-8")
 
 
+def link(rel: str, target: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        (root / rel).unlink()
+        (root / rel).symlink_to(target)
+
+    return apply
+
+
+def fifo(rel: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        (root / rel).unlink()
+        os.mkfifo(root / rel)  # reading it would wait for a writer forever
+
+    return apply
+
+
+def device(rel: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        (root / rel).unlink()
+        os.mknod(root / rel, 0o644 | stat.S_IFCHR, os.makedev(1, 5))  # /dev/zero's
+
+    return apply
+
+
+def linked_folder(root: Path) -> None:
+    outside = root.parent / "outside-papers"
+    shutil.move(root / "content/papers", outside)
+    (root / "content/papers").symlink_to(outside)
+
+
+def bad_name(root: Path) -> None:
+    (root / "content/papers").joinpath(os.fsdecode(b"x\xff.yml")).write_text("id: x\n")
+
+
+def staging_folder(root: Path) -> None:
+    staging = root / "content/.transaction-x"
+    staging.mkdir()
+    (staging / "COMMITTED").write_text("../mkdocs.yml\n", encoding="utf-8")
+    (root / "content/mkdocs.yml").write_text(
+        "site_name: x\nx: !!python/object/apply:os.system ['touch PWNED']\n", encoding="utf-8"
+    )
+
+
 BOMB = "lol: &a [x, x, x, x, x, x, x, x, x]\nlol2: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
 
 # (name, how to break the project, file named in the error, line or None, words in it)
@@ -119,7 +163,7 @@ BROKEN: list[tuple[str, Callable[[Path], None], str, int | None, str]] = [
     ),
     ("not utf-8", write_bytes(RECORD, b"id: x\ntitle: caf\xe9\n"), RECORD, None, "not UTF-8"),
     ("empty", write_bytes(RECORD, b""), RECORD, None, "the file is empty"),
-    ("50 MB", fifty_megabytes, RECORD, None, "records are limited to"),
+    ("50 MB", fifty_megabytes, RECORD, None, "is over 1,000,000 bytes, the limit"),
     (
         "id differs",
         edit(RECORD, lambda t: t.replace("id: nanoflow", "id: other-nanoflow", 1)),
@@ -128,6 +172,31 @@ BROKEN: list[tuple[str, Callable[[Path], None], str, int | None, str]] = [
         "field 'id': expected",
     ),
     ("same title", same_title_twice, RECORD, None, "same title as content/papers/copy-of-nanoflow"),
+    # Found by trying to break the product (the trust issue): each was a traceback, a
+    # hang, a leak or a silent pass.
+    ("deep mapping", write_bytes(RECORD, b"{a: " * 499), RECORD, 1, "nest more than 20 levels"),
+    ("deep list", write_bytes(RECORD, b"- " * 1000 + b"x\n"), RECORD, 1, "nest more than 20"),
+    ("link to a secret", link(RECORD, "/etc/passwd"), RECORD, None, "is a symbolic link"),
+    ("link to /dev/zero", link(RECORD, "/dev/zero"), RECORD, None, "is a symbolic link"),
+    ("FIFO", fifo(RECORD), RECORD, None, "is not a regular file"),
+    ("device", device(RECORD), RECORD, None, "is not a regular file"),
+    ("linked folder", linked_folder, "content/papers", None, "is a symbolic link"),
+    ("file name not UTF-8", bad_name, "content/papers/x\\xff.yml", None, "not UTF-8"),
+    ("staging folder", staging_folder, "content/.transaction-x", None, "staging folder"),
+    (
+        "empty title",
+        edit(RECORD, lambda t: t.replace("title: ", "title: ' '\nx: ", 1)),
+        RECORD,
+        2,
+        "field 'title': expected some text",
+    ),
+    (
+        "empty link name",
+        edit(RECORD, lambda t: t + "links:\n  '': https://example.org/\n"),
+        RECORD,
+        38,
+        "a link needs a name",
+    ),
 ]
 
 
@@ -149,7 +218,7 @@ def test_broken_input_is_named_and_nothing_changes(
     before = snapshot(root)
     source = sorted((root / "content" / "sources").glob("*.txt"))[0]
     for command in (["check"], ["ingest", str(source)], ["build"]):
-        result = run_cli(root, *command)
+        result = run_cli(root, *command, timeout=60)  # none of them may hang
         output = result.stdout + result.stderr
         assert result.returncode != 0, (command, output)
         assert where in output, (command, output)
@@ -157,6 +226,7 @@ def test_broken_input_is_named_and_nothing_changes(
             assert f"{where}:{line}:" in output, (command, output)
         assert words in output, (command, output)
         assert "Traceback" not in output, (command, output)
+        assert "root:x:0:0" not in output  # no file from outside the project is shown
         assert snapshot(root) == before, command
     assert not (root / "PWNED").exists()
 
@@ -279,3 +349,18 @@ def test_a_killed_ingest_leaves_content_that_loads_and_validates(
             k: v for k, v in snapshot(done).items() if k.startswith("content/")
         }
         shutil.rmtree(root)
+
+
+def test_a_listing_from_a_file_that_does_not_exist_fails_check_and_build(
+    built: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(built, root, symlinks=True)
+    edit(RECORD, lambda t: t.replace("source: 000_6b32cc8f1414c3bd", "source: 999_gone", 1))(root)
+    message = (
+        f"{RECORD}:24: error: field 'listings': source '999_gone' is not a file in content/sources/"
+    )
+    check = run_cli(root, "check")
+    assert check.returncode == 1 and message in check.stdout
+    build = run_cli(root, "build")
+    assert build.returncode == 1 and message in build.stderr

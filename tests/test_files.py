@@ -45,7 +45,7 @@ def test_transaction_writes_everything_or_nothing(tmp_path: Path) -> None:
 def test_recover_finishes_committed_and_drops_uncommitted(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("old", encoding="utf-8")
     journals = journal_folder(tmp_path)
-    assert journals is not None and not tmp_path in journals.parents
+    assert tmp_path not in journals.parents
     # A dead process (pid 999999999 does not exist) that committed...
     write_atomic(journals / "999999999" / "files" / "a.txt", "new")
     write_atomic(journals / "999999999" / "COMMITTED", "a.txt\n")
@@ -78,7 +78,6 @@ def test_a_journal_naming_a_path_outside_the_folder_is_refused(tmp_path: Path) -
     content = tmp_path / "content"
     content.mkdir()
     journals = journal_folder(content)
-    assert journals is not None
     write_atomic(journals / "999999997" / "files" / "x", "evil")
     write_atomic(journals / "999999997" / "COMMITTED", "../x\n")
     with pytest.raises(UnsafePath, match="not a path inside content/"):
@@ -119,7 +118,7 @@ def test_a_second_command_waits_for_the_lock(project: Path) -> None:
         process = start(project, "new", "A paper added while locked")
         time.sleep(1.5)
         assert process.poll() is None  # still waiting
-    out, err = process.communicate(timeout=60)
+    _, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert "waiting for another readinglist command to finish before new" in err
     assert (project / "content/papers/a-paper-added-while-locked.yml").exists()

@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from generator import parallel
-from generator.files import journal_folder, write_atomic
 from generator.errors import ContentError
-from generator.files import file_stats
+from generator.files import file_stats, journal_folder, write_atomic
 from generator.manifest import generation_key
 from generator.pipeline import generate
 from generator.render import SiteOptions
@@ -114,11 +113,17 @@ def test_a_failed_generation_leaves_nothing_to_reuse(project: Path) -> None:
 
 def test_an_unfinished_ingest_is_finished_before_reuse_is_decided(project: Path) -> None:
     regenerate(project)
-    record = project / "content" / "papers" / "a-complete-expressiveness-hierarchy-for-subgraph-gnns-via-subgraph-weisfeiler.yml"
+    record = (
+        project
+        / "content"
+        / "papers"
+        / "a-complete-expressiveness-hierarchy-for-subgraph-gnns-via-subgraph-weisfeiler.yml"
+    )
     journal = journal_folder(project / "content")
-    assert journal is not None
     rel = record.relative_to(project / "content").as_posix()
-    edited = record.read_text(encoding="utf-8").replace("abstract: >-\n  ", "abstract: >-\n  Edited. ", 1)
+    edited = record.read_text(encoding="utf-8").replace(
+        "abstract: >-\n  ", "abstract: >-\n  Edited. ", 1
+    )
     write_atomic(journal / "999999996" / "files" / rel, edited)
     write_atomic(journal / "999999996" / "COMMITTED", rel + "\n")
     assert not regenerate(project)  # the journal's change was put in place, then used

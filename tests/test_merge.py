@@ -74,10 +74,28 @@ def test_titles_without_words_only_match_themselves() -> None:
 def test_the_duplicate_index_finds_what_comparing_every_pair_finds() -> None:
     """Prefix filtering only prunes pairs that could not pass: checked against all pairs."""
     rng = random.Random(3)
-    vocabulary = (
-        "sparse fast llm serving kv cache attention pruning low rank quantized efficient "
-        "training inference models language vision transformer mixture experts"
-    ).split()
+    vocabulary = [
+        "sparse",
+        "fast",
+        "llm",
+        "serving",
+        "kv",
+        "cache",
+        "attention",
+        "pruning",
+        "low",
+        "rank",
+        "quantized",
+        "efficient",
+        "training",
+        "inference",
+        "models",
+        "language",
+        "vision",
+        "transformer",
+        "mixture",
+        "experts",
+    ]
     titles = []
     for _ in range(100):
         words = rng.sample(vocabulary, rng.randint(4, 9))

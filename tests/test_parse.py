@@ -137,6 +137,10 @@ def test_urls_become_named_links() -> None:
         (b"", "the file is empty"),
         (b"  \n\n \r\n", "the file is empty"),
         (b"new\n\nSubscribe\n\nMar 17\n", "no entries found (expected a title, then its abstract)"),
+        (
+            "Mar 17\n\nA title\n\nAn abstract. It ends.\n".encode("utf-16-le"),
+            "not UTF-8 text (a NUL byte at offset 1, as in UTF-16); save it as UTF-8 and try again",
+        ),
     ],
 )
 def test_unusable_files_name_the_file(tmp_path: Path, content: bytes, message: str) -> None:
@@ -173,3 +177,30 @@ def test_parser_never_crashes(tmp_path_factory, text: str) -> None:
         return
     assert all(e.title for e in source.entries)
     assert [e.position for e in source.entries] == list(range(1, len(source.entries) + 1))
+
+
+@pytest.mark.parametrize("title", ["Octopus 2", "Novel 3", "Decoding 7", "March 32", "Feb 30"])
+def test_words_with_a_number_are_titles_not_dates(tmp_path: Path, title: str) -> None:
+    """`Octopus 2` used to be read as a date line (`Oct...`), and its paper vanished."""
+    path = write(tmp_path, f"Mar 17\n\n{title}\n\n{ABSTRACT_1}\n\nNext\n\n{ABSTRACT_2}\n")
+    assert titles(path) == [title, "Next"]
+    assert {e.date for e in parse_source(path).entries} == {"Mar 17"}
+
+
+@pytest.mark.parametrize("date", ["Mar 17", "March 17", "Sept 3", "September 30", "Feb 29"])
+def test_real_dates_are_dates(tmp_path: Path, date: str) -> None:
+    path = write(tmp_path, f"{date}\n\nA title\n\n{ABSTRACT_1}\n")
+    assert [e.date for e in parse_source(path).entries] == [date]
+
+
+def test_control_characters_are_replaced_and_warned_about(tmp_path: Path) -> None:
+    path = write(tmp_path, f"Mar 17\n\nA \x1b[31mred\x07 title\n\n{ABSTRACT_1}\x00\n")
+    with pytest.raises(SourceError, match="NUL byte"):
+        parse_source(path)  # NUL: not text at all
+    path = write(tmp_path, f"Mar 17\n\nA \x1b[31mred\x07 title\n\n{ABSTRACT_1}\x7f\n")
+    source = parse_source(path)
+    assert source.entries[0].title == "A \ufffd[31mred\ufffd title"
+    assert source.entries[0].abstract.endswith("good.\ufffd")
+    assert [(w.line, w.message) for w in source.warnings] == [
+        (3, "control characters replaced with \ufffd")
+    ]

@@ -15,7 +15,7 @@ from generator.store import Layout
 
 from .conftest import make_project, run_cli
 
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def spread_out(root: Path, themes: int, sources: int) -> None:

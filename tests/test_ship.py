@@ -52,7 +52,15 @@ def test_workflows_pass_zizmor() -> None:
     """Pinned actions, least permissions, no persisted credentials: 0 findings."""
     zizmor = Path(sys.executable).with_name("zizmor")
     result = subprocess.run(
-        [str(zizmor), "--offline", "--persona", "auditor", "--format", "json", *map(str, WORKFLOWS)],
+        [
+            str(zizmor),
+            "--offline",
+            "--persona",
+            "auditor",
+            "--format",
+            "json",
+            *map(str, WORKFLOWS),
+        ],
         capture_output=True,
         text=True,
     )
@@ -224,7 +232,9 @@ def test_diff_reports_mention_links_that_change(tmp_path: Path) -> None:
     git(root, "commit", "-q", "-m", "base")
     record = root / "content" / "papers" / "scalable-neural-network-kernels.yml"
     text = record.read_text(encoding="utf-8")
-    record.write_text(text.replace("abstract: >-\n  ", "abstract: >-\n  Unlike Tutel, ", 1), "utf-8")
+    record.write_text(
+        text.replace("abstract: >-\n  ", "abstract: >-\n  Unlike Tutel, ", 1), "utf-8"
+    )
     result = run_cli(root, "diff", "main")
     assert result.returncode == 0, result.stderr
     assert (

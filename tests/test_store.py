@@ -172,3 +172,20 @@ def test_every_record_round_trips() -> None:
         assert path.read_text(encoding="utf-8") == dump_paper(paper)
         again, _ = load_paper(path, path.name)
         assert again == paper and to_dict(again) == to_dict(paper)
+
+
+def test_control_characters_in_a_record_are_replaced_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "x.yml"
+    path.write_text('id: x\ntitle: "A \\e[31mred\\0 title"\n', encoding="utf-8")
+    paper, problems = load_paper(path, "content/papers/x.yml")
+    assert paper is not None and paper.title == "A \ufffd[31mred\ufffd title"
+    assert [str(p) for p in problems] == [
+        "content/papers/x.yml:2: warning: field 'title': control characters replaced with \ufffd"
+    ]
+
+
+def test_messages_quote_only_the_start_of_a_long_value(tmp_path: Path) -> None:
+    long_id = "Not A Slug " * 1000
+    problems = problems_for(tmp_path, f"id: {long_id}\ntitle: T\n")
+    assert len(problems) == 1 and len(problems[0]) < 300
+    assert problems[0].endswith("Not A Slug\u2026'")
