@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +62,7 @@ def peak_rss_mb() -> float:
 
 def seed_entries() -> list[tuple[str, str]]:
     sys.path.insert(0, str(ROOT))
-    from generator.parse import parse_source
+    from generator.ingest.parse import parse_source
 
     seen, entries = set(), []
     for path in sorted((ROOT / "content" / "sources").glob("*.txt")):
@@ -110,18 +111,20 @@ def make_project(root: Path, n: int) -> None:
 
 def run_stages(root: Path, runs: int) -> dict:
     """Every stage in this process, timed one by one (called in a subprocess), and the
-    forked child's time `runs` times, for its median. The builds run in processes of
-    their own (`one_build`)."""
+    whole of `generate` `runs` times from an empty folder, for its median. The builds
+    run in processes of their own (`one_build`)."""
     sys.path.insert(0, str(root))
     os.chdir(root)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from generator import parallel
-    from generator.files import sync_folder
-    from generator.ingest import ingest
-    from generator.pipeline import generate, link_mentions, output_files, relate
-    from generator.render import SiteOptions
-    from generator.store import Layout, load_library
-    from generator.themes import assign_themes
+    from generator.analysis import group
+    from generator.analysis.mentions import find_mentions
+    from generator.analysis.related import related_papers, vectorize
+    from generator.content.files import sync_folder
+    from generator.content.store import Layout, load_library
+    from generator.ingest.records import ingest
+    from generator.site.generate import download_files, generate
+    from generator.site.pages import Renderer
+    from generator.site.paths import SiteOptions
 
     layout = Layout(root)
     times: dict[str, float] = {}
@@ -132,37 +135,37 @@ def run_stages(root: Path, runs: int) -> dict:
         times[name] = time.perf_counter() - start
         return result
 
-    # The same stages `pipeline.generate` runs, one at a time.
+    # The stages `site.generate.generate` runs, one at a time.
     stage("parse+ingest", lambda: ingest(layout, layout.source_files()))
     library = stage("load+validate", lambda: load_library(layout))
-    stage("themes", lambda: assign_themes(library))
-    stage("related", lambda: relate(library))
-    stage("mentions", lambda: link_mentions(library))
+    papers = list(library.papers.values())
+    grouped = stage("themes", lambda: group(library))
+    mentions = stage("mentions", lambda: find_mentions(papers))
+
+    def relate():
+        vectors = vectorize(papers)
+        return vectors, related_papers(papers, matrix=vectors)
+
+    vectors, related = stage("related", relate)
+    linked = replace(grouped, related=related, mentions=mentions, vectors=vectors)
+    options = SiteOptions(build_date="2024-01-01T00:00:00+00:00")
     stage(
         "render",
-        lambda: sync_folder(root / "build" / "docs", output_files(library, SiteOptions())),
+        lambda: sync_folder(
+            root / "build" / "docs",
+            {**Renderer(linked, options).pages(), **download_files(linked, options)},
+        ),
     )
-    papers = list(library.papers.values())
-    # The generator as a build runs it (generator/pipeline.py): from 200 papers it
-    # loads and groups the papers, renders what MkDocs reads first and returns, while
-    # a forked child finds related papers and mentions and writes the paper and theme
-    # pages, then the downloads, as MkDocs builds. Timed here on its own, into an
-    # empty folder, until the child is done after `generate` returned; `one_build`
-    # times the rest in a build.
-    fresh = root / "build" / "fresh"
-    child_times = []
+    generator_times = []
     for _ in range(runs):
-        shutil.rmtree(fresh, ignore_errors=True)
-        generated = generate(layout, fresh, SiteOptions(), background=True)
+        shutil.rmtree(root / "build", ignore_errors=True)
         start = time.perf_counter()
-        generated.written.wait()
-        child_times.append(time.perf_counter() - start)
-    times["alongside"] = statistics.median(child_times)
-    alongside = parallel.worth_it(len(library.papers))
+        generate(layout, options)
+        generator_times.append(time.perf_counter() - start)
+    times["generate"] = statistics.median(generator_times)
     content = sum(len(p.title.encode()) + len(p.abstract.encode()) for p in papers)
     return {
         "stages": {k: round(v, 3) for k, v in times.items()},
-        "child_alongside_mkdocs": alongside,
         "generator_peak_rss_mb": round(peak_rss_mb(), 1),
         "content_bytes": content,
     }
@@ -171,34 +174,30 @@ def run_stages(root: Path, runs: int) -> dict:
 def one_build(root: Path, fresh: bool) -> dict:
     """One `readinglist build` in this process (called in a subprocess), modules and
     MkDocs' plugins already imported: the full build's time, and what it spent on
-    the generator (in `generate`, and waiting for the child's pages afterwards).
+    the generator (everything before MkDocs starts).
 
-    Each build gets a process of its own, as a user's does. Built one after another
-    in one process (and after the stages), the heap the earlier work left behind made
-    every fork and copy-on-write dearer: 0.2 to 0.45 s more generator at 10,000 papers.
-    With `fresh`, `build/docs/` starts empty, as on a fresh clone; without, it holds
-    the previous build's pages, and nothing has changed since.
+    Each build gets a process of its own, as a user's does. With `fresh`, `build/`
+    starts empty, as on a fresh clone; without, it holds the previous build's pages,
+    and nothing has changed since.
     """
     sys.path.insert(0, str(root))
     os.chdir(root)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.config import load_config
+    from generator.cli import _generate
+    from generator.content.store import Layout
+    from generator.engine.build import build_site, project_config
 
-    from generator import parallel, pipeline
-    from generator.build import build_site
-
-    waits = _time_generate(pipeline)
-    load_config(str(root / "mkdocs.yml"))  # imports the theme's plugins
-    docs = root / "build" / "docs"
+    project_config(root / "mkdocs.yml")  # imports the theme's plugins
     if fresh:
-        shutil.rmtree(docs)
-        docs.mkdir()
+        shutil.rmtree(root / "build")
     start = time.perf_counter()
-    build_site(root / "mkdocs.yml", root / "site")
+    config = _generate(Layout(root))
+    generated = time.perf_counter()
+    build_site(config, root / "site", root)
     return {
         "full": time.perf_counter() - start,
-        "generator": waits["generate"] + parallel.waited_s - waits["waited after"],
-        "before MkDocs": waits["generate"],
+        "generator": generated - start,
+        "before MkDocs": generated - start,
     }
 
 
@@ -221,29 +220,6 @@ def builds(project: Path, runs: int, fresh: bool) -> dict[str, float]:
         for name, value in json.loads(out.stdout.splitlines()[-1]).items():
             values[name].append(value)
     return {name: statistics.median(found) for name, found in values.items()}
-
-
-def _time_generate(pipeline) -> dict[str, float]:
-    """Wrap `pipeline.generate` (which the hook calls) to note how long it takes and
-    how long this process had waited for children when it returned.
-
-    Call it before the first build: MkDocs loads the hook once per process, and the
-    hook takes `generate` from `pipeline` then."""
-    from generator import parallel
-
-    noted = {"generate": 0.0, "waited after": 0.0}
-    real = pipeline.generate
-
-    def generate(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return real(*args, **kwargs)
-        finally:
-            noted["generate"] = time.perf_counter() - start
-            noted["waited after"] = parallel.waited_s
-
-    pipeline.generate = generate
-    return noted
 
 
 BASELINE_CONFIG = """\
@@ -357,8 +333,8 @@ def edit_to_preview(root: Path, edits: int = 3) -> list[float]:
 
 def related_only(n: int) -> dict:
     sys.path.insert(0, str(ROOT))
-    from generator.model import Paper
-    from generator.related import related_papers
+    from generator.analysis.related import related_papers
+    from generator.content.model import Paper
 
     seeds = seed_entries()
     rng = random.Random(0)
@@ -384,7 +360,7 @@ def related_only(n: int) -> dict:
 def command(project: Path, runs: int) -> tuple[float, float]:
     """`readinglist build` as a user runs it, in a new process from a clean clone:
     Python's start and every import included, as in the baseline. Median time of
-    `runs`, and the largest peak RSS of the process and the children it forked."""
+    `runs`, and the largest peak RSS of the process."""
     values, peaks = [], []
     for _ in range(runs):
         shutil.rmtree(project / "build" / "docs")
@@ -468,8 +444,7 @@ def table(results: list[dict]) -> str:
         "related",
         "mentions",
         "render",
-        "before",
-        "child",
+        "generate",
         "generator",
         "full",
         "baseline",
@@ -499,8 +474,7 @@ def table(results: list[dict]) -> str:
                         "render",
                     )
                 ),
-                f"{s['before MkDocs']:.2f}",
-                f"{s['alongside']:.2f}" + ("*" if r["child_alongside_mkdocs"] else ""),
+                f"{s['generate']:.2f}",
                 f"{r['generator_s']:.2f}",
                 f"{r['full_build_s']:.2f}",
                 f"{r['baseline_s']:.2f}",
@@ -580,6 +554,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="N = 354 only")
+    parser.add_argument("--size", type=int, metavar="N", help="one size only, e.g. 10000")
     parser.add_argument(
         "--related", type=int, metavar="N", help="time the related stage alone at N"
     )
@@ -642,16 +617,17 @@ def main() -> None:
         data.setdefault("related_only", {})[str(args.related)] = result
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         return
-    sizes = SIZES[:1] if args.quick else SIZES
-    results = [measure(n, n == 354, runs_at(n, args.runs, args.quick)) for n in sizes]
+    sizes = SIZES[:1] if args.quick else [args.size] if args.size else SIZES
+    results = [
+        measure(n, n == 354, runs_at(n, args.runs, args.quick or bool(args.size))) for n in sizes
+    ]
     print(table(results))
-    print("before: the generator until MkDocs can start; child: then until all is written")
-    print("(* by a forked child while MkDocs builds, which reads its pages as they come)")
-    print("generator: what a full build spends on it: `before`, and waiting for the child")
+    print("generate: `generate` alone from an empty folder (stages above, one after another)")
+    print("generator: what a full build spends before MkDocs starts")
     print("full: in a process of its own, modules loaded; command: `readinglist build`")
     print("in a new process (Python's start and imports included, as in the baseline)")
     print("rebuild: the same build again, nothing changed; the generator keeps its pages")
-    print("RSS: the peak of one `readinglist build` command, its forked children included")
+    print("RSS: the peak of one `readinglist build` command")
     if "edit_to_preview_s" in results[0]:
         runs = ", ".join(f"{x:.2f}" for x in results[0]["edit_to_preview_runs_s"])
         print(f"edit to preview (N=354): median {results[0]['edit_to_preview_s']:.2f} s ({runs})")

@@ -1,5 +1,5 @@
 """`python -m generator` runs the `readinglist` command line."""
 
-from .cli import run
+from generator.cli import run
 
 run()

@@ -7,21 +7,22 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .build import SITE_MARKER, build_site
-from .urls import bundle_name
+from generator.engine.build import build_site
+from generator.site.output import SITE_MARKER
+from generator.site.paths import bundle_name
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 """Every entry gets this timestamp, so the same site always zips to the same bytes."""
 
 
-def make_bundle(config_file: Path, dist_dir: Path, site_name: str) -> Path:
+def make_bundle(config_file: Path, root: Path, dist_dir: Path, site_name: str) -> Path:
     """Build the offline site and write `dist/<site-name>-offline.zip`."""
     name = bundle_name(site_name)
     created = not dist_dir.exists()
     dist_dir.mkdir(parents=True, exist_ok=True)
     try:
         with tempfile.TemporaryDirectory(prefix=".bundle-", dir=dist_dir) as tmp:
-            site = build_site(config_file, Path(tmp) / name, offline=True)
+            site = build_site(config_file, Path(tmp) / name, root, offline=True)
             archive = Path(tmp) / f"{name}.zip"
             zip_folder(site, archive, prefix=name)
             target = dist_dir / f"{name}.zip"

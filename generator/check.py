@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .errors import Problem, SourceError, quote
-from .merge import possible_duplicates, title_key
-from .model import Library
-from .parse import CONTROL_REPLACED, parse_source
-from .store import Layout, check_references, list_folder, load_papers, load_themes
-from .themes import assign_themes, unsorted
+from generator.analysis import group
+from generator.analysis.themes import unsorted
+from generator.content.model import Library
+from generator.content.store import Layout, check_references, list_folder, load_papers, load_themes
+from generator.errors import Problem, SourceError, quote
+from generator.ingest.merge import possible_duplicates, title_key
+from generator.ingest.parse import CONTROL_REPLACED, parse_source
 
 
 def check(layout: Layout) -> list[Problem]:
@@ -23,8 +24,7 @@ def check(layout: Layout) -> list[Problem]:
     problems += duplicate_warnings(layout, library)
     problems += unaccounted_listings(layout, library)
     if themes and not theme_problems:
-        assign_themes(library)
-        for paper in unsorted(library):
+        for paper in unsorted(group(library)):
             path = layout.rel(layout.paper_path(paper.id))
             problems.append(
                 Problem(path, 0, "in no theme: it will be listed as Unsorted", "warning")

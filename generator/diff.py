@@ -9,16 +9,16 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ReadingListError, quote
-from .markup import inline
-from .mentions import find_mentions
-from .model import Library, Paper
-from .schema import to_dict
-from .store import Layout, load_papers, load_themes
-from .themes import assign_themes
+from generator.analysis import Linked, group
+from generator.analysis.mentions import find_mentions
+from generator.content.model import Library, Paper
+from generator.content.schema import to_dict
+from generator.content.store import Layout, load_papers, load_themes
+from generator.errors import ReadingListError, quote
+from generator.site.markup import inline
 
 
-def library_at(layout: Layout, ref: str, scratch: Path) -> Library:
+def library_at(layout: Layout, ref: str, scratch: Path) -> Linked:
     """`content/` as it was at a git ref, loaded leniently (bad records are skipped)."""
     try:
         commit = _resolve(layout, ref)
@@ -35,7 +35,7 @@ def library_at(layout: Layout, ref: str, scratch: Path) -> Library:
     except subprocess.CalledProcessError as exc:
         message = exc.stderr.decode("utf-8", "replace").strip()
         if "did not match any files" in message:
-            return Library()
+            return group(Library())
         raise ReadingListError(f"cannot read content/ at {quote(ref)}: {message}") from None
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         # Regular files only: content never needs a link, and one could point anywhere.
@@ -55,12 +55,10 @@ def _resolve(layout: Layout, ref: str) -> str | None:
     return found.stdout.strip() if found.returncode == 0 else None
 
 
-def load_leniently(layout: Layout) -> Library:
+def load_leniently(layout: Layout) -> Linked:
     papers, _ = load_papers(layout)
     themes, _ = load_themes(layout)
-    library = Library(papers=dict(sorted(papers.items())), themes=themes)
-    assign_themes(library)
-    return library
+    return group(Library(papers=dict(sorted(papers.items())), themes=themes))
 
 
 @dataclass
@@ -88,7 +86,7 @@ class ContentDiff:
         )
 
 
-def compare(old: Library, new: Library) -> ContentDiff:
+def compare(old: Linked, new: Linked) -> ContentDiff:
     diff = ContentDiff()
     diff.added = [p for pid, p in new.papers.items() if pid not in old.papers]
     diff.removed = [p for pid, p in old.papers.items() if pid not in new.papers]
@@ -109,13 +107,13 @@ def compare(old: Library, new: Library) -> ContentDiff:
     return diff
 
 
-def _mention_links(library: Library) -> set[tuple[str, str]]:
+def _mention_links(library: Linked) -> set[tuple[str, str]]:
     """(paper id, id of a paper its abstract mentions) for every mention link."""
     found = find_mentions(list(library.papers.values()))
     return {(source, target) for source, targets in found.items() for target in targets}
 
 
-def theme_changes(old: Library, new: Library) -> list[str]:
+def theme_changes(old: Linked, new: Linked) -> list[str]:
     """Themes added, removed or redefined, and how their membership moved."""
     lines = []
     old_themes = {t.id: t for t in old.themes}

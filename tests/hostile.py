@@ -6,9 +6,9 @@ from pathlib import Path
 
 import yaml
 
-from generator.model import Paper
-from generator.schema import _URL
-from generator.store import Layout, dump_paper
+from generator.content.model import Paper
+from generator.content.schema import _URL
+from generator.content.store import Layout, dump_paper
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 
-from .conftest import run_cli
+from .conftest import ROOT, run_cli
 
 
 def invoke(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str):
@@ -108,7 +108,7 @@ def test_build_with_bad_content_names_file_and_line(project: Path) -> None:
     assert result.returncode == 1
     assert "content/papers/bad.yml:3: error: YAML syntax error" in result.stderr
     assert "Traceback" not in result.stderr
-    assert result.stderr.endswith("Error: the build failed; site/ was left as it was\n")
+    assert result.stderr.endswith("Error: 1 error(s) in content/\n")
     assert not (project / "site").exists()
 
 
@@ -129,9 +129,7 @@ def test_a_file_the_build_cannot_write_is_named_without_a_traceback(project: Pat
     result = run_cli(project, "build")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert result.stderr.endswith(
-        "Error: the build failed: Is a directory: build/docs/index.md; site/ was left as it was\n"
-    )
+    assert result.stderr == "Error: build/docs/index.md: Is a directory\n"
     assert not (project / "site").exists()
 
 
@@ -142,3 +140,11 @@ def test_themes_table(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert lines[0].split() == ["theme", "papers", "examples"]
     assert lines[1].startswith("mixture-of-experts")
     assert lines[-1].startswith("(unsorted)")
+
+
+def test_the_readme_lists_every_record_field_as_the_schema_declares_it() -> None:
+    from generator.content.schema import fields_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- fields:", 1)[1].split("-->\n", 1)[1].split("<!-- /fields -->")[0]
+    assert table == fields_table(), "paste schema.fields_table() into README.md"

@@ -1,27 +1,26 @@
-"""The build date: SOURCE_DATE_EPOCH, else the last commit, else the start, pinned."""
+"""The build date: SOURCE_DATE_EPOCH, else the last commit, else now."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from generator.clock import VARIABLE, build_date, pin_build_date
+from generator.site.clock import VARIABLE, build_date
+
+from .conftest import ROOT
 
 
 def test_an_explicit_epoch_wins(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv(VARIABLE, "1700000000")
-    pin_build_date(tmp_path)
-    assert build_date().isoformat() == "2023-11-14T22:13:20+00:00"
+    assert build_date(tmp_path).isoformat() == "2023-11-14T22:13:20+00:00"
 
 
-def test_without_git_the_date_is_pinned_once(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_the_last_commit_dates_a_checkout_and_nothing_is_written_to_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Without a pinned date, every rebuild under `serve` rewrote the feed, which the
-    # server saw as a change and rebuilt again, forever.
-    monkeypatch.setenv(VARIABLE, "")  # unset, and restored after the test
-    pin_build_date(tmp_path)
-    first = build_date()
-    pin_build_date(tmp_path)
-    assert build_date() == first
+    monkeypatch.delenv(VARIABLE, raising=False)
+    first = build_date(ROOT)
+    assert build_date(ROOT) == first  # the same commit, the same date, for every rebuild
+    assert VARIABLE not in os.environ

@@ -14,9 +14,9 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
-from generator.export import bib_text
-from generator.model import Paper
-from generator.render import is_survey
+from generator.content.model import Paper
+from generator.site.export import bib_text
+from generator.site.pages import is_survey
 
 from .htmltools import read, resolve
 

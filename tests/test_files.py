@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.files import (
+from generator.content.files import (
     Transaction,
     UnsafePath,
     journal_folder,

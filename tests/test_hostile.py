@@ -11,7 +11,7 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
-from generator.markup import NOTES_TAGS
+from generator.site.markup import NOTES_TAGS
 
 from .conftest import make_project, run_cli
 from .hostile import FIELDS, HOSTILE, hostile_id, hostile_title, one_line
@@ -196,8 +196,8 @@ stack on the third; in any field but notes, none of them reaches Markdown as syn
 def test_pathological_markdown_does_not_stall_a_build(tmp_path: Path) -> None:
     import time
 
-    from generator.model import Paper
-    from generator.store import dump_paper
+    from generator.content.model import Paper
+    from generator.content.store import dump_paper
 
     def build_time(root: Path) -> float:
         start = time.perf_counter()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.content.store import Layout, load_papers
 from generator.errors import ContentError, SourceError
-from generator.ingest import ingest
-from generator.store import Layout, load_papers
+from generator.ingest.records import ingest
 
 from .conftest import ROOT, SEEDS
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.mentions import _WORD, _Trimmed, _words, find_mentions
-from generator.model import Paper
+from generator.analysis.mentions import _WORD, _Trimmed, _words, find_mentions
+from generator.content.model import Paper
 
 
 @pytest.mark.parametrize(

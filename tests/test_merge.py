@@ -6,9 +6,15 @@ import random
 
 import pytest
 
-from generator.merge import _looks_alike, make_slug, possible_duplicates, title_key, unique_slug
-from generator.model import Paper
-from generator.store import Layout, load_papers
+from generator.content.model import Paper
+from generator.content.store import Layout, load_papers
+from generator.ingest.merge import (
+    _looks_alike,
+    make_slug,
+    possible_duplicates,
+    title_key,
+    unique_slug,
+)
 
 from .conftest import ROOT
 

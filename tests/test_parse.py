@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.content.yamlio import dumps
 from generator.errors import SourceError
-from generator.parse import clean_abstract, extract_links, parse_source
-from generator.yamlio import dumps
+from generator.ingest.parse import clean_abstract, extract_links, parse_source
 
 from .conftest import SEEDS
 

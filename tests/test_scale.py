@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.parse import parse_source
-from generator.pipeline import generate
-from generator.render import SiteOptions
-from generator.store import Layout
+from generator.content.store import Layout
+from generator.ingest.parse import parse_source
+from generator.site.generate import generate
+from generator.site.paths import SiteOptions
 
 from .conftest import make_project, run_cli
 
@@ -50,7 +50,7 @@ def crowded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_home_page_stays_small_with_500_themes_and_365_listings(crowded: Path) -> None:
     """365 listings made a 34.7 MB home page, and 500 themes a 16.8 MB one."""
     docs = crowded / "build" / "docs"
-    generate(Layout(crowded), docs, SiteOptions())
+    generate(Layout(crowded), SiteOptions())
     home = (docs / "index.md").read_text(encoding="utf-8")
     assert len(home.encode("utf-8")) < 600_000
     overlap = home.split('<svg class="rl-chart rl-overlap"', 1)[1].split("</svg>", 1)[0]

@@ -54,11 +54,20 @@ def test_an_edit_shows_on_the_paper_its_theme_and_the_table(tmp_path: Path) -> N
             encoding="utf-8",
         )
         assert wait_for(paper, "NanoFlow: Edited Towards")
-        # Dirty rebuilds still redo every page that shows the title.
+        # Every page that shows the title is rebuilt.
         assert "NanoFlow: Edited Towards" in fetch(f"{base}theme/llm-serving/")
         assert "NanoFlow: Edited Towards" in fetch(f"{base}papers/")
         assert "NanoFlow: Edited Towards" in fetch(f"{base}search/search_index.json")
         assert "NanoFlow: Towards Optimal" not in fetch(f"{base}search/search_index.json")
+        # A deleted record's page and search entries go (they stayed, with dirty builds).
+        gone = "tutel-adaptive-mixture-of-experts-at-scale"
+        assert "Tutel" in fetch(f"{base}paper/{gone}/")
+        (root / "content" / "papers" / f"{gone}.yml").unlink()
+        deadline = time.monotonic() + 90
+        while fetch(f"{base}paper/{gone}/") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert fetch(f"{base}paper/{gone}/") == ""
+        assert f"paper/{gone}/" not in fetch(f"{base}search/search_index.json")
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.store import Layout, load_papers
+from generator.content.store import Layout, load_papers
 
 from .conftest import ROOT, make_project, run_cli
 from .htmltools import Page, read, resolve

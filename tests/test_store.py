@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.content.schema import to_dict
+from generator.content.store import Layout, dump_paper, load_library, load_paper, load_papers
 from generator.errors import ContentError
-from generator.schema import to_dict
-from generator.store import Layout, dump_paper, load_library, load_paper, load_papers
 
 from .conftest import ROOT
 

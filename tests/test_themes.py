@@ -6,15 +6,15 @@ import re
 
 import pytest
 
-from generator.model import Library, Paper, Theme
-from generator.themes import ThemeRules, assign_themes, words_of
+from generator.analysis import group
+from generator.analysis.themes import ThemeRules, words_of
+from generator.content.model import Library, Paper, Theme
 
 
 def themes_of(theme: Theme, title: str, abstract: str = "", curated: list[str] | None = None):
     paper = Paper(id="p", title=title, abstract=abstract, themes=curated or [])
     library = Library(papers={"p": paper}, themes=[theme])
-    assign_themes(library)
-    return library.membership["p"]
+    return group(library).membership["p"]
 
 
 MOE = Theme(id="moe", title="MoE", keywords=["mixture of experts", "MoE", "expert rout*"])
@@ -79,8 +79,7 @@ def test_themes_come_in_declared_order() -> None:
     second = Theme(id="a-second", title="A", title_keywords=["beta"])
     paper = Paper(id="p", title="Beta", abstract="alpha")
     library = Library(papers={"p": paper}, themes=[first, second])
-    assign_themes(library)
-    assert library.membership["p"] == ["b-first", "a-second"]
+    assert group(library).membership["p"] == ["b-first", "a-second"]
 
 
 def test_plus_is_part_of_a_word() -> None:

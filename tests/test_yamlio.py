@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.yamlio import YamlSyntaxError, dumps, loads
+from generator.content.yamlio import YamlSyntaxError, dumps, loads
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,36 @@
+"""What the records say about each other: themes, mentions and related papers.
+
+`analyse` takes the loaded library and returns everything the pages show about it, in
+one `Linked` value; `group` does the themes alone, for the commands that need no more.
+"""
+
+from __future__ import annotations
+
+from generator.analysis.linked import Linked
+from generator.analysis.mentions import find_mentions, invert
+from generator.analysis.related import related_papers, vectorize
+from generator.analysis.themes import ThemeRules
+from generator.content.model import Library
+
+__all__ = ["Linked", "analyse", "group"]
+
+
+def group(library: Library) -> Linked:
+    """The library grouped into themes: curated `themes:` lists win over the rules."""
+    rules = ThemeRules(library.themes)
+    return Linked(library, rules.membership(library.papers.values()))
+
+
+def analyse(library: Library) -> Linked:
+    """Themes, mentions both ways, and each paper's related papers."""
+    papers = list(library.papers.values())
+    mentions = find_mentions(papers)
+    vectors = vectorize(papers)
+    return Linked(
+        library,
+        membership=group(library).membership,
+        related=related_papers(papers, matrix=vectors),
+        mentions=mentions,
+        mentioned_by=invert(mentions),
+        vectors=vectors,
+    )

@@ -1,0 +1,375 @@
+"""File writing that never leaves a half-written file behind."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import glob
+import hashlib
+import logging
+import os
+import posixpath
+import shutil
+import stat
+import tempfile
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+
+from generator.errors import ReadingListError
+
+log = logging.getLogger(__name__)
+
+
+def write_atomic(path: Path, text: str | bytes, durable: bool = True) -> bool:
+    """Write bytes (or text as UTF-8) via a temporary file and a rename.
+
+    Unchanged files are left alone. Returns True when the file changed. `durable`
+    flushes the data to disk before the rename (curated content); generated files
+    that the next build recreates anyway skip that.
+    """
+    data = _bytes(text)
+    if holds(path, data):
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _replace(path, data, durable)
+    return True
+
+
+def _replace(path: Path, data: bytes, durable: bool) -> None:
+    """Put `data` at `path` (whose folder exists) through a temporary file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _bytes(text: str | bytes) -> bytes:
+    return text.encode("utf-8") if isinstance(text, str) else text
+
+
+def holds(path: Path, data: bytes) -> bool:
+    """Is there a regular file (not a link) at `path` with exactly these bytes?"""
+    try:
+        return read_regular(path, len(data)) == data
+    except (FileNotFoundError, UnsafePath):
+        return False
+
+
+def sync_folder(folder: Path, files: Mapping[str, str | bytes]) -> int:
+    """Make `folder` hold exactly `files` (relative path -> text or bytes); dotfiles are kept.
+
+    Only files whose bytes differ are written, so a live-reloading server sees
+    just the pages an edit affected. Returns how many files were written or removed.
+    """
+    mirror = Mirror(folder)
+    return mirror.write(files) + mirror.prune(files.keys())
+
+
+class Mirror:
+    """A folder made to hold exactly a set of files, given in parts.
+
+    The folder is listed once, up front. `write` puts each part in place, and `prune`
+    then removes whatever no part held. Two processes forked after the listing may
+    each write their own parts.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        if folder.exists() or folder.is_symlink():
+            real_folder(folder)
+        stats, self._folders = _listing(folder)
+        # The generator writes only regular files and folders: a link or a FIFO here
+        # was put by someone else, and writing through it could land anywhere.
+        for rel, info in list(stats.items()):
+            if not stat.S_ISREG(info.st_mode):
+                (folder / rel).unlink()
+                del stats[rel]
+        self._sizes = {rel: info.st_size for rel, info in stats.items()}
+
+    def write(self, files: Mapping[str, str | bytes]) -> int:
+        """Write the files whose bytes differ from what is there; return how many."""
+        for parent in sorted({posixpath.dirname(rel) for rel in files} - self._folders):
+            (self.folder / parent).mkdir(parents=True, exist_ok=True)
+            self._folders.add(parent)
+        changed = 0
+        for rel, text in sorted(files.items()):
+            data = _bytes(text)
+            # A size that differs settles it without reading the file.
+            if self._sizes.get(rel) == len(data) and holds(self.folder / rel, data):
+                continue
+            _replace(self.folder / rel, data, durable=False)
+            changed += 1
+        return changed
+
+    def prune(self, keep: Collection[str]) -> int:
+        """Remove the files listed at the start that are not in `keep`, and empty folders.
+
+        A folder on the way to a kept file stays, even empty: another process may be
+        about to write that file.
+        """
+        changed = 0
+        for rel in sorted(self._sizes.keys() - set(keep)):
+            (self.folder / rel).unlink()
+            changed += 1
+        for rel in sorted(self._folders - {""} - _ancestors(keep), reverse=True):
+            if not os.listdir(self.folder / rel):
+                os.rmdir(self.folder / rel)
+        return changed
+
+
+def _ancestors(paths: Collection[str]) -> set[str]:
+    """Every folder that holds one of `paths`, directly or further down."""
+    folders: set[str] = set()
+    for path in paths:
+        folder = posixpath.dirname(path)
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = posixpath.dirname(folder)
+    return folders
+
+
+def file_stats(folder: Path) -> dict[str, tuple[int, int]]:
+    """Size and modification time (ns) of every file under `folder`; no dotfiles."""
+    stats, _ = _listing(folder)
+    return {rel: (stat.st_size, stat.st_mtime_ns) for rel, stat in stats.items()}
+
+
+def _listing(folder: Path) -> tuple[dict[str, os.stat_result], set[str]]:
+    """The files under `folder` and its subfolders, by relative path, and the folders;
+    no dotfiles."""
+    stats: dict[str, os.stat_result] = {}
+    folders: set[str] = set()
+    pending = [""] if folder.is_dir() else []
+    while pending:
+        rel = pending.pop()
+        folders.add(rel)
+        with os.scandir(folder / rel) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                child = posixpath.join(rel, entry.name)
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(child)
+                else:
+                    stats[child] = entry.stat(follow_symlinks=False)
+    return stats, folders
+
+
+STAGING_PREFIX = ".transaction-"
+"""Names that older versions staged ingests under inside `content/`; nothing writes or
+trusts them now, and `check` refuses any that a repository carries."""
+_COMMITTED = "COMMITTED"
+_FILES = "files"
+
+
+class Transaction:
+    """Replace several files under `root` together: all of them, or none.
+
+    The new files are staged in this process's own journal folder (`journal_folder`),
+    outside the work tree, where no repository can put anything. Once every file is
+    there, a `COMMITTED` list is written (atomically), and only then are the files
+    copied into place. A process killed before the list exists leaves the old files;
+    one killed after it leaves a journal that `recover` finishes, so readers never see
+    half of one.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.staging = journal_folder(root) / str(os.getpid())
+        self.paths: list[str] = []
+
+    def __enter__(self) -> Transaction:
+        shutil.rmtree(self.staging, ignore_errors=True)
+        return self
+
+    def write(self, path: Path, text: str | bytes) -> bool:
+        """Stage `path`'s new content; False (and nothing staged) when it is unchanged."""
+        data = _bytes(text)
+        rel = path.relative_to(self.root).as_posix()
+        if holds(inside(self.root, rel), data):
+            return False
+        write_atomic(self.staging / _FILES / rel, data)
+        self.paths.append(rel)
+        return True
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        try:
+            if kind is None and self.paths:
+                write_atomic(self.staging / _COMMITTED, "\n".join(self.paths) + "\n")
+                _finish(self.staging, self.root)
+        finally:
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _finish(staging: Path, root: Path) -> None:
+    """Copy a committed journal's files into place; doing it twice changes nothing."""
+    for rel in (staging / _COMMITTED).read_text(encoding="utf-8").splitlines():
+        target = inside(root, rel)
+        write_atomic(target, (staging / _FILES / rel).read_bytes())
+        # A copy cut short by a kill left its temporary file (`_replace`) beside it.
+        for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+            leftover.unlink()
+    _sync_dir(root)
+
+
+def _sync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def recover(root: Path) -> list[str]:
+    """Finish committed transactions of dead processes and drop uncommitted ones.
+
+    Only this user's journals for `root` are looked at: whatever a repository holds
+    is never taken for one. Returns a line per transaction found, for the log.
+    """
+    journals = journal_folder(root, create=False)
+    found: list[str] = []
+    if not journals.exists():
+        return found
+    for staging in sorted(journals.iterdir()):
+        pid = staging.name
+        if not pid.isdigit() or is_alive(int(pid)):
+            continue
+        if (staging / _COMMITTED).exists():
+            _finish(staging, root)
+            found.append(f"finished an interrupted write (process {pid})")
+        else:
+            found.append(f"dropped an interrupted write (process {pid})")
+        shutil.rmtree(staging, ignore_errors=True)
+    return found
+
+
+def state_home() -> Path:
+    """Where this user's journals live: `$XDG_STATE_HOME/readinglist`, by default
+    `~/.local/state/readinglist`. Never inside a project."""
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(Path.home(), ".local", "state")
+    return Path(base) / "readinglist"
+
+
+def journal_folder(root: Path, create: bool = True) -> Path:
+    """This user's owner-only folder of journals for the folder `root`.
+
+    Keyed by `root`'s real path, so two checkouts never share one. A folder that
+    another user could write to, or a symbolic link, is refused: its journals would
+    not be this user's. Without `create`, the folder may not exist.
+    """
+    key = hashlib.blake2b(os.fsencode(os.path.realpath(root)), digest_size=10).hexdigest()
+    folder = state_home() / key
+    if create:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    elif not os.path.lexists(folder):
+        return folder
+    info = folder.lstat()
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise UnsafePath(folder, "is not a folder that only you can write to; remove it")
+    return folder
+
+
+def is_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class UnsafePath(ReadingListError):
+    """A path the tool will not read through or write to; `reason` says why."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.reason = reason
+
+
+def inside(root: Path, rel: str) -> Path:
+    """`root/rel`, after making sure it stays inside `root` on disk.
+
+    `rel` must be a plain relative path (no `..`, no absolute path), and neither
+    `root` nor any folder between it and the file may be a symbolic link, so that
+    writing the file cannot land anywhere else.
+    """
+    parts = PurePosixPath(rel).parts
+    if not parts or rel.startswith("/") or any(p in ("..", ".") for p in parts) or "\\" in rel:
+        raise UnsafePath(repr(rel), f"not a path inside {root.name}/")
+    folder = root
+    real_folder(folder)
+    for part in parts[:-1]:
+        folder = folder / part
+        try:
+            real_folder(folder)
+        except FileNotFoundError:
+            return root.joinpath(*parts)  # created by the write, below a real folder
+    return root.joinpath(*parts)
+
+
+def real_folder(path: Path) -> None:
+    """Raise UnsafePath unless `path` is a folder itself, not a link to one.
+
+    FileNotFoundError passes through: a missing folder is the caller's to handle.
+    """
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode):
+        raise UnsafePath(path, "is a symbolic link; the tool does not follow links")
+    if not stat.S_ISDIR(info.st_mode):
+        raise UnsafePath(path, "is not a folder")
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file `path`, opened without following a symbolic link.
+
+    A link, a FIFO, a device or a folder raises UnsafePath, and so does a file longer
+    than `limit` bytes: at most `limit + 1` bytes are read, whatever its size claims.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafePath(path, "is a symbolic link; the tool does not follow links") from None
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UnsafePath(path, "is not a regular file")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise UnsafePath(path, f"is over {limit:,} bytes, the limit")
+    return data
+
+
+@contextmanager
+def project_lock(folder: Path, what: str) -> Iterator[None]:
+    """Hold `folder/.lock` exclusively while a command changes the project.
+
+    A second command waits for the first, saying so once. The lock is a POSIX record
+    lock (`lockf`), which belongs to this process alone: the system frees it when the
+    process ends, even if a child it forked lives on.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    real_folder(folder)
+    fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
+            log.warning("waiting for another readinglist command to finish before %s", what)
+            fcntl.lockf(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

@@ -1,0 +1,282 @@
+"""The schema of content records, derived from the domain types' declared fields.
+
+Each field is declared once, in `model.py`, with its description; this module turns
+those declarations into validation with messages that name the field, say what was
+expected and quote what was found.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from generator.content.model import Listing, Paper, Theme
+from generator.content.yamlio import Lines
+from generator.errors import quote
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_ARXIV = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
+_URL = re.compile(r"https?://[^\s/?#]+[^\s]*")
+_ICON = re.compile(r"[a-z0-9-]+/[a-z0-9-]+")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a record: its name, its kind, whether it is required, its doc."""
+
+    name: str
+    kind: str
+    required: bool
+    doc: str
+
+
+@functools.cache
+def fields_of(cls: type) -> dict[str, FieldSpec]:
+    """The schema of a record type, from its dataclass fields, in declaration order."""
+    specs = {}
+    for f in dataclasses.fields(cls):
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        specs[f.name] = FieldSpec(f.name, str(f.type), required, f.metadata.get("doc", ""))
+    return specs
+
+
+PAPER_FIELDS = fields_of(Paper)
+LISTING_FIELDS = fields_of(Listing)
+THEME_FIELDS = fields_of(Theme)
+
+
+def _check_pattern(pattern: re.Pattern[str], what: str) -> Callable[[str], str | None]:
+    def check(value: str) -> str | None:
+        if pattern.fullmatch(value):
+            return None
+        return f"expected {what}, got {quote(value)}"
+
+    return check
+
+
+def _check_text(value: str) -> str | None:
+    return None if value.strip() else "expected some text, got only spaces"
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters (but tab and newline): no text needs them, and a page must not
+carry them raw."""
+
+
+def without_controls(text: str) -> str:
+    """`text` with each control character (but tab and newline) replaced by U+FFFD."""
+    return _CONTROL.sub("\ufffd", text)
+
+
+NOTES_LIMIT = 4000
+NOTES_BRACKETS = 200
+_DEEP_NESTING = re.compile(r"^[ \t]*(?:[*+>-][ \t]+){11,}", re.MULTILINE)
+
+
+def _check_notes(value: str) -> str | None:
+    """Notes are Markdown: keep them to what Markdown renders in well under a second.
+
+    Python-Markdown backtracks on thousands of `[` (10 s for 5,000) and recurses on
+    deep nesting (RecursionError at about 1,000 levels).
+    """
+    if len(value) > NOTES_LIMIT:
+        return f"notes are {len(value):,} characters; the limit is {NOTES_LIMIT:,}"
+    if value.count("[") > NOTES_BRACKETS:
+        return f"notes hold {value.count('[')} '['; at most {NOTES_BRACKETS} are allowed"
+    if _DEEP_NESTING.search(value):
+        return "notes nest lists or quotes more than 10 levels deep"
+    return None
+
+
+# Extra rules beyond the type, per (record type, field). The table keeps them together.
+VALUE_RULES: dict[tuple[type, str], Callable[[str], str | None]] = {
+    (Paper, "id"): _check_pattern(_SLUG, "a lowercase slug such as 'my-paper-title'"),
+    (Paper, "title"): _check_text,
+    (Paper, "arxiv"): _check_pattern(_ARXIV, "an arXiv id such as '2309.10818'"),
+    (Paper, "links"): _check_pattern(_URL, "an http(s) URL"),
+    (Paper, "themes"): _check_pattern(_SLUG, "a theme id"),
+    (Paper, "notes"): _check_notes,
+    (Theme, "id"): _check_pattern(_SLUG, "a lowercase slug such as 'llm-serving'"),
+    (Theme, "title"): _check_text,
+    (Theme, "icon"): _check_pattern(_ICON, "an icon name such as 'material/memory'"),
+    (Theme, "start_here"): _check_pattern(_SLUG, "a paper id"),
+}
+
+
+class Validator:
+    """Turns one parsed YAML mapping into a record, collecting messages with lines."""
+
+    def __init__(self, lines: Lines) -> None:
+        self.lines = lines
+        self.errors: list[tuple[int, str]] = []
+        self.warnings: list[tuple[int, str]] = []
+
+    def _line(self, path: tuple[Any, ...]) -> int:
+        return self.lines.get(path) or self.lines.get(path[:-1]) or self.lines.get((), 0)
+
+    def error(self, path: tuple[Any, ...], message: str) -> None:
+        self.errors.append((self._line(path), message))
+
+    def record(self, cls: type, data: Any, path: tuple[Any, ...] = ()) -> Any:
+        """Build `cls` from `data`, or return None after recording why not."""
+        specs = fields_of(cls)
+        if not isinstance(data, dict):
+            self.error(path, f"expected a mapping of fields, got {_describe(data)}")
+            return None
+        values: dict[str, Any] = {}
+        ok = True
+        for key, value in data.items():
+            spec = specs.get(key)
+            if spec is None:
+                self.error((*path, key), _unknown_field(_dotted((*path, key)), specs))
+                ok = False
+                continue
+            converted = self.value(cls, spec, value, (*path, key))
+            ok = ok and converted is not None
+            values[key] = converted
+        for spec in specs.values():
+            if spec.required and spec.name not in data:
+                self.error(path, f"missing required field '{_dotted((*path, spec.name))}'")
+                ok = False
+        return cls(**values) if ok else None
+
+    def value(self, cls: type, spec: FieldSpec, value: Any, path: tuple[Any, ...]) -> Any:
+        converted = _KINDS[spec.kind](self, value, path)
+        if converted is None:
+            return None
+        rule = VALUE_RULES.get((cls, spec.name))
+        # An empty required value is checked too: a record must not have a blank title.
+        leaves = [(converted, path)] if converted == "" and spec.required else []
+        for item, item_path in leaves or _leaves(converted, path):
+            message = rule(item) if rule else None
+            if message:
+                self.error(item_path, f"field '{_dotted(item_path)}': {message}")
+                return None
+        return converted
+
+    def string(self, value: Any, path: tuple[Any, ...]) -> str | None:
+        if isinstance(value, str):
+            if _CONTROL.search(value):
+                message = f"field '{_dotted(path)}': control characters replaced with \ufffd"
+                self.warnings.append((self._line(path), message))
+                return without_controls(value)
+            return value
+        self.error(path, f"field '{_dotted(path)}': expected a string, got {_describe(value)}")
+        return None
+
+    def integer(self, value: Any, path: tuple[Any, ...]) -> int | None:
+        if isinstance(value, str) and value.isascii() and value.isdigit():
+            return int(value)
+        shown = quote(value) if isinstance(value, str) else _describe(value)
+        self.error(path, f"field '{_dotted(path)}': expected a whole number, got {shown}")
+        return None
+
+    def strings(self, value: Any, path: tuple[Any, ...]) -> list[str] | None:
+        if not isinstance(value, list):
+            if value == "":
+                return []
+            self.error(path, f"field '{_dotted(path)}': expected a list, got {_describe(value)}")
+            return None
+        items = [self.string(v, (*path, i)) for i, v in enumerate(value)]
+        return None if any(i is None for i in items) else items  # type: ignore[return-value]
+
+    def mapping(self, value: Any, path: tuple[Any, ...]) -> dict[str, str] | None:
+        if value == "":
+            return {}
+        if not isinstance(value, dict):
+            message = f"expected a mapping of name: URL, got {_describe(value)}"
+            self.error(path, f"field '{_dotted(path)}': {message}")
+            return None
+        for key in value:
+            if not key.strip():
+                self.error((*path, key), f"field '{_dotted(path)}': a link needs a name")
+                return None
+        items = {k: self.string(v, (*path, k)) for k, v in value.items()}
+        return None if any(v is None for v in items.values()) else items  # type: ignore[return-value]
+
+    def listings(self, value: Any, path: tuple[Any, ...]) -> list[Listing] | None:
+        if not isinstance(value, list):
+            self.error(path, f"field '{_dotted(path)}': expected a list, got {_describe(value)}")
+            return None
+        items = [self.record(Listing, v, (*path, i)) for i, v in enumerate(value)]
+        return None if any(i is None for i in items) else items
+
+
+_KINDS: dict[str, Callable[[Validator, Any, tuple[Any, ...]], Any]] = {
+    "str": Validator.string,
+    "int": Validator.integer,
+    "list[str]": Validator.strings,
+    "dict[str, str]": Validator.mapping,
+    "list[Listing]": Validator.listings,
+}
+
+
+def _leaves(value: Any, path: tuple[Any, ...]) -> list[tuple[str, tuple[Any, ...]]]:
+    if isinstance(value, str):
+        return [(value, path)] if value else []
+    if isinstance(value, list):
+        return [(v, (*path, i)) for i, v in enumerate(value) if isinstance(v, str)]
+    if isinstance(value, dict):
+        return [(v, (*path, k)) for k, v in value.items()]
+    return []
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    out = ""
+    for part in path:
+        name = quote(part, 40)[1:-1] if isinstance(part, str) else str(part)
+        out += f"[{part}]" if isinstance(part, int) else (f".{name}" if out else name)
+    return out
+
+
+def _unknown_field(name: str, specs: dict[str, FieldSpec]) -> str:
+    key = name.rsplit(".", 1)[-1]
+    message = f"unknown field '{name}'"
+    close = difflib.get_close_matches(key, list(specs), n=1)
+    message += f"; did you mean '{close[0]}'?" if close else "."
+    return message + f" Expected one of: {', '.join(specs)}"
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return quote(value) if isinstance(value, str) else quote(repr(value))
+
+
+def to_dict(record: Any) -> dict[str, Any]:
+    """A record as a mapping in schema order, leaving out empty optional fields."""
+    out: dict[str, Any] = {}
+    record_type: Any = type(record)
+    for spec in fields_of(record_type).values():
+        value = getattr(record, spec.name)
+        if not spec.required and value in ("", [], {}):
+            continue
+        if spec.kind == "list[Listing]":
+            value = [to_dict(item) for item in value]
+        elif isinstance(value, list | dict):
+            value = value.copy()
+        out[spec.name] = value
+    return out
+
+
+def fields_table() -> str:
+    """The record fields as a Markdown table, for the README (a test keeps it in sync)."""
+    rows = ["| record | field | required | what it holds |", "| --- | --- | --- | --- |"]
+    for name, specs in (
+        ("paper", PAPER_FIELDS),
+        ("listing", LISTING_FIELDS),
+        ("theme", THEME_FIELDS),
+    ):
+        for spec in specs.values():
+            required = "yes" if spec.required else ""
+            rows.append(f"| {name} | `{spec.name}` | {required} | {spec.doc} |")
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,288 @@
+"""Read and write `content/`: paper records, themes and raw listing files."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.content.files import STAGING_PREFIX, UnsafePath, read_regular, real_folder, recover
+from generator.content.model import Library, Paper, Theme
+from generator.content.schema import Validator, to_dict
+from generator.content.titles import paper_keys
+from generator.content.yamlio import YamlSyntaxError, dumps, loads
+from generator.errors import ContentError, Problem, quote
+
+log = logging.getLogger(__name__)
+
+MAX_RECORD_BYTES = 1_000_000
+"""A record larger than this is refused before parsing: no paper needs a megabyte."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things live under a project root."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def build(self) -> Path:
+        """The generator's own folder: `docs/`, `mkdocs.yml` and the lock."""
+        return self.root / "build"
+
+    @property
+    def papers(self) -> Path:
+        return self.content / "papers"
+
+    @property
+    def sources(self) -> Path:
+        return self.content / "sources"
+
+    @property
+    def themes(self) -> Path:
+        return self.content / "themes.yml"
+
+    def rel(self, path: Path) -> str:
+        """A path as messages show it: relative to the root, with forward slashes."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def paper_path(self, paper_id: str) -> Path:
+        return self.papers / f"{paper_id}.yml"
+
+    def source_files(self) -> list[Path]:
+        """The raw listing files; `check` reports what `list_folder` finds wrong."""
+        names, _ = list_folder(self.sources, self.rel(self.sources))
+        return [self.sources / name for name in names if name.endswith(".txt")]
+
+
+def read_yaml(path: Path, rel: str) -> tuple[object, dict, list[Problem]]:
+    """Parse one YAML file; problems instead of exceptions."""
+    raw, problems = _read_bytes(path, rel)
+    if raw is None:
+        return None, {}, problems
+    return _parse(raw, rel)
+
+
+def _read_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
+    try:
+        return read_regular(path, MAX_RECORD_BYTES), []
+    except UnsafePath as exc:
+        return None, [Problem(rel, 0, exc.reason)]
+    except OSError as exc:
+        return None, [Problem(rel, 0, f"cannot read: {exc.strerror}")]
+
+
+def _parse(raw: bytes, rel: str) -> tuple[object, dict, list[Problem]]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, {}, [Problem(rel, 0, f"not UTF-8 text (at byte offset {exc.start})")]
+    try:
+        data, lines = loads(text)
+    except YamlSyntaxError as exc:
+        return None, {}, [Problem(rel, exc.line, str(exc))]
+    if data is None:
+        return None, {}, [Problem(rel, 0, "the file is empty")]
+    return data, lines, []
+
+
+def load_paper(path: Path, rel: str) -> tuple[Paper | None, list[Problem]]:
+    """Load and validate one record file."""
+    raw, problems = _read_bytes(path, rel)
+    if raw is None:
+        return None, problems
+    return _paper(raw, path.stem, rel)
+
+
+def _paper(raw: bytes, stem: str, rel: str) -> tuple[Paper | None, list[Problem]]:
+    """Validate a record file's bytes."""
+    data, lines, problems = _parse(raw, rel)
+    if problems:
+        return None, problems
+    validator = Validator(lines)
+    paper = validator.record(Paper, data)
+    problems = _problems(rel, validator)
+    if paper is not None and paper.id != stem:
+        line = lines.get(("id",), 0)
+        message = f"field 'id': expected {quote(stem)} (the file's name), got {quote(paper.id)}"
+        problems.append(Problem(rel, line, message))
+        paper = None
+    return paper, problems
+
+
+def _problems(rel: str, validator: Validator) -> list[Problem]:
+    errors = [Problem(rel, line, message) for line, message in validator.errors]
+    return errors + [Problem(rel, line, msg, "warning") for line, msg in validator.warnings]
+
+
+def load_papers(layout: Layout) -> tuple[dict[str, Paper], list[Problem]]:
+    """Every record under `content/papers/`, by id, with the problems found in each
+    and across them (two records with the same title, files that are not records)."""
+    recover_content(layout)
+    shown = layout.rel(layout.papers)  # the folder as messages show it
+    names, problems = list_folder(layout.papers, shown)
+    problems = foreign_files(layout) + problems
+    papers: dict[str, Paper] = {}
+    owners: dict[str, str] = {}
+    for name in names:
+        rel = f"{shown}/{name}"
+        if not name.endswith(".yml"):
+            if not name.startswith("."):
+                problems.append(Problem(rel, 0, "not a record: records end in .yml"))
+            continue
+        paper, found = load_paper(layout.papers / name, rel)
+        problems += found
+        if paper is None:
+            continue
+        for key in paper_keys(paper):
+            other = owners.setdefault(key, paper.id)
+            if other != paper.id:
+                message = (
+                    f"same title as {shown}/{other}.yml; "
+                    "merge the two records, or make one an alias of the other"
+                )
+                problems.append(Problem(rel, 0, message))
+                break
+        papers[paper.id] = paper
+    return papers, problems
+
+
+def recover_content(layout: Layout) -> None:
+    """Finish (or drop) what an interrupted `ingest` of this user's left undone."""
+    if layout.content.is_dir():
+        for line in recover(layout.content):
+            log.warning("%s: %s", layout.rel(layout.content), line)
+
+
+def list_folder(folder: Path, shown: str) -> tuple[list[str], list[Problem]]:
+    """The names in a content folder, sorted (none if it does not exist), and problems:
+    a folder that is a symbolic link is not read, and a name that is not UTF-8 is
+    reported (escaped) and left out."""
+    try:
+        real_folder(folder)
+        names = sorted(os.listdir(folder))
+    except FileNotFoundError:
+        return [], []
+    except UnsafePath as exc:
+        return [], [Problem(shown, 0, exc.reason)]
+    kept, problems = [], []
+    for name in names:
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            shown_name = os.fsencode(name).decode("utf-8", "backslashreplace")
+            problems.append(Problem(f"{shown}/{shown_name}", 0, "the file name is not UTF-8"))
+        else:
+            kept.append(name)
+    return kept, problems
+
+
+def foreign_files(layout: Layout) -> list[Problem]:
+    """What `content/` must not hold: staging folders (no repository may carry one:
+    an older version finished them blindly, which let a pull request write anywhere)
+    and a `content/` that is itself a link."""
+    if not (layout.content.exists() or layout.content.is_symlink()):
+        return []
+    names, problems = list_folder(layout.content, layout.rel(layout.content))
+    for name in names:
+        if name.startswith(STAGING_PREFIX):
+            message = (
+                "a staging folder of an interrupted write, which this tool no longer "
+                "keeps in content/ and never finishes from there; delete it"
+            )
+            problems.append(Problem(layout.rel(layout.content / name), 0, message))
+    return problems
+
+
+def load_themes(layout: Layout) -> tuple[list[Theme], list[Problem]]:
+    """The themes declared in `content/themes.yml` (none if the file is absent)."""
+    if not os.path.lexists(layout.themes):
+        return [], []
+    rel = layout.rel(layout.themes)
+    data, lines, problems = read_yaml(layout.themes, rel)
+    if problems:
+        return [], problems
+    validator = Validator(lines)
+    items = data.get("themes") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return [], [Problem(rel, 1, "expected a top-level 'themes:' list")]
+    themes = [validator.record(Theme, item, ("themes", i)) for i, item in enumerate(items)]
+    problems = _problems(rel, validator)
+    seen: set[str] = set()
+    for i, theme in enumerate(themes):
+        if theme and theme.id in seen:
+            line = lines.get(("themes", i, "id"), 0)
+            problems.append(Problem(rel, line, f"duplicate theme id {quote(theme.id)}"))
+        if theme:
+            seen.add(theme.id)
+    return [t for t in themes if t is not None], problems
+
+
+def check_references(layout: Layout, library: Library) -> list[Problem]:
+    """Theme ids used by papers and paper ids used by themes must exist."""
+    theme_ids = [t.id for t in library.themes]
+    problems = []
+    for paper in library.papers.values():
+        for theme_id in paper.themes:
+            if theme_id not in theme_ids:
+                message = f"field 'themes': unknown theme {quote(theme_id)}"
+                close = difflib.get_close_matches(theme_id, theme_ids, n=1)
+                if close:
+                    message += f"; did you mean {close[0]!r}?"
+                path = layout.paper_path(paper.id)
+                problems.append(Problem(layout.rel(path), _line_of(path, "themes:"), message))
+    sources = {path.stem for path in layout.source_files()}
+    for paper in library.papers.values():
+        for listing in paper.listings:
+            if listing.source not in sources:
+                path = layout.paper_path(paper.id)
+                message = (
+                    f"field 'listings': source {quote(listing.source)} is not a file in "
+                    f"{layout.rel(layout.sources)}/"
+                )
+                problems.append(Problem(layout.rel(path), _line_of(path, "listings:"), message))
+                break
+    for theme in library.themes:
+        for paper_id in theme.start_here:
+            if paper_id not in library.papers:
+                message = (
+                    f"theme {quote(theme.id)}: field 'start_here': unknown paper {quote(paper_id)}"
+                )
+                problems.append(Problem(layout.rel(layout.themes), 0, message))
+    return problems
+
+
+def _line_of(path: Path, prefix: str) -> int:
+    try:
+        text = read_regular(path, MAX_RECORD_BYTES).decode("utf-8", "replace")
+    except (OSError, UnsafePath):
+        return 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith(prefix):
+            return number
+    return 0
+
+
+def load_library(layout: Layout) -> Library:
+    """All of `content/`, validated; raise ContentError listing every error."""
+    papers, problems = load_papers(layout)
+    themes, theme_problems = load_themes(layout)
+    library = Library(papers=dict(sorted(papers.items())), themes=themes)
+    problems += theme_problems + check_references(layout, library)
+    if any(p.is_error for p in problems):
+        raise ContentError(sorted(problems))
+    return library
+
+
+def dump_paper(paper: Paper) -> str:
+    """A record as the YAML text that `content/papers/<id>.yml` holds."""
+    return dumps(to_dict(paper))

@@ -1,0 +1,38 @@
+"""What makes two titles name the same paper: the key they share."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from generator.content.model import Paper
+
+_DASHES = dict.fromkeys(
+    map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-"
+)
+_QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032`\u00b4"), "'") | dict.fromkeys(
+    map(ord, "\u201c\u201d\u201e\u201f\u2033"), '"'
+)
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
+
+
+def title_key(title: str) -> str:
+    """The form two titles share when they name the same paper.
+
+    >>> title_key("NanoFlow: Towards Optimal LLM Serving.")
+    'nanoflow towards optimal llm serving'
+    """
+    text = unicodedata.normalize("NFKC", title).casefold()
+    text = text.translate(_DASHES).translate(_QUOTES).strip()
+    text = text.removesuffix(".")
+    # Dashes join words ("Megatron-LM"), other punctuation goes away.
+    text = _PUNCTUATION.sub(lambda m: " " if m.group(0) == "-" else "", text)
+    key = " ".join(text.split())
+    # A title of punctuation only has no words to compare: only the same text matches
+    # (otherwise "[[[" and "___" would be the same paper).
+    return key or " ".join(unicodedata.normalize("NFKC", title).casefold().split())
+
+
+def paper_keys(paper: Paper) -> list[str]:
+    """Every key that identifies a paper: its title and each alias."""
+    return [title_key(paper.title), *(title_key(a) for a in paper.aliases)]

@@ -1,0 +1,146 @@
+"""Strict YAML in, readable YAML out.
+
+Records are built from parser events, without PyYAML's constructor: every plain
+scalar stays the string it was written as (YAML 1.1 would turn `NO` into False and
+`0704.0010` into a float), anchors, aliases, explicit tags and duplicate keys are
+rejected, and the line of every key and item is kept for error messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+
+from generator.errors import quote
+
+Lines = dict[tuple[Any, ...], int]
+"""Path of a value inside a document, e.g. `("listings", 0, "date")` -> 1-based line."""
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+
+class YamlSyntaxError(ValueError):
+    """The text is not YAML this project accepts; `line` is 1-based (0 if unknown)."""
+
+    def __init__(self, message: str, line: int = 0) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+# libyaml's parser when PyYAML was built with it (about 15 times faster; its error
+# messages are libyaml's, e.g. "did not find expected ',' or ']'"); events, not
+# PyYAML's constructor, become values, so both parsers give the same strict result.
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def loads(text: str) -> tuple[Any, Lines]:
+    """Parse one YAML document into plain dicts, lists and strings, with their lines."""
+    lines: Lines = {}
+    try:
+        events = yaml.parse(text, Loader=_Parser)
+        next(events)  # StreamStart
+        event = next(events)
+        if isinstance(event, yaml.StreamEndEvent):
+            return None, lines
+        value = _value(events, next(events), (), lines)
+        next(events)  # DocumentEnd
+        event = next(events)
+        if not isinstance(event, yaml.StreamEndEvent):
+            line = event.start_mark.line + 1 if event.start_mark else 0
+            raise YamlSyntaxError("a record is one YAML document; found a second one", line)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise YamlSyntaxError(f"YAML syntax error: {exc.problem or exc}", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(f"YAML error: {exc}") from None
+    return value, lines
+
+
+MAX_DEPTH = 20
+"""How deeply values may nest; records need 3 levels, and a reader recursing on a
+thousand would overflow the stack."""
+
+
+def _value(events: Iterator[Any], event: Any, path: tuple[Any, ...], lines: Lines) -> Any:
+    line = event.start_mark.line + 1
+    if len(path) > MAX_DEPTH:
+        raise YamlSyntaxError(f"values nest more than {MAX_DEPTH} levels deep", line)
+    lines.setdefault(path, line)
+    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        raise YamlSyntaxError("anchors and aliases (&name, *name) are not allowed", line)
+    tag = getattr(event, "tag", None)
+    if tag not in (None, "!") and tag not in _PLAIN_TAGS:
+        raise YamlSyntaxError(f"tag {quote(tag)} is not allowed; write a plain value", line)
+    if isinstance(event, yaml.ScalarEvent):
+        return event.value
+    if isinstance(event, yaml.SequenceStartEvent):
+        items: list[Any] = []
+        for event in events:
+            if isinstance(event, yaml.SequenceEndEvent):
+                return items
+            items.append(_value(events, event, (*path, len(items)), lines))
+    if isinstance(event, yaml.MappingStartEvent):
+        return _mapping(events, path, lines)
+    raise YamlSyntaxError(f"unexpected {type(event).__name__}", line)
+
+
+def _mapping(events: Iterator[Any], path: tuple[Any, ...], lines: Lines) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key_event in events:
+        if isinstance(key_event, yaml.MappingEndEvent):
+            return result
+        key_line = key_event.start_mark.line + 1
+        if isinstance(key_event, yaml.AliasEvent) or getattr(key_event, "anchor", None):
+            raise YamlSyntaxError("anchors and aliases (&name, *name) are not allowed", key_line)
+        plain = (None, "!", *_PLAIN_TAGS)
+        if not isinstance(key_event, yaml.ScalarEvent) or key_event.tag not in plain:
+            raise YamlSyntaxError("mapping keys must be plain strings", key_line)
+        key = key_event.value
+        if key in result:
+            raise YamlSyntaxError(
+                f"duplicate key {quote(key)} (first on line {lines[(*path, key)]})", key_line
+            )
+        lines[(*path, key)] = key_line
+        result[key] = _value(events, next(events), (*path, key), lines)
+    return result
+
+
+_YAML11_BREAKS = "\x85\u2028\u2029"
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes long prose as folded blocks and multi-line text as literal blocks."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = None
+    if any(c in value for c in _YAML11_BREAKS):
+        # Written raw, a reader folds these into spaces; double quotes escape them.
+        style = '"'
+    elif "\n" in value:
+        style = "|"
+    elif len(value) > 80 and " " in value:
+        style = ">"
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """Dump a mapping in the given key order; YAML 1.1 look-alikes come out quoted."""
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=88,
+        default_flow_style=False,
+    )

@@ -1,0 +1,92 @@
+"""Build a generated folder with MkDocs' public API, and serve the project.
+
+The site is built into a folder beside the target and swapped in only once MkDocs has
+finished (`site.output`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+from generator.site.clock import build_date
+from generator.site.output import BuildError, publish, staging_for
+from generator.site.paths import SiteOptions
+
+log = logging.getLogger(__name__)
+
+
+def project_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
+    """The project's `mkdocs.yml`, loaded and validated by MkDocs."""
+    try:
+        return load_config(config_file=str(config_file), **overrides)
+    except (ConfigurationError, Abort) as exc:
+        raise BuildError(f"{config_file.name}: {exc}") from None
+
+
+def site_options(config: Any, root: Path) -> SiteOptions:
+    """What the generator takes from a loaded configuration."""
+    edit_base = ""
+    if config.repo_url and config.edit_uri:
+        edit_base = config.repo_url.rstrip("/") + "/" + config.edit_uri.strip("/") + "/"
+    return SiteOptions(
+        edit_base=edit_base,
+        cname=config.extra.get("cname", ""),
+        site_url=config.site_url.rstrip("/") + "/" if config.site_url else "",
+        site_name=config.site_name,
+        directory_urls=config.use_directory_urls,
+        build_date=build_date(root).isoformat(),
+    )
+
+
+def build_site(
+    config_file: Path, site_dir: Path, root: Path, strict: bool = False, offline: bool = False
+) -> Path:
+    """Build `config_file` (a generated `build/mkdocs.yml`) into `site_dir`, atomically.
+
+    `offline` builds the copy that is opened from disk: `.html` links and the search
+    index inlined (Material's offline plugin).
+    """
+    site_dir = site_dir.absolute()
+    staging = staging_for(site_dir, root)
+    try:
+        overrides: dict[str, Any] = {"use_directory_urls": False} if offline else {}
+        config = project_config(config_file, site_dir=str(staging), strict=strict, **overrides)
+        if offline:
+            config.plugins["material/offline"].config.enabled = True
+        mkdocs_build(config)
+    except Abort:
+        # MkDocs has already logged what went wrong.
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(f"the build failed; {site_dir.name}/ was left as it was") from None
+    except (ConfigurationError, PluginError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(f"the build failed: {exc}") from None
+    except OSError as exc:  # a full disk, a permission, a folder in a file's place
+        shutil.rmtree(staging, ignore_errors=True)
+        target = exc.filename2 or exc.filename
+        where = f": {os.path.relpath(os.fsdecode(target), root)}" if target else ""
+        raise BuildError(
+            f"the build failed: {exc.strerror or exc}{where}; {site_dir.name}/ was left as it was"
+        ) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    publish(staging, site_dir)
+    return site_dir
+
+
+def serve(config_file: Path, dev_addr: str) -> None:
+    """MkDocs' live preview of the root configuration: its hook regenerates the pages
+    on every rebuild, and each rebuild is a whole one, so nothing goes stale."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)

@@ -1,0 +1,256 @@
+"""Parse raw listings copied from a paper-aggregator page.
+
+A listing is a few header lines, a date line such as `Mar 17`, then paragraphs: a
+title, its abstract, the next title, and so on. Copies from real pages come with
+Windows line endings, byte-order marks, non-breaking spaces and missing abstracts,
+so pairing is decided by what each paragraph looks like, not by counting.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from generator.content.files import UnsafePath, read_regular
+from generator.errors import Problem, SourceError, quote
+
+HEADER_LINES = frozenset(
+    {
+        "new",
+        "get trending papers in your email inbox!",
+        "subscribe",
+        "daily papers",
+        "byak and the research community",
+    }
+)
+"""Page furniture that the aggregator puts above the entries (compared case-folded)."""
+
+_MONTHS = {
+    name: days
+    for names, days in [
+        ("Jan January", 31), ("Feb February", 29), ("Mar March", 31), ("Apr April", 30),
+        ("May", 31), ("Jun June", 30), ("Jul July", 31), ("Aug August", 31),
+        ("Sep Sept September", 30), ("Oct October", 31), ("Nov November", 30),
+        ("Dec December", 31),
+    ]
+    for name in names.split()
+}  # fmt: skip
+"""Month names a date line may use, with the most days each month can have."""
+_DATE = re.compile(r"([A-Z][a-z]+) (\d{1,2})")
+
+
+def is_date(text: str) -> bool:
+    """A date line: a real month name and a day it has (`Mar 17`, not `Octopus 2`)."""
+    match = _DATE.fullmatch(text)
+    if match is None:
+        return False
+    return 1 <= int(match.group(2)) <= _MONTHS.get(match.group(1), 0)
+
+
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+_URL = re.compile(r"https?://[^\s<>\"'{}\\\]\[|`]+")
+_URL_TRAILING = ".,;:!?)]}'\"*"
+_TITLE_MAX = 250
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One title (and abstract) found in a listing file."""
+
+    title: str
+    abstract: str
+    date: str
+    position: int
+    """1-based index of the entry in its file."""
+    line: int
+    """Line of the title in the file."""
+    links: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ParsedSource:
+    """What one raw listing file holds."""
+
+    path: Path
+    entries: list[Entry]
+    warnings: list[Problem]
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+
+# Normalisers for abstracts, applied in this order (Pelican keeps its
+# METADATA_PROCESSORS together the same way). Anything not listed stays as written:
+# `<projektor>` is text, not markup.
+LATEX_FIXES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"``(.*?)''", re.S), "\u201c\\1\u201d"),
+    (re.compile(r"\{\\em(?:ph)?\s+([^{}]*)\}"), r"\1"),
+    (re.compile(r"\\emph\{([^{}]*)\}"), r"\1"),
+    (re.compile(r"\s*\\times\b\s*"), " \u00d7 "),
+    (re.compile(r"\\eg\b\.?,?"), "e.g.,"),
+    (re.compile(r"\\ie\b\.?,?"), "i.e.,"),
+    (re.compile(r"\\?(?:blue|red|textcolor)\{(https?://[^{}\s]+)\}"), r"\1"),
+]
+
+
+def clean_abstract(text: str) -> str:
+    """Undo the LaTeX that aggregator pages leave in abstracts."""
+    for pattern, replacement in LATEX_FIXES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def extract_links(text: str) -> dict[str, str]:
+    """Named links from URLs in an abstract: repositories are `code`, others `project`."""
+    links: dict[str, str] = {}
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(_URL_TRAILING)
+        kind = _link_kind(url)
+        if kind is None or url in links.values():
+            continue
+        name, n = kind, 2
+        while name in links:
+            name, n = f"{kind}-{n}", n + 1
+        links[name] = url
+    return links
+
+
+def _link_kind(url: str) -> str | None:
+    parts = urlsplit(url)
+    if not parts.netloc:
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    if parts.netloc.lower() in {"github.com", "gitlab.com", "www.github.com"}:
+        # `https://github.com/` alone is a truncated reference, not a repository.
+        return "code" if len(segments) >= 2 else None
+    return "project"
+
+
+def normalise_text(raw: str) -> str:
+    """Unify line endings and spaces the way browsers' copy buffers vary them."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\t", " ")
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+MAX_SOURCE_BYTES = 20_000_000
+"""A listing file larger than this is refused: the largest real one is 0.3 MB."""
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_REPLACED = "control characters replaced with \ufffd"
+
+
+def read_source(path: Path) -> str:
+    """Read a listing file as UTF-8 (a byte-order mark is allowed).
+
+    A file with NUL bytes is not text (UTF-16 without a byte-order mark looks like that).
+    """
+    try:
+        data = read_regular(path, MAX_SOURCE_BYTES)
+    except UnsafePath as exc:
+        raise SourceError(f"{path}: {exc.reason}") from None
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start});"
+            " save it as UTF-8 and try again"
+        ) from None
+    if "\0" in text:
+        offset = data.index(b"\0")
+        raise SourceError(
+            f"{path}: not UTF-8 text (a NUL byte at offset {offset}, as in UTF-16);"
+            " save it as UTF-8 and try again"
+        )
+    if not text.strip():
+        raise SourceError(f"{path}: the file is empty")
+    return text
+
+
+def paragraphs(text: str) -> list[tuple[int, str]]:
+    """Blank-line separated paragraphs as (first line number, text joined by spaces)."""
+    found: list[tuple[int, str]] = []
+    start, lines = 0, list[str]()
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            if not lines:
+                start = number
+            lines.append(line.strip())
+        elif lines:
+            found.append((start, " ".join(lines)))
+            lines = []
+    if lines:
+        found.append((start, " ".join(lines)))
+    return found
+
+
+def looks_like_title(text: str) -> bool:
+    """Short, and not a run of sentences: what a title looks like next to an abstract."""
+    if len(text) > _TITLE_MAX:
+        return False
+    return not _SENTENCE_END.search(text)
+
+
+def parse_source(path: Path) -> ParsedSource:
+    """Parse one raw listing file; raise SourceError if it holds nothing usable."""
+    text = normalise_text(read_source(path))
+    entries: list[Entry] = []
+    warnings: list[Problem] = []
+    control = _CONTROL.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        warnings.append(Problem(str(path), line, CONTROL_REPLACED, "warning"))
+        text = _CONTROL.sub("\ufffd", text)
+    date = ""
+    pending: tuple[int, str] | None = None
+
+    def emit(title_line: int, title: str, abstract: str) -> None:
+        abstract = clean_abstract(" ".join(abstract.split()))
+        entries.append(
+            Entry(
+                title=" ".join(title.split()),
+                abstract=abstract,
+                date=date,
+                position=len(entries) + 1,
+                line=title_line,
+                links=extract_links(abstract),
+            )
+        )
+
+    def missing_abstract(title_line: int, title: str) -> None:
+        warnings.append(
+            Problem(
+                str(path), title_line, f"no abstract follows the title {quote(title)}", "warning"
+            )
+        )
+        emit(title_line, title, "")
+
+    for line, para in paragraphs(text):
+        if not entries and pending is None and para.casefold() in HEADER_LINES:
+            continue
+        if is_date(para):
+            if pending:
+                missing_abstract(*pending)
+                pending = None
+            date = para
+            continue
+        if pending is None:
+            pending = (line, para)
+        elif looks_like_title(para):
+            missing_abstract(*pending)
+            pending = (line, para)
+        else:
+            emit(pending[0], pending[1], para)
+            pending = None
+    if pending:
+        missing_abstract(*pending)
+    if not entries:
+        raise SourceError(f"{path}: no entries found (expected a title, then its abstract)")
+    if not date:
+        warnings.append(Problem(str(path), 0, "no date line (such as 'Mar 17') found", "warning"))
+    return ParsedSource(path, entries, warnings)

@@ -1,0 +1,139 @@
+"""Add raw listings to `content/`: new papers become records, known ones gain listings.
+
+Ingest never changes a field a person may have edited: it only appends listings and
+title spellings (aliases) to existing records, and creates records for new papers.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.content.files import Transaction, holds, read_regular
+from generator.content.model import Listing, Paper
+from generator.content.store import Layout, dump_paper, load_papers
+from generator.errors import ContentError, Problem
+from generator.ingest.merge import paper_keys, title_key, unique_slug
+from generator.ingest.parse import MAX_SOURCE_BYTES, Entry, ParsedSource, parse_source
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, for the summary line."""
+
+    files: int = 0
+    listings: int = 0
+    new_papers: int = 0
+    merged: int = 0
+    unchanged: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.files} file(s), {self.listings} listing(s): {self.new_papers} new paper(s), "
+            f"{self.merged} listing(s) merged into existing papers, "
+            f"{self.unchanged} already known, {len(self.warnings)} warning(s)"
+        )
+
+
+class Merger:
+    """Folds parsed entries into the set of records, by normalised title."""
+
+    def __init__(self, papers: dict[str, Paper], report: IngestReport) -> None:
+        self.papers = papers
+        self.report = report
+        self.by_key = {key: p.id for p in papers.values() for key in paper_keys(p)}
+        self.changed: set[str] = set()
+
+    def add(self, source: ParsedSource, entry: Entry) -> None:
+        listing = Listing(source=source.stem, date=entry.date, position=entry.position)
+        self.report.listings += 1
+        paper_id = self.by_key.get(title_key(entry.title))
+        if paper_id is None:
+            self._create(source, entry, listing)
+            return
+        paper = self.papers[paper_id]
+        if any(
+            (x.source, x.position) == (listing.source, listing.position) for x in paper.listings
+        ):
+            self.report.unchanged += 1
+            return
+        paper.listings.append(listing)
+        if entry.title != paper.title and entry.title not in paper.aliases:
+            paper.aliases.append(entry.title)
+        self.report.merged += 1
+        self.changed.add(paper_id)
+
+    def _create(self, source: ParsedSource, entry: Entry, listing: Listing) -> None:
+        paper_id = unique_slug(entry.title, set(self.papers))
+        if paper_id != unique_slug(entry.title, set()):
+            self.report.warnings.append(
+                Problem(
+                    str(source.path),
+                    entry.line,
+                    f"another paper already has the id {unique_slug(entry.title, set())!r}; "
+                    f"this one gets {paper_id!r}",
+                    "warning",
+                )
+            )
+        self.papers[paper_id] = Paper(
+            id=paper_id,
+            title=entry.title,
+            abstract=entry.abstract,
+            links=dict(entry.links),
+            listings=[listing],
+        )
+        self.by_key[title_key(entry.title)] = paper_id
+        self.report.new_papers += 1
+        self.changed.add(paper_id)
+
+
+def ingest(layout: Layout, files: list[Path], progress: bool = False) -> IngestReport:
+    """Parse `files` and merge them into `content/papers/`; all or nothing."""
+    papers, problems = load_papers(layout)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise ContentError(errors)
+    report = IngestReport()
+    merger = Merger(papers, report)
+    # Parse everything before writing anything: a bad file aborts the whole run.
+    sources = [parse_source(path) for path in files]
+    copies = _adopt_sources(layout, sources)
+    for source in sources:
+        report.files += 1
+        report.warnings += source.warnings
+        for entry in source.entries:
+            merger.add(source, entry)
+        if progress:
+            log.info("%s: %d listing(s)", source.path, len(source.entries))
+    # Source copies and records land together or not at all: a run killed half way
+    # must not leave listings that no record accounts for.
+    with Transaction(layout.content) as transaction:
+        for target, data in copies:
+            transaction.write(target, data)
+        for paper_id in sorted(merger.changed):
+            path = layout.paper_path(paper_id)
+            if transaction.write(path, dump_paper(papers[paper_id])):
+                report.written.append(path)
+    return report
+
+
+def _adopt_sources(layout: Layout, sources: list[ParsedSource]) -> list[tuple[Path, bytes]]:
+    """Raw files from elsewhere are copied into `content/sources/` so `check` can
+    account for their listings; a different file of the same name is an error."""
+    copies = []
+    for source in sources:
+        target = layout.sources / source.path.name
+        data = read_regular(source.path, MAX_SOURCE_BYTES)
+        if os.path.lexists(target):
+            if not holds(target, data):
+                message = f"{layout.rel(target)} already exists with other content; rename the file"
+                raise ContentError([Problem(str(source.path), 0, message)])
+            continue
+        copies.append((target, data))
+    return copies

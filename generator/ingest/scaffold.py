@@ -1,0 +1,60 @@
+"""`readinglist new "Title"`: a record with every field present or commented."""
+
+from __future__ import annotations
+
+from generator.content.files import inside, write_atomic
+from generator.content.schema import PAPER_FIELDS
+from generator.content.store import Layout, list_folder, load_papers
+from generator.content.yamlio import dumps
+from generator.errors import ContentError, ReadingListError
+from generator.ingest.merge import paper_keys, title_key, unique_slug
+
+EXAMPLES = {
+    "abstract": ">-\n#   The abstract, as on the paper's page.",
+    "links": "\n#   code: https://github.com/owner/repo\n#   project: https://example.org/",
+    "listings": "\n# - source: 000_6b32cc8f1414c3bd\n#   date: Mar 17\n#   position: 1",
+    "aliases": "\n# - Another spelling of the title",
+    "themes": "[llm-serving]",
+    "tags": "[survey]",
+    "notes": ">-\n#   Why this paper matters, in Markdown.",
+    "arxiv": "'2408.12757'",
+}
+
+
+def scaffold(title: str, paper_id: str) -> str:
+    lines = [
+        "# A paper record: one file per paper. Uncomment the fields you need.",
+        "# `readinglist check` validates it; the schema is in generator/content/model.py.",
+    ]
+    given = dumps({"id": paper_id, "title": title}).splitlines()
+    for spec in PAPER_FIELDS.values():
+        lines.append(f"# {spec.name}{' (required)' if spec.required else ''} — {spec.doc}")
+        if spec.name == "id":
+            lines.append(given[0])
+        elif spec.name == "title":
+            lines += given[1:]
+        else:
+            example = EXAMPLES[spec.name]
+            lines.append(f"# {spec.name}:{'' if example.startswith(chr(10)) else ' '}{example}")
+    return "\n".join(lines) + "\n"
+
+
+def new_record(layout: Layout, title: str) -> str:
+    """Write `content/papers/<id>.yml` for a new title; return its path."""
+    title = " ".join(title.split())
+    if not title:
+        raise ReadingListError("the title is empty")
+    papers, _ = load_papers(layout)
+    key = title_key(title)
+    for paper in papers.values():
+        if key in paper_keys(paper):
+            raise ReadingListError(
+                f"{layout.rel(layout.paper_path(paper.id))} already has this title"
+            )
+    names, problems = list_folder(layout.papers, layout.rel(layout.papers))
+    if problems:
+        raise ContentError(problems)
+    paper_id = unique_slug(title, {name.removesuffix(".yml") for name in names})
+    path = inside(layout.content, f"papers/{paper_id}.yml")
+    write_atomic(path, scaffold(title, paper_id))
+    return layout.rel(path)

@@ -1,0 +1,116 @@
+"""`readinglist generate`: `content/` into `build/docs/` and `build/mkdocs.yml`.
+
+One path at every size: load and validate every record, analyse them, render every
+page and download in memory, then make the folder hold exactly those files. The
+folder and its configuration (which inherits the project's `mkdocs.yml` and adds the
+navigation) build with plain `mkdocs build -f build/mkdocs.yml`: no hook is needed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+
+from generator.analysis import Linked, analyse
+from generator.analysis.themes import unsorted
+from generator.content.files import sync_folder, write_atomic
+from generator.content.store import Layout, load_library, recover_content
+from generator.site.export import export_files, papers_json
+from generator.site.manifest import Manifest, generation_key
+from generator.site.pages import Renderer
+from generator.site.paths import (
+    CONFIG,
+    CONTRIBUTE,
+    HOME,
+    PAPERS,
+    PAPERS_JSON,
+    THEMES,
+    UNSORTED,
+    SiteOptions,
+    theme_page,
+)
+
+log = logging.getLogger(__name__)
+DOCS = "docs"
+
+
+@dataclass(frozen=True)
+class Generated:
+    """What one generation did."""
+
+    nav: list[Any]
+    """The site's navigation, as `mkdocs.yml`'s `nav` takes it."""
+    changed: int
+    """Files written or removed."""
+    reused: bool = False
+    """True when nothing had changed and the folder was kept as it was."""
+
+
+def generate(layout: Layout, options: SiteOptions) -> Generated:
+    """Write the site's pages, downloads and configuration under `build/`."""
+    docs = layout.build / DOCS
+    recover_content(layout)  # before the key: a finished ingest changes what is read
+    key = generation_key(layout.content, options)
+    manifest = Manifest.read(docs)
+    if key and manifest and manifest.key == key and manifest.holds(docs):
+        log.debug("nothing changed: kept the generated pages")
+        write_config(layout.build, manifest.nav)
+        return Generated(manifest.nav, 0, reused=True)
+    Manifest.forget(docs)
+    # Every record first: pages link across papers, so every page must see the same,
+    # complete data.
+    library = load_library(layout)
+    linked = analyse(library)
+    files = {**Renderer(linked, options).pages(), **download_files(linked, options)}
+    changed = sync_folder(docs, files)
+    nav = site_nav(linked)
+    write_config(layout.build, nav)
+    if key:
+        Manifest.record(docs, key, nav)
+    log.debug("generated files: %d changed", changed)
+    return Generated(nav, changed)
+
+
+def download_files(linked: Linked, options: SiteOptions) -> dict[str, str | bytes]:
+    """`papers.json`, BibTeX, CSV, the feed and `CNAME`."""
+    files: dict[str, str | bytes] = {PAPERS_JSON: papers_json(linked, options.directory_urls)}
+    files.update(export_files(linked, options.site_name, options.site_url, options.build_date))
+    if options.cname:
+        files["CNAME"] = options.cname.strip() + "\n"
+    return files
+
+
+def site_nav(linked: Linked) -> list[Any]:
+    """Home, Themes, All papers and Contribute; paper and tag pages stay out of it."""
+    themes: list[Any] = [{"Overview": THEMES}]
+    # Material prints navigation titles (tabs, sidebar, footer) unescaped: escape them here.
+    themes += [{str(escape(t.title)): theme_page(t.id)} for t in linked.themes]
+    if unsorted(linked):
+        themes.append({"Unsorted": UNSORTED})
+    return [{"Home": HOME}, {"Themes": themes}, {"All papers": PAPERS}, {"Contribute": CONTRIBUTE}]
+
+
+def write_config(build: Path, nav: list[Any]) -> None:
+    """`build/mkdocs.yml`: the project's configuration, this folder and the navigation.
+
+    Relative paths in an inherited configuration are read from the inheriting file's
+    folder, so each one the project's `mkdocs.yml` sets is set again here. The hook
+    is dropped: the pages are already here. (JSON is YAML: the values need no care.)
+    """
+    config = {
+        "INHERIT": "../mkdocs.yml",
+        "docs_dir": DOCS,
+        "site_dir": "../site",
+        "hooks": [],
+        "watch": [],
+        "theme": {"custom_dir": "../overrides"},
+        "nav": nav,
+    }
+    text = "# Written by `readinglist generate`; edit ../mkdocs.yml instead.\n"
+    text += "\n".join(f"{key}: {json.dumps(value)}" for key, value in config.items()) + "\n"
+    write_atomic(build / CONFIG, text, durable=False)

@@ -1,0 +1,389 @@
+"""Render the library as Markdown pages for MkDocs, with Jinja templates.
+
+Every value a template prints is escaped into inert Markdown unless the code marked
+it safe (links and paths it built itself), so content can never become markup. Page
+bodies are raw HTML blocks built with the `h`, `a_*` and `html_*` helpers, which
+HTML-escape every value; Markdown passes such blocks through as they are. Each page's
+title (escaped) and edit link are in its front matter, so that any MkDocs-compatible
+engine builds the same pages from the folder alone.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Iterable
+from functools import lru_cache, partial
+from typing import Any
+from urllib.parse import quote_plus
+
+import jinja2
+from markupsafe import Markup, escape
+
+from generator.analysis import Linked
+from generator.analysis.linked import Related
+from generator.analysis.themes import related_themes, theme_counts, unsorted
+from generator.content.model import Listing, Paper, Theme, recently_listed
+from generator.site import charts, markup, paths
+from generator.site.paths import (
+    CONTRIBUTE,
+    HOME,
+    PAPERS,
+    THEMES,
+    UNSORTED,
+    SiteOptions,
+    paper_page,
+    tag_page,
+    theme_bib,
+    theme_page,
+)
+
+RECENT = 8
+MAP_MIN = 3
+"""A theme needs this many papers before a map of them says anything."""
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    return markup.inline(str(value))
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """One environment per process, so `serve` compiles the templates once."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("generator.site", "templates"),
+        finalize=_finalize,
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+class Renderer:
+    """Renders every page of the site for one library."""
+
+    def __init__(self, library: Linked, options: SiteOptions) -> None:
+        self.library = library
+        self.options = options
+        self.env = environment()
+        self.counts = theme_counts(library)
+        self.members = library.members()
+        self.themes = {t.id: t for t in library.themes}
+        self._anchors: dict[tuple[int, str], Markup] = {}
+        self._depths: dict[str, int] = {}
+        self._links: dict[tuple[int, tuple[str, ...], str], Markup] = {}
+        self._cards: dict[tuple[int, str, str], str] = {}
+        self.row = {pid: i for i, pid in enumerate(library.papers)}
+
+    def pages(self) -> dict[str, str]:
+        """Docs-relative path -> Markdown text, for every page."""
+        pages = {
+            HOME: self.home(),
+            THEMES: self.render(THEMES, "themes.md.j2"),
+            PAPERS: self.render(PAPERS, "papers.md.j2", rows=self.paper_rows()),
+            UNSORTED: self.render(UNSORTED, "unsorted.md.j2", papers=unsorted(self.library)),
+            CONTRIBUTE: self.render(CONTRIBUTE, "contribute.md.j2"),
+        }
+        pages.update((theme_page(t.id), self.theme(t)) for t in self.library.themes)
+        pages.update((paper_page(p.id), self.paper(p)) for p in self.library.papers.values())
+        pages.update((tag_page(tag), self.tag(tag, papers)) for tag, papers in self.tags().items())
+        return pages
+
+    def tags(self) -> dict[str, list[Paper]]:
+        """Tag -> its papers, in id order; tags that share a page name share the page."""
+        found: dict[str, list[Paper]] = {}
+        names: dict[str, str] = {}
+        for paper in self.library.papers.values():
+            for tag in dict.fromkeys(paper.tags):
+                tag = names.setdefault(paths.tag_slug(tag), tag)
+                found.setdefault(tag, []).append(paper)
+        return dict(sorted(found.items(), key=lambda kv: kv[0].casefold()))
+
+    def tag(self, tag: str, papers: list[Paper]) -> str:
+        """A tag's page: its papers as cards, most listed first."""
+        here = tag_page(tag)
+        ordered = sorted(papers, key=_card_order)
+        cards = self.cards(here, ordered)
+        return self.render(here, "tag.md.j2", tag=tag, count=len(papers), cards=cards)
+
+    def render(self, here: str, template: str, **context: Any) -> str:
+        helpers = {
+            "to": partial(_relative, here),
+            "link_theme": partial(self._link_theme, here),
+            "a_paper": partial(self._a_paper, here),
+            "a_theme": partial(self._a_theme, here),
+            "a_ext": markup.html_link,
+            "h": markup.html_text,
+            "html_paragraphs": markup.html_paragraphs,
+            "link": markup.link,
+            "paragraphs": markup.paragraphs,
+            "notes_html": markup.notes_html,
+            "meta": meta,
+            "edit": self.edit,
+        }
+        return self.env.get_template(template).render(
+            library=self.library,
+            counts=self.counts,
+            members=self.members,
+            **helpers,
+            **context,
+        )
+
+    def _a_paper(self, here: str, paper_id: str) -> Markup:
+        """`<a>` to a paper page, for raw HTML blocks (the URL is final: MkDocs keeps it)."""
+        return self._anchor(here, paper_page(paper_id), self.library.papers[paper_id].title)
+
+    def _a_tag(self, here: str, tag: str) -> Markup:
+        return self._anchor(here, tag_page(tag), tag)
+
+    def _a_theme(self, here: str, theme_id: str) -> Markup:
+        return self._anchor(here, theme_page(theme_id), self.themes[theme_id].title)
+
+    def _theme_links(self, here: str, theme_ids: Iterable[str], separator: str = ", ") -> Markup:
+        """Links to these themes' pages, joined: built once per depth and set of themes,
+        which thousands of papers share."""
+        ids = tuple(theme_ids)
+        key = (self._depth(here), ids, separator)
+        links = self._links.get(key)
+        if links is None:
+            links = self._links[key] = _joined(separator, (self._a_theme(here, t) for t in ids))
+        return links
+
+    def _depth(self, here: str) -> int:
+        depth = self._depths.get(here)
+        if depth is None:
+            depth = self._depths[here] = paths.depth(here, self.options.directory_urls)
+        return depth
+
+    def _anchor(self, here: str, target: str, title: str) -> Markup:
+        # Pages at the same depth link alike: a theme page's 2,000 cards repeat the same
+        # few theme links, so each is built once per depth.
+        key = (self._depth(here), target)
+        anchor = self._anchors.get(key)
+        if anchor is None:
+            url = self.href(here, target)
+            anchor = Markup(f'<a href="{url}">{markup.html_text(title)}</a>')
+            self._anchors[key] = anchor
+        return anchor
+
+    def _link_theme(self, here: str, theme_id: str) -> Markup:
+        theme = self.library.theme(theme_id)
+        return Markup(f"[{markup.inline(theme.title)}]({_relative(here, theme_page(theme_id))})")
+
+    def vectors_of(self, papers: list[Paper]) -> Any:
+        """The papers' rows of the library's TF-IDF matrix (`analysis.analyse` makes it)."""
+        return self.library.vectors[[self.row[p.id] for p in papers]]
+
+    def href(self, here: str, target: str) -> str:
+        return paths.href(here, target, self.options.directory_urls)
+
+    def home(self) -> str:
+        recent = recently_listed(self.library.papers.values(), RECENT)
+        return self.render(
+            HOME,
+            "home.md.j2",
+            recent=recent,
+            theme_map=self.theme_map(),
+            overlap=charts.figure(
+                charts.source_overlap(self.library),
+                "Rows and columns are listing files, numbered in the order they were added.",
+            ),
+            options=self.options,
+        )
+
+    def theme_map(self) -> Markup:
+        """The home page's map of the themes (a spring layout: 0.01 s at any size)."""
+        theme_map = charts.theme_map(
+            self.library, self.counts, lambda t: self.href(HOME, theme_page(t))
+        )
+        return charts.figure(theme_map, "Click a theme to open it.")
+
+    def theme(self, theme: Theme) -> str:
+        papers = sorted(self.members[theme.id], key=_card_order)
+        first = [p for pid in theme.start_here for p in papers if p.id == pid]
+        rest = [p for p in papers if p not in first]
+        here = theme_page(theme.id)
+        return self.render(
+            here,
+            "theme.md.j2",
+            cards=partial(self.cards, here, theme_id=theme.id),
+            theme=theme,
+            start_here=first,
+            papers=rest,
+            related=related_themes(self.library, theme.id),
+            paper_map=self.paper_map(theme, papers, here),
+            bib=theme_bib(theme.id),
+        )
+
+    def cards(
+        self, here: str, papers: list[Paper], badge: str = "", theme_id: str = ""
+    ) -> Markup:
+        """Cards for a theme or tag page, one `<li>` line each (raw HTML, every value
+        escaped), each naming the paper's themes (on a theme page, the others).
+
+        A theme holds up to thousands of papers and a paper sits in a few themes, so
+        cards are built here rather than by a template macro, and all but the card's
+        themes is built once per paper and depth.
+        """
+        lines = []
+        for paper in papers:
+            others = [t for t in self.library.membership.get(paper.id, []) if t != theme_id]
+            also = self._theme_links(here, others)
+            lead = " · also in " if theme_id else " · in "
+            lines.append(
+                self._card_start(here, paper, badge)
+                + (f"{lead}{also}" if others else "")
+                + "</span></p></li>\n"
+            )
+        return Markup("".join(lines))
+
+    def paper_rows(self) -> Markup:
+        """The All papers table's rows, one line each (built here for the same reason as
+        theme cards: a template loop over every paper is the slow part of the page)."""
+        lines = []
+        for paper in self.library.papers.values():
+            themes = self._theme_links(PAPERS, self.library.membership.get(paper.id, []))
+            code = paper.links.get("code")
+            lines.append(
+                f"<tr><td>{self._a_paper(PAPERS, paper.id)}</td><td>{themes}</td>"
+                f'<td style="text-align: right">{len(paper.listings)}</td>'
+                f"<td>{markup.html_link('code', code) if code else ''}</td></tr>\n"
+            )
+        return Markup("".join(lines))
+
+    def _card_start(self, here: str, paper: Paper, badge: str) -> str:
+        # Theme pages (and tag pages) all sit at one depth: the link is the same on each.
+        key = (self._depth(here), paper.id, badge)
+        start = self._cards.get(key)
+        if start is None:
+            head = f'<span class="rl-badge">{markup.html_text(badge)}</span> ' if badge else ""
+            if is_survey(paper):
+                head += '<span class="rl-badge rl-survey">Survey</span> '
+            code = paper.links.get("code")
+            sentence = markup.html_text(markup.first_sentence(paper.abstract))
+            start = (
+                f"<li>{head}<p><strong>{self._a_paper(here, paper.id)}</strong></p>"
+                f'<p>{sentence}</p><p><span class="rl-card-foot">'
+                + (f"{markup.html_link('code', code)} · " if code else "")
+                + f"listed {len(paper.listings)}×"
+            )
+            self._cards[key] = start
+        return start
+
+    def paper_map(self, theme: Theme, papers: list[Paper], here: str) -> Markup:
+        """The theme's map, or nothing for a theme too small for one to say anything."""
+        if len(papers) < MAP_MIN:
+            return Markup("")
+        placed = sorted(papers, key=lambda p: p.id)
+        scatter = charts.paper_map(
+            theme.title, placed, self.vectors_of(placed), lambda p: self.href(here, paper_page(p))
+        )
+        return charts.figure(scatter, "Hover over a dot for its title; click to open it.")
+
+    def paper(self, paper: Paper) -> str:
+        """A paper's page. Its lists are joined here: Jinja loops cost 10,000 times over."""
+        here = paper_page(paper.id)
+        themes = self.library.membership.get(paper.id, [])
+        a_paper = partial(self._a_paper, here)
+        links = [*paper.links.items(), *search_links(paper).items()]
+        related = self.library.related.get(paper.id, [])
+        return self.render(
+            here,
+            "paper.md.j2",
+            paper=paper,
+            themes=self._theme_links(here, themes, " · "),
+            read=_joined(" · ", (markup.html_link(name, url) for name, url in links)),
+            tags=_joined(", ", (self._a_tag(here, tag) for tag in dict.fromkeys(paper.tags))),
+            listings=_joined(", ", map(_listing, paper.listings)),
+            aliases=_joined(", ", (f"“{markup.html_text(a)}”" for a in paper.aliases)),
+            related=_joined("", (self._related(here, r, themes) for r in related)),
+            mentions=_joined(" · ", map(a_paper, self.library.mentions.get(paper.id, []))),
+            mentioned_by=_joined(" · ", map(a_paper, self.library.mentioned_by.get(paper.id, []))),
+            edit_url=self.edit(f"content/papers/{paper.id}.yml"),
+        )
+
+    def _related(self, here: str, related: Related, themes: list[str]) -> str:
+        """One related paper: its link, its score and the themes both share."""
+        shared = [t for t in self.library.membership.get(related.id, []) if t in themes]
+        return (
+            f"<li>{self._a_paper(here, related.id)} "
+            f'<span class="rl-score" title="TF-IDF cosine similarity">{related.score:.2f}</span>'
+            + (f" · shared: {self._theme_links(here, shared)}" if shared else "")
+            + "</li>"
+        )
+
+    def edit(self, source: str) -> str:
+        """The edit link of a file in the repository, or '' without one."""
+        return f"{self.options.edit_base}{source}" if self.options.edit_base else ""
+
+
+_SURVEY = re.compile(
+    r"\b(?:an?|the)\s+(?:[\w-]+\s+){0,2}(?:survey|review)\b"
+    r"|\b(?:survey|review)\s+(?:of|on)\b|\b(?:survey|review)(?:\s+and\s+\w+)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_survey(paper: Paper) -> bool:
+    """A survey or review article, by its title ("...: A Survey", "A Review of ...") or tag.
+
+    >>> is_survey(Paper(id="x", title="Automated Review Generation Method"))
+    False
+    """
+    return "survey" in paper.tags or bool(_SURVEY.search(paper.title))
+
+
+def _joined(separator: str, parts: Iterable[str]) -> Markup:
+    """Already-escaped HTML parts, joined."""
+    return Markup(separator.join(parts))
+
+
+def _listing(listing: Listing) -> str:
+    return (
+        f"{markup.html_text(listing.date)} in <code>{markup.html_text(listing.source)}</code>"
+        f" (entry {listing.position})"
+    )
+
+
+def _card_order(paper: Paper) -> tuple[int, str, str]:
+    """Most listed first, then by title."""
+    return (-len(paper.listings), paper.title.casefold(), paper.id)
+
+
+def _relative(here: str, target: str) -> Markup:
+    return Markup(posixpath.relpath(target, posixpath.dirname(here) or "."))
+
+
+def search_links(paper: Paper) -> dict[str, str]:
+    """Where to read the paper: arXiv pages when the id is known, else title searches."""
+    if paper.arxiv:
+        return {
+            "arXiv": f"https://arxiv.org/abs/{paper.arxiv}",
+            "PDF": f"https://arxiv.org/pdf/{paper.arxiv}",
+        }
+    query = quote_plus(paper.title)
+    return {
+        "Search arXiv": f"https://arxiv.org/search/?query={query}&searchtype=title",
+        "Search Hugging Face": f"https://huggingface.co/papers?q={query}",
+    }
+
+
+def meta(title: str, edit: str = "") -> Markup:
+    """A page's front matter (between the template's `---` lines): its title as escaped
+    HTML (MkDocs' themes print titles as they are) and its edit link, if any."""
+    lines = [f"title: {_yaml_string(str(escape(title)))}"]
+    if edit:
+        lines.append(f"edit_url: {_yaml_string(edit)}")
+    return Markup("\n".join(lines))
+
+
+def _yaml_string(text: str) -> str:
+    """A double-quoted YAML scalar (JSON's escapes are YAML's)."""
+    return json.dumps(text, ensure_ascii=False)
