@@ -196,8 +196,10 @@ def _generate(layout: Layout, offline: bool = False) -> Path:
     if not config_file.exists():
         raise ReadingListError(f"no mkdocs.yml in {layout.root}: run this from the project root")
     # MkDocs refuses a configuration whose docs_dir does not exist yet.
-    (layout.build / "docs").mkdir(parents=True, exist_ok=True)
-    real_folder(layout.build / "docs")
+    real_folder(layout.root)
+    for folder in (layout.build, layout.build / "docs"):
+        folder.mkdir(exist_ok=True)
+        real_folder(folder)
     overrides = {"use_directory_urls": False} if offline else {}
     options = site_options(project_config(config_file, **overrides), layout.root)
     generated = generate(layout, options)

@@ -125,19 +125,22 @@ def test_a_hostile_pull_request_changes_nothing_outside_content(tmp_path: Path) 
         assert "would replace" in outputs[f"build --site-dir {site_dir}"]
 
 
+@pytest.mark.parametrize("linked", ["build/docs", "build"])
+@pytest.mark.parametrize("command", ["build", "generate"])
 def test_a_generated_folder_that_is_a_link_is_not_written_through(
-    project: Path, tmp_path: Path
+    project: Path, tmp_path: Path, linked: str, command: str
 ) -> None:
-    """A pull request can commit build/docs as a link to anywhere: the generator would
-    have made that folder hold only its pages, deleting everything else there."""
+    """A pull request can commit build/docs (or build/) as a link to anywhere: the
+    generator would have made that folder hold only its pages, deleting the rest."""
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "precious.txt").write_text("keep me\n", encoding="utf-8")
-    shutil.rmtree(project / "build" / "docs")
-    (project / "build" / "docs").symlink_to(outside)
-    result = run_cli(project, "build")
+    shutil.rmtree(project / "build")
+    (project / linked).parent.mkdir(exist_ok=True)
+    (project / linked).symlink_to(outside)
+    result = run_cli(project, command)
     assert result.returncode == 1
-    assert "build/docs: is a symbolic link; the tool does not follow links\n" in result.stderr
+    assert f"{linked}: is a symbolic link; the tool does not follow links\n" in result.stderr
     assert "Traceback" not in result.stderr
     assert [p.name for p in outside.iterdir()] == ["precious.txt"]
 

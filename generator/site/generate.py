@@ -18,7 +18,7 @@ from markupsafe import escape
 
 from generator.analysis import Linked, analyse
 from generator.analysis.themes import unsorted
-from generator.content.files import sync_folder, write_atomic
+from generator.content.files import real_folder, sync_folder, write_atomic
 from generator.content.store import Layout, load_library, recover_content
 from generator.site.export import export_files, papers_json
 from generator.site.manifest import Manifest, generation_key
@@ -54,6 +54,9 @@ class Generated:
 def generate(layout: Layout, options: SiteOptions) -> Generated:
     """Write the site's pages, downloads and configuration under `build/`."""
     docs = layout.build / DOCS
+    # The generator's own folder: never a link (a repository could point it anywhere).
+    layout.build.mkdir(exist_ok=True)
+    real_folder(layout.build)
     recover_content(layout)  # before the key: a finished ingest changes what is read
     key = generation_key(layout.content, options)
     manifest = Manifest.read(docs)
