@@ -74,11 +74,10 @@ def sync_folder(folder: Path, files: Mapping[str, str | bytes]) -> int:
 
 
 class Mirror:
-    """A folder made to hold exactly a set of files, given in parts.
+    """A folder made to hold exactly a set of files (`sync_folder`).
 
-    The folder is listed once, up front. `write` puts each part in place, and `prune`
-    then removes whatever no part held. Two processes forked after the listing may
-    each write their own parts.
+    The folder is listed once, up front; `write` puts the files in place, and `prune`
+    removes whatever the listing held that they do not.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -110,11 +109,8 @@ class Mirror:
         return changed
 
     def prune(self, keep: Collection[str]) -> int:
-        """Remove the files listed at the start that are not in `keep`, and empty folders.
-
-        A folder on the way to a kept file stays, even empty: another process may be
-        about to write that file.
-        """
+        """Remove the files listed at the start that are not in `keep`, and the folders
+        left empty (a folder on the way to a kept file stays)."""
         changed = 0
         for rel in sorted(self._sizes.keys() - set(keep)):
             (self.folder / rel).unlink()
