@@ -7,10 +7,11 @@ from collections import Counter
 from generator.analysis import group
 from generator.analysis.themes import unsorted
 from generator.content.model import Library
+from generator.content.schema import CONTROL_REPLACED
 from generator.content.store import Layout, check_references, list_folder, load_papers, load_themes
 from generator.errors import Problem, SourceError, quote
 from generator.ingest.merge import possible_duplicates, title_key
-from generator.ingest.parse import CONTROL_REPLACED, parse_source
+from generator.ingest.parse import parse_source
 
 
 def check(layout: Layout) -> list[Problem]:

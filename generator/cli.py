@@ -196,7 +196,6 @@ def _generate(layout: Layout, offline: bool = False) -> Path:
     if not config_file.exists():
         raise ReadingListError(f"no mkdocs.yml in {layout.root}: run this from the project root")
     # MkDocs refuses a configuration whose docs_dir does not exist yet.
-    real_folder(layout.root)
     for folder in (layout.build, layout.build / "docs"):
         folder.mkdir(exist_ok=True)
         real_folder(folder)

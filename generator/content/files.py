@@ -38,7 +38,7 @@ def write_atomic(path: Path, text: str | bytes, durable: bool = True) -> bool:
 
 def _replace(path: Path, data: bytes, durable: bool) -> None:
     """Put `data` at `path` (whose folder exists) through a temporary file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TMP, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -49,6 +49,14 @@ def _replace(path: Path, data: bytes, durable: bool) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+_TMP = ".tmp"
+
+
+def _temporaries(path: Path) -> list[Path]:
+    """The temporary files `_replace` left beside `path` when it was killed."""
+    return list(path.parent.glob(f".{glob.escape(path.name)}.*{_TMP}"))
 
 
 def _bytes(text: str | bytes) -> bytes:
@@ -66,59 +74,36 @@ def holds(path: Path, data: bytes) -> bool:
 def sync_folder(folder: Path, files: Mapping[str, str | bytes]) -> int:
     """Make `folder` hold exactly `files` (relative path -> text or bytes); dotfiles are kept.
 
-    Only files whose bytes differ are written, so a live-reloading server sees
-    just the pages an edit affected. Returns how many files were written or removed.
+    Only files whose bytes differ are written, so a live-reloading server sees just
+    the pages an edit affected, and folders left empty go. Returns how many files were
+    written or removed. The generator writes only regular files and folders: a link or
+    a FIFO found here was put by someone else (writing through it could land
+    anywhere), and is removed first.
     """
-    mirror = Mirror(folder)
-    return mirror.write(files) + mirror.prune(files.keys())
-
-
-class Mirror:
-    """A folder made to hold exactly a set of files (`sync_folder`).
-
-    The folder is listed once, up front; `write` puts the files in place, and `prune`
-    removes whatever the listing held that they do not.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        if folder.exists() or folder.is_symlink():
-            real_folder(folder)
-        stats, self._folders = _listing(folder)
-        # The generator writes only regular files and folders: a link or a FIFO here
-        # was put by someone else, and writing through it could land anywhere.
-        for rel, info in list(stats.items()):
-            if not stat.S_ISREG(info.st_mode):
-                (folder / rel).unlink()
-                del stats[rel]
-        self._sizes = {rel: info.st_size for rel, info in stats.items()}
-
-    def write(self, files: Mapping[str, str | bytes]) -> int:
-        """Write the files whose bytes differ from what is there; return how many."""
-        for parent in sorted({posixpath.dirname(rel) for rel in files} - self._folders):
-            (self.folder / parent).mkdir(parents=True, exist_ok=True)
-            self._folders.add(parent)
-        changed = 0
-        for rel, text in sorted(files.items()):
-            data = _bytes(text)
-            # A size that differs settles it without reading the file.
-            if self._sizes.get(rel) == len(data) and holds(self.folder / rel, data):
-                continue
-            _replace(self.folder / rel, data, durable=False)
-            changed += 1
-        return changed
-
-    def prune(self, keep: Collection[str]) -> int:
-        """Remove the files listed at the start that are not in `keep`, and the folders
-        left empty (a folder on the way to a kept file stays)."""
-        changed = 0
-        for rel in sorted(self._sizes.keys() - set(keep)):
-            (self.folder / rel).unlink()
-            changed += 1
-        for rel in sorted(self._folders - {""} - _ancestors(keep), reverse=True):
-            if not os.listdir(self.folder / rel):
-                os.rmdir(self.folder / rel)
-        return changed
+    if folder.exists() or folder.is_symlink():
+        real_folder(folder)
+    stats, folders = _listing(folder)
+    for rel, info in list(stats.items()):
+        if not stat.S_ISREG(info.st_mode):
+            (folder / rel).unlink()
+            del stats[rel]
+    changed = 0
+    for rel in sorted(stats.keys() - files.keys()):
+        (folder / rel).unlink()
+        changed += 1
+    for rel in sorted(folders - {""} - _ancestors(files), reverse=True):
+        if not os.listdir(folder / rel):
+            os.rmdir(folder / rel)
+    for parent in sorted({posixpath.dirname(rel) for rel in files} - folders):
+        (folder / parent).mkdir(parents=True, exist_ok=True)
+    for rel, text in sorted(files.items()):
+        data = _bytes(text)
+        # A size that differs settles it without reading the file.
+        if rel in stats and stats[rel].st_size == len(data) and holds(folder / rel, data):
+            continue
+        _replace(folder / rel, data, durable=False)
+        changed += 1
+    return changed
 
 
 def _ancestors(paths: Collection[str]) -> set[str]:
@@ -210,8 +195,7 @@ def _finish(staging: Path, root: Path) -> None:
     for rel in (staging / _COMMITTED).read_text(encoding="utf-8").splitlines():
         target = inside(root, rel)
         write_atomic(target, (staging / _FILES / rel).read_bytes())
-        # A copy cut short by a kill left its temporary file (`_replace`) beside it.
-        for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        for leftover in _temporaries(target):  # a copy cut short by a kill
             leftover.unlink()
     _sync_dir(root)
 

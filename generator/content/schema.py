@@ -63,14 +63,15 @@ def _check_text(value: str) -> str | None:
     return None if value.strip() else "expected some text, got only spaces"
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """Control characters (but tab and newline): no text needs them, and a page must not
-carry them raw."""
+carry them raw. Records and raw listings alike lose them (`without_controls`)."""
+CONTROL_REPLACED = "control characters replaced with \ufffd"
 
 
 def without_controls(text: str) -> str:
     """`text` with each control character (but tab and newline) replaced by U+FFFD."""
-    return _CONTROL.sub("\ufffd", text)
+    return CONTROL.sub("\ufffd", text)
 
 
 NOTES_LIMIT = 4000
@@ -161,8 +162,8 @@ class Validator:
 
     def string(self, value: Any, path: tuple[Any, ...]) -> str | None:
         if isinstance(value, str):
-            if _CONTROL.search(value):
-                message = f"field '{_dotted(path)}': control characters replaced with \ufffd"
+            if CONTROL.search(value):
+                message = f"field '{_dotted(path)}': {CONTROL_REPLACED}"
                 self.warnings.append((self._line(path), message))
                 return without_controls(value)
             return value

@@ -7,7 +7,6 @@ finished (`site.output`).
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -70,14 +69,7 @@ def build_site(
     except (ConfigurationError, PluginError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(f"the build failed: {exc}") from None
-    except OSError as exc:  # a full disk, a permission, a folder in a file's place
-        shutil.rmtree(staging, ignore_errors=True)
-        target = exc.filename2 or exc.filename
-        where = f": {os.path.relpath(os.fsdecode(target), root)}" if target else ""
-        raise BuildError(
-            f"the build failed: {exc.strerror or exc}{where}; {site_dir.name}/ was left as it was"
-        ) from None
-    except BaseException:
+    except BaseException:  # an OSError (a full disk) is reported by the command line
         shutil.rmtree(staging, ignore_errors=True)
         raise
     publish(staging, site_dir)

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.content.files import UnsafePath, read_regular
+from generator.content.schema import CONTROL, CONTROL_REPLACED, without_controls
 from generator.errors import Problem, SourceError, quote
 
 HEADER_LINES = frozenset(
@@ -139,8 +140,6 @@ def normalise_text(raw: str) -> str:
 
 MAX_SOURCE_BYTES = 20_000_000
 """A listing file larger than this is refused: the largest real one is 0.3 MB."""
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-CONTROL_REPLACED = "control characters replaced with \ufffd"
 
 
 def read_source(path: Path) -> str:
@@ -201,11 +200,11 @@ def parse_source(path: Path) -> ParsedSource:
     text = normalise_text(read_source(path))
     entries: list[Entry] = []
     warnings: list[Problem] = []
-    control = _CONTROL.search(text)
+    control = CONTROL.search(text)
     if control:
         line = text.count("\n", 0, control.start()) + 1
         warnings.append(Problem(str(path), line, CONTROL_REPLACED, "warning"))
-        text = _CONTROL.sub("\ufffd", text)
+        text = without_controls(text)
     date = ""
     pending: tuple[int, str] | None = None
 
