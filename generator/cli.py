@@ -183,22 +183,29 @@ def _folder_option(flag: str, default: str, help: str) -> Callable[[Any], Any]:
     )
 
 
+def _prepare(layout: Layout) -> Path:
+    """The project's `mkdocs.yml`, with `build/docs/` in place (MkDocs refuses a
+    configuration whose docs_dir does not exist), never made through a link."""
+    from generator.content.files import real_folder
+
+    config_file = layout.root / "mkdocs.yml"
+    if not config_file.exists():
+        raise ReadingListError(f"no mkdocs.yml in {layout.root}: run this from the project root")
+    for folder in (layout.build, layout.build / "docs"):
+        folder.mkdir(exist_ok=True)
+        real_folder(folder)
+    return config_file
+
+
 def _generate(layout: Layout, offline: bool = False) -> Path:
     """Generate `build/` for the project's `mkdocs.yml`; the generated config's path.
 
     `offline` generates for the copy opened from disk (`.html` links).
     """
-    from generator.content.files import real_folder
     from generator.engine.build import project_config, site_options
     from generator.site.generate import generate
 
-    config_file = layout.root / "mkdocs.yml"
-    if not config_file.exists():
-        raise ReadingListError(f"no mkdocs.yml in {layout.root}: run this from the project root")
-    # MkDocs refuses a configuration whose docs_dir does not exist yet.
-    for folder in (layout.build, layout.build / "docs"):
-        folder.mkdir(exist_ok=True)
-        real_folder(folder)
+    config_file = _prepare(layout)
     overrides = {"use_directory_urls": False} if offline else {}
     options = site_options(project_config(config_file, **overrides), layout.root)
     generated = generate(layout, options)
@@ -254,9 +261,7 @@ def serve(dev_addr: str) -> None:
     """Preview the site, rebuilding when content/, overrides/ or mkdocs.yml change."""
     from generator.engine.build import serve as serve_site
 
-    layout = _root()
-    (layout.build / "docs").mkdir(parents=True, exist_ok=True)
-    serve_site(layout.root / "mkdocs.yml", dev_addr)
+    serve_site(_prepare(_root()), dev_addr)
 
 
 @main.command()

@@ -126,7 +126,7 @@ def test_a_hostile_pull_request_changes_nothing_outside_content(tmp_path: Path) 
 
 
 @pytest.mark.parametrize("linked", ["build/docs", "build"])
-@pytest.mark.parametrize("command", ["build", "generate"])
+@pytest.mark.parametrize("command", ["build", "generate", "serve"])
 def test_a_generated_folder_that_is_a_link_is_not_written_through(
     project: Path, tmp_path: Path, linked: str, command: str
 ) -> None:
@@ -138,7 +138,7 @@ def test_a_generated_folder_that_is_a_link_is_not_written_through(
     shutil.rmtree(project / "build")
     (project / linked).parent.mkdir(exist_ok=True)
     (project / linked).symlink_to(outside)
-    result = run_cli(project, command)
+    result = run_cli(project, command, timeout=60)  # serve would serve forever
     assert result.returncode == 1
     assert f"{linked}: is a symbolic link; the tool does not follow links\n" in result.stderr
     assert "Traceback" not in result.stderr
