@@ -125,6 +125,7 @@ def run_stages(root: Path, runs: int) -> dict:
     from generator.site.generate import download_files, generate
     from generator.site.pages import Renderer
     from generator.site.paths import SiteOptions
+    from generator.site.search import search_files
 
     layout = Layout(root)
     times: dict[str, float] = {}
@@ -147,6 +148,7 @@ def run_stages(root: Path, runs: int) -> dict:
         return vectors, related_papers(papers, matrix=vectors)
 
     vectors, related = stage("related", relate)
+    stage("search", lambda: search_files(replace(grouped, related=related), True))
     linked = replace(grouped, related=related, mentions=mentions, vectors=vectors)
     options = SiteOptions(build_date="2024-01-01T00:00:00+00:00")
     stage(
@@ -402,7 +404,8 @@ def measure(n: int, with_preview: bool, runs: int) -> dict:
         )
         result = {"n": n, **json.loads(out.stdout.splitlines()[-1])}
         full = builds(project, runs, fresh=True)
-        index = (project / "site" / "search" / "search_index.json").stat().st_size
+        result["search"] = search_figures(project / "site")
+        index = result["search"]["index_bytes"]
         rebuild = builds(project, runs, fresh=False)
         result["stages"].update(
             {
@@ -494,6 +497,25 @@ def table(results: list[dict]) -> str:
     )
 
 
+def search_table(results: list[dict]) -> str:
+    """The search figures: the slowest of QUERIES, each typed on a cold page load."""
+    lines = [
+        "N | http: results after typing | file:// | bytes until results | before typing"
+        " | next query | index build (share of full build) | index"
+    ]
+    for r in results:
+        s, http, disk = r["search"], r["search"]["http"], r["search"]["file"]
+        build = r["stages"]["search"]
+        share = f" ({build / r['full_build_s']:.1%})" if "full_build_s" in r else ""
+        lines.append(
+            f"{r['n']} | {http['first_results_s']:.2f} s | {disk['first_results_s']:.2f} s"
+            f" | {http['bytes_until_results'] / 1e6:.2f} MB | {http['bytes_before_typing']} B"
+            f" | {http['next_query_s']:.2f} s | {build:.2f} s{share}"
+            f" | {s['index_bytes'] / 1e6:.1f} MB in {s['index_files']} files"
+        )
+    return "\n".join(lines)
+
+
 def ingest_all(project: Path) -> None:
     sources = sorted((project / "content" / "sources").glob("*.txt"))
     subprocess.run(
@@ -549,6 +571,121 @@ def scale() -> dict:
     return result
 
 
+# --- Search ------------------------------------------------------------------------
+
+QUERIES = ["speculative decoding", "NanoFlow", "KV cache compression"]
+HARNESS = """<!doctype html><meta charset="utf-8"><title>search</title>
+<input class="md-toggle" type="checkbox" id="__search">
+<form><input type="text" class="md-search__input" name="query"></form>
+<div class="md-search-result__meta"></div><ol class="md-search-result__list"></ol>
+<script src="assets/javascripts/search.js"></script>
+"""
+
+
+def search_figures(site: Path, page_path: str = "") -> dict:
+    """Chromium on a cold page load, over HTTP and from `file://`: for each query, the
+    seconds from the last keystroke until the results are shown, the bytes of index
+    loaded until then, and what the page loaded of the index before anyone typed."""
+    sys.path.insert(0, str(ROOT))
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import serve_folder
+
+    server, url = serve_folder(site)
+    found: dict = {}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium")
+            for where, base in (("http", url), ("file", site.as_uri() + "/")):
+                runs = [_one_search(browser, site, base + page_path, q) for q in QUERIES]
+                found[where] = {
+                    "first_results_s": round(max(r["seconds"] for r in runs), 3),
+                    "speculative_decoding_s": runs[0]["seconds"],
+                    "bytes_until_results": max(r["bytes"] for r in runs),
+                    "bytes_before_typing": max(r["before"] for r in runs),
+                    "next_query_s": round(max(r["next"] for r in runs), 3),
+                }
+            browser.close()
+    finally:
+        server.shutdown()
+    folder = site / "search-index"
+    found["index_bytes"] = sum(f.stat().st_size for f in folder.rglob("*.js"))
+    found["index_files"] = sum(1 for _ in folder.rglob("*.js"))
+    return found
+
+
+def _one_search(browser, site: Path, url: str, query: str) -> dict:
+    context = browser.new_context()  # a cold cache
+    page = context.new_page()
+    loads: list[str] = []
+    page.on("request", lambda r: loads.append(r.url))
+
+    def index_bytes() -> int:
+        files = {u.split("/search-index/")[1] for u in loads if "/search-index/" in u}
+        return sum((site / "search-index" / f).stat().st_size for f in files)
+
+    page.goto(url)
+    page.wait_for_load_state("load")
+    before = index_bytes()
+    page.click("input.md-search__input")
+    page.keyboard.type(query, delay=60)  # a quick typist
+    start = time.perf_counter()
+    _answered(page, query)
+    seconds = time.perf_counter() - start
+    size = index_bytes()
+    page.fill("input.md-search__input", "")
+    page.keyboard.type("pruning", delay=60)
+    start = time.perf_counter()
+    _answered(page, "pruning")
+    after = time.perf_counter() - start
+    context.close()
+    return {"seconds": round(seconds, 3), "bytes": size, "before": before, "next": after}
+
+
+def _answered(page, query: str) -> None:
+    page.wait_for_function(
+        "q => document.querySelector('.md-search-result__list').dataset.rlQuery === q",
+        arg=query,
+        timeout=60_000,
+    )
+
+
+def search_at_scale(n: int) -> dict:
+    """The search index alone for N synthetic papers (no site): its build time, size,
+    and the query side in Chromium against a page that holds only the search box."""
+    sys.path.insert(0, str(ROOT))
+    from generator.analysis import group
+    from generator.content.model import Library, Paper
+    from generator.content.store import Layout, load_themes
+    from generator.site.search import search_files
+
+    rng = random.Random(n)
+    seeds = seed_entries()
+    papers = {}
+    for i in range(n):
+        title, abstract = seeds[i % len(seeds)]
+        if i >= len(seeds):
+            extra = " ".join(rng.sample(WORDS, 2))
+            title = f"{title} ({extra} variant {i})"
+            abstract = f"We study {extra} setting {i}. {abstract}"
+        papers[f"p{i:06d}"] = Paper(id=f"p{i:06d}", title=title, abstract=abstract)
+    themes, _ = load_themes(Layout(ROOT))
+    grouped = group(Library(papers=papers, themes=themes))
+    start = time.perf_counter()
+    files = search_files(grouped, True)
+    built = time.perf_counter() - start
+    with tempfile.TemporaryDirectory(prefix=f"bench-search-{n}-") as tmp:
+        site = Path(tmp)
+        for rel, text in files.items():
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            (site / rel).write_text(text, encoding="utf-8")
+        scripts = site / "assets" / "javascripts"
+        scripts.mkdir(parents=True)
+        shutil.copy(ROOT / "overrides" / "assets" / "javascripts" / "search.js", scripts)
+        (site / "index.html").write_text(HARNESS, encoding="utf-8")
+        return {"n": n, "index_build_s": round(built, 2), **search_figures(site)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -564,6 +701,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--runs", type=int, default=3, help="builds per size, for medians (default 3)"
+    )
+    parser.add_argument(
+        "--search", type=int, metavar="N", help="the search index alone at N (e.g. 100000)"
     )
     parser.add_argument("--stages", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--fresh-build", type=Path, help=argparse.SUPPRESS)
@@ -608,6 +748,18 @@ def main() -> None:
         data["scale"] = result
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         return
+    if args.search:
+        result = search_at_scale(args.search)
+        print(
+            search_table(
+                [{**result, "search": result, "stages": {"search": result["index_build_s"]}}]
+            )
+        )
+        path = ROOT / "bench" / "results.json"
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        data.setdefault("search_only", {})[str(args.search)] = result
+        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        return
     if args.related:
         result = related_only(args.related)
         print(json.dumps(result))
@@ -622,6 +774,7 @@ def main() -> None:
         measure(n, n == 354, runs_at(n, args.runs, args.quick or bool(args.size))) for n in sizes
     ]
     print(table(results))
+    print(search_table(results))
     print("generate: `generate` alone from an empty folder (stages above, one after another)")
     print("generator: what a full build spends before MkDocs starts")
     print("full: in a process of its own, modules loaded; command: `readinglist build`")

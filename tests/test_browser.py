@@ -7,7 +7,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .conftest import make_project, run_cli, serve_folder
 
@@ -31,23 +30,16 @@ def foreign(requests: list[str]) -> list[str]:
 
 
 def search(page, query: str) -> list[str]:
-    """Type into the search box as a person would; the titles of the results.
-
-    Material drops keystrokes made before its search index is ready (a large index
-    opened from disk takes a moment), so, like a person, retype the last character
-    when nothing has appeared yet.
-    """
+    """Type into the search box as a person would; the titles of the results, once the
+    list shows the answer to the whole query."""
     page.click(".md-search__input")
     page.keyboard.type(query, delay=20)
-    for _ in range(10):
-        try:
-            page.wait_for_selector(".md-search-result__item", timeout=1500)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Backspace")
-            page.keyboard.type(query[-1])
-    page.wait_for_selector(".md-search-result__item", timeout=5000)
-    return page.locator(".md-search-result__item h1, .md-search-result__item h2").all_inner_texts()
+    page.wait_for_function(
+        "q => document.querySelector('.md-search-result__list').dataset.rlQuery === q",
+        arg=query,
+        timeout=10_000,
+    )
+    return page.locator(".md-search-result__item h1").all_inner_texts()
 
 
 def test_search_finds_a_paper_by_title(page, served_site: str) -> None:

@@ -17,6 +17,7 @@ from .conftest import make_project, run_cli
 from .hostile import FIELDS, HOSTILE, hostile_id, hostile_title, one_line
 from .htmltools import read
 from .scan import foreign_markup, theme_profile
+from .searching import index_documents
 
 
 def test_the_corpus_is_big_enough() -> None:
@@ -88,16 +89,16 @@ def test_notes_keep_markdown_formatting_and_lose_everything_else(hostile_project
 def test_search_index_holds_the_strings_as_text(
     hostile_project: Path, trusted: tuple[set[str], set[str]]
 ) -> None:
-    index = json.loads(
-        (hostile_project / "site" / "search" / "search_index.json").read_text("utf-8")
-    )
-    docs = index["docs"]
-    for doc in docs:
-        assert foreign_markup(doc["title"], *trusted) == []
-        assert foreign_markup(doc["text"], *trusted) == []
-    locations = [d["location"] for d in docs]
+    # The index holds each string as the text it is (search.js shows it as text), in
+    # files with no markup: JSON, plain ASCII, every `<` escaped.
+    site = hostile_project / "site"
+    assert all(b"<" not in f.read_bytes() for f in (site / "search-index").rglob("*.js"))
+    docs = index_documents(site)
+    urls = [d[1] for d in docs]
     for i in range(len(HOSTILE)):
-        assert locations.count(f"paper/{hostile_id(i)}/") == 1
+        assert urls.count(f"paper/{hostile_id(i)}/") == 1
+        title = next(d[0] for d in docs if d[1] == f"paper/{hostile_id(i)}/")
+        assert " ".join(title.split()) == hostile_title(i)
 
 
 def test_exports_carry_the_strings_exactly(hostile_project: Path) -> None:

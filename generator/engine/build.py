@@ -51,16 +51,13 @@ def build_site(
 ) -> Path:
     """Build `config_file` (a generated `build/mkdocs.yml`) into `site_dir`, atomically.
 
-    `offline` builds the copy that is opened from disk: `.html` links and the search
-    index inlined (Material's offline plugin).
+    `offline` builds the copy that is opened from disk, with `.html` links.
     """
     site_dir = site_dir.absolute()
     staging = staging_for(site_dir, root)
     try:
         overrides: dict[str, Any] = {"use_directory_urls": False} if offline else {}
         config = project_config(config_file, site_dir=str(staging), strict=strict, **overrides)
-        if offline:
-            config.plugins["material/offline"].config.enabled = True
         mkdocs_build(config)
     except Abort:
         # MkDocs has already logged what went wrong.

@@ -334,6 +334,6 @@ def _cell(i: int, j: int, n: int, share: float, what: str, at: tuple[int, int], 
 def figure(svg: Markup, caption: str) -> Markup:
     """Wrap a chart for a Markdown page: a raw HTML block, kept out of search."""
     return Markup(
-        f'<figure class="rl-figure" data-search-exclude>\n{svg}\n'
+        f'<figure class="rl-figure">\n{svg}\n'
         f"<figcaption>{escape(caption)}</figcaption>\n</figure>"
     )

@@ -23,6 +23,7 @@ from generator.content.store import Layout, load_library, recover_content
 from generator.site.export import export_files, papers_json
 from generator.site.manifest import Manifest, generation_key
 from generator.site.pages import Renderer
+from generator.site.search import search_files
 from generator.site.paths import (
     CONFIG,
     CONTRIBUTE,
@@ -69,7 +70,11 @@ def generate(layout: Layout, options: SiteOptions) -> Generated:
     # complete data.
     library = load_library(layout)
     linked = analyse(library)
-    files = {**Renderer(linked, options).pages(), **download_files(linked, options)}
+    files = {
+        **Renderer(linked, options).pages(),
+        **download_files(linked, options),
+        **search_files(linked, options.directory_urls),
+    }
     changed = sync_folder(docs, files)
     nav = site_nav(linked)
     write_config(layout.build, nav)

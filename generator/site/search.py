@@ -1,0 +1,179 @@
+"""The site's search index, built from the records, in shards that a query loads on demand.
+
+The hosted site and the offline bundle share one search
+(`overrides/assets/javascripts/search.js`). Every file here is a script that hands its
+data to `__rlSearch.add`: a page opened from disk (`file://`) may load scripts, but it
+may not fetch files. Nothing loads before someone types. A query then loads the
+manifest, the shard of terms for each word, and the chunks of documents that hold its
+first results.
+
+A term is a run of letters and digits, lower-cased with its accents folded. A
+hyphenated word also gives its joined form (`S-LoRA` gives `s`, `lora` and `slora`).
+`search.js` splits a query in the same way. Each posting is a document and a weight:
+BM25 over the title (which counts three times), the tags and the abstract, times two,
+plus one when the term is in the title. Terms in more than half of the documents are
+left out, and the manifest names them so that queries skip them too. A shard holds every
+term that starts with its key. It is two characters long, or longer where two would make
+a shard too big to fetch quickly.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from generator.analysis import Linked
+from generator.analysis.themes import unsorted
+from generator.site.paths import (
+    CONTRIBUTE,
+    PAPERS,
+    THEMES,
+    UNSORTED,
+    page_url,
+    paper_page,
+    tag_page,
+    theme_page,
+)
+
+FOLDER = "search-index"
+CHUNK = 8
+"""Documents per chunk: a query loads the chunks of its first twenty results."""
+SHARD_BYTES = 150_000
+"""A shard bigger than this is split by one more character of its key."""
+MAX_KEY = 4
+MAX_POSTINGS = 5_000
+"""A term keeps its best postings: at 100,000 papers a common word would fill a shard."""
+COMMON = 0.5
+TITLE_TIMES = 3
+K1, B = 1.2, 0.75
+_RUN = re.compile(r"[a-z0-9]+")
+_MARKS = re.compile("[\u0300-\u036f]")
+"""The combining accents that NFKD splits off (search.js removes the same range)."""
+
+
+def terms(text: str) -> list[str]:
+    """The terms of `text`, in order, as `search.js` finds them in a query."""
+    folded = _MARKS.sub("", unicodedata.normalize("NFKD", text).lower())
+    found: list[str] = []
+    for word in folded.split():
+        parts = _RUN.findall(word)
+        found += parts
+        if 1 < len(parts) <= 3:
+            found.append("".join(parts))
+    return found
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    path: str
+    """The page, docs-relative (`paper/x.md`)."""
+    themes: str
+    text: str
+    """The abstract, or what the page says of itself: the snippet is taken from it."""
+    tags: str = ""
+
+
+def documents(linked: Linked) -> list[Document]:
+    """Every page a reader may look for: the site's own pages first, then the papers."""
+    docs = [
+        Document("Themes", THEMES, "", "Every theme, with its papers and how themes overlap."),
+        Document("All papers", PAPERS, "", "Every paper in one table: filter and sort."),
+        Document("Contribute", CONTRIBUTE, "", "How to add a paper or correct an entry."),
+    ]
+    if unsorted(linked):
+        docs.append(Document("Unsorted", UNSORTED, "", "Papers that no theme's rules match."))
+    docs += [Document(t.title, theme_page(t.id), "Theme", t.description) for t in linked.themes]
+    pages: dict[str, str] = {}
+    for paper in linked.papers.values():
+        for tag in paper.tags:
+            pages.setdefault(tag_page(tag), tag)
+    docs += [Document(f"Tag: {tag}", path, "Tag", "") for path, tag in sorted(pages.items())]
+    titles = {t.id: t.title for t in linked.themes}
+    for paper in linked.papers.values():
+        themes = " · ".join(titles[t] for t in linked.membership.get(paper.id, []))
+        tags = " ".join(paper.tags)
+        docs.append(Document(paper.title, paper_page(paper.id), themes, paper.abstract, tags))
+    return docs
+
+
+def search_files(linked: Linked, directory_urls: bool) -> dict[str, str]:
+    """The index's files, by docs-relative path."""
+    docs = documents(linked)
+    postings, common = _postings(docs)
+    shards = _shards(postings)
+    files = {
+        f"{FOLDER}/d/{start // CHUNK}.js": _script(
+            f"d/{start // CHUNK}",
+            [
+                [d.title, page_url(d.path, directory_urls), d.themes, d.text]
+                for d in docs[start : start + CHUNK]
+            ],
+        )
+        for start in range(0, len(docs), CHUNK)
+    }
+    for key, shard in shards.items():
+        files[f"{FOLDER}/t/{key}.js"] = _script(f"t/{key}", shard)
+    manifest = {"docs": len(docs), "chunk": CHUNK, "shards": sorted(shards), "common": common}
+    files[f"{FOLDER}/manifest.js"] = _script("manifest", manifest)
+    return files
+
+
+def _postings(docs: list[Document]) -> tuple[dict[str, list[int]], list[str]]:
+    """Term -> [document, weight, document, weight, ...] in document order; common terms."""
+    counts: list[Counter[str]] = []
+    in_title: list[set[str]] = []
+    for doc in docs:
+        title = terms(doc.title)
+        count = Counter(title * TITLE_TIMES + terms(doc.tags) * 2 + terms(doc.text))
+        counts.append(count)
+        in_title.append(set(title))
+    lengths = [sum(c.values()) for c in counts]
+    average = sum(lengths) / len(docs) if docs else 1.0
+    frequency = Counter(term for count in counts for term in count)
+    common = sorted(t for t, df in frequency.items() if len(docs) >= 20 and df > COMMON * len(docs))
+    skip = set(common)
+    idf = {t: math.log(1 + (len(docs) - df + 0.5) / (df + 0.5)) for t, df in frequency.items()}
+    postings: dict[str, list[int]] = {}
+    for doc_id, count in enumerate(counts):
+        norm = K1 * (1 - B + B * lengths[doc_id] / average)
+        for term, tf in count.items():
+            if term not in skip:
+                score = max(1, round(10 * idf[term] * tf * (K1 + 1) / (tf + norm)))
+                posting = postings.setdefault(term, [])
+                posting += (doc_id, score * 2 + (term in in_title[doc_id]))
+    for term, posting in postings.items():
+        if len(posting) > 2 * MAX_POSTINGS:
+            pairs = sorted(zip(posting[::2], posting[1::2]), key=lambda p: -p[1])
+            postings[term] = [n for pair in sorted(pairs[:MAX_POSTINGS]) for n in pair]
+    return postings, common
+
+
+def _shards(postings: dict[str, list[int]]) -> dict[str, dict[str, list[int]]]:
+    """Key -> the terms it holds: those that start with the key and with no longer key."""
+    shards: dict[str, dict[str, list[int]]] = {}
+    pending = [(2, dict(sorted(postings.items())))]
+    while pending:
+        length, group = pending.pop()
+        keyed: dict[str, dict[str, list[int]]] = {}
+        for term, posting in group.items():
+            keyed.setdefault(term[:length], {})[term] = posting
+        for key, held in keyed.items():
+            size = sum(len(t) + 4 * len(p) for t, p in held.items())
+            if size <= SHARD_BYTES or length >= MAX_KEY:
+                shards.setdefault(key, {}).update(held)
+                continue
+            # Terms no longer than the key stay in it; the rest go one character deeper.
+            shards.setdefault(key, {}).update((t, p) for t, p in held.items() if len(t) <= length)
+            pending.append((length + 1, {t: p for t, p in held.items() if len(t) > length}))
+    return {key: dict(sorted(held.items())) for key, held in sorted(shards.items())}
+
+
+def _script(name: str, data: object) -> str:
+    """`__rlSearch.add("name", data);`: JSON (plain ASCII, with `<` escaped) is inert."""
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
+    return f"__rlSearch.add({json.dumps(name)},{text});\n"
