@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import make_project, run_cli
+from .searching import precision
 from .test_browser import search
 
 pytestmark = pytest.mark.browser
@@ -58,4 +59,14 @@ def test_search_and_links_work_from_disk_with_no_network(browser, unzipped: Path
     assert requests and all(u.startswith("file:") for u in requests), [
         u for u in requests if not u.startswith("file:")
     ]
+    context.close()
+
+
+def test_every_case_of_the_search_quality_set_from_disk(browser, unzipped: Path) -> None:
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    base = unzipped.as_uri() + "/"
+    page.goto(base + "index.html")
+    found = precision(page, base, unzipped)
+    assert found["misses"] == [] and found["precision_at_10"] >= 0.85
     context.close()

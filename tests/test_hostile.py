@@ -166,11 +166,19 @@ def test_chromium_runs_nothing_and_shows_the_text(browser, hostile_project: Path
             page.goto(url + f"paper/{hostile_id(i)}/")
             assert " ".join(page.locator("h1").text_content().split()) == hostile_title(i)
             assert page.title() == f"{hostile_title(i)} - Efficient ML reading list"
-        # Search shows the titles as text.
+        # Search shows every title, theme and snippet as text: the results hold no
+        # element but the ones search.js makes.
         page.goto(url)
-        titles = search(page, "hostile01")
-        assert any(hostile_title(1) in " ".join(t.split()) for t in titles)
-        assert page.locator(".md-search-result script, .md-search-result img").count() == 0
+        for i in range(len(HOSTILE)):
+            titles = search(page, f"hostile{i:02d}")
+            assert " ".join(titles[0].split()) == hostile_title(i)
+            snippet = page.locator("li.md-search-result__item").first.locator("p").last
+            assert snippet.inner_text().startswith(f"Abstract {i}: ")
+            tags = page.eval_on_selector_all(
+                ".md-search-result__list *", "els => [...new Set(els.map(e => e.localName))]"
+            )
+            assert set(tags) <= {"li", "a", "article", "h1", "p", "mark"}, tags
+            page.fill(".md-search__input", "")
     finally:
         context.close()
         server.shutdown()
