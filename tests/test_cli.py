@@ -52,7 +52,7 @@ def test_check_reports_every_problem(project: Path, monkeypatch: pytest.MonkeyPa
     assert lines == [
         "::error file=content/papers/bad.yml,line=4::field 'links.code': expected an http(s) URL, got 'ftp://x'",
         "::error file=content/papers/worse.yml,line=1::missing required field 'title'",
-        "::error file=content/papers/worse.yml,line=2::unknown field 'titel'; did you mean 'title'? Expected one of: id, title, abstract, links, listings, aliases, themes, tags, notes, arxiv",
+        "::error file=content/papers/worse.yml,line=2::unknown field 'titel'; did you mean 'title'? Expected one of: id, title, authors, year, venue, doi, abstract, links, listings, aliases, themes, tags, notes, arxiv",
     ]
 
 

@@ -15,8 +15,8 @@ import bibtexparser
 import pytest
 
 from generator.content.model import Paper
+from generator.site.citation import is_survey
 from generator.site.export import bib_text
-from generator.site.pages import is_survey
 
 from .htmltools import read, resolve
 

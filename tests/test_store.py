@@ -43,7 +43,7 @@ def test_good_record_loads(tmp_path: Path) -> None:
     [
         (
             GOOD + "abstrct: x\n",
-            "content/papers/x.yml:8: error: unknown field 'abstrct'; did you mean 'abstract'? Expected one of: id, title, abstract, links, listings, aliases, themes, tags, notes, arxiv",
+            "content/papers/x.yml:8: error: unknown field 'abstrct'; did you mean 'abstract'? Expected one of: id, title, authors, year, venue, doi, abstract, links, listings, aliases, themes, tags, notes, arxiv",
         ),
         (
             GOOD.replace("title: A Paper", "title: [A, Paper]"),

@@ -27,6 +27,14 @@ class Paper:
         metadata={"doc": "Slug of the title; also the record's file name and the page's name."}
     )
     title: str = field(metadata={"doc": "The title as first listed."})
+    authors: list[str] = field(
+        default_factory=list, metadata={"doc": "Author names in order, e.g. `Ada Lovelace`."}
+    )
+    year: str = field(
+        default="", metadata={"doc": "Year of publication: four digits, kept as written."}
+    )
+    venue: str = field(default="", metadata={"doc": "Where it appeared, e.g. `NeurIPS`."})
+    doi: str = field(default="", metadata={"doc": "DOI, e.g. `10.1145/3600006.3613165`."})
     abstract: str = field(
         default="", metadata={"doc": "The abstract, with leftover LaTeX cleaned up."}
     )
@@ -52,7 +60,10 @@ class Paper:
         metadata={"doc": "Free-form curated tags; each tag has a page listing its papers."},
     )
     notes: str = field(default="", metadata={"doc": "Curator's notes, in Markdown."})
-    arxiv: str = field(default="", metadata={"doc": "arXiv identifier, e.g. `2309.10818`."})
+    arxiv: str = field(
+        default="",
+        metadata={"doc": "arXiv identifier, e.g. `2309.10818`; an arXiv URL is read as its id."},
+    )
 
     @property
     def short_name(self) -> str:

@@ -15,12 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from generator.content.identifiers import (
+    arxiv_problem,
+    doi_problem,
+    normal_arxiv,
+    normal_doi,
+    year_problem,
+)
 from generator.content.model import Listing, Paper, Theme
 from generator.content.yamlio import Lines
 from generator.errors import quote
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_ARXIV = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
 _URL = re.compile(r"https?://[^\s/?#]+[^\s]*")
 _ICON = re.compile(r"[a-z0-9-]+/[a-z0-9-]+")
 
@@ -98,7 +104,11 @@ def _check_notes(value: str) -> str | None:
 VALUE_RULES: dict[tuple[type, str], Callable[[str], str | None]] = {
     (Paper, "id"): _check_pattern(_SLUG, "a lowercase slug such as 'my-paper-title'"),
     (Paper, "title"): _check_text,
-    (Paper, "arxiv"): _check_pattern(_ARXIV, "an arXiv id such as '2309.10818'"),
+    (Paper, "authors"): _check_text,
+    (Paper, "year"): year_problem,
+    (Paper, "venue"): _check_text,
+    (Paper, "doi"): doi_problem,
+    (Paper, "arxiv"): arxiv_problem,
     (Paper, "links"): _check_pattern(_URL, "an http(s) URL"),
     (Paper, "themes"): _check_pattern(_SLUG, "a theme id"),
     (Paper, "notes"): _check_notes,
@@ -106,6 +116,13 @@ VALUE_RULES: dict[tuple[type, str], Callable[[str], str | None]] = {
     (Theme, "title"): _check_text,
     (Theme, "icon"): _check_pattern(_ICON, "an icon name such as 'material/memory'"),
     (Theme, "start_here"): _check_pattern(_SLUG, "a paper id"),
+}
+
+
+# Identifiers as people paste them, read as the bare identifier before they are checked.
+NORMALISE: dict[tuple[type, str], Callable[[str], str]] = {
+    (Paper, "arxiv"): normal_arxiv,
+    (Paper, "doi"): normal_doi,
 }
 
 
@@ -150,6 +167,9 @@ class Validator:
         converted = _KINDS[spec.kind](self, value, path)
         if converted is None:
             return None
+        normalise = NORMALISE.get((cls, spec.name))
+        if normalise:
+            converted = normalise(converted)
         rule = VALUE_RULES.get((cls, spec.name))
         # An empty required value is checked too: a record must not have a blank title.
         leaves = [(converted, path)] if converted == "" and spec.required else []

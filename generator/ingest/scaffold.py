@@ -10,6 +10,10 @@ from generator.errors import ContentError, ReadingListError
 from generator.ingest.merge import paper_keys, title_key, unique_slug
 
 EXAMPLES = {
+    "authors": "\n# - Ada Lovelace\n# - Charles Babbage",
+    "year": "'2024'",
+    "venue": "NeurIPS",
+    "doi": "10.1145/3600006.3613165",
     "abstract": ">-\n#   The abstract, as on the paper's page.",
     "links": "\n#   code: https://github.com/owner/repo\n#   project: https://example.org/",
     "listings": "\n# - source: 000_6b32cc8f1414c3bd\n#   date: Mar 17\n#   position: 1",

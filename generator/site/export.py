@@ -34,6 +34,10 @@ def paper_entry(library: Linked, paper: Paper, use_directory_urls: bool) -> dict
     return {
         "id": paper.id,
         "title": paper.title,
+        "authors": paper.authors,
+        "year": paper.year,
+        "venue": paper.venue,
+        "doi": paper.doi,
         "abstract": paper.abstract,
         "url": page_url(paper.id, use_directory_urls),
         "themes": library.membership.get(paper.id, []),
@@ -87,6 +91,12 @@ def bib_text(text: str) -> str:
     return " ".join(xml_chars(text).split()).translate(_BIB)
 
 
+def _bib_name(name: str) -> str:
+    """One author: a name holding the word `and` is braced, or BibTeX would split it."""
+    text = bib_text(name)
+    return "{" + text + "}" if " and " in f" {text.lower()} " else text
+
+
 def bib_entry(library: Linked, paper: Paper, site_url: str) -> str:
     titles = {t.id: t.title for t in library.themes}
     themes = [titles[t] for t in library.membership.get(paper.id, [])]
@@ -94,6 +104,14 @@ def bib_entry(library: Linked, paper: Paper, site_url: str) -> str:
     page = safe_url(site_url + page_url(paper.id, True)) if site_url else None
     url = arxiv or page
     fields = [("title", "{" + bib_text(paper.title) + "}")]
+    if paper.authors:
+        fields.append(("author", " and ".join(_bib_name(name) for name in paper.authors)))
+    if paper.year:
+        fields.append(("year", bib_text(paper.year)))
+    if paper.venue:
+        fields.append(("howpublished", bib_text(paper.venue)))
+    if paper.doi:
+        fields.append(("doi", bib_text(paper.doi)))
     if themes:
         fields.append(("note", bib_text("Themes: " + "; ".join(themes))))
     if url:
@@ -119,6 +137,10 @@ def bibtex(
 CSV_COLUMNS = [
     "id",
     "title",
+    "authors",
+    "year",
+    "venue",
+    "doi",
     "url",
     "arxiv",
     "code",
@@ -146,6 +168,10 @@ def papers_csv(library: Linked, site_url: str) -> str:
         row = {
             "id": paper.id,
             "title": paper.title,
+            "authors": "; ".join(paper.authors),
+            "year": paper.year,
+            "venue": paper.venue,
+            "doi": paper.doi,
             "url": site_url + page_url(paper.id, True),
             "arxiv": paper.arxiv,
             "code": paper.links.get("code", ""),

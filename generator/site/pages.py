@@ -25,7 +25,7 @@ from generator.analysis import Linked
 from generator.analysis.linked import Related
 from generator.analysis.themes import related_themes, theme_counts, unsorted
 from generator.content.model import Listing, Paper, Theme, recently_listed
-from generator.site import charts, markup, paths
+from generator.site import charts, citation, markup, paths
 from generator.site.paths import (
     CONTRIBUTE,
     HOME,
@@ -252,7 +252,10 @@ class Renderer:
             themes = self._theme_links(PAPERS, self.library.membership.get(paper.id, []))
             code = paper.links.get("code")
             lines.append(
-                f"<tr><td>{self._a_paper(PAPERS, paper.id)}</td><td>{themes}</td>"
+                f"<tr><td>{self._a_paper(PAPERS, paper.id)}</td>"
+                f"<td>{markup.html_text(citation.short_authors(paper))}</td>"
+                f'<td style="text-align: right">{markup.html_text(paper.year)}</td>'
+                f"<td>{themes}</td>"
                 f'<td style="text-align: right">{len(paper.listings)}</td>'
                 f"<td>{markup.html_link('code', code) if code else ''}</td></tr>\n"
             )
@@ -264,13 +267,15 @@ class Renderer:
         start = self._cards.get(key)
         if start is None:
             head = f'<span class="rl-badge">{markup.html_text(badge)}</span> ' if badge else ""
-            if is_survey(paper):
+            if citation.is_survey(paper):
                 head += '<span class="rl-badge rl-survey">Survey</span> '
             code = paper.links.get("code")
+            credit = citation.short_credit(paper)
             sentence = markup.html_text(markup.first_sentence(paper.abstract))
             start = (
                 f"<li>{head}<p><strong>{self._a_paper(here, paper.id)}</strong></p>"
                 f'<p>{sentence}</p><p><span class="rl-card-foot">'
+                + (f"{markup.html_text(credit)} · " if credit else "")
                 + (f"{markup.html_link('code', code)} · " if code else "")
                 + f"listed {len(paper.listings)}×"
             )
@@ -292,12 +297,13 @@ class Renderer:
         here = paper_page(paper.id)
         themes = self.library.membership.get(paper.id, [])
         a_paper = partial(self._a_paper, here)
-        links = [*paper.links.items(), *search_links(paper).items()]
+        links = [*paper.links.items(), *citation.read_links(paper).items()]
         related = self.library.related.get(paper.id, [])
         return self.render(
             here,
             "paper.md.j2",
             paper=paper,
+            byline=citation.byline(paper),
             themes=self._theme_links(here, themes, " · "),
             read=_joined(" · ", (markup.html_link(name, url) for name, url in links)),
             tags=_joined(", ", (self._a_tag(here, tag) for tag in dict.fromkeys(paper.tags))),
@@ -324,22 +330,6 @@ class Renderer:
         return f"{self.options.edit_base}{source}" if self.options.edit_base else ""
 
 
-_SURVEY = re.compile(
-    r"\b(?:an?|the)\s+(?:[\w-]+\s+){0,2}(?:survey|review)\b"
-    r"|\b(?:survey|review)\s+(?:of|on)\b|\b(?:survey|review)(?:\s+and\s+\w+)?\s*$",
-    re.IGNORECASE,
-)
-
-
-def is_survey(paper: Paper) -> bool:
-    """A survey or review article, by its title ("...: A Survey", "A Review of ...") or tag.
-
-    >>> is_survey(Paper(id="x", title="Automated Review Generation Method"))
-    False
-    """
-    return "survey" in paper.tags or bool(_SURVEY.search(paper.title))
-
-
 def _joined(separator: str, parts: Iterable[str]) -> Markup:
     """Already-escaped HTML parts, joined."""
     return Markup(separator.join(parts))
@@ -359,20 +349,6 @@ def _card_order(paper: Paper) -> tuple[int, str, str]:
 
 def _relative(here: str, target: str) -> Markup:
     return Markup(posixpath.relpath(target, posixpath.dirname(here) or "."))
-
-
-def search_links(paper: Paper) -> dict[str, str]:
-    """Where to read the paper: arXiv pages when the id is known, else title searches."""
-    if paper.arxiv:
-        return {
-            "arXiv": f"https://arxiv.org/abs/{paper.arxiv}",
-            "PDF": f"https://arxiv.org/pdf/{paper.arxiv}",
-        }
-    query = quote_plus(paper.title)
-    return {
-        "Search arXiv": f"https://arxiv.org/search/?query={query}&searchtype=title",
-        "Search Hugging Face": f"https://huggingface.co/papers?q={query}",
-    }
 
 
 def meta(title: str, edit: str = "") -> Markup:

@@ -10,11 +10,11 @@ first results.
 A term is a run of letters and digits, lower-cased with its accents folded. A
 hyphenated word also gives its joined form (`S-LoRA` gives `s`, `lora` and `slora`).
 `search.js` splits a query in the same way. Each posting is a document and a weight:
-BM25 over the title (which counts three times), the tags and the abstract, times two,
-plus one when the term is in the title. Terms in more than half of the documents are
-left out, and the manifest names them so that queries skip them too. A shard holds every
-term that starts with its key. It is two characters long, or longer where two would make
-a shard too big to fetch quickly.
+BM25 over the title (which counts three times), the tags (twice), the authors and the
+abstract, times two, plus one when the term is in the title. Terms in more than half
+of the documents are left out, and the manifest names them so that queries skip them
+too. A shard holds every term that starts with its key. It is two characters long, or
+longer where two would make a shard too big to fetch quickly.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from generator.analysis import Linked
 from generator.analysis.themes import unsorted
+from generator.site.citation import short_credit
 from generator.site.paths import (
     CONTRIBUTE,
     PAPERS,
@@ -76,6 +77,7 @@ class Document:
     text: str
     """The abstract, or what the page says of itself: the snippet is taken from it."""
     tags: str = ""
+    authors: str = ""
 
 
 def documents(linked: Linked) -> list[Document]:
@@ -95,9 +97,11 @@ def documents(linked: Linked) -> list[Document]:
     docs += [Document(f"Tag: {tag}", path, "Tag", "") for path, tag in sorted(pages.items())]
     titles = {t.id: t.title for t in linked.themes}
     for paper in linked.papers.values():
-        themes = " · ".join(titles[t] for t in linked.membership.get(paper.id, []))
-        tags = " ".join(paper.tags)
-        docs.append(Document(paper.title, paper_page(paper.id), themes, paper.abstract, tags))
+        credit = [short_credit(paper)] if paper.authors or paper.year else []
+        themes = " · ".join(credit + [titles[t] for t in linked.membership.get(paper.id, [])])
+        tags, authors = " ".join(paper.tags), " ".join(paper.authors)
+        page = paper_page(paper.id)
+        docs.append(Document(paper.title, page, themes, paper.abstract, tags, authors))
     return docs
 
 
@@ -130,6 +134,7 @@ def _postings(docs: list[Document]) -> tuple[dict[str, list[int]], list[str]]:
     for doc in docs:
         title = terms(doc.title)
         count = Counter(title * TITLE_TIMES + terms(doc.tags) * 2 + terms(doc.text))
+        count.update(terms(doc.authors))
         counts.append(count)
         in_title.append(set(title))
     lengths = [sum(c.values()) for c in counts]

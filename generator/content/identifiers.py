@@ -1,0 +1,81 @@
+"""arXiv ids, DOIs and years: read as people write them, checked against their shapes.
+
+`normal_arxiv` and `normal_doi` turn the URLs people paste into the bare identifier;
+`arxiv_problem`, `doi_problem` and `year_problem` say what is wrong with one, or None.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from generator.errors import quote
+
+_ARXIV_URL = re.compile(
+    r"(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/(?P<id>[^?#\s]+?)(?:\.pdf)?/?"
+    r"(?:[?#].*)?",
+    re.IGNORECASE,
+)
+_NEW = re.compile(r"(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<number>\d{4,5})(?:v\d+)?")
+"""Since April 2007: YYMM.NNNN, and five digits from January 2015 on."""
+_OLD = re.compile(r"[a-z-]+(?:\.[A-Z]{2})?/(?P<yy>\d{2})(?P<mm>\d{2})\d{3}(?:v\d+)?")
+"""Until March 2007: archive(.subject)/YYMMNNN, from August 1991."""
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
+_DOI_URL = re.compile(r"(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*", re.IGNORECASE)
+
+
+def normal_arxiv(value: str) -> str:
+    """`https://arxiv.org/abs/2309.10818v2` or `arXiv:2309.10818` -> `2309.10818v2`."""
+    value = value.strip()
+    url = _ARXIV_URL.fullmatch(value)
+    if url:
+        return url.group("id")
+    return value[len("arxiv:") :] if value.lower().startswith("arxiv:") else value
+
+
+def arxiv_problem(value: str) -> str | None:
+    reason = _arxiv_reason(value)
+    if reason is None:
+        return None
+    return f"expected an arXiv id such as '2309.10818'{reason}, got {quote(value)}"
+
+
+def _arxiv_reason(value: str) -> str | None:
+    """Why `value` is no arXiv id ('' when it has neither shape), or None when it is one."""
+    new, old = _NEW.fullmatch(value), _OLD.fullmatch(value)
+    found = new or old
+    if found is None:
+        return ""
+    yy, mm = int(found.group("yy")), int(found.group("mm"))
+    year = (2000 if new or yy < 91 else 1900) + yy
+    if not 1 <= mm <= 12:
+        return f" (there is no month {mm:02d})"
+    if year > datetime.date.today().year:
+        return f" ({year} is still to come)"
+    if new and (year, mm) < (2007, 4):
+        return " (ids of this shape began in April 2007)"
+    if new and len(new.group("number")) != (5 if year >= 2015 else 4):
+        return f" (ids from {year} have {5 if year >= 2015 else 4} digits after the dot)"
+    if old and not (1991, 8) <= (year, mm) <= (2007, 3):
+        return " (ids of this shape ran from August 1991 to March 2007)"
+    return None
+
+
+def normal_doi(value: str) -> str:
+    """`https://doi.org/10.1145/x` or `doi:10.1145/x` -> `10.1145/x`."""
+    value = value.strip()
+    prefix = _DOI_URL.match(value)
+    return value[prefix.end() :] if prefix else value
+
+
+def doi_problem(value: str) -> str | None:
+    if _DOI.fullmatch(value):
+        return None
+    return f"expected a DOI such as '10.1145/3600006.3613165', got {quote(value)}"
+
+
+def year_problem(value: str) -> str | None:
+    latest = datetime.date.today().year + 1
+    if len(value) == 4 and value.isascii() and value.isdigit() and 1600 <= int(value) <= latest:
+        return None
+    return f"expected a year of four digits, 1600 to {latest}, got {quote(value)}"

@@ -1,0 +1,82 @@
+"""How the site cites a paper: its byline, its authors in short, and where to read it.
+
+Every function returns escaped HTML or plain text that the caller escapes; nothing here
+knows about pages or paths.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, quote_plus
+
+from markupsafe import Markup
+
+from generator.content.model import Paper
+from generator.site import markup
+
+SHOWN_AUTHORS = 12
+"""A byline names this many authors and counts the rest (some papers have hundreds)."""
+
+
+def short_authors(paper: Paper) -> str:
+    """`Ada Lovelace`, `Lovelace and Babbage`, `Lovelace et al.` or ''."""
+    names = paper.authors
+    if len(names) > 2:
+        return f"{_surname(names[0])} et al."
+    return " and ".join(map(_surname, names)) if len(names) == 2 else "".join(names)
+
+
+def _surname(name: str) -> str:
+    return name.split()[-1] if name.split() else name
+
+
+def short_credit(paper: Paper) -> str:
+    """Short authors and year, e.g. `Lovelace et al., 2024`; '' for neither."""
+    return ", ".join(part for part in (short_authors(paper), paper.year) if part)
+
+
+def byline(paper: Paper) -> Markup:
+    """Authors · venue and year · DOI link, as escaped HTML; empty for a paper with none."""
+    parts = []
+    if paper.authors:
+        names = paper.authors[:SHOWN_AUTHORS]
+        more = len(paper.authors) - len(names)
+        text = ", ".join(names) + (f" and {more} more" if more else "")
+        parts.append(str(markup.html_text(text)))
+    published = " ".join(part for part in (paper.venue, paper.year) if part)
+    if published:
+        parts.append(str(markup.html_text(published)))
+    if paper.doi:
+        url = "https://doi.org/" + quote(paper.doi, safe="/:;()._-")
+        parts.append(str(markup.html_link(f"doi:{paper.doi}", url)))
+    return Markup(" · ".join(parts))
+
+
+def read_links(paper: Paper) -> dict[str, str]:
+    """Where to read the paper: arXiv pages when the id is known, else title searches."""
+    if paper.arxiv:
+        return {
+            "arXiv": f"https://arxiv.org/abs/{paper.arxiv}",
+            "PDF": f"https://arxiv.org/pdf/{paper.arxiv}",
+        }
+    query = quote_plus(paper.title)
+    return {
+        "Search arXiv": f"https://arxiv.org/search/?query={query}&searchtype=title",
+        "Search Hugging Face": f"https://huggingface.co/papers?q={query}",
+    }
+
+
+_SURVEY = re.compile(
+    r"\b(?:an?|the)\s+(?:[\w-]+\s+){0,2}(?:survey|review)\b"
+    r"|\b(?:survey|review)\s+(?:of|on)\b|\b(?:survey|review)(?:\s+and\s+\w+)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_survey(paper: Paper) -> bool:
+    """A survey or review article, by its title ("...: A Survey", "A Review of ...") or tag.
+
+    >>> is_survey(Paper(id="x", title="Automated Review Generation Method"))
+    False
+    """
+    return "survey" in paper.tags or bool(_SURVEY.search(paper.title))

@@ -1,0 +1,163 @@
+"""Authors, year, venue, DOI and arXiv: checked as written, shown on every page and export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import bibtexparser
+import pytest
+
+from generator.content.store import load_paper
+
+from .conftest import make_project, run_cli, serve_folder
+from .htmltools import Page
+from .test_store import GOOD, problems_for
+
+FULL = """\
+id: lovelace
+title: Notes on the Analytical Engine
+authors:
+- Ada Lovelace
+- Charles Babbage
+- Luigi Menabrea
+year: '1843'
+venue: Scientific Memoirs
+doi: https://doi.org/10.5555/Engine.1843
+arxiv: https://arxiv.org/abs/2309.10818v2
+abstract: The engine weaves algebraic patterns.
+"""
+
+OTHER = """\
+id: later
+title: A Later Engine
+authors: [Grace Hopper]
+year: '1952'
+abstract: Compilers for the engine.
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("year: '24'", "field 'year': expected a year of four digits, 1600 to"),
+        ("year: '1492'", "field 'year': expected a year of four digits, 1600 to"),
+        (
+            "doi: 11.1/x",
+            "field 'doi': expected a DOI such as '10.1145/3600006.3613165', got '11.1/x'",
+        ),
+        (
+            "arxiv: '2313.01234'",
+            "field 'arxiv': expected an arXiv id such as '2309.10818' (there is no month 13), got '2313.01234'",
+        ),
+        ("arxiv: '1412.12345'", "(ids from 2014 have 4 digits after the dot), got '1412.12345'"),
+        ("arxiv: '0612.1234'", "(ids of this shape began in April 2007), got '0612.1234'"),
+        ("arxiv: hep-th/0804001", "(ids of this shape ran from August 1991 to March 2007)"),
+        ("authors: [Ada, '  ']", "field 'authors[1]': expected some text, got only spaces"),
+    ],
+)
+def test_bad_metadata_is_refused_with_file_line_and_field(
+    tmp_path: Path, line: str, expected: str
+) -> None:
+    (problem,) = problems_for(tmp_path, GOOD + line + "\n")
+    assert problem.startswith("content/papers/x.yml:8: error: ") and expected in problem
+
+
+def test_identifiers_are_read_from_the_urls_people_paste(tmp_path: Path) -> None:
+    path = tmp_path / "lovelace.yml"
+    path.write_text(FULL, encoding="utf-8")
+    paper, problems = load_paper(path, "content/papers/lovelace.yml")
+    assert problems == [] and paper is not None
+    assert paper.arxiv == "2309.10818v2" and paper.doi == "10.5555/Engine.1843"
+    assert paper.year == "1843" and paper.authors[0] == "Ada Lovelace"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = make_project(tmp_path_factory.mktemp("metadata") / "project", with_papers=False)
+    (root / "content" / "papers" / "lovelace.yml").write_text(FULL, encoding="utf-8")
+    (root / "content" / "papers" / "later.yml").write_text(OTHER, encoding="utf-8")
+    (root / "content" / "themes.yml").write_text(
+        "themes:\n- id: engines\n  title: Engines\n  keywords: [engine]\n", encoding="utf-8"
+    )
+    result = run_cli(root, "build")
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+def test_the_paper_page_shows_authors_venue_year_doi_and_arxiv_links(site: Path) -> None:
+    page = Page((site / "paper" / "lovelace" / "index.html").read_text(encoding="utf-8"))
+    assert (
+        "Ada Lovelace, Charles Babbage, Luigi Menabrea · Scientific Memoirs 1843 · "
+        "doi:10.5555/Engine.1843" in page.text
+    )
+    assert "https://doi.org/10.5555/Engine.1843" in page.links
+    assert "https://arxiv.org/abs/2309.10818v2" in page.links
+    assert "https://arxiv.org/pdf/2309.10818v2" in page.links
+    assert not any("arxiv.org/search" in link for link in page.links)
+
+
+def test_cards_and_the_table_credit_the_authors(site: Path) -> None:
+    cards = Page((site / "theme" / "engines" / "index.html").read_text(encoding="utf-8"))
+    assert "Lovelace et al., 1843" in cards.text and "Hopper, 1952" in cards.text
+    table = (site / "papers" / "index.html").read_text(encoding="utf-8")
+    assert "<th>Authors</th>" in table and "<td>Lovelace et al.</td>" in table
+
+
+def test_exports_carry_the_metadata(site: Path) -> None:
+    (entry,) = [
+        e for e in json.loads((site / "papers.json").read_text("utf-8")) if e["id"] == "lovelace"
+    ]
+    assert entry["authors"] == ["Ada Lovelace", "Charles Babbage", "Luigi Menabrea"]
+    assert (entry["year"], entry["venue"], entry["doi"]) == (
+        "1843",
+        "Scientific Memoirs",
+        "10.5555/Engine.1843",
+    )
+    bib = bibtexparser.loads((site / "export" / "papers.bib").read_text(encoding="utf-8"))
+    (record,) = [r for r in bib.entries if r["ID"] == "lovelace"]
+    assert record["author"] == "Ada Lovelace and Charles Babbage and Luigi Menabrea"
+    assert (record["year"], record["doi"], record["eprint"]) == (
+        "1843",
+        "10.5555/Engine.1843",
+        "2309.10818v2",
+    )
+    assert record["archiveprefix"] == "arXiv"
+    rows = list(csv.DictReader(io.StringIO((site / "export" / "papers.csv").read_text("utf-8"))))
+    (row,) = [r for r in rows if r["id"] == "lovelace"]
+    assert (
+        row["authors"] == "Ada Lovelace; Charles Babbage; Luigi Menabrea" and row["year"] == "1843"
+    )
+
+
+def test_search_finds_a_paper_by_its_author(site: Path) -> None:
+    from .searching import index_documents
+
+    docs = {d[1]: d for d in index_documents(site)}
+    assert docs["paper/lovelace/"][2].startswith("Lovelace et al., 1843")
+    # The terms of the authors are in the index (the shard of "ho" holds "hopper").
+    shard = (site / "search-index" / "t" / "ho.js").read_text(encoding="utf-8")
+    assert '"hopper":' in shard
+
+
+@pytest.mark.browser
+def test_the_table_sorts_by_year_in_chromium(browser, site: Path) -> None:
+    server, url = serve_folder(site)
+    try:
+        page = browser.new_page()
+        page.goto(url + "papers/")
+        page.locator(".rl-table th", has_text="Year").click()
+        years = page.locator(".rl-table tbody tr td:nth-child(3)").all_inner_texts()
+        assert years == ["1843", "1952"]
+        page.locator(".rl-table th", has_text="Year").click()
+        assert page.locator(".rl-table tbody tr td:nth-child(3)").all_inner_texts() == [
+            "1952",
+            "1843",
+        ]
+        page.goto(url + "paper/lovelace/")
+        assert page.locator(".rl-byline").inner_text().startswith("Ada Lovelace, Charles Babbage")
+        page.close()
+    finally:
+        server.shutdown()
