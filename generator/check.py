@@ -11,7 +11,7 @@ from generator.content.schema import CONTROL_REPLACED
 from generator.content.store import Layout, check_references, list_folder, load_papers, load_themes
 from generator.errors import Problem, SourceError, quote
 from generator.ingest.merge import possible_duplicates, title_key
-from generator.ingest.parse import parse_source
+from generator.ingest.records import parse_file
 
 
 def check(layout: Layout) -> list[Problem]:
@@ -58,7 +58,7 @@ def unaccounted_listings(layout: Layout, library: Library) -> list[Problem]:
     for path in layout.source_files():
         rel = layout.rel(path)
         try:
-            source = parse_source(path)
+            source = parse_file(path)
         except SourceError as exc:
             problems.append(Problem(rel, 0, str(exc).removeprefix(f"{path}: ")))
             continue

@@ -139,3 +139,16 @@ def serve_folder(folder: Path) -> tuple[ThreadingHTTPServer, str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def read_bib(text: str) -> list[dict[str, str]]:
+    """BibTeX as a reference manager reads it (bibtexparser 2, no LaTeX decoding): one
+    dict per entry, with its key as `ID` and its type as `ENTRYTYPE`."""
+    import bibtexparser
+
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks, [b.error for b in library.failed_blocks]
+    return [
+        {"ID": e.key, "ENTRYTYPE": e.entry_type, **{f.key.lower(): str(f.value) for f in e.fields}}
+        for e in library.entries
+    ]

@@ -11,13 +11,13 @@ from collections import Counter
 from itertools import combinations
 from pathlib import Path
 
-import bibtexparser
 import pytest
 
 from generator.content.model import Paper
 from generator.site.citation import is_survey
 from generator.site.export import bib_text
 
+from .conftest import read_bib
 from .htmltools import read, resolve
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -131,9 +131,7 @@ def test_source_overlap_counts_shared_papers_and_listing_sizes(
 
 
 def bib_entries(path: Path) -> list[dict]:
-    parser = bibtexparser.bparser.BibTexParser(common_strings=False)
-    database = bibtexparser.loads(path.read_text(encoding="utf-8"), parser=parser)
-    return database.entries
+    return read_bib(path.read_text(encoding="utf-8"))
 
 
 def test_bibtex_exports_parse_and_match_papers_json(seed_site: Path, exported: list[dict]) -> None:
@@ -162,7 +160,7 @@ def test_bibtex_escaping_keeps_braces_balanced_and_parses() -> None:
         depth += {"{": 1, "}": -1}.get(char, 0)
         assert depth >= 0
     assert depth == 0
-    parsed = bibtexparser.loads(f"@misc{{k,\n  abstract = {{{escaped}}},\n}}\n").entries
+    parsed = read_bib(f"@misc{{k,\n  abstract = {{{escaped}}},\n}}\n")
     assert parsed[0]["abstract"] == escaped
 
 

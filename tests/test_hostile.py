@@ -8,12 +8,11 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
-import bibtexparser
 import pytest
 
 from generator.site.markup import NOTES_TAGS
 
-from .conftest import make_project, run_cli
+from .conftest import make_project, read_bib, run_cli
 from .hostile import FIELDS, HOSTILE, hostile_id, hostile_title, one_line
 from .htmltools import read
 from .scan import foreign_markup, theme_profile
@@ -110,7 +109,7 @@ def test_exports_carry_the_strings_exactly(hostile_project: Path) -> None:
         assert entry["tags"] == [text]
     feed = ET.parse(site / "feed.xml").getroot()  # well-formed whatever the titles hold
     assert feed.tag.endswith("feed")
-    entries = bibtexparser.loads((site / "export" / "papers.bib").read_text("utf-8")).entries
+    entries = read_bib((site / "export" / "papers.bib").read_text("utf-8"))
     assert len(entries) == len(exported)
     with (site / "export" / "papers.csv").open(encoding="utf-8", newline="") as f:
         rows = {r["id"]: r for r in csv.DictReader(f)}

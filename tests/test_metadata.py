@@ -7,12 +7,11 @@ import io
 import json
 from pathlib import Path
 
-import bibtexparser
 import pytest
 
 from generator.content.store import load_paper
 
-from .conftest import make_project, run_cli, serve_folder
+from .conftest import make_project, read_bib, run_cli, serve_folder
 from .htmltools import Page
 from .test_store import GOOD, problems_for
 
@@ -116,8 +115,8 @@ def test_exports_carry_the_metadata(site: Path) -> None:
         "Scientific Memoirs",
         "10.5555/Engine.1843",
     )
-    bib = bibtexparser.loads((site / "export" / "papers.bib").read_text(encoding="utf-8"))
-    (record,) = [r for r in bib.entries if r["ID"] == "lovelace"]
+    bib = read_bib((site / "export" / "papers.bib").read_text(encoding="utf-8"))
+    (record,) = [r for r in bib if r["ID"] == "lovelace"]
     assert record["author"] == "Ada Lovelace and Charles Babbage and Luigi Menabrea"
     assert (record["year"], record["doi"], record["eprint"]) == (
         "1843",

@@ -17,6 +17,7 @@ class Listing:
         }
     )
     position: int = field(metadata={"doc": "1-based position of the entry within its file."})
+    key: str = field(default="", metadata={"doc": "The entry's key, when the file is BibTeX."})
 
 
 @dataclass

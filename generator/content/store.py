@@ -61,7 +61,7 @@ class Layout:
     def source_files(self) -> list[Path]:
         """The raw listing files; `check` reports what `list_folder` finds wrong."""
         names, _ = list_folder(self.sources, self.rel(self.sources))
-        return [self.sources / name for name in names if name.endswith(".txt")]
+        return [self.sources / name for name in names if name.endswith((".txt", ".bib"))]
 
 
 def read_yaml(path: Path, rel: str) -> tuple[object, dict, list[Problem]]:

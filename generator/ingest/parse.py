@@ -69,6 +69,13 @@ class Entry:
     line: int
     """Line of the title in the file."""
     links: dict[str, str] = field(default_factory=dict)
+    # What a BibTeX entry adds (`ingest.bibtex`); a raw listing has none of it.
+    authors: list[str] = field(default_factory=list)
+    year: str = ""
+    venue: str = ""
+    doi: str = ""
+    arxiv: str = ""
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -195,9 +202,25 @@ def looks_like_title(text: str) -> bool:
     return not _SENTENCE_END.search(text)
 
 
+def looks_like_bibtex(text: str) -> int:
+    """The line of the first `@type{` in `text`, or 0."""
+    found = re.search(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", text, re.MULTILINE)
+    return text.count("\n", 0, found.start()) + 1 if found else 0
+
+
 def parse_source(path: Path) -> ParsedSource:
-    """Parse one raw listing file; raise SourceError if it holds nothing usable."""
+    """Parse one raw listing file; raise SourceError if it holds nothing usable.
+
+    A file that holds BibTeX is refused: read as a listing it would give one junk
+    paper per pair of lines.
+    """
     text = normalise_text(read_source(path))
+    bibtex = looks_like_bibtex(text)
+    if bibtex:
+        raise SourceError(
+            f"{path}:{bibtex}: this is BibTeX, not a raw listing; "
+            "give the file a .bib name to ingest it as BibTeX"
+        )
     entries: list[Entry] = []
     warnings: list[Problem] = []
     control = CONTROL.search(text)

@@ -14,7 +14,8 @@ from pathlib import Path
 from generator.content.files import Transaction, holds, read_regular
 from generator.content.model import Listing, Paper
 from generator.content.store import Layout, dump_paper, load_papers
-from generator.errors import ContentError, Problem
+from generator.errors import ContentError, Problem, SourceError
+from generator.ingest.bibtex import parse_bibtex
 from generator.ingest.merge import paper_keys, title_key, unique_slug
 from generator.ingest.parse import MAX_SOURCE_BYTES, Entry, ParsedSource, parse_source
 
@@ -41,6 +42,20 @@ class IngestReport:
         )
 
 
+def parse_file(path: Path) -> ParsedSource:
+    """A raw listing (`.txt`) or a BibTeX file (`.bib`); anything else is refused."""
+    suffix = path.suffix.lower()
+    if suffix == ".bib":
+        return parse_bibtex(path)
+    if suffix == ".txt":
+        return parse_source(path)
+    raise SourceError(f"{path}: expected a raw listing (.txt) or a BibTeX file (.bib)")
+
+
+FILLED = ("authors", "year", "venue", "doi", "arxiv", "abstract")
+"""Fields an entry fills in when a record has them empty (it never overwrites one)."""
+
+
 class Merger:
     """Folds parsed entries into the set of records, by normalised title."""
 
@@ -51,7 +66,9 @@ class Merger:
         self.changed: set[str] = set()
 
     def add(self, source: ParsedSource, entry: Entry) -> None:
-        listing = Listing(source=source.stem, date=entry.date, position=entry.position)
+        listing = Listing(
+            source=source.stem, date=entry.date, position=entry.position, key=entry.key
+        )
         self.report.listings += 1
         paper_id = self.by_key.get(title_key(entry.title))
         if paper_id is None:
@@ -66,6 +83,9 @@ class Merger:
         paper.listings.append(listing)
         if entry.title != paper.title and entry.title not in paper.aliases:
             paper.aliases.append(entry.title)
+        for name in FILLED:
+            if getattr(entry, name) and not getattr(paper, name):
+                setattr(paper, name, getattr(entry, name))
         self.report.merged += 1
         self.changed.add(paper_id)
 
@@ -87,6 +107,11 @@ class Merger:
             abstract=entry.abstract,
             links=dict(entry.links),
             listings=[listing],
+            authors=list(entry.authors),
+            year=entry.year,
+            venue=entry.venue,
+            doi=entry.doi,
+            arxiv=entry.arxiv,
         )
         self.by_key[title_key(entry.title)] = paper_id
         self.report.new_papers += 1
@@ -102,7 +127,7 @@ def ingest(layout: Layout, files: list[Path], progress: bool = False) -> IngestR
     report = IngestReport()
     merger = Merger(papers, report)
     # Parse everything before writing anything: a bad file aborts the whole run.
-    sources = [parse_source(path) for path in files]
+    sources = [parse_file(path) for path in files]
     copies = _adopt_sources(layout, sources)
     for source in sources:
         report.files += 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -86,9 +87,13 @@ _BIB = str.maketrans(
 )
 
 
+_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')")
+"""`--`, ``` `` ``` and `''` would read back as a dash and quotes: `-{}-` keeps them."""
+
+
 def bib_text(text: str) -> str:
     """A BibTeX field value: one line, LaTeX specials escaped, braces always balanced."""
-    return " ".join(xml_chars(text).split()).translate(_BIB)
+    return _LIGATURE.sub("{}", " ".join(xml_chars(text).split()).translate(_BIB))
 
 
 def _bib_name(name: str) -> str:

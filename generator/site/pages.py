@@ -336,6 +336,9 @@ def _joined(separator: str, parts: Iterable[str]) -> Markup:
 
 
 def _listing(listing: Listing) -> str:
+    if listing.key:
+        source = f"<code>{markup.html_text(listing.source)}</code>"
+        return f"{source} (BibTeX key <code>{markup.html_text(listing.key)}</code>)"
     return (
         f"{markup.html_text(listing.date)} in <code>{markup.html_text(listing.source)}</code>"
         f" (entry {listing.position})"

@@ -1,0 +1,181 @@
+"""Read a BibTeX file (a Zotero, Google Scholar, arXiv or DBLP export) as entries to ingest.
+
+bibtexparser parses; pylatexenc turns LaTeX into Unicode. An entry that cannot be used
+(no title, an unknown type, broken braces, a repeated key) is a warning with its line,
+and the rest still import. Values are checked as records check them: a year or an id
+of the wrong shape is left out, with a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import bibtexparser
+import bibtexparser.middlewares as mw
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+from generator.content.identifiers import (
+    arxiv_problem,
+    doi_problem,
+    normal_arxiv,
+    normal_doi,
+    year_problem,
+)
+from generator.content.schema import without_controls
+from generator.errors import Problem, SourceError, quote
+from generator.ingest.parse import Entry, ParsedSource, clean_abstract, read_source
+
+# bibtexparser logs each broken entry itself; they are reported here, with their lines.
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+TYPES = frozenset(
+    [
+        "article",
+        "book",
+        "booklet",
+        "conference",
+        "inbook",
+        "incollection",
+        "inproceedings",
+        "manual",
+        "mastersthesis",
+        "misc",
+        "online",
+        "phdthesis",
+        "preprint",
+        "proceedings",
+        "report",
+        "techreport",
+        "thesis",
+        "unpublished",
+    ]
+)
+"""BibTeX's and biblatex's entry types that describe a work."""
+_VENUE_FIELDS = ("journaltitle", "journal", "booktitle", "howpublished", "publisher")
+_ARXIV_IN_TEXT = re.compile(r"arxiv[:\s]+([0-9]{4}\.[0-9]{4,5}(?:v\d+)?)", re.IGNORECASE)
+
+
+def _decoder() -> LatexNodes2Text:
+    """pylatexenc's decoder, which also reads the escapes `site/export.py` writes."""
+    context = get_default_latex_context_db()
+    specials = {"textbraceleft": "{", "textbraceright": "}", "textbackslash": "\\"}
+    specials |= {"textasciicircum": "^", "textasciitilde": "~"}
+    macros = [MacroTextSpec(name, text) for name, text in specials.items()]
+    context.add_context_category("readinglist-export", prepend=True, macros=macros)
+    return LatexNodes2Text(latex_context=context, math_mode="verbatim", keep_braced_groups=False)
+
+
+def parse_bibtex(path: Path) -> ParsedSource:
+    """The usable entries of a BibTeX file; raise SourceError if it has none."""
+    text = read_source(path)
+    library = bibtexparser.parse_string(
+        text,
+        append_middleware=[
+            mw.LatexDecodingMiddleware(decoder=_decoder()),
+            mw.SeparateCoAuthors(),
+            mw.SplitNameParts(),
+        ],
+    )
+    warnings = [
+        Problem(str(path), (block.start_line or 0) + 1, _failure(block), "warning")
+        for block in library.failed_blocks
+    ]
+    entries: list[Entry] = []
+    for block in library.entries:
+        line = (block.start_line or 0) + 1
+        fields = {name.lower(): field.value for name, field in block.fields_dict.items()}
+        title = _text(fields.get("title", ""))
+        problem = _unusable(block.entry_type.lower(), block.key, title)
+        if problem:
+            warnings.append(Problem(str(path), line, problem, "warning"))
+            continue
+        entry, notes = _entry(fields, title, block.key, len(entries) + 1, line)
+        warnings += [Problem(str(path), line, note, "warning") for note in notes]
+        entries.append(entry)
+    if not entries:
+        raise SourceError(f"{path}: no BibTeX entries with a title found")
+    return ParsedSource(path, entries, warnings)
+
+
+def _failure(block: object) -> str:
+    error = getattr(block, "error", None)
+    if "Duplicate" in type(block).__name__:
+        return f"{error}; the first entry with this key was kept" if error else "repeated key"
+    raw = str(getattr(block, "raw", "")).strip().splitlines()
+    start = quote(raw[0], 60) if raw else "an entry"
+    return f"skipped {start}: its braces or quotes do not balance, so it cannot be read"
+
+
+def _unusable(kind: str, key: str, title: str) -> str | None:
+    if kind not in TYPES:
+        return f"skipped @{kind}{{{key}}}: not a kind of entry that describes a paper"
+    if not title:
+        return f"skipped @{kind}{{{key}}}: it has no title"
+    return None
+
+
+def _entry(
+    fields: dict[str, object], title: str, key: str, position: int, line: int
+) -> tuple[Entry, list[str]]:
+    """One entry's values, each checked as a record would check it."""
+    notes: list[str] = []
+
+    def checked(name: str, value: str, problem: str | None) -> str:
+        if value and problem:
+            notes.append(f"entry '{key}': left out field '{name}': {problem}")
+            return ""
+        return value
+
+    authors = [name for name in map(_name, _list(fields.get("author"))) if name]
+    year = _text(fields.get("year", "")) or _text(fields.get("date", ""))[:4]
+    venue = next((_text(fields[f]) for f in _VENUE_FIELDS if _text(fields.get(f, ""))), "")
+    arxiv = _arxiv(fields, venue)
+    if venue.lower().startswith("arxiv"):
+        venue = ""  # Google Scholar's "arXiv preprint arXiv:…" is the id, not a venue
+    doi = normal_doi(_text(fields.get("doi", "")))
+    entry = Entry(
+        title=title,
+        abstract=clean_abstract(_text(fields.get("abstract", ""))),
+        date="",
+        position=position,
+        line=line,
+        authors=authors,
+        year=checked("year", year, year_problem(year)),
+        venue=venue,
+        doi=checked("doi", doi, doi_problem(doi)),
+        arxiv=checked("arxiv", arxiv, arxiv_problem(arxiv)),
+        key=key,
+    )
+    return entry, notes
+
+
+def _arxiv(fields: dict[str, object], venue: str) -> str:
+    prefix = _text(fields.get("archiveprefix", "") or fields.get("eprinttype", "")).lower()
+    if prefix == "arxiv" and _text(fields.get("eprint", "")):
+        return normal_arxiv(_text(fields["eprint"]))
+    url = _text(fields.get("url", ""))
+    if "arxiv.org/" in url:
+        return normal_arxiv(url)
+    found = _ARXIV_IN_TEXT.search(venue)
+    return found.group(1) if found else ""
+
+
+def _text(value: object) -> str:
+    """One line of Unicode text, control characters replaced."""
+    return without_controls(" ".join(str(value).split())) if value else ""
+
+
+def _list(value: object) -> list[object]:
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def _name(name: object) -> str:
+    """`Lovelace, Ada` (split by bibtexparser) -> `Ada Lovelace`; `and others` goes."""
+    parts = getattr(name, "first", None)
+    if parts is None:
+        return _text(name)
+    words = [*name.first, *name.von, *name.last]  # type: ignore[attr-defined]
+    text = _text(" ".join(words) + (", " + " ".join(name.jr) if name.jr else ""))  # type: ignore[attr-defined]
+    return "" if text.lower() == "others" else text

@@ -1,0 +1,110 @@
+"""`readinglist ingest refs.bib`: BibTeX in, merged by title, curated fields kept."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from generator.content.store import Layout, load_papers
+
+from .conftest import make_project, read_bib, run_cli
+
+CORPUS = Path(__file__).parent / "data" / "refs.bib"
+NANOFLOW = "nanoflow-towards-optimal-large-language-model-serving-throughput"
+
+
+def test_the_corpus_imports_with_a_warning_per_broken_entry(project: Path) -> None:
+    before, _ = load_papers(Layout(project))
+    result = run_cli(project, "ingest", str(CORPUS))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith(
+        "1 file(s), 352 listing(s): 32 new paper(s), 320 listing(s) merged into existing "
+        "papers, 0 already known, 6 warning(s)"
+    )
+    warnings = [line.split(": warning: ", 1) for line in result.stderr.splitlines()]
+    assert {(where.rsplit(":", 1)[1], what.split(":")[0]) for where, what in warnings} == {
+        ("3326", "Duplicate entry key 'smith20160'; the first entry with this key was kept"),
+        ("3330", "skipped '@article{broken-braces,'"),
+        ("3335", "skipped @article{no-title}"),
+        ("3340", "skipped @patent{unknown-type}"),
+        ("3345", "entry 'bad-year'"),
+        ("3350", "entry 'bad-arxiv'"),
+    }
+    after, problems = load_papers(Layout(project))
+    assert not [p for p in problems if p.is_error]
+    assert len(after) == len(before) + 32
+    nanoflow = after[NANOFLOW]
+    # Empty fields were filled; the curated title and abstract stayed as they were.
+    assert nanoflow.authors and nanoflow.year and nanoflow.venue and nanoflow.doi
+    assert (nanoflow.title, nanoflow.abstract) == (
+        before[NANOFLOW].title,
+        before[NANOFLOW].abstract,
+    )
+    (listing,) = [x for x in nanoflow.listings if x.source == "refs"]
+    assert listing.key and listing.position > 0
+    # Names and titles come out of LaTeX: accents decoded, braces and `others` gone.
+    names = {name for paper in after.values() for name in paper.authors}
+    assert "José Müller" in names and not any("{" in n or "\\" in n for n in names)
+    assert "others" not in names
+    new = [p for p in after.values() if p.id not in before]
+    assert any(p.title.startswith("A New Method Number 0 for BERT-Style") for p in new)
+    # The copy in content/sources/ accounts for every listing: check is clean.
+    assert (project / "content" / "sources" / "refs.bib").exists()
+    checked = run_cli(project, "check")
+    assert checked.returncode == 0 and "0 error(s)" in checked.stdout + checked.stderr
+
+
+def test_bibtex_never_overwrites_a_curated_value(project: Path) -> None:
+    path = project / "content" / "papers" / f"{NANOFLOW}.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("abstract:", "year: '1999'\nauthors: [Ada Curated]\nabstract:", 1), "utf-8"
+    )
+    assert run_cli(project, "ingest", str(CORPUS)).returncode == 0
+    papers, _ = load_papers(Layout(project))
+    assert (papers[NANOFLOW].year, papers[NANOFLOW].authors) == ("1999", ["Ada Curated"])
+
+
+def test_bibtex_in_a_listing_file_is_refused_and_nothing_is_written(project: Path) -> None:
+    disguised = project / "refs.txt"
+    shutil.copy(CORPUS, disguised)
+    before = sorted((project / "content").rglob("*"))
+    result = run_cli(project, "ingest", str(disguised))
+    assert result.returncode == 1
+    assert (
+        "refs.txt:3: this is BibTeX, not a raw listing; give the file a .bib name" in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    other = project / "refs.json"
+    other.write_text("[]", encoding="utf-8")
+    result = run_cli(project, "ingest", str(other))
+    assert result.returncode == 1
+    assert "refs.json: expected a raw listing (.txt) or a BibTeX file (.bib)" in result.stderr
+    assert sorted((project / "content").rglob("*")) == before
+
+
+def test_papers_bib_ingested_into_an_empty_project_gives_the_same_records(
+    tmp_path: Path,
+) -> None:
+    source = make_project(tmp_path / "source")
+    assert run_cli(source, "ingest", str(CORPUS)).returncode == 0
+    assert run_cli(source, "generate").returncode == 0
+    exported = source / "build" / "docs" / "export" / "papers.bib"
+    # A reference manager reads the export back with the same authors and years.
+    papers, _ = load_papers(Layout(source))
+    for entry in read_bib(exported.read_text(encoding="utf-8")):
+        paper = papers[entry["ID"]]
+        assert entry.get("year", "") == paper.year
+        assert entry.get("author", "") == " and ".join(paper.authors)
+    empty = make_project(tmp_path / "empty", with_papers=False)
+    shutil.rmtree(empty / "content" / "sources")
+    (empty / "content" / "sources").mkdir()
+    copy = empty / "papers.bib"
+    shutil.copy(exported, copy)
+    result = run_cli(empty, "ingest", str(copy))
+    assert result.returncode == 0, result.stderr
+    again, _ = load_papers(Layout(empty))
+    fields = ("title", "authors", "year", "venue", "doi", "arxiv", "abstract")
+    assert set(again) == set(papers)
+    for paper_id, paper in papers.items():
+        assert [getattr(again[paper_id], f) for f in fields] == [getattr(paper, f) for f in fields]
