@@ -109,7 +109,7 @@ def main(verbose: bool) -> None:
 @_reports_errors
 @_locked
 def ingest(files: tuple[Path, ...]) -> None:
-    """Add the papers and listings in raw listing FILES to content/.
+    """Add the papers in raw listing (.txt) or BibTeX (.bib) FILES to content/.
 
     New papers get a record in content/papers/; papers already there gain a listing.
     Fields a person has edited are never changed. Running it twice changes nothing.
@@ -122,6 +122,33 @@ def ingest(files: tuple[Path, ...]) -> None:
     report = run_ingest(_root(), paths, progress=len(files) > 3)
     for warning in report.warnings:
         click.echo(str(warning), err=True)
+    click.echo(report.summary())
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option(
+    "--timeout", type=float, default=20.0, show_default=True, help="Seconds to wait for arXiv."
+)
+@_reports_errors
+@_locked
+def enrich(dry_run: bool, timeout: float) -> None:
+    """Fill in arXiv ids, authors and years from the arXiv API.
+
+    Papers that lack one are looked up by exact title, one request every three
+    seconds; answers are kept in build/arxiv/. Values already set are never changed.
+    """
+    from generator.enrich import API
+    from generator.enrich import enrich as run_enrich
+
+    api = os.environ.get("ARXIV_API_URL", API)
+    report = run_enrich(_root(), api, timeout, dry_run)
+    for line in report.changes:
+        click.echo(("would set " if dry_run else "set ") + line)
+    for line in report.ambiguous:
+        click.echo(f"{line}: more than one arXiv paper has this title; left as it is", err=True)
+    for line in report.failed:
+        click.echo(line, err=True)
     click.echo(report.summary())
 
 

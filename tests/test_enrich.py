@@ -1,0 +1,204 @@
+"""`readinglist enrich` against a real HTTP server on 127.0.0.1 that answers as the arXiv
+API documents (https://info.arxiv.org/help/api/user-manual.html): Atom 1.0 feeds."""
+
+from __future__ import annotations
+
+import itertools
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import parse_qs, urlsplit
+from xml.sax.saxutils import escape
+
+import pytest
+
+from generator.content.store import Layout, load_papers
+
+from .conftest import make_project, run_cli
+
+TITLES = {
+    "one": "One Match: Serving Papers Quickly",
+    "none": "No Match Anywhere",
+    "two": "Two Matches Under One Title",
+    "near": "A Near Miss Title",
+    "slow": "A Slow Answer",
+    "busy": "A Busy Server",
+}
+
+
+def feed(*entries: tuple[str, str, str, list[str]]) -> bytes:
+    """An arXiv API answer: one `<entry>` per (id, title, published, authors)."""
+    items = "".join(
+        f"<entry><id>http://arxiv.org/abs/{arxiv}</id><updated>{published}</updated>"
+        f"<published>{published}</published><title>{escape(title)}</title>"
+        f"<summary>An abstract.</summary>"
+        + "".join(f"<author><name>{escape(a)}</name></author>" for a in authors)
+        + f'<link href="http://arxiv.org/abs/{arxiv}" rel="alternate" type="text/html"/>'
+        f'<arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="cs.LG"/>'
+        "</entry>"
+        for arxiv, title, published, authors in entries
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" '
+        'xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">'
+        '<title type="html">ArXiv Query</title><id>http://arxiv.org/api/x</id>'
+        f"<opensearch:totalResults>{len(entries)}</opensearch:totalResults>"
+        f"<opensearch:startIndex>0</opensearch:startIndex>{items}</feed>"
+    ).encode()
+
+
+class ArxivStandIn(BaseHTTPRequestHandler):
+    requests: ClassVar[list[tuple[float, str]]] = []
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        query = parse_qs(urlsplit(self.path).query)["search_query"][0]
+        type(self).requests.append((time.monotonic(), query))
+        if TITLES["slow"].replace(":", "") in query:
+            time.sleep(2.5)
+        if TITLES["busy"] in query:
+            self.send_response(503)
+            self.send_header("Retry-After", "3")
+            self.end_headers()
+            return
+        answers = {
+            TITLES["one"].replace(":", ""): feed(
+                (
+                    "2309.10818v2",
+                    "One Match:\n  Serving Papers Quickly",
+                    "2023-09-19T17:59:59Z",
+                    ["Ada Lovelace", "Grace Hopper"],
+                ),
+                (
+                    "2309.99999v1",
+                    "One Match: Serving Papers Quickly, Revisited",
+                    "2023-09-20T00:00:00Z",
+                    ["Someone Else"],
+                ),
+            ),
+            TITLES["two"]: feed(
+                ("2401.00001v1", TITLES["two"], "2024-01-01T00:00:00Z", ["A"]),
+                ("2402.00002v1", TITLES["two"], "2024-02-01T00:00:00Z", ["B"]),
+            ),
+            TITLES["near"]: feed(
+                ("2405.00003v1", "A Near Miss Titles", "2024-05-01T00:00:00Z", ["C"])
+            ),
+        }
+        body = next((a for t, a in answers.items() if f'ti:"{t}"' == query), feed())
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/atom+xml; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+        except BrokenPipeError:  # the slow answer's client gave up, as it should
+            pass
+
+
+@pytest.fixture
+def arxiv() -> str:
+    ArxivStandIn.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), ArxivStandIn)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/api/query"
+    server.shutdown()
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    root = make_project(tmp_path / "project", with_papers=False)
+    for name, title in TITLES.items():
+        extra = "year: '2022'\n" if name == "one" else ""
+        (root / "content" / "papers" / f"{name}.yml").write_text(
+            f"id: {name}\ntitle: '{title}'\n{extra}abstract: Something.\n", encoding="utf-8"
+        )
+    return root
+
+
+def enrich(root: Path, api: str, *args: str):
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "enrich", "--timeout", "1", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "ARXIV_API_URL": api},
+    )
+
+
+def test_only_an_exact_single_match_fills_only_empty_fields(small: Path, arxiv: str) -> None:
+    result = enrich(small, arxiv)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "set content/papers/one.yml: arxiv 2309.10818, authors (2)",
+        "6 paper(s) looked up (0 answered from build/arxiv/): 1 found, 1 ambiguous, "
+        "2 not found, 2 failed",
+    ]
+    assert (
+        "content/papers/two.yml: 2401.00001, 2402.00002: more than one arXiv paper" in result.stderr
+    )
+    assert "content/papers/slow.yml: no answer within 1 s" in result.stderr
+    assert "content/papers/busy.yml: arXiv answered HTTP 503" in result.stderr
+    papers, _ = load_papers(Layout(small))
+    one = papers["one"]
+    assert (one.arxiv, one.authors, one.year) == (
+        "2309.10818",
+        ["Ada Lovelace", "Grace Hopper"],
+        "2022",
+    )
+    for name in ("none", "two", "near", "slow", "busy"):
+        assert (papers[name].arxiv, papers[name].authors, papers[name].year) == ("", [], "")
+    # One request every three seconds, as arXiv asks.
+    times = [t for t, _ in ArxivStandIn.requests]
+    assert len(times) == 6
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 2.95
+    # A rerun asks again only what had no answer.
+    ArxivStandIn.requests = []
+    again = enrich(small, arxiv)
+    assert again.returncode == 0
+    assert sorted(q for _, q in ArxivStandIn.requests) == sorted(
+        [f'ti:"{TITLES["slow"]}"', f'ti:"{TITLES["busy"]}"']
+    )
+    # The paper found the first time is complete now, so it is not looked up again.
+    assert "5 paper(s) looked up (3 answered from build/arxiv/)" in again.stdout
+
+
+def test_a_dry_run_shows_the_change_and_writes_nothing(small: Path, arxiv: str) -> None:
+    before = (small / "content" / "papers" / "one.yml").read_bytes()
+    result = enrich(small, arxiv, "--dry-run")
+    assert result.returncode == 0
+    assert result.stdout.startswith("would set content/papers/one.yml: arxiv 2309.10818")
+    assert (small / "content" / "papers" / "one.yml").read_bytes() == before
+
+
+def test_without_a_network_it_says_so_in_one_line_and_changes_nothing(small: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}/api/query"
+    before = {p.name: p.read_bytes() for p in (small / "content" / "papers").iterdir()}
+    result = enrich(small, closed)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("Error: arXiv cannot be reached (") and line.endswith(
+        "nothing was changed"
+    )
+    assert {p.name: p.read_bytes() for p in (small / "content" / "papers").iterdir()} == before
+
+
+def test_the_built_in_data_stays_as_it_is(tmp_path: Path) -> None:
+    # The repository's records hold no arXiv ids yet: a curator with a network runs
+    # enrich and commits the result (nothing in the build asks the network).
+    papers, _ = load_papers(Layout(make_project(tmp_path / "p")))
+    assert not any(p.arxiv for p in papers.values())
+    assert run_cli(tmp_path / "p", "enrich", "--help").returncode == 0
