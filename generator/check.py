@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from generator.analysis import group
+from generator.analysis.tags import spellings
 from generator.analysis.themes import unsorted
 from generator.content.model import Library
 from generator.content.schema import CONTROL_REPLACED
@@ -23,6 +24,7 @@ def check(layout: Layout) -> list[Problem]:
     problems += theme_problems
     problems += check_references(layout, library)
     problems += duplicate_warnings(layout, library)
+    problems += tag_warnings(layout, library)
     problems += unaccounted_listings(layout, library)
     if themes and not theme_problems:
         for paper in unsorted(group(library)):
@@ -43,6 +45,25 @@ def duplicate_warnings(layout: Layout, library: Library) -> list[Problem]:
             "are the same paper, merge them and add the other title to 'aliases'"
         )
         problems.append(Problem(path_a, 0, message, "warning"))
+    return problems
+
+
+def tag_warnings(layout: Layout, library: Library) -> list[Problem]:
+    """Tags spelled more than one way (`LLM`, `llm`): one spelling is suggested, the
+    one used most (then the first in alphabetical order)."""
+    problems = []
+    for counts in spellings(library.papers.values()).values():
+        best = sorted(counts, key=lambda t: (-counts[t], t))[0]
+        for paper in library.papers.values():
+            for tag in dict.fromkeys(paper.tags):
+                if tag in counts and tag != best:
+                    message = (
+                        f"tag {quote(tag)} is also spelled {quote(best)} "
+                        f"({counts[best]} paper(s)); use one spelling"
+                    )
+                    problems.append(
+                        Problem(layout.rel(layout.paper_path(paper.id)), 0, message, "warning")
+                    )
     return problems
 
 

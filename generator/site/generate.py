@@ -30,6 +30,7 @@ from generator.site.paths import (
     HOME,
     PAPERS,
     PAPERS_JSON,
+    TAGS,
     THEMES,
     UNSORTED,
     SiteOptions,
@@ -94,13 +95,17 @@ def download_files(linked: Linked, options: SiteOptions) -> dict[str, str | byte
 
 
 def site_nav(linked: Linked) -> list[Any]:
-    """Home, Themes, All papers and Contribute; paper and tag pages stay out of it."""
+    """Home, Themes, All papers, Tags (when there are any) and Contribute; paper and tag
+    pages stay out of it."""
     themes: list[Any] = [{"Overview": THEMES}]
     # Material prints navigation titles (tabs, sidebar, footer) unescaped: escape them here.
     themes += [{str(escape(t.title)): theme_page(t.id)} for t in linked.themes]
     if unsorted(linked):
         themes.append({"Unsorted": UNSORTED})
-    return [{"Home": HOME}, {"Themes": themes}, {"All papers": PAPERS}, {"Contribute": CONTRIBUTE}]
+    nav = [{"Home": HOME}, {"Themes": themes}, {"All papers": PAPERS}]
+    if any(p.tags for p in linked.papers.values()):
+        nav.append({"Tags": TAGS})
+    return [*nav, {"Contribute": CONTRIBUTE}]
 
 
 def write_config(build: Path, nav: list[Any]) -> None:

@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from generator.analysis import Linked
 from generator.analysis.linked import Related
+from generator.analysis.tags import tag_groups
 from generator.analysis.themes import related_themes, theme_counts, unsorted
 from generator.content.model import Listing, Paper, Theme, recently_listed
 from generator.site import charts, citation, markup, paths
@@ -30,6 +31,7 @@ from generator.site.paths import (
     CONTRIBUTE,
     HOME,
     PAPERS,
+    TAGS,
     THEMES,
     UNSORTED,
     SiteOptions,
@@ -93,18 +95,18 @@ class Renderer:
         }
         pages.update((theme_page(t.id), self.theme(t)) for t in self.library.themes)
         pages.update((paper_page(p.id), self.paper(p)) for p in self.library.papers.values())
-        pages.update((tag_page(tag), self.tag(tag, papers)) for tag, papers in self.tags().items())
+        tags = tag_groups(self.library.papers.values())
+        pages.update((tag_page(tag), self.tag(tag, papers)) for tag, papers in tags.items())
+        if tags:
+            pages[TAGS] = self.render(TAGS, "tags.md.j2", tags=self._tag_list(tags))
         return pages
 
-    def tags(self) -> dict[str, list[Paper]]:
-        """Tag -> its papers, in id order; tags that share a page name share the page."""
-        found: dict[str, list[Paper]] = {}
-        names: dict[str, str] = {}
-        for paper in self.library.papers.values():
-            for tag in dict.fromkeys(paper.tags):
-                tag = names.setdefault(paths.tag_slug(tag), tag)
-                found.setdefault(tag, []).append(paper)
-        return dict(sorted(found.items(), key=lambda kv: kv[0].casefold()))
+    def _tag_list(self, tags: dict[str, list[Paper]]) -> Markup:
+        """The tag index: a chip per tag, with its number of papers."""
+        return _joined(
+            "",
+            (f"<li>{self._a_tag(TAGS, tag)} <span>{len(p)}</span></li>" for tag, p in tags.items()),
+        )
 
     def tag(self, tag: str, papers: list[Paper]) -> str:
         """A tag's page: its papers as cards, most listed first."""
@@ -142,6 +144,10 @@ class Renderer:
 
     def _a_tag(self, here: str, tag: str) -> Markup:
         return self._anchor(here, tag_page(tag), tag)
+
+    def _tag_chips(self, here: str, paper: Paper) -> str:
+        chips = "".join(self._a_tag(here, tag) for tag in dict.fromkeys(paper.tags))
+        return f'<span class="rl-tags">{chips}</span>' if chips else ""
 
     def _a_theme(self, here: str, theme_id: str) -> Markup:
         return self._anchor(here, theme_page(theme_id), self.themes[theme_id].title)
@@ -255,7 +261,7 @@ class Renderer:
                 f"<tr><td>{self._a_paper(PAPERS, paper.id)}</td>"
                 f"<td>{markup.html_text(citation.short_authors(paper))}</td>"
                 f'<td style="text-align: right">{markup.html_text(paper.year)}</td>'
-                f"<td>{themes}</td>"
+                f"<td>{themes}</td><td>{self._tag_chips(PAPERS, paper)}</td>"
                 f'<td style="text-align: right">{len(paper.listings)}</td>'
                 f"<td>{markup.html_link('code', code) if code else ''}</td></tr>\n"
             )
@@ -278,6 +284,7 @@ class Renderer:
                 + (f"{markup.html_text(credit)} · " if credit else "")
                 + (f"{markup.html_link('code', code)} · " if code else "")
                 + f"listed {len(paper.listings)}×"
+                + (f" {self._tag_chips(here, paper)}" if paper.tags else "")
             )
             self._cards[key] = start
         return start
@@ -306,7 +313,7 @@ class Renderer:
             byline=citation.byline(paper),
             themes=self._theme_links(here, themes, " · "),
             read=_joined(" · ", (markup.html_link(name, url) for name, url in links)),
-            tags=_joined(", ", (self._a_tag(here, tag) for tag in dict.fromkeys(paper.tags))),
+            tags=Markup(self._tag_chips(here, paper)),
             listings=_joined(", ", map(_listing, paper.listings)),
             aliases=_joined(", ", (f"“{markup.html_text(a)}”" for a in paper.aliases)),
             related=_joined("", (self._related(here, r, themes) for r in related)),

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 
 from slugify import slugify
 
+from generator.analysis.tags import tag_key
+
 HOME = "index.md"
 THEMES = "themes.md"
 PAPERS = "papers.md"
 UNSORTED = "unsorted.md"
+TAGS = "tags.md"
 CONTRIBUTE = "contribute.md"
 PAPER_DIR = "paper"
 TAG_DIR = "tag"
@@ -39,14 +42,8 @@ def tag_page(tag: str) -> str:
     return f"{TAG_DIR}/{tag_slug(tag)}.md"
 
 
-def tag_slug(tag: str) -> str:
-    """A tag's page name: `Mixture of Experts` -> `mixture-of-experts`.
-
-    Tags that differ only by case, spacing or punctuation share a page. A tag with
-    nothing a slug can hold (symbols only) is named by a digest of its text.
-    """
-    slug = slugify(tag, max_length=80, word_boundary=True, save_order=True)
-    return slug or "tag-" + hashlib.blake2b(tag.encode(), digest_size=6).hexdigest()
+tag_slug = tag_key
+"""A tag's page name (`analysis.tags.tag_key`): spellings of one tag share a page."""
 
 
 def theme_bib(theme_id: str) -> str:

@@ -27,11 +27,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from generator.analysis import Linked
+from generator.analysis.tags import tag_groups
 from generator.analysis.themes import unsorted
 from generator.site.citation import short_credit
 from generator.site.paths import (
     CONTRIBUTE,
     PAPERS,
+    TAGS,
     THEMES,
     UNSORTED,
     page_url,
@@ -90,18 +92,17 @@ def documents(linked: Linked) -> list[Document]:
     if unsorted(linked):
         docs.append(Document("Unsorted", UNSORTED, "", "Papers that no theme's rules match."))
     docs += [Document(t.title, theme_page(t.id), "Theme", t.description) for t in linked.themes]
-    pages: dict[str, str] = {}
-    for paper in linked.papers.values():
-        for tag in paper.tags:
-            pages.setdefault(tag_page(tag), tag)
-    docs += [Document(f"Tag: {tag}", path, "Tag", "") for path, tag in sorted(pages.items())]
+    tags = tag_groups(linked.papers.values())
+    if tags:
+        docs.append(Document("Tags", TAGS, "", "Every tag, with its number of papers."))
+    docs += [Document(f"Tag: {tag}", tag_page(tag), "Tag", "") for tag in tags]
     titles = {t.id: t.title for t in linked.themes}
     for paper in linked.papers.values():
         credit = [short_credit(paper)] if paper.authors or paper.year else []
         themes = " · ".join(credit + [titles[t] for t in linked.membership.get(paper.id, [])])
-        tags, authors = " ".join(paper.tags), " ".join(paper.authors)
+        labels, authors = " ".join(paper.tags), " ".join(paper.authors)
         page = paper_page(paper.id)
-        docs.append(Document(paper.title, page, themes, paper.abstract, tags, authors))
+        docs.append(Document(paper.title, page, themes, paper.abstract, labels, authors))
     return docs
 
 

@@ -31,20 +31,49 @@
     });
   }
 
+  // A row's tags, by the page they link to: spellings of one tag share a page.
+  function tagsOf(row) {
+    return Array.from(row.querySelectorAll(".rl-tags a")).map(function (a) {
+      return a.getAttribute("href");
+    });
+  }
+
+  // A text box filters by any words in a row; a list of the tags, when there are any,
+  // keeps the rows with the chosen tag.
   function makeFilterable(table) {
     const input = document.createElement("input");
     input.type = "search";
     input.className = "rl-filter";
-    input.placeholder = "Filter papers by title or theme";
+    input.placeholder = "Filter papers by title, author or theme";
     input.setAttribute("aria-label", "Filter papers");
     const wrapper = table.closest(".md-typeset__scrollwrap") || table;
     wrapper.parentNode.insertBefore(input, wrapper);
-    input.addEventListener("input", function () {
-      const query = input.value.trim().toLowerCase();
-      Array.from(table.tBodies[0].rows).forEach(function (row) {
-        row.hidden = query !== "" && !row.textContent.toLowerCase().includes(query);
-      });
+    const rows = Array.from(table.tBodies[0].rows);
+    const names = new Map();
+    table.querySelectorAll(".rl-tags a").forEach(function (a) {
+      if (!names.has(a.getAttribute("href"))) names.set(a.getAttribute("href"), a.textContent);
     });
+    const tags = Array.from(names.keys()).sort(function (a, b) {
+      return names.get(a).localeCompare(names.get(b));
+    });
+    const select = document.createElement("select");
+    if (tags.length) {
+      select.className = "rl-tag-filter";
+      select.setAttribute("aria-label", "Filter papers by tag");
+      select.appendChild(new Option("All tags", ""));
+      tags.forEach(function (tag) { select.appendChild(new Option(names.get(tag), tag)); });
+      input.after(select);
+    }
+    const apply = function () {
+      const query = input.value.trim().toLowerCase();
+      const tag = select.value;
+      rows.forEach(function (row) {
+        const text = query === "" || row.textContent.toLowerCase().includes(query);
+        row.hidden = !(text && (tag === "" || tagsOf(row).includes(tag)));
+      });
+    };
+    input.addEventListener("input", apply);
+    select.addEventListener("change", apply);
   }
 
   function setup() {
