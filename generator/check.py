@@ -9,7 +9,14 @@ from generator.analysis.tags import spellings
 from generator.analysis.themes import unsorted
 from generator.content.model import Library
 from generator.content.schema import CONTROL_REPLACED
-from generator.content.store import Layout, check_references, list_folder, load_papers, load_themes
+from generator.content.store import (
+    Layout,
+    check_references,
+    list_folder,
+    load_papers,
+    load_sources,
+    load_themes,
+)
 from generator.errors import Problem, SourceError, quote
 from generator.ingest.merge import possible_duplicates, title_key
 from generator.ingest.records import parse_file
@@ -20,8 +27,9 @@ def check(layout: Layout) -> list[Problem]:
     papers, problems = load_papers(layout)
     problems += list_folder(layout.sources, layout.rel(layout.sources))[1]
     themes, theme_problems = load_themes(layout)
-    library = Library(papers=dict(sorted(papers.items())), themes=themes)
-    problems += theme_problems
+    sources, source_problems = load_sources(layout)
+    library = Library(papers=dict(sorted(papers.items())), themes=themes, sources=sources)
+    problems += theme_problems + source_problems
     problems += check_references(layout, library)
     problems += duplicate_warnings(layout, library)
     problems += tag_warnings(layout, library)

@@ -61,6 +61,7 @@ def make_project(target: Path, with_papers: bool = True) -> Path:
     (target / "content" / "papers").mkdir(parents=True)
     shutil.copytree(SEEDS, target / "content" / "sources")
     shutil.copy(ROOT / "content" / "themes.yml", target / "content" / "themes.yml")
+    shutil.copy(ROOT / "content" / "sources.yml", target / "content" / "sources.yml")
     if with_papers:
         shutil.copytree(
             ROOT / "content" / "papers", target / "content" / "papers", dirs_exist_ok=True

@@ -97,7 +97,9 @@ def test_paper_page_shows_history_links_related_and_edit(
 ) -> None:
     nanoflow = next(e for e in exported if e["id"].startswith("nanoflow"))
     page = read(seed_site / nanoflow["url"] / "index.html")
-    assert "Listed 4 times: Mar 17 in 000_6b32cc8f1414c3bd (entry 74)" in page.text
+    # Readers see where and when, not file hashes and entry numbers.
+    assert "Listed 4 times: Hugging Face Daily Papers , Mar 17, Mar 11 and Aug 7." in page.text
+    assert "https://huggingface.co/papers" in page.links
     assert "https://arxiv.org/search/?query=NanoFlow%3A+Towards" in " ".join(page.links)
     # From paper/<id>/, other papers are ../../paper/<id>/ and themes ../../theme/<id>/.
     paper_links = [

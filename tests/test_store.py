@@ -59,7 +59,7 @@ def test_good_record_loads(tmp_path: Path) -> None:
         ),
         (
             GOOD.replace("  date: Mar 17\n", "  date: Mar 17\n  page: 2\n"),
-            "content/papers/x.yml:7: error: unknown field 'listings[0].page'. Expected one of: source, date, position",
+            "content/papers/x.yml:7: error: unknown field 'listings[0].page'. Expected one of: source, date, position, key",
         ),
         (
             GOOD + "links:\n  code: javascript:alert(1)\n",

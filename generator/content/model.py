@@ -103,6 +103,15 @@ class Theme:
     )
 
 
+@dataclass(frozen=True)
+class Source:
+    """A file of `content/sources/`, as `content/sources.yml` names it for readers."""
+
+    id: str = field(metadata={"doc": "The file's name without `.txt` or `.bib`."})
+    label: str = field(metadata={"doc": "What readers see, e.g. `Hugging Face Daily Papers`."})
+    url: str = field(default="", metadata={"doc": "Where the listing came from, if public."})
+
+
 @dataclass
 class Library:
     """Every paper and theme, as `content/` declares them."""
@@ -111,6 +120,8 @@ class Library:
     """Papers by id, in id order."""
     themes: list[Theme] = field(default_factory=list)
     """Themes in the order `themes.yml` declares them."""
+    sources: dict[str, Source] = field(default_factory=dict)
+    """What `sources.yml` says of each source file, by id (file names without suffix)."""
 
     def theme(self, theme_id: str) -> Theme:
         return next(t for t in self.themes if t.id == theme_id)

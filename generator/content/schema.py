@@ -22,7 +22,7 @@ from generator.content.identifiers import (
     normal_doi,
     year_problem,
 )
-from generator.content.model import Listing, Paper, Theme
+from generator.content.model import Listing, Paper, Source, Theme
 from generator.content.yamlio import Lines
 from generator.errors import quote
 
@@ -54,6 +54,7 @@ def fields_of(cls: type) -> dict[str, FieldSpec]:
 PAPER_FIELDS = fields_of(Paper)
 LISTING_FIELDS = fields_of(Listing)
 THEME_FIELDS = fields_of(Theme)
+SOURCE_FIELDS = fields_of(Source)
 
 
 def _check_pattern(pattern: re.Pattern[str], what: str) -> Callable[[str], str | None]:
@@ -116,6 +117,8 @@ VALUE_RULES: dict[tuple[type, str], Callable[[str], str | None]] = {
     (Theme, "title"): _check_text,
     (Theme, "icon"): _check_pattern(_ICON, "an icon name such as 'material/memory'"),
     (Theme, "start_here"): _check_pattern(_SLUG, "a paper id"),
+    (Source, "label"): _check_text,
+    (Source, "url"): _check_pattern(_URL, "an http(s) URL"),
 }
 
 
@@ -296,6 +299,7 @@ def fields_table() -> str:
         ("paper", PAPER_FIELDS),
         ("listing", LISTING_FIELDS),
         ("theme", THEME_FIELDS),
+        ("source", SOURCE_FIELDS),
     ):
         for spec in specs.values():
             required = "yes" if spec.required else ""

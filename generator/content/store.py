@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.content.files import STAGING_PREFIX, UnsafePath, read_regular, real_folder, recover
-from generator.content.model import Library, Paper, Theme
+from generator.content.model import Library, Paper, Source, Theme
 from generator.content.schema import Validator, to_dict
 from generator.content.titles import paper_keys
 from generator.content.yamlio import YamlSyntaxError, dumps, loads
@@ -47,6 +47,10 @@ class Layout:
     @property
     def themes(self) -> Path:
         return self.content / "themes.yml"
+
+    @property
+    def source_labels(self) -> Path:
+        return self.content / "sources.yml"
 
     def rel(self, path: Path) -> str:
         """A path as messages show it: relative to the root, with forward slashes."""
@@ -227,6 +231,22 @@ def load_themes(layout: Layout) -> tuple[list[Theme], list[Problem]]:
     return [t for t in themes if t is not None], problems
 
 
+def load_sources(layout: Layout) -> tuple[dict[str, Source], list[Problem]]:
+    """What `content/sources.yml` says of the source files (nothing if it is absent)."""
+    if not os.path.lexists(layout.source_labels):
+        return {}, []
+    rel = layout.rel(layout.source_labels)
+    data, lines, problems = read_yaml(layout.source_labels, rel)
+    if problems:
+        return {}, problems
+    items = data.get("sources") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return {}, [Problem(rel, 1, "expected a top-level 'sources:' list")]
+    validator = Validator(lines)
+    found = [validator.record(Source, item, ("sources", i)) for i, item in enumerate(items)]
+    return {s.id: s for s in found if s is not None}, _problems(rel, validator)
+
+
 def check_references(layout: Layout, library: Library) -> list[Problem]:
     """Theme ids used by papers and paper ids used by themes must exist."""
     theme_ids = [t.id for t in library.themes]
@@ -258,6 +278,10 @@ def check_references(layout: Layout, library: Library) -> list[Problem]:
                     f"theme {quote(theme.id)}: field 'start_here': unknown paper {quote(paper_id)}"
                 )
                 problems.append(Problem(layout.rel(layout.themes), 0, message))
+    for source_id in library.sources:
+        if source_id not in sources:
+            message = f"source {quote(source_id)} is not a file in {layout.rel(layout.sources)}/"
+            problems.append(Problem(layout.rel(layout.source_labels), 0, message, "warning"))
     return problems
 
 
@@ -276,8 +300,9 @@ def load_library(layout: Layout) -> Library:
     """All of `content/`, validated; raise ContentError listing every error."""
     papers, problems = load_papers(layout)
     themes, theme_problems = load_themes(layout)
-    library = Library(papers=dict(sorted(papers.items())), themes=themes)
-    problems += theme_problems + check_references(layout, library)
+    sources, source_problems = load_sources(layout)
+    library = Library(papers=dict(sorted(papers.items())), themes=themes, sources=sources)
+    problems += theme_problems + source_problems + check_references(layout, library)
     if any(p.is_error for p in problems):
         raise ContentError(sorted(problems))
     return library

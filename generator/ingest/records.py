@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.content.files import Transaction, holds, read_regular
 from generator.content.model import Listing, Paper
-from generator.content.store import Layout, dump_paper, load_papers
+from generator.content.store import Layout, dump_paper, load_papers, load_sources
+from generator.content.yamlio import dumps
 from generator.errors import ContentError, Problem, SourceError
 from generator.ingest.bibtex import parse_bibtex
 from generator.ingest.merge import paper_keys, title_key, unique_slug
@@ -136,16 +138,44 @@ def ingest(layout: Layout, files: list[Path], progress: bool = False) -> IngestR
             merger.add(source, entry)
         if progress:
             log.info("%s: %d listing(s)", source.path, len(source.entries))
+    labels = _labels(layout, sources)
     # Source copies and records land together or not at all: a run killed half way
     # must not leave listings that no record accounts for.
     with Transaction(layout.content) as transaction:
         for target, data in copies:
             transaction.write(target, data)
+        if labels:
+            transaction.write(layout.source_labels, labels)
         for paper_id in sorted(merger.changed):
             path = layout.paper_path(paper_id)
             if transaction.write(path, dump_paper(papers[paper_id])):
                 report.written.append(path)
     return report
+
+
+def _labels(layout: Layout, sources: list[ParsedSource]) -> str:
+    """`content/sources.yml` with a default label for each source it does not name yet,
+    appended as text so that a curator's comments and order stay; '' when none is new."""
+    known, problems = load_sources(layout)
+    if problems:
+        raise ContentError(problems)
+    new = [path for path in dict.fromkeys(s.path for s in sources) if path.stem not in known]
+    if not new:
+        return ""
+    path = layout.source_labels
+    text = read_regular(path, MAX_SOURCE_BYTES).decode("utf-8") if path.exists() else ""
+    if not text.strip():
+        text = (
+            "# What readers see for each file in sources/: edit the labels, add a url.\nsources:\n"
+        )
+    indent = re.search(r"^( *)- ", text, re.MULTILINE)
+    pad = indent.group(1) if indent else ""
+    lines = [text.rstrip("\n")]
+    for source in new:
+        label = source.name if source.suffix.lower() == ".bib" else "Paper listing"
+        item = dumps({"id": source.stem, "label": label}).rstrip("\n").splitlines()
+        lines += [pad + ("- " if i == 0 else "  ") + line for i, line in enumerate(item)]
+    return "\n".join(lines) + "\n"
 
 
 def _adopt_sources(layout: Layout, sources: list[ParsedSource]) -> list[tuple[Path, bytes]]:

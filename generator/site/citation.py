@@ -11,7 +11,7 @@ from urllib.parse import quote, quote_plus
 
 from markupsafe import Markup
 
-from generator.content.model import Paper
+from generator.content.model import Paper, Source
 from generator.site import markup
 
 SHOWN_AUTHORS = 12
@@ -80,3 +80,32 @@ def is_survey(paper: Paper) -> bool:
     False
     """
     return "survey" in paper.tags or bool(_SURVEY.search(paper.title))
+
+
+def history(paper: Paper, sources: dict[str, Source]) -> Markup:
+    """`Listed 4 times: Hugging Face Daily Papers, Mar 11 and Mar 17.`, as escaped HTML.
+
+    Listings are grouped by what `content/sources.yml` calls their files, in the order
+    they were first listed, each date once; a file it does not name is "a listing" (a
+    file's hash means nothing to a reader). A paper with no listing was added by hand.
+    """
+    if not paper.listings:
+        return Markup("Added by hand.")
+    groups: dict[tuple[str, str], list[str]] = {}
+    for listing in paper.listings:
+        source = sources.get(listing.source)
+        dates = groups.setdefault((source.label, source.url) if source else ("a listing", ""), [])
+        if listing.date and listing.date not in dates:
+            dates.append(listing.date)
+    parts = []
+    for (label, url), dates in groups.items():
+        text = str(markup.html_link(label, url) if url else markup.html_text(label))
+        if dates:
+            text += ", " + str(markup.html_text(_and(dates)))
+        parts.append(text)
+    count = len(paper.listings)
+    return Markup(f"Listed {count} time{'s' if count != 1 else ''}: " + "; ".join(parts) + ".")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

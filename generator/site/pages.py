@@ -314,7 +314,7 @@ class Renderer:
             themes=self._theme_links(here, themes, " · "),
             read=_joined(" · ", (markup.html_link(name, url) for name, url in links)),
             tags=Markup(self._tag_chips(here, paper)),
-            listings=_joined(", ", map(_listing, paper.listings)),
+            history=citation.history(paper, self.library.library.sources),
             aliases=_joined(", ", (f"“{markup.html_text(a)}”" for a in paper.aliases)),
             related=_joined("", (self._related(here, r, themes) for r in related)),
             mentions=_joined(" · ", map(a_paper, self.library.mentions.get(paper.id, []))),
@@ -340,16 +340,6 @@ class Renderer:
 def _joined(separator: str, parts: Iterable[str]) -> Markup:
     """Already-escaped HTML parts, joined."""
     return Markup(separator.join(parts))
-
-
-def _listing(listing: Listing) -> str:
-    if listing.key:
-        source = f"<code>{markup.html_text(listing.source)}</code>"
-        return f"{source} (BibTeX key <code>{markup.html_text(listing.key)}</code>)"
-    return (
-        f"{markup.html_text(listing.date)} in <code>{markup.html_text(listing.source)}</code>"
-        f" (entry {listing.position})"
-    )
 
 
 def _card_order(paper: Paper) -> tuple[int, str, str]:

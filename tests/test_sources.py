@@ -1,0 +1,77 @@
+"""`content/sources.yml`: what readers see for each listing file, instead of its hash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .conftest import SEEDS, make_project, run_cli
+from .htmltools import Page
+
+LISTING = SEEDS / "000_6b32cc8f1414c3bd.txt"
+
+
+def project_without_labels(tmp_path: Path) -> Path:
+    root = make_project(tmp_path / "p", with_papers=False)
+    (root / "content" / "sources.yml").unlink()
+    for listing in (root / "content" / "sources").iterdir():
+        listing.unlink()
+    (root / "content" / "themes.yml").write_text(
+        "themes:\n- id: all\n  title: All\n  keywords: [the]\n", encoding="utf-8"
+    )
+    return root
+
+
+def test_ingest_names_a_new_file_and_keeps_the_curators_comments(tmp_path: Path) -> None:
+    root = project_without_labels(tmp_path)
+    labels = root / "content" / "sources.yml"
+    labels.write_text(
+        "# Curated by hand.\nsources:\n  # The old one.\n  - id: old\n    label: Old list\n",
+        encoding="utf-8",
+    )
+    (root / "content" / "sources" / "old.txt").write_text("Mar 1\n\nA Title\n\nAn abstract.\n")
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{k, title={A Paper From BibTeX}, year={2024}}\n", encoding="utf-8")
+    result = run_cli(root, "ingest", str(LISTING), str(bib))
+    assert result.returncode == 0, result.stderr
+    assert labels.read_text(encoding="utf-8") == (
+        "# Curated by hand.\nsources:\n  # The old one.\n  - id: old\n    label: Old list\n"
+        "  - id: 000_6b32cc8f1414c3bd\n    label: Paper listing\n"
+        "  - id: refs\n    label: refs.bib\n"
+    )
+    # Running it again adds nothing.
+    assert run_cli(root, "ingest", str(LISTING), str(bib)).returncode == 0
+    assert labels.read_text(encoding="utf-8").count("- id:") == 3
+
+
+def test_pages_name_the_source_and_say_when_a_paper_was_added_by_hand(tmp_path: Path) -> None:
+    root = project_without_labels(tmp_path)
+    assert run_cli(root, "ingest", str(LISTING)).returncode == 0
+    (root / "content" / "papers" / "by-hand.yml").write_text(
+        "id: by-hand\ntitle: A Paper Added By Hand\n", encoding="utf-8"
+    )
+    assert run_cli(root, "build").returncode == 0
+    site = root / "site"
+    hand = Page((site / "paper" / "by-hand" / "index.html").read_text(encoding="utf-8"))
+    assert "Added by hand." in hand.text and "Listed 0 times" not in hand.text
+    nanoflow = "nanoflow-towards-optimal-large-language-model-serving-throughput"
+    page = Page((site / "paper" / nanoflow / "index.html").read_text(encoding="utf-8"))
+    assert "Listed 1 time: Paper listing, Mar 17." in page.text  # no link: no url
+    assert "6b32cc8f" not in page.text and "entry 74" not in page.text
+
+
+def test_check_reports_a_bad_url_and_a_label_for_no_file(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    (root / "content" / "sources.yml").write_text(
+        "sources:\n- id: nowhere\n  label: Gone\n- id: 000_6b32cc8f1414c3bd\n  label: X\n"
+        "  url: javascript:alert(1)\n",
+        encoding="utf-8",
+    )
+    result = run_cli(root, "check")
+    assert result.returncode == 1
+    assert (
+        "content/sources.yml:6: error: field 'sources[1].url': expected an http(s) URL, "
+        "got 'javascript:alert(1)'" in result.stdout
+    )
+    assert "content/sources.yml: warning: source 'nowhere' is not a file in content/sources/" in (
+        result.stdout
+    )
