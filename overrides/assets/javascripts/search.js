@@ -6,6 +6,7 @@
 
   var SHOWN = 20;          // results shown, and documents loaded for them
   var PAUSE = 100;         // ms without a keystroke before results are ranked and shown
+  var MAX_DEEPER = 3;      // a prefix loads at most this many longer shards
   var PREFIX_FACTOR = 0.8; // a completion of the word being typed counts a little less
   var folder = new URL("../../search-index/", document.currentScript.src);
   var loaded = {};
@@ -61,16 +62,19 @@
   }
 
   // The shards that hold a term: the one with the longest key it starts with, and for a
-  // prefix, those whose keys start with it (a few: long keys exist only in large sites).
+  // prefix, those whose longer keys start with it, when they are few. (Long keys exist
+  // only in large sites; a short prefix there completes from its own shard until the
+  // next keystrokes reach a longer key.)
   function shardsFor(want, manifest, keys) {
     var found = [];
     for (var n = Math.min(want.term.length, 4); n > 0; n--) {
       if (keys.has(want.term.slice(0, n))) { found.push(want.term.slice(0, n)); break; }
     }
     if (want.prefix) {
-      manifest.shards.forEach(function (k) {
-        if (k.length > want.term.length && k.startsWith(want.term) && found.length < 8) found.push(k);
+      var deeper = manifest.shards.filter(function (k) {
+        return k.length > want.term.length && k.startsWith(want.term);
       });
+      if (deeper.length <= MAX_DEEPER) found = found.concat(deeper);
     }
     return found;
   }
