@@ -652,6 +652,62 @@ def _answered(page, query: str) -> None:
     )
 
 
+def bibtex_ingest(n: int) -> dict:
+    """`readinglist ingest refs.bib` of N entries (authors, year, venue, DOI, arXiv id,
+    abstract) into a project with no records, as a new process: seconds and peak RSS."""
+    rng = random.Random(n)
+    seeds = seed_entries()
+    entries = []
+    for i in range(n):
+        title, abstract = seeds[i % len(seeds)]
+        if i >= len(seeds):
+            title = f"{title} ({' '.join(rng.sample(WORDS, 2))} variant {i})"
+        authors = " and ".join(f"M{{\\\"u}}ller{j}, Jos{{\\'e}}" for j in range(1 + i % 4))
+        eprint = f"{15 + i % 10}{1 + i % 12:02d}.{i % 100000:05d}"
+        entries.append(
+            f"@inproceedings{{key{i},\n  title = {{{{{title}}}}},\n  author = {{{authors}}},\n"
+            f"  booktitle = {{NeurIPS}},\n  year = {{{2015 + i % 10}}},\n"
+            f"  doi = {{10.5555/{i}}},\n  eprint = {{{eprint}}},\n"
+            f"  archivePrefix = {{arXiv}},\n  abstract = {{{abstract}}}\n}}\n"
+        )
+    with tempfile.TemporaryDirectory(prefix=f"bench-bibtex-{n}-") as tmp:
+        project = Path(tmp) / "project"
+        make_project(project, 0)
+        refs = Path(tmp) / "refs.bib"
+        refs.write_text("\n".join(entries), encoding="utf-8")
+        start = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-c", _RSS_OF_INGEST, str(refs)],
+            cwd=project,
+            env={**os.environ, "PYTHONPATH": str(project)},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seconds = time.perf_counter() - start
+        warnings = out.stderr.count(": warning: ")
+        records = len(list((project / "content" / "papers").glob("*.yml")))
+    return {
+        "n": n,
+        "ingest_s": round(seconds, 2),
+        "records": records,
+        "warnings": warnings,
+        "peak_rss_mb": float(out.stdout.splitlines()[-1]),
+    }
+
+
+_RSS_OF_INGEST = """
+import resource, sys
+from generator.cli import run
+sys.argv = ["readinglist", "ingest", sys.argv[1]]
+try:
+    run()
+except SystemExit:
+    pass
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, file=sys.__stdout__)
+"""
+
+
 def search_at_scale(n: int) -> dict:
     """The search index alone for N synthetic papers (no site): its build time, size,
     and the query side in Chromium against a page that holds only the search box."""
@@ -707,6 +763,9 @@ def main() -> None:
     parser.add_argument(
         "--search", type=int, metavar="N", help="the search index alone at N (e.g. 100000)"
     )
+    parser.add_argument(
+        "--bibtex", type=int, metavar="N", help="ingest N BibTeX entries (e.g. 10000)"
+    )
     parser.add_argument("--stages", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--fresh-build", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--rebuild", type=Path, help=argparse.SUPPRESS)
@@ -748,6 +807,14 @@ def main() -> None:
         path = ROOT / "bench" / "results.json"
         data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         data["scale"] = result
+        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        return
+    if args.bibtex:
+        result = bibtex_ingest(args.bibtex)
+        print(json.dumps(result))
+        path = ROOT / "bench" / "results.json"
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        data.setdefault("bibtex_ingest", {})[str(args.bibtex)] = result
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         return
     if args.search:

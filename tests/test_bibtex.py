@@ -108,3 +108,19 @@ def test_papers_bib_ingested_into_an_empty_project_gives_the_same_records(
     assert set(again) == set(papers)
     for paper_id, paper in papers.items():
         assert [getattr(again[paper_id], f) for f in fields] == [getattr(paper, f) for f in fields]
+
+
+def test_latex_is_decoded_and_a_bare_percent_kept(tmp_path: Path) -> None:
+    from generator.ingest.bibtex import parse_bibtex
+
+    path = tmp_path / "x.bib"
+    path.write_text(
+        r"@misc{k, title={{GPT}-4 at 50% -- and \% more}, author={G{\"o}del, Kurt},"
+        r" abstract={Saves 59% of memory $O(n)$.}}"
+        "\n",
+        encoding="utf-8",
+    )
+    (entry,) = parse_bibtex(path).entries
+    assert entry.title == "GPT-4 at 50% – and % more"
+    assert entry.authors == ["Kurt Gödel"]
+    assert entry.abstract == "Saves 59% of memory $O(n)$."

@@ -72,3 +72,30 @@ def test_a_second_document_is_refused_with_its_line() -> None:
         "a record is one YAML document; found a second one",
         2,
     )
+
+
+def test_libyamls_emitter_writes_the_bytes_the_python_one_writes() -> None:
+    import yaml
+
+    from generator.content import yamlio
+    from generator.content.schema import to_dict
+    from generator.content.store import Layout, load_papers
+
+    from .conftest import ROOT
+
+    class PythonDumper(yaml.SafeDumper):
+        pass
+
+    PythonDumper.add_representer(str, yamlio._represent_str)
+    papers, _ = load_papers(Layout(ROOT))
+    for paper in papers.values():
+        data = to_dict(paper)
+        expected = yaml.dump(
+            data,
+            Dumper=PythonDumper,
+            sort_keys=False,
+            allow_unicode=True,
+            width=88,
+            default_flow_style=False,
+        )
+        assert yamlio.dumps(data) == expected

