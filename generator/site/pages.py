@@ -89,7 +89,7 @@ class Renderer:
         pages = {
             HOME: self.home(),
             THEMES: self.render(THEMES, "themes.md.j2"),
-            PAPERS: self.render(PAPERS, "papers.md.j2", rows=self.paper_rows()),
+            PAPERS: self.papers_table(),
             UNSORTED: self.render(UNSORTED, "unsorted.md.j2", papers=unsorted(self.library)),
             CONTRIBUTE: self.render(CONTRIBUTE, "contribute.md.j2"),
         }
@@ -250,22 +250,31 @@ class Renderer:
             )
         return Markup("".join(lines))
 
-    def paper_rows(self) -> Markup:
-        """The All papers table's rows, one line each (built here for the same reason as
-        theme cards: a template loop over every paper is the slow part of the page)."""
+    def papers_table(self) -> str:
+        """All papers, a row each (built here for the same reason as theme cards: a
+        template loop over every paper is the slow part of the page). The Authors, Year
+        and Tags columns are there when some paper has what they show."""
+        papers = self.library.papers.values()
+        shown = {
+            "authors": any(p.authors for p in papers),
+            "year": any(p.year for p in papers),
+            "tags": any(p.tags for p in papers),
+        }
+        right = '<td style="text-align: right">'
         lines = []
-        for paper in self.library.papers.values():
+        for paper in papers:
             themes = self._theme_links(PAPERS, self.library.membership.get(paper.id, []))
             code = paper.links.get("code")
             lines.append(
                 f"<tr><td>{self._a_paper(PAPERS, paper.id)}</td>"
-                f"<td>{markup.html_text(citation.short_authors(paper))}</td>"
-                f'<td style="text-align: right">{markup.html_text(paper.year)}</td>'
-                f"<td>{themes}</td><td>{self._tag_chips(PAPERS, paper)}</td>"
-                f'<td style="text-align: right">{len(paper.listings)}</td>'
+                + (f"<td>{markup.html_text(citation.short_authors(paper))}</td>" if shown["authors"] else "")
+                + (f"{right}{markup.html_text(paper.year)}</td>" if shown["year"] else "")
+                + f"<td>{themes}</td>"
+                + (f"<td>{self._tag_chips(PAPERS, paper)}</td>" if shown["tags"] else "")
+                + f"{right}{len(paper.listings)}</td>"
                 f"<td>{markup.html_link('code', code) if code else ''}</td></tr>\n"
             )
-        return Markup("".join(lines))
+        return self.render(PAPERS, "papers.md.j2", rows=Markup("".join(lines)), shown=shown)
 
     def _card_start(self, here: str, paper: Paper, badge: str) -> str:
         # Theme pages (and tag pages) all sit at one depth: the link is the same on each.
