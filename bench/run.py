@@ -4,6 +4,12 @@
     python bench/run.py --quick    # N = 354 only (well under a minute)
     python bench/run.py --related 100000   # the related-papers stage alone
     python bench/run.py --scale    # 500 themes and 365 listings; check at 10,000
+    python bench/run.py --search 100000    # the search index alone, queried in Chromium
+    python bench/run.py --bibtex 10000     # `ingest refs.bib` of 10,000 entries
+
+Each size also measures search in Chromium (`search_figures`): the seconds from the
+last keystroke to the results on a cold page load, over HTTP and from `file://`, and
+the bytes of index loaded until then and before anyone types.
 
 Each size's stages run in a fresh subprocess so peak memory (RSS) is its own, and
 each timed build in one more, as a user's build runs once per process. The baseline is
