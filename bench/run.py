@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -750,6 +751,14 @@ def search_at_scale(n: int) -> dict:
         return {"n": n, "index_build_s": round(built, 2), **search_figures(site)}
 
 
+def save(change: Callable[[dict], object]) -> None:
+    """Change bench/results.json, which keeps every kind of run side by side."""
+    path = ROOT / "bench" / "results.json"
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    change(data)
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -810,18 +819,12 @@ def main() -> None:
         print(f"home page: {result['home_page_kb']:.0f} KB (target: under 1,024 KB)")
         check = result["check_10000_s"] / result["themes_10000_s"]
         print(f"check against themes at 10,000: {check:.2f}x")
-        path = ROOT / "bench" / "results.json"
-        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        data["scale"] = result
-        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        save(lambda data: data.update(scale=result))
         return
     if args.bibtex:
         result = bibtex_ingest(args.bibtex)
         print(json.dumps(result))
-        path = ROOT / "bench" / "results.json"
-        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        data.setdefault("bibtex_ingest", {})[str(args.bibtex)] = result
-        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        save(lambda data: data.setdefault("bibtex_ingest", {}).update({str(args.bibtex): result}))
         return
     if args.search:
         result = search_at_scale(args.search)
@@ -830,19 +833,12 @@ def main() -> None:
                 [{**result, "search": result, "stages": {"search": result["index_build_s"]}}]
             )
         )
-        path = ROOT / "bench" / "results.json"
-        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        data.setdefault("search_only", {})[str(args.search)] = result
-        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        save(lambda data: data.setdefault("search_only", {}).update({str(args.search): result}))
         return
     if args.related:
         result = related_only(args.related)
         print(json.dumps(result))
-        # Kept next to the size runs in results.json.
-        path = ROOT / "bench" / "results.json"
-        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        data.setdefault("related_only", {})[str(args.related)] = result
-        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        save(lambda data: data.setdefault("related_only", {}).update({str(args.related): result}))
         return
     sizes = SIZES[:1] if args.quick else [args.size] if args.size else SIZES
     results = [
@@ -860,10 +856,7 @@ def main() -> None:
         runs = ", ".join(f"{x:.2f}" for x in results[0]["edit_to_preview_runs_s"])
         print(f"edit to preview (N=354): median {results[0]['edit_to_preview_s']:.2f} s ({runs})")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    path = ROOT / "bench" / "results.json"
-    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    data.update({"machine": machine, "results": results})
-    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    save(lambda data: data.update(machine=machine, results=results))
 
 
 if __name__ == "__main__":
