@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.content.model import Library, Paper, Theme
+from generator.content.model import Library, Paper, Source, Theme
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,10 @@ class Linked:
     @property
     def themes(self) -> list[Theme]:
         return self.library.themes
+
+    @property
+    def sources(self) -> dict[str, Source]:
+        return self.library.sources
 
     @property
     def listing_count(self) -> int:

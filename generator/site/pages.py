@@ -323,7 +323,7 @@ class Renderer:
             themes=self._theme_links(here, themes, " · "),
             read=_joined(" · ", (markup.html_link(name, url) for name, url in links)),
             tags=Markup(self._tag_chips(here, paper)),
-            history=citation.history(paper, self.library.library.sources),
+            history=citation.history(paper, self.library.sources),
             aliases=_joined(", ", (f"“{markup.html_text(a)}”" for a in paper.aliases)),
             related=_joined("", (self._related(here, r, themes) for r in related)),
             mentions=_joined(" · ", map(a_paper, self.library.mentions.get(paper.id, []))),
