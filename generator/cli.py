@@ -6,6 +6,7 @@ import functools
 import logging
 import os
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,7 @@ def _locked(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="readinglist", message="%(prog)s %(version)s")
 @click.option("-v", "--verbose", is_flag=True, help="Show debug messages.")
 def main(verbose: bool) -> None:
     """Turn raw paper listings into a searchable reading-list website.
@@ -102,7 +104,7 @@ def main(verbose: bool) -> None:
     logging.getLogger("mkdocs").setLevel(logging.INFO if verbose else logging.WARNING)
 
 
-@main.command()
+@main.command(short_help="Add papers from raw listings (.txt) or BibTeX (.bib).")
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
@@ -125,7 +127,7 @@ def ingest(files: tuple[Path, ...]) -> None:
     click.echo(report.summary())
 
 
-@main.command()
+@main.command(short_help="Fill in arXiv ids, authors and years from arXiv.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option(
     "--timeout", type=float, default=20.0, show_default=True, help="Seconds to wait for arXiv."
@@ -152,7 +154,7 @@ def enrich(dry_run: bool, timeout: float) -> None:
     click.echo(report.summary())
 
 
-@main.command()
+@main.command(short_help="Validate content/ and report every problem.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option(
     "--format",
@@ -167,7 +169,8 @@ def check(strict: bool, output_format: str) -> None:
     """Validate all of content/ and report every problem as path:line: message."""
     from generator.check import check as run_check
 
-    problems = run_check(_root())
+    # Errors first: a new one must not hide among the warnings already there.
+    problems = sorted(run_check(_root()), key=lambda p: not p.is_error)
     for problem in problems:
         click.echo(_github(problem) if output_format == "github" else str(problem))
     errors = sum(p.is_error for p in problems)
@@ -177,7 +180,7 @@ def check(strict: bool, output_format: str) -> None:
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help="Print each theme's paper count and examples.")
 @_reports_errors
 def themes() -> None:
     """Print each theme with its paper count and a few example titles."""
@@ -192,7 +195,9 @@ def themes() -> None:
     width = max((len(t.id) for t in linked.themes), default=5)
     click.echo(f"{'theme':<{width}}  papers  examples")
     for theme in linked.themes:
-        examples = "; ".join(p.title[:40] for p in members[theme.id][:2])
+        examples = "; ".join(
+            textwrap.shorten(p.title, 40, placeholder=" …") for p in members[theme.id][:2]
+        )
         share = f"{counts[theme.id]:>4} {counts[theme.id] / max(total, 1):>4.0%}"
         click.echo(f"{theme.id:<{width}}  {share}  {examples}")
     left = unsorted(linked)
@@ -240,7 +245,7 @@ def _generate(layout: Layout, offline: bool = False) -> Path:
     return layout.build / "mkdocs.yml"
 
 
-@main.command(name="generate")
+@main.command(name="generate", short_help="Write build/docs/ and build/mkdocs.yml.")
 @_reports_errors
 @_locked
 def generate_command() -> None:
@@ -254,7 +259,7 @@ def generate_command() -> None:
     click.echo(f"Generated {layout.rel(config.parent / 'docs')}/ and {layout.rel(config)}")
 
 
-@main.command()
+@main.command(short_help="Generate, then build the site into site/.")
 @click.option("--strict", is_flag=True, help="Fail on MkDocs warnings (broken links, ...).")
 @_folder_option("--site-dir", "site", "Where to write the site.")
 @_reports_errors
@@ -274,7 +279,7 @@ def build(strict: bool, site_dir: Path) -> None:
     click.echo(f"Site built in {layout.rel(target)}/")
 
 
-@main.command()
+@main.command(short_help="Preview the site with live reload.")
 @click.option(
     "-a",
     "--dev-addr",
@@ -291,7 +296,7 @@ def serve(dev_addr: str) -> None:
     serve_site(_prepare(_root()), dev_addr)
 
 
-@main.command()
+@main.command(short_help="Zip the site for reading offline, into dist/.")
 @_folder_option("--dist-dir", "dist", "Where to write the zip.")
 @_reports_errors
 @_locked
@@ -311,7 +316,7 @@ def bundle(dist_dir: Path) -> None:
     click.echo(f"Offline bundle written to {layout.rel(target)}")
 
 
-@main.command()
+@main.command(short_help="What content/ gained, lost and changed since BASE.")
 @click.argument("base")
 @_reports_errors
 def diff(base: str) -> None:
@@ -325,7 +330,7 @@ def diff(base: str) -> None:
     click.echo(diff_against(_root(), base), nl=False)
 
 
-@main.command()
+@main.command(short_help="Scaffold a record for a new paper.")
 @click.argument("title")
 @_reports_errors
 @_locked

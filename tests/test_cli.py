@@ -148,3 +148,32 @@ def test_the_readme_lists_every_record_field_as_the_schema_declares_it() -> None
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split("<!-- fields:", 1)[1].split("-->\n", 1)[1].split("<!-- /fields -->")[0]
     assert table == fields_table(), "paste schema.fields_table() into README.md"
+
+
+def test_help_reads_whole_and_version_is_printed() -> None:
+    result = run_cli(ROOT, "--help")
+    commands = result.stdout.split("Commands:", 1)[1].strip().splitlines()
+    assert len(commands) == 10 and not any(line.endswith("...") for line in commands)
+    version = run_cli(ROOT, "--version")
+    assert version.returncode == 0 and version.stdout.startswith("readinglist 0.")
+
+
+def test_themes_shortens_titles_at_a_word(project: Path) -> None:
+    result = run_cli(project, "themes")
+    assert result.returncode == 0
+    examples = [
+        example
+        for line in result.stdout.splitlines()[1:]
+        if "%  " in line
+        for example in line.split("%  ", 1)[1].split("; ")
+    ]
+    assert examples and all(len(e) <= 40 for e in examples)
+    assert any(e.endswith(" …") for e in examples)  # cut at a word, and said so
+
+
+def test_check_prints_errors_before_warnings(project: Path) -> None:
+    (project / "content" / "papers" / "zz-broken.yml").write_text("id: zz-broken\n", "utf-8")
+    result = run_cli(project, "check")
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("content/papers/zz-broken.yml:1: error: missing required field")
+    assert any(": warning: " in line for line in lines[1:])
