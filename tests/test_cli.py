@@ -106,7 +106,7 @@ def test_build_with_bad_content_names_file_and_line(project: Path) -> None:
     )
     result = run_cli(project, "build")
     assert result.returncode == 1
-    assert "content/papers/bad.yml:3: error: YAML syntax error" in result.stderr
+    assert "content/papers/bad.yml:2: error: YAML syntax error" in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.endswith("Error: 1 error(s) in content/\n")
     assert not (project / "site").exists()

@@ -137,7 +137,7 @@ BROKEN: list[tuple[str, Callable[[Path], None], str, int | None, str]] = [
         "syntax error",
         edit(RECORD, lambda t: t.replace("title: ", "title: [unclosed ", 1)),
         RECORD,
-        3,
+        2,
         "YAML syntax error",
     ),
     (

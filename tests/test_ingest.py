@@ -113,6 +113,6 @@ def test_invalid_records_stop_ingest(empty: Layout) -> None:
     with pytest.raises(ContentError) as info:
         ingest(empty, empty.source_files())
     assert str(info.value.problems[0]).startswith(
-        "content/papers/broken.yml:3: error: YAML syntax error"
+        "content/papers/broken.yml:2: error: YAML syntax error"
     )
     assert snapshot(empty.content) == before

@@ -19,7 +19,7 @@ from generator.content.yamlio import YamlSyntaxError, dumps, loads
             "tag 'tag:yaml.org,2002:python/object:os.system' is not allowed; write a plain value",
             1,
         ),
-        ("a: [1, 2\n", "YAML syntax error: did not find expected ',' or ']'", 2),
+        ("a: [1, 2\n", "YAML syntax error: did not find expected ',' or ']'", 1),
         ("a: b: c\n", "YAML syntax error: mapping values are not allowed in this context", 1),
     ],
 )
@@ -99,3 +99,13 @@ def test_libyamls_emitter_writes_the_bytes_the_python_one_writes() -> None:
             default_flow_style=False,
         )
         assert yamlio.dumps(data) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["id: x\ntitle: [unclosed\nabstract: y\n", "id: x\ntitle: 'open\nabstract: y\n"],
+)
+def test_an_unclosed_list_or_quote_is_reported_where_it_opens(text: str) -> None:
+    with pytest.raises(YamlSyntaxError) as caught:
+        loads(text)
+    assert caught.value.line == 2

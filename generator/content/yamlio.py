@@ -55,7 +55,10 @@ def loads(text: str) -> tuple[Any, Lines]:
             line = event.start_mark.line + 1 if event.start_mark else 0
             raise YamlSyntaxError("a record is one YAML document; found a second one", line)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed `[`, `{` or quote is found where the text ends or the next line
+        # begins; the mistake is where it was opened.
+        opened = exc.context and ("flow" in exc.context or "quoted" in exc.context)
+        mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         raise YamlSyntaxError(f"YAML syntax error: {exc.problem or exc}", line) from None
     except yaml.YAMLError as exc:
