@@ -80,9 +80,15 @@ def papers_by_path(site: Path) -> dict[str, dict]:
 def precision(page: Any, base: str, site: Path) -> dict[str, Any]:
     """Precision at 1 over every case, at 10 over the topic cases, and the misses."""
     papers = papers_by_path(site)
-    at_1, at_10, misses = [], [], []
+    at_1, at_10, misses, unmarked = [], [], [], []
     for case in CASES:
         hits = results(page, base, case["query"])[:10]
+        # Every result shows a snippet, not the whole abstract, and the first one marks
+        # what matched.
+        first = page.locator("li.md-search-result__item").first
+        snippets = page.locator("li.md-search-result__item p:last-child").all_inner_texts()
+        if not first.locator("mark").count() or any(len(s) > 300 for s in snippets):
+            unmarked.append(case["query"])
         marks = [relevant(case, path, text, papers) for path, text in hits]
         at_1.append(bool(marks) and marks[0])
         if "about" in case:
@@ -94,6 +100,7 @@ def precision(page: Any, base: str, site: Path) -> dict[str, Any]:
         "precision_at_1": round(sum(at_1) / len(at_1), 3),
         "precision_at_10": round(sum(at_10) / len(at_10), 3),
         "misses": misses,
+        "unmarked": unmarked,
     }
 
 
