@@ -318,16 +318,24 @@ def bundle(dist_dir: Path) -> None:
 
 @main.command(short_help="What content/ gained, lost and changed since BASE.")
 @click.argument("base")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="'markdown' for a pull request's job summary.",
+)
 @_reports_errors
-def diff(base: str) -> None:
-    """Compare content/ at git ref BASE with the working tree, as Markdown.
+def diff(base: str, output_format: str) -> None:
+    """Compare content/ at git ref BASE with the working tree.
 
-    Reports papers added, removed and edited, listings merged and theme changes;
-    the pull-request workflow puts it in the job summary.
+    Reports papers added, removed and edited, listings merged and theme changes, as
+    plain text; the pull-request workflow asks for Markdown for its job summary.
     """
     from generator.diff import diff_against
 
-    click.echo(diff_against(_root(), base), nl=False)
+    click.echo(diff_against(_root(), base, output_format == "markdown"), nl=False)
 
 
 @main.command(short_help="Scaffold a record for a new paper.")

@@ -133,43 +133,69 @@ def theme_changes(old: Linked, new: Linked) -> list[str]:
     return sorted(lines)
 
 
-def _item(paper: Paper, extra: str = "") -> str:
-    return f"- `{paper.id}`: {inline(paper.title)}{extra}"
+class _Style:
+    """How a report marks code, text and headings: Markdown, or plain terminal text."""
+
+    def __init__(self, markdown: bool) -> None:
+        self.markdown = markdown
+
+    def code(self, text: str) -> str:
+        return f"`{text}`" if self.markdown else text
+
+    def text(self, text: str) -> str:
+        return str(inline(text)) if self.markdown else " ".join(text.split())
+
+    def heading(self, level: int, text: str) -> list[str]:
+        return [f"{'#' * level} {text}" if self.markdown else f"{text}:", ""]
+
+    def strong(self, text: str) -> str:
+        return f"**{text}**" if self.markdown else text
+
+    def item(self, paper: Paper, extra: str = "") -> str:
+        return f"- {self.code(paper.id)}: {self.text(paper.title)}{extra}"
 
 
-def to_markdown(diff: ContentDiff, base: str) -> str:
-    out = [f"## Content changes since `{inline(base)}`", ""]
+def to_markdown(diff: ContentDiff, base: str, markdown: bool = True) -> str:
+    """The report as Markdown (for a pull request's summary) or as plain text."""
+    style = _Style(markdown)
+    out = style.heading(2, f"Content changes since {style.code(style.text(base))}")
     if diff.empty:
-        return "\n".join([*out, "No changes to `content/`.", ""])
+        return "\n".join([*out, f"No changes to {style.code('content/')}.", ""])
     total = sum(new - old for _, old, new in diff.merged)
-    out += [
-        f"**{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.edited)} edited, "
-        f"{total} listing(s) merged.**",
-        "",
-    ]
+    summary = (
+        f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.edited)} edited, "
+        f"{total} listing(s) merged."
+    )
+    out += [style.strong(summary), ""]
     if diff.removed:
-        out += ["### \u26a0\ufe0f Removed papers", ""]
-        out += [_item(p) for p in diff.removed] + [""]
+        out += style.heading(3, "\u26a0\ufe0f Removed papers" if markdown else "Removed papers")
+        out += [style.item(p) for p in diff.removed] + [""]
     if diff.added:
-        out += ["### Added papers", ""] + [_item(p) for p in diff.added] + [""]
+        out += style.heading(3, "Added papers") + [style.item(p) for p in diff.added] + [""]
     if diff.edited:
-        out += ["### Edited papers", ""]
-        out += [_item(p, f" ({', '.join(fields)})") for p, fields in diff.edited] + [""]
+        out += style.heading(3, "Edited papers")
+        out += [style.item(p, f" ({', '.join(fields)})") for p, fields in diff.edited] + [""]
     if diff.merged:
-        out += ["### Listings merged", ""]
-        out += [_item(p, f" ({old} \u2192 {new} listings)") for p, old, new in diff.merged] + [""]
-    if diff.themes:
-        out += ["### Themes", ""] + [f"- {line}" for line in diff.themes] + [""]
-    if diff.mentions_added or diff.mentions_removed:
-        out += [
-            "### Mention links",
-            "",
-            f"{len(diff.mentions_added)} added, {len(diff.mentions_removed)} removed.",
-            "",
+        out += style.heading(3, "Listings merged")
+        out += [style.item(p, f" ({old} \u2192 {new} listings)") for p, old, new in diff.merged] + [
+            ""
         ]
+    if diff.themes:
+        themes = [f"- {line}" for line in diff.themes]
+        out += (
+            style.heading(3, "Themes")
+            + (themes if markdown else [t.replace("`", "") for t in themes])
+            + [""]
+        )
+    if diff.mentions_added or diff.mentions_removed:
+        out += style.heading(3, "Mention links")
+        out += [f"{len(diff.mentions_added)} added, {len(diff.mentions_removed)} removed.", ""]
         changes = [("+", link) for link in diff.mentions_added]
         changes += [("\u2212", link) for link in diff.mentions_removed]
-        out += [f"- {sign} `{a}` \u2192 `{b}`" for sign, (a, b) in changes[:MENTIONS_SHOWN]]
+        out += [
+            f"- {sign} {style.code(a)} \u2192 {style.code(b)}"
+            for sign, (a, b) in changes[:MENTIONS_SHOWN]
+        ]
         if len(changes) > MENTIONS_SHOWN:
             out.append(f"- \u2026 and {len(changes) - MENTIONS_SHOWN} more")
         out.append("")
@@ -180,8 +206,8 @@ MENTIONS_SHOWN = 30
 """Mention links listed one by one; the count covers the rest."""
 
 
-def diff_against(layout: Layout, base: str) -> str:
-    """Markdown describing how the working tree's `content/` differs from `base`."""
+def diff_against(layout: Layout, base: str, markdown: bool = True) -> str:
+    """How the working tree's `content/` differs from `base`, as Markdown or text."""
     with tempfile.TemporaryDirectory() as scratch:
         old = library_at(layout, base, Path(scratch))
-    return to_markdown(compare(old, load_leniently(layout)), base)
+    return to_markdown(compare(old, load_leniently(layout)), base, markdown)

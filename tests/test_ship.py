@@ -174,7 +174,7 @@ def test_diff_reports_added_merged_and_removed_papers(tmp_path: Path) -> None:
     )
     assert run_cli(root, "ingest", str(extra)).returncode == 0
     (papers / "scalable-neural-network-kernels.yml").unlink()
-    result = run_cli(root, "diff", "main")
+    result = run_cli(root, "diff", "--format", "markdown", "main")
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
         "## Content changes since `main`\n\n"
@@ -192,6 +192,11 @@ def test_diff_reports_added_merged_and_removed_papers(tmp_path: Path) -> None:
         "- `hardware`: +0 / \u22121 papers\n"
         "- `theory`: +0 / \u22121 papers\n"
     )
+    # In a terminal: plain text, no character references, no Markdown.
+    text = run_cli(root, "diff", "main").stdout
+    assert text.startswith("Content changes since main:\n\n1 added, 1 removed, 1 edited")
+    assert "ZeRO: Memory Optimizations" in text and "&#" not in text and "`" not in text
+    assert "Removed papers:\n\n- scalable-neural-network-kernels: Scalable Neural" in text
 
 
 def test_diff_with_an_unknown_ref_is_a_clear_error(project: Path) -> None:
@@ -219,7 +224,7 @@ def test_diff_of_a_base_with_a_symlink_reads_only_regular_files(tmp_path: Path) 
     git(root, "add", "content")
     git(root, "commit", "-q", "-m", "base")
     (root / "content" / "papers" / "evil.yml").unlink()
-    result = run_cli(root, "diff", "main")
+    result = run_cli(root, "diff", "--format", "markdown", "main")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr and "root:" not in result.stdout
     assert result.stdout == "## Content changes since `main`\n\nNo changes to `content/`.\n"
@@ -235,7 +240,7 @@ def test_diff_reports_mention_links_that_change(tmp_path: Path) -> None:
     record.write_text(
         text.replace("abstract: >-\n  ", "abstract: >-\n  Unlike Tutel, ", 1), "utf-8"
     )
-    result = run_cli(root, "diff", "main")
+    result = run_cli(root, "diff", "--format", "markdown", "main")
     assert result.returncode == 0, result.stderr
     assert (
         "### Mention links\n\n1 added, 0 removed.\n\n"
