@@ -75,3 +75,14 @@ def test_check_reports_a_bad_url_and_a_label_for_no_file(tmp_path: Path) -> None
     assert "content/sources.yml: warning: source 'nowhere' is not a file in content/sources/" in (
         result.stdout
     )
+
+
+def test_a_labels_file_that_cannot_take_more_is_left_as_it_is(tmp_path: Path) -> None:
+    root = project_without_labels(tmp_path)
+    labels = root / "content" / "sources.yml"
+    labels.write_text("sources: []\n", encoding="utf-8")
+    result = run_cli(root, "ingest", str(LISTING))
+    assert result.returncode == 1
+    assert "content/sources.yml: error: cannot add labels for 000_6b32cc8f1414c3bd" in result.stderr
+    assert labels.read_text(encoding="utf-8") == "sources: []\n"
+    assert not list((root / "content" / "papers").iterdir())

@@ -15,7 +15,7 @@ from pathlib import Path
 from generator.content.files import Transaction, holds, read_regular
 from generator.content.model import Listing, Paper
 from generator.content.store import Layout, dump_paper, load_papers, load_sources
-from generator.content.yamlio import dumps
+from generator.content.yamlio import YamlSyntaxError, dumps, loads
 from generator.errors import ContentError, Problem, SourceError
 from generator.ingest.bibtex import parse_bibtex
 from generator.ingest.merge import paper_keys, title_key, unique_slug
@@ -175,7 +175,19 @@ def _labels(layout: Layout, sources: list[ParsedSource]) -> str:
         label = source.name if source.suffix.lower() == ".bib" else "Paper listing"
         item = dumps({"id": source.stem, "label": label}).rstrip("\n").splitlines()
         lines += [pad + ("- " if i == 0 else "  ") + line for i, line in enumerate(item)]
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    # Appending is right for a block list at the end of the file; anything else (a flow
+    # list, a key after the list) is left to the curator rather than written broken.
+    try:
+        data, _ = loads(text)
+        ids = [item.get("id") for item in data["sources"]]
+    except (YamlSyntaxError, TypeError, KeyError, AttributeError):
+        ids = []
+    if ids != [*known, *(source.stem for source in new)]:
+        names = ", ".join(source.stem for source in new)
+        message = f"cannot add labels for {names} to it; add them to its 'sources:' list"
+        raise ContentError([Problem(layout.rel(path), 0, message)])
+    return text
 
 
 def _adopt_sources(layout: Layout, sources: list[ParsedSource]) -> list[tuple[Path, bytes]]:
