@@ -88,6 +88,18 @@ def _locked(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _format_option(other: str, help: str) -> Callable[[Any], Any]:
+    """`--format text|<other>`, text by default, passed as `output_format`."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", other]),
+        default="text",
+        show_default=True,
+        help=help,
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="readinglist", message="%(prog)s %(version)s")
 @click.option("-v", "--verbose", is_flag=True, help="Show debug messages.")
@@ -156,14 +168,7 @@ def enrich(dry_run: bool, timeout: float) -> None:
 
 @main.command(short_help="Validate content/ and report every problem.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "github"]),
-    default="text",
-    show_default=True,
-    help="'github' prints GitHub Actions annotations.",
-)
+@_format_option("github", help="'github' prints GitHub Actions annotations.")
 @_reports_errors
 def check(strict: bool, output_format: str) -> None:
     """Validate all of content/ and report every problem as path:line: message."""
@@ -318,14 +323,7 @@ def bundle(dist_dir: Path) -> None:
 
 @main.command(short_help="What content/ gained, lost and changed since BASE.")
 @click.argument("base")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "markdown"]),
-    default="text",
-    show_default=True,
-    help="'markdown' for a pull request's job summary.",
-)
+@_format_option("markdown", help="'markdown' for a pull request's job summary.")
 @_reports_errors
 def diff(base: str, output_format: str) -> None:
     """Compare content/ at git ref BASE with the working tree.
