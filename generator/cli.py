@@ -185,15 +185,30 @@ def check(strict: bool, output_format: str) -> None:
         sys.exit(1)
 
 
-@main.command(short_help="Print each theme's paper count and examples.")
+@main.command(short_help="Print each theme's paper count, or propose new themes.")
+@click.option("--suggest", is_flag=True, help="Propose themes for the Unsorted papers, as YAML.")
+@click.option(
+    "--apply", is_flag=True, help="With --suggest: append the proposals to content/themes.yml."
+)
 @_reports_errors
-def themes() -> None:
-    """Print each theme with its paper count and a few example titles."""
+def themes(suggest: bool, apply: bool) -> None:
+    """Print each theme with its paper count and a few example titles.
+
+    With --suggest, cluster the Unsorted papers and print, for each cluster, a theme
+    with the keywords that would catch it, as items for the themes: list in
+    content/themes.yml. --apply appends them there; give each a description after.
+    """
     from generator.analysis import group
-    from generator.analysis.themes import theme_counts, unsorted
     from generator.content.store import load_library
 
+    if apply and not suggest:
+        raise click.UsageError("--apply goes with --suggest")
     linked = group(load_library(_root()))
+    if suggest:
+        _suggest(linked, apply)
+        return
+    from generator.analysis.themes import theme_counts, unsorted
+
     counts = theme_counts(linked)
     total = len(linked.papers)
     members = linked.members()
@@ -207,6 +222,37 @@ def themes() -> None:
         click.echo(f"{theme.id:<{width}}  {share}  {examples}")
     left = unsorted(linked)
     click.echo(f"{'(unsorted)':<{width}}  {len(left):>4} {len(left) / max(total, 1):>4.0%}")
+
+
+def _suggest(linked: Any, apply: bool) -> None:
+    """Print the proposed themes (on stdout, as YAML) and, with `apply`, append them."""
+    from generator.analysis.suggest import appended, as_yaml, suggest
+    from generator.analysis.themes import unsorted
+    from generator.content.files import project_lock, read_regular, real_folder, write_atomic
+
+    proposals = suggest(linked)
+    left = len(unsorted(linked))
+    caught = len({p.id for proposal in proposals for p in proposal.caught})
+    total = max(len(linked.papers), 1)
+    if not proposals:
+        click.echo(f"No themes to propose for the {left} Unsorted paper(s).", err=True)
+        return
+    click.echo(as_yaml(proposals), nl=False)
+    summary = (
+        f"{len(proposals)} theme(s) proposed; they catch {caught} of the {left} Unsorted "
+        f"papers, leaving {left - caught} ({(left - caught) / total:.0%} of {total})."
+    )
+    layout = _root()
+    if not apply:
+        click.echo(f"{summary} Append them to content/themes.yml, or run with --apply.", err=True)
+        return
+    with project_lock(layout.root / "build", "themes"):
+        real_folder(layout.content)
+        existing = b""
+        if os.path.lexists(layout.themes):
+            existing = read_regular(layout.themes, 10 * 1024 * 1024)
+        write_atomic(layout.themes, appended(existing.decode("utf-8-sig"), proposals))
+    click.echo(f"{summary} Appended to content/themes.yml: give each a description.", err=True)
 
 
 def _folder_option(flag: str, default: str, help: str) -> Callable[[Any], Any]:
