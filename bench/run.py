@@ -669,6 +669,7 @@ def bibtex_ingest(n: int) -> dict:
         title, abstract = seeds[i % len(seeds)]
         if i >= len(seeds):
             title = f"{title} ({' '.join(rng.sample(WORDS, 2))} variant {i})"
+            abstract = f"{abstract} ({' '.join(rng.sample(WORDS, 3))}, variant {i}.)"
         authors = " and ".join(f"M{{\\\"u}}ller{j}, Jos{{\\'e}}" for j in range(1 + i % 4))
         eprint = f"{15 + i % 10}{1 + i % 12:02d}.{i % 100000:05d}"
         entries.append(
@@ -694,6 +695,8 @@ def bibtex_ingest(n: int) -> dict:
         seconds = time.perf_counter() - start
         warnings = out.stderr.count(": warning: ")
         records = len(list((project / "content" / "papers").glob("*.yml")))
+        if not records:
+            raise SystemExit(f"the ingest made no records:\n{out.stderr[-2000:]}")
     return {
         "n": n,
         "ingest_s": round(seconds, 2),

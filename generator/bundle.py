@@ -13,6 +13,9 @@ from generator.site.paths import bundle_name
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 """Every entry gets this timestamp, so the same site always zips to the same bytes."""
+LEFT_OUT = frozenset([SITE_MARKER, "404.html", "CNAME", "sitemap.xml", "sitemap.xml.gz"])
+"""Files only a web server uses. The 404 page's links start at the server's root, which
+a folder opened from disk does not have."""
 
 
 def make_bundle(config_file: Path, root: Path, dist_dir: Path, site_name: str) -> Path:
@@ -35,10 +38,11 @@ def make_bundle(config_file: Path, root: Path, dist_dir: Path, site_name: str) -
 
 
 def zip_folder(folder: Path, archive: Path, prefix: str) -> None:
-    """Zip `folder` under `prefix/`, in a stable order with fixed timestamps."""
+    """Zip `folder` under `prefix/`, in a stable order with fixed timestamps, leaving out
+    what only a web server uses."""
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            if path.name == SITE_MARKER:
+            if path.relative_to(folder).as_posix() in LEFT_OUT:
                 continue
             info = zipfile.ZipInfo(f"{prefix}/{path.relative_to(folder).as_posix()}", ZIP_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -69,3 +70,22 @@ def resolve(site: Path, page: Path, href: str) -> Path | None:
     if target.is_dir() or href.endswith("/"):
         target = target / "index.html"
     return target
+
+
+PLACEHOLDER = re.compile(r"example\.github\.io|github\.com/example")
+
+
+def placeholder_links(folder: Path) -> list[str]:
+    """Every link in the folder's pages, downloads and feeds that points at a placeholder
+    host, or at any `example.` host at all."""
+    found = []
+    for path in folder.rglob("*"):
+        if path.suffix not in (".html", ".bib", ".csv", ".json", ".xml", ".js", ".txt"):
+            continue
+        if path.name.endswith(".min.js") or path.name.endswith(".map"):
+            continue  # Material's own bundles
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found += [f"{path.name}: {m}" for m in PLACEHOLDER.findall(text)]
+        if path.suffix == ".html":
+            found += [f"{path.name}: {h}" for h in read(path).links if "//example." in h]
+    return found

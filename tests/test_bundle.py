@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import make_project, run_cli
+from .htmltools import placeholder_links, read, resolve
 from .searching import precision
 from .test_browser import search
 
@@ -34,6 +35,24 @@ def test_bundle_links_are_relative_html_files(unzipped: Path) -> None:
     assert 'href="../theme/llm-serving.html"' in html
     assert "https://unpkg.com" not in html and "assets/javascripts/search.js" in html
     assert (unzipped / "search-index" / "manifest.js").exists()
+
+
+def test_every_link_stays_in_the_bundle_or_is_a_real_address(unzipped: Path) -> None:
+    # Built with no SITE_URL, REPO_URL or git remote, as a newcomer builds it.
+    assert not placeholder_links(unzipped)
+    leaving, missing = set(), []
+    for page in unzipped.rglob("*.html"):
+        for href in read(page).links + read(page).resources:
+            target = resolve(unzipped, page, href)
+            if target is None:
+                if href.split(":", 1)[0] not in ("", "#") and ":" in href.split("/", 1)[0]:
+                    leaving.add(href)
+            elif not target.is_file():
+                missing.append(f"{page.relative_to(unzipped)}: {href}")
+    assert not missing, missing[:10]
+    assert leaving and all(h.startswith(("https://", "http://")) for h in leaving), sorted(
+        h for h in leaving if not h.startswith(("https://", "http://"))
+    )
 
 
 def test_search_and_links_work_from_disk_with_no_network(browser, unzipped: Path) -> None:

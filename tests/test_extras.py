@@ -144,8 +144,8 @@ def test_bibtex_exports_parse_and_match_papers_json(seed_site: Path, exported: l
         assert entry["title"] == "{" + bib_text(paper["title"]) + "}"
         if paper["arxiv"]:
             assert entry["url"] == f"https://arxiv.org/abs/{paper['arxiv']}"
-        else:
-            assert entry["url"].endswith("/" + paper["url"])
+        else:  # built with no SITE_URL: the arXiv page or nothing
+            assert "url" not in entry
         assert entry.get("abstract", "") == bib_text(paper["abstract"])
     for theme in sorted({t for e in exported for t in e["themes"]}):
         themed = bib_entries(seed_site / "export" / "themes" / f"{theme}.bib")
@@ -185,7 +185,7 @@ def test_atom_feed_parses_and_the_pages_point_at_it(seed_site: Path, exported: l
     for entry in entries:
         assert entry.findtext(f"{ATOM}title") in titles
         link = entry.find(f"{ATOM}link").get("href")
-        assert link.split("/readinglist/", 1)[1] in urls
+        assert link in urls  # relative: the build knows no SITE_URL
         assert entry.findtext(f"{ATOM}updated")
     html = (seed_site / "index.html").read_text(encoding="utf-8")
     alternate = re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]*>', html)
@@ -198,10 +198,8 @@ def test_home_page_offers_every_download(seed_site: Path) -> None:
     for target in ("export/papers.bib", "export/papers.csv", "papers.json", "feed.xml"):
         assert target in links
         assert resolve(seed_site, home, target).exists()
-    assert (
-        "https://example.github.io/readinglist/download/efficient-ml-reading-list-offline.zip"
-        in links
-    )
+    # With no SITE_URL there is no published bundle to point at (see test_ship).
+    assert not [h for h in links if h.endswith("-offline.zip")]
 
 
 def test_start_here_comes_first_and_surveys_are_marked(seed_site: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from .conftest import ROOT, make_project, run_cli
-from .htmltools import read
+from .htmltools import placeholder_links, read
 
 TESTS = Path(__file__).parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -287,11 +287,53 @@ def test_site_url_repo_and_cname_come_from_the_environment(tmp_path: Path) -> No
     site = root / "site"
     assert (site / "CNAME").read_text(encoding="utf-8") == "papers.example.org\n"
     paper = read(site / "paper" / "tutel-adaptive-mixture-of-experts-at-scale" / "index.html")
-    assert (
-        "https://github.com/fork/papers/edit/main/content/papers/tutel-adaptive-mixture-of-experts-at-scale.yml"
-        in paper.links
-    )
+    edit = "https://github.com/fork/papers/edit/main/content/papers/tutel-adaptive-mixture-of-experts-at-scale.yml"
+    assert paper.links.count(edit) == 2  # Material's edit button and "Edit this entry"
+    assert "https://github.com/fork/papers" in read(site / "index.html").links
+    bundle = "https://fork.github.io/papers/download/efficient-ml-reading-list-offline.zip"
+    assert bundle in read(site / "index.html").links
     # The 404 page is served for any missing path, so its links are absolute.
     missing = read(site / "404.html")
     assert "/papers/themes/" in missing.links
     assert all(not h.startswith("..") for h in missing.links)
+
+
+def test_site_and_repository_come_from_a_github_remote(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "clone")
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    remote = "git@github.com:Alice/papers.git"
+    subprocess.run(["git", "remote", "add", "origin", remote], cwd=root, check=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "REPO_URL")}
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build"],
+        cwd=root,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    home = read(root / "site" / "index.html")
+    assert "https://github.com/Alice/papers" in home.links
+    assert (
+        "https://alice.github.io/papers/download/efficient-ml-reading-list-offline.zip"
+        in home.links
+    )
+    paper = read(
+        root / "site" / "paper" / "tutel-adaptive-mixture-of-experts-at-scale" / "index.html"
+    )
+    edit = "https://github.com/Alice/papers/edit/main/content/papers/tutel-adaptive-mixture-of-experts-at-scale.yml"
+    assert paper.links.count(edit) == 2
+    bib = (root / "site" / "export" / "papers.bib").read_text(encoding="utf-8")
+    assert (
+        "url = {https://alice.github.io/papers/paper/tutel-adaptive-mixture-of-experts-at-scale/}"
+        in bib
+    )
+
+
+def test_no_placeholder_links_without_environment_or_remote(seed_site: Path) -> None:
+    # seed_site is built as a newcomer builds: no SITE_URL, no REPO_URL, no git remote.
+    assert not placeholder_links(seed_site)
+    home = read(seed_site / "index.html")
+    assert not [h for h in home.links if h.startswith("https://github.com/") and "/edit/" in h]
+    assert 'class="md-source"' not in (seed_site / "index.html").read_text(encoding="utf-8")

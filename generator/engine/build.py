@@ -7,7 +7,9 @@ finished (`site.output`).
 from __future__ import annotations
 
 import logging
+import re
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +26,51 @@ log = logging.getLogger(__name__)
 
 
 def project_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
-    """The project's `mkdocs.yml`, loaded and validated by MkDocs."""
+    """The project's `mkdocs.yml`, loaded and validated by MkDocs, with `site_url` and
+    `repo_url` taken from a GitHub remote where neither it nor the environment sets them."""
     try:
-        return load_config(config_file=str(config_file), **overrides)
+        config = load_config(config_file=str(config_file), **overrides)
+        missing = {
+            key: value
+            for key, value in github_urls(Path(config.config_file_path).parent).items()
+            if not config[key] and key not in overrides
+        }
+        if not config.repo_url and "repo_url" not in missing and config.edit_uri:
+            missing["edit_uri"] = ""  # with no repository, no page has an edit link
+        if missing:  # loaded again, so that MkDocs derives `repo_name` and the rest
+            config = load_config(config_file=str(config_file), **overrides, **missing)
+        return config
     except (ConfigurationError, Abort) as exc:
         raise BuildError(f"{config_file.name}: {exc}") from None
+
+
+_GITHUB_REMOTE = re.compile(
+    r"(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)"
+    r"([A-Za-z0-9-]+)/([A-Za-z0-9._-]+?)(?:\.git)?/?"
+)
+
+
+def github_urls(folder: Path) -> dict[str, str]:
+    """`site_url` (GitHub Pages') and `repo_url` for the git remote `origin` of the
+    repository holding `folder`, when that is on GitHub; nothing otherwise."""
+    try:
+        remote = subprocess.run(
+            ["git", "-c", "core.fsmonitor=false", "remote", "get-url", "origin"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):  # no git, no repository, no origin
+        return {}
+    found = _GITHUB_REMOTE.fullmatch(remote)
+    if not found:
+        return {}
+    owner, name = found.groups()
+    pages = f"https://{owner.lower()}.github.io/"
+    site_url = pages if f"https://{name.lower()}/" == pages else f"{pages}{name}/"
+    return {"site_url": site_url, "repo_url": f"https://github.com/{owner}/{name}"}
 
 
 def site_options(config: Any, root: Path) -> SiteOptions:
@@ -78,4 +120,6 @@ def serve(config_file: Path, dev_addr: str) -> None:
     on every rebuild, and each rebuild is a whole one, so nothing goes stale."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+    config = project_config(config_file)
+    derived = {key: config[key] for key in ("site_url", "repo_url", "edit_uri")}
+    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True, **derived)

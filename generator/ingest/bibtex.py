@@ -61,8 +61,9 @@ _ARXIV_IN_TEXT = re.compile(r"arxiv[:\s]+([0-9]{4}\.[0-9]{4,5}(?:v\d+)?)", re.IG
 
 class Latex:
     """LaTeX to Unicode with pylatexenc, which also reads the escapes `site/export.py`
-    writes. Its parser's tables are built once, not once per value, and a value with
-    nothing LaTeX would change is returned as it is: 10,000 entries read in seconds."""
+    writes. Its parser's tables are built once, not once per value; a value with
+    nothing LaTeX would change is returned as it is, and one seen before (a name, a
+    venue) is decoded once."""
 
     _SPECIAL = re.compile(r"[\\{}$~]|--|``|''")
     _PERCENT = re.compile(r"(?<!\\)%")
@@ -77,14 +78,19 @@ class Latex:
         self.text = LatexNodes2Text(
             latex_context=context, math_mode="verbatim", keep_braced_groups=False
         )
+        self.decoded: dict[str, str] = {}
 
     def __call__(self, value: str) -> str:
         if not self._SPECIAL.search(value):
             return value
-        # BibTeX keeps a bare % as it is; LaTeX would drop the rest of the line.
-        value = self._PERCENT.sub(r"\\%", value)
-        walker = latexwalker.LatexWalker(value, latex_context=self.parsing, tolerant_parsing=True)
-        return str(self.text.nodelist_to_text(walker.get_latex_nodes()[0]))
+        if value not in self.decoded:
+            # BibTeX keeps a bare % as it is; LaTeX would drop the rest of the line.
+            latex = self._PERCENT.sub(r"\\%", value)
+            walker = latexwalker.LatexWalker(
+                latex, latex_context=self.parsing, tolerant_parsing=True
+            )
+            self.decoded[value] = str(self.text.nodelist_to_text(walker.get_latex_nodes()[0]))
+        return self.decoded[value]
 
 
 def parse_bibtex(path: Path) -> ParsedSource:

@@ -145,8 +145,9 @@ def normalise_text(raw: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
-MAX_SOURCE_BYTES = 20_000_000
-"""A listing file larger than this is refused: the largest real one is 0.3 MB."""
+MAX_SOURCE_BYTES = 64_000_000
+"""A source file larger than this is refused. The largest real listing is 0.3 MB; a
+reference manager's export of 10,000 papers with their abstracts is about 20 MB."""
 
 
 def read_source(path: Path) -> str:

@@ -177,7 +177,7 @@ def papers_csv(library: Linked, site_url: str) -> str:
             "year": paper.year,
             "venue": paper.venue,
             "doi": paper.doi,
-            "url": site_url + page_url(paper.id, True),
+            "url": site_url + page_url(paper.id, True) if site_url else "",
             "arxiv": paper.arxiv,
             "code": paper.links.get("code", ""),
             "project": paper.links.get("project", ""),

@@ -91,7 +91,7 @@ class Renderer:
             THEMES: self.render(THEMES, "themes.md.j2"),
             PAPERS: self.papers_table(),
             UNSORTED: self.render(UNSORTED, "unsorted.md.j2", papers=unsorted(self.library)),
-            CONTRIBUTE: self.render(CONTRIBUTE, "contribute.md.j2"),
+            CONTRIBUTE: self.render(CONTRIBUTE, "contribute.md.j2", options=self.options),
         }
         pages.update((theme_page(t.id), self.theme(t)) for t in self.library.themes)
         pages.update((paper_page(p.id), self.paper(p)) for p in self.library.papers.values())
