@@ -100,6 +100,14 @@ def _format_option(other: str, help: str) -> Callable[[Any], Any]:
     )
 
 
+class _Formatter(logging.Formatter):
+    """`Serving on …` as it is; `WARNING: …` and `ERROR: …` with their level."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        return text if record.levelno == logging.INFO else f"{record.levelname}: {text}"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="readinglist", message="%(prog)s %(version)s")
 @click.option("-v", "--verbose", is_flag=True, help="Show debug messages.")
@@ -108,11 +116,9 @@ def main(verbose: bool) -> None:
 
     Run the commands from the project root (the folder with mkdocs.yml).
     """
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(levelname)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter())
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
     logging.getLogger("mkdocs").setLevel(logging.INFO if verbose else logging.WARNING)
 
 
@@ -341,9 +347,17 @@ def build(strict: bool, site_dir: Path) -> None:
 )
 @_reports_errors
 def serve(dev_addr: str) -> None:
-    """Preview the site, rebuilding when content/, overrides/ or mkdocs.yml change."""
-    from generator.engine.build import serve as serve_site
+    """Preview the site, rebuilding when content/ or mkdocs.yml change.
 
+    A content error replaces the page in the browser until the file is fixed.
+    """
+    from generator.engine.build import serve as serve_site
+    from generator.engine.hooks import PREVIEW
+
+    os.environ[PREVIEW] = "1"
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
+        # MkDocs' server warns of every request that is not a 200, the error page's too.
+        logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)
     serve_site(_prepare(_root()), dev_addr)
 
 

@@ -7,8 +7,11 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from .conftest import ROOT, make_project
 from .searching import index_script
@@ -77,5 +80,68 @@ def test_an_edit_shows_on_the_paper_its_theme_and_the_table(tmp_path: Path) -> N
         assert fetch(f"{base}paper/{gone}/") == ""
         assert f"paper/{gone}/" not in served_index(base)
     finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_a_content_error_replaces_the_page_until_it_is_fixed(browser, tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/"
+    log = tmp_path / "serve.log"
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "REPO_URL")}
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=root,
+            env={**env, "PYTHONPATH": str(ROOT)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    page = browser.new_page()
+    try:
+        paper = f"{base}paper/{RECORD}/"
+        assert wait_for(paper, "NanoFlow: Towards Optimal")
+        # The real address, and one line for the first build.
+        lines = log.read_text().splitlines()
+        assert f"Serving on {base}" in lines
+        assert [line for line in lines if line.startswith("Site built in ")] == lines[:1]
+        assert "dirty" not in log.read_text()
+        page.goto(paper)
+        assert "NanoFlow" in page.title()
+        themes = root / "content" / "themes.yml"
+        good = themes.read_text(encoding="utf-8")
+        lines = good.splitlines()
+        broken = next(i for i, line in enumerate(lines) if line.startswith("  keywords:"))
+        lines[broken] = lines[broken].replace("keywords: [", "keywords: ", 1)
+        themes.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        # The open tab shows the error: the file, the line, the message, in the site's style.
+        page.wait_for_selector("pre.readinglist-error", timeout=60_000)
+        shown = page.inner_text("pre.readinglist-error")
+        assert f"content/themes.yml:{broken + 1}: error: field 'themes[0].keywords'" in shown
+        assert page.locator("header.md-header").count() == 1
+        assert page.evaluate("getComputedStyle(document.body).fontFamily") != ""
+        # A new request does not hang, whatever page it asks for.
+        started = time.monotonic()
+        with pytest.raises(urllib.error.HTTPError) as answer:  # a 404, with the error page
+            urllib.request.urlopen(f"{base}papers/", timeout=5)
+        assert "did not build" in answer.value.read().decode("utf-8")
+        assert time.monotonic() - started < 5
+        # Fixed, the page comes back by itself.
+        themes.write_text(good, encoding="utf-8")
+        page.wait_for_selector("text=NanoFlow: Towards Optimal", timeout=60_000)
+        assert page.locator("pre.readinglist-error").count() == 0
+        # One edit, one rebuild: the first build, the failed one, the fixed one.
+        deadline = time.monotonic() + 30
+        while log.read_text().count("Site built in ") < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(2)  # a second rebuild, if an edit caused two, would be done by now
+        text = log.read_text()
+        assert text.count("Site built in ") == 2 and text.count("Site failed in ") == 1, text
+        assert "Traceback" not in text and "WARNING" not in text, text
+    finally:
+        page.close()
         server.terminate()
         server.wait(timeout=20)
