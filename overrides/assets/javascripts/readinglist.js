@@ -76,7 +76,28 @@
     select.addEventListener("change", apply);
   }
 
+  // Paper and tag pages are not in the navigation, so Material marks no tab for them:
+  // mark the tab of the list they belong to (All papers, or Tags).
+  var SECTIONS = [
+    [/\/paper\/[^/]+(\/|\.html)$/, /\/papers(\/|\.html)$/],
+    [/\/tag\/[^/]+(\/|\.html)$/, /\/tags(\/|\.html)$/],
+  ];
+
+  function markTab() {
+    if (document.querySelector(".md-tabs__item--active")) return;
+    var path = location.pathname;
+    SECTIONS.forEach(function (section) {
+      if (!section[0].test(path)) return;
+      document.querySelectorAll(".md-tabs__link").forEach(function (link) {
+        if (section[1].test(new URL(link.href).pathname)) {
+          link.parentElement.classList.add("md-tabs__item--active");
+        }
+      });
+    });
+  }
+
   function setup() {
+    markTab();
     document.querySelectorAll(".rl-table table").forEach(function (table) {
       if (table.dataset.rlReady) return;
       table.dataset.rlReady = "1";
