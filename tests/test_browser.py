@@ -154,7 +154,9 @@ def test_theme_map_node_opens_its_theme(page, served_site: str) -> None:
 
 
 def test_a_paper_page_marks_the_all_papers_tab(page, served_site: str) -> None:
-    page.goto(f"{served_site}paper/nanoflow-towards-optimal-large-language-model-serving-throughput/")
+    page.goto(
+        f"{served_site}paper/nanoflow-towards-optimal-large-language-model-serving-throughput/"
+    )
     active = page.locator(".md-tabs__item--active .md-tabs__link")
     assert active.count() == 1 and active.inner_text().strip() == "All papers"
     page.goto(f"{served_site}themes/")
