@@ -14,6 +14,13 @@ from pathlib import Path
 import pytest
 
 from generator.content.model import Paper
+from generator.site.charts import (
+    EDGES_PER_THEME,
+    LABEL_SIZE,
+    box_meets_circle,
+    label_box,
+    label_lines,
+)
 from generator.site.citation import is_survey
 from generator.site.export import bib_text
 
@@ -40,7 +47,8 @@ def chart(page: Path, kind: str) -> ET.Element:
 def text_alternative(svg: ET.Element) -> tuple[str, str]:
     title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
     assert title is not None and desc is not None
-    assert svg.get("role") == "img"
+    # An image, or a group when it holds links (an image's parts are out of reach).
+    assert svg.get("role") == ("group" if svg.find(f".//{SVG}a") is not None else "img")
     assert set(svg.get("aria-labelledby", "").split()) == {title.get("id"), desc.get("id")}
     return title.text or "", desc.text or ""
 
@@ -56,20 +64,69 @@ def test_theme_map_has_a_node_per_theme_and_an_edge_per_shared_pair(
     assert sorted(n.get("data-theme") for n in nodes) == sorted(counts)
     for node in nodes:
         theme = node.get("data-theme")
-        assert node.findtext(f"{SVG}title").endswith(f": {counts[theme]} papers")
+        assert f": {counts[theme]} papers" in node.findtext(f"{SVG}title")
         target = resolve(seed_site, home, node.get("href"))
         assert target == (seed_site / "theme" / theme / "index.html").resolve()
         assert target.exists()
+    # Only each theme's strongest links are drawn; the tooltip names its closest themes.
     edges = svg.findall(f".//{SVG}line[@class='rl-edge']")
-    assert len(edges) == len(shared)
-    assert sum(int(e.get("data-shared")) for e in edges) == sum(shared.values())
+    drawn = {int(e.get("data-shared")) for e in edges}
+    strongest = {
+        theme: sorted((n for pair, n in shared.items() if theme in pair), reverse=True)
+        for theme in counts
+    }
+    assert len(edges) <= EDGES_PER_THEME * len(counts)
+    assert max(shared.values()) in drawn
+    for theme, ns in strongest.items():
+        if ns:
+            assert ns[0] in drawn, theme
     title, desc = text_alternative(svg)
     assert title == "Map of the themes"
-    assert f"{len(counts)} themes" in desc and f"{len(shared)} lines" in desc
+    assert f"{len(counts)} themes" in desc and f"the {EDGES_PER_THEME} themes" in desc
+    serving = next(n for n in nodes if n.get("data-theme") == "llm-serving")
+    assert "; shares most with " in serving.findtext(f"{SVG}title")
     # Node sizes follow paper counts.
     radius = {n.get("data-theme"): float(n.find(f"{SVG}circle").get("r")) for n in nodes}
     biggest, smallest = counts.most_common()[0][0], counts.most_common()[-1][0]
     assert radius[biggest] > radius[smallest]
+
+
+def map_label_problems(svg: ET.Element) -> list[str]:
+    """Labels of the theme map that overlap another label or another theme's circle, or
+    leave the picture; boxes estimated from the font size (`charts.label_box`)."""
+    _, _, width, height = map(float, svg.get("viewBox").split())
+    nodes = []
+    for node in svg.findall(f".//{SVG}a[@class='rl-node']"):
+        text, circle = node.find(f"{SVG}text"), node.find(f"{SVG}circle")
+        assert text.get("font-size") == str(LABEL_SIZE)
+        lines = [text.text or ""] + [t.text or "" for t in text.findall(f"{SVG}tspan")]
+        box = label_box(float(text.get("x")), float(text.get("y")), text.get("text-anchor"), lines)
+        where = tuple(float(circle.get(k)) for k in ("cx", "cy", "r"))
+        nodes.append((node.get("data-theme"), box, where))
+    problems = []
+    for theme, box, _ in nodes:
+        if box[0] < 0 or box[1] < 0 or box[2] > width or box[3] > height:
+            problems.append(f"{theme}: label leaves the map")
+        for other, other_box, (x, y, r) in nodes:
+            if other == theme:
+                continue
+            if box_meets_circle(box, x, y, r):
+                problems.append(f"{theme}: label on the circle of {other}")
+            across = box[0] < other_box[2] and other_box[0] < box[2]
+            if across and box[1] < other_box[3] and other_box[1] < box[3]:
+                problems.append(f"{theme}: label on the label of {other}")
+    return problems
+
+
+def test_no_theme_map_label_overlaps_a_label_or_a_circle(seed_site: Path) -> None:
+    svg = chart(seed_site / "index.html", "theme-map")
+    assert len(svg.findall(f".//{SVG}a[@class='rl-node']")) == 19
+    assert map_label_problems(svg) == []
+    # Long titles take two lines, split at a space.
+    assert label_lines("Quantization, pruning and distillation") == [
+        "Quantization, pruning",
+        "and distillation",
+    ]
 
 
 def test_each_theme_page_maps_its_papers_and_related_papers_sit_close(

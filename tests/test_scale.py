@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from generator.site.generate import generate
 from generator.site.paths import SiteOptions
 
 from .conftest import make_project, run_cli
+from .test_extras import map_label_problems
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -61,3 +63,5 @@ def test_the_home_page_stays_small_with_500_themes_and_365_listings(crowded: Pat
     theme_map = home.split('<svg class="rl-chart rl-theme-map"', 1)[1].split("</svg>", 1)[0]
     assert theme_map.count('class="rl-node"') == 40
     assert "The 40 largest of" in theme_map
+    svg = ET.fromstring('<svg class="rl-chart rl-theme-map"' + theme_map + "</svg>")
+    assert map_label_problems(svg) == []

@@ -21,9 +21,9 @@ from markupsafe import escape as _escape
 from scipy import sparse
 from scipy.sparse.linalg import ArpackError, svds
 
-from generator.site.markup import xml_chars
 from generator.analysis import Linked
 from generator.content.model import Library, Paper, Theme
+from generator.site.markup import xml_chars
 
 Href = Callable[[str], str]
 """Maps a theme or paper id to the URL of its page, relative to the page drawing it."""
@@ -77,38 +77,57 @@ def shared_counts(library: Linked) -> Counter[tuple[str, str]]:
 
 
 def theme_map(library: Linked, counts: Counter[str], href: Href) -> Markup:
-    """One node per theme, sized by its papers; edges weighted by papers shared."""
-    width, height = 860, 520
+    """One node per theme, sized by its papers, joined to the `EDGES_PER_THEME` themes it
+    shares most papers with; each node's tooltip names them with the counts.
+
+    No label overlaps another label or another theme's circle: each label goes below,
+    above, beside or at a corner of its circle, the first of those places that is free;
+    when one finds no free place, the layout is spread out and the labels placed again.
+    """
     themes = _largest([t for t in library.themes if counts[t.id]], counts, MAP_THEMES)
     drawn = {t.id for t in themes}
     shared = Counter(
         {pair: n for pair, n in shared_counts(library).items() if drawn.issuperset(pair)}
     )
+    strongest = _strongest(shared)
+    width, height = 860, 520
     where = _theme_layout([t.id for t in themes], shared, width, height)
     biggest = max((counts[t.id] for t in themes), default=1)
-    heaviest = max(shared.values(), default=1)
+    radius = {t.id: 7 + 21 * math.sqrt(counts[t.id] / biggest) for t in themes}
+    labels = _place_labels(themes, where, radius, width, height)
+    while labels is None:
+        centre = np.array([width / 2, height / 2])
+        width, height = round(width * SPREAD), round(height * SPREAD)
+        where = {
+            t: (p - centre) * SPREAD + np.array([width / 2, height / 2]) for t, p in where.items()
+        }
+        labels = _place_labels(themes, where, radius, width, height)
+    kept = {pair for pairs in strongest.values() for pair in pairs}
+    heaviest = max((shared[pair] for pair in kept), default=1)
     body = ['<g class="rl-edges">']
-    for (a, b), n in sorted(shared.items(), key=lambda kv: kv[0]):
-        (x1, y1), (x2, y2) = where[a], where[b]
+    for a, b in sorted(kept):
+        (x1, y1), (x2, y2), n = where[a], where[b], shared[(a, b)]
         body.append(
             f'<line class="rl-edge" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
             f'stroke-width="{0.5 + 6 * n / heaviest:.1f}" '
-            f'stroke-opacity="{0.08 + 0.5 * n / heaviest:.2f}" data-shared="{n}">'
+            f'stroke-opacity="{0.15 + 0.45 * n / heaviest:.2f}" data-shared="{n}">'
             f"<title>{escape(_title(library, a))} and {escape(_title(library, b))}: "
             f"{n} shared</title></line>"
         )
     body.append('</g><g class="rl-nodes">')
-    labels: list[tuple[float, float, float, float]] = []
     for theme in themes:
-        x, y = where[theme.id]
-        radius = 7 + 21 * math.sqrt(counts[theme.id] / biggest)
-        label_y = _label_y(theme.title, x, y, radius, labels)
+        (x, y), (lx, ly, anchor) = where[theme.id], labels[theme.id]
+        near = ", ".join(
+            f"{_title(library, other)} ({n})" for other, n in _neighbours(theme.id, shared)
+        )
+        tip = f"{theme.title}: {counts[theme.id]} papers" + (
+            f"; shares most with {near}" if near else ""
+        )
         body.append(
             f'<a href="{escape(href(theme.id))}" class="rl-node" data-theme="{escape(theme.id)}">'
-            f"<title>{escape(theme.title)}: {counts[theme.id]} papers</title>"
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}"/>'
-            f'<text x="{x:.1f}" y="{label_y:.1f}" text-anchor="middle">'
-            f"{escape(theme.title)}</text></a>"
+            f"<title>{escape(tip)}</title>"
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius[theme.id]:.1f}"/>'
+            f"{_label_svg(lx, ly, anchor, label_lines(theme.title))}</a>"
         )
     body.append("</g>")
     title = "Map of the themes"
@@ -119,11 +138,131 @@ def theme_map(library: Linked, counts: Counter[str], href: Href) -> Markup:
         else (f"{len(themes)} themes")
     )
     desc = (
-        f"{which} drawn as circles sized by their number of papers, joined by "
-        f"{len(shared)} lines whose width is the number of papers two themes share. "
-        "Each circle links to its theme page."
+        f"{which} drawn as circles sized by their number of papers. Each is joined to the "
+        f"{EDGES_PER_THEME} themes it shares most papers with, by lines whose width is the "
+        "number of papers shared. Each circle links to its theme page."
     )
     return _svg("theme-map", width, height, title, desc, body)
+
+
+SPREAD = 1.08
+"""How much the layout is spread out each time a label finds no place."""
+EDGES_PER_THEME = 2
+"""Lines drawn per theme: its strongest links. Nearly every theme shares a paper with
+nearly every other, and all of those lines together were a tangle."""
+LABEL_SIZE = 13
+"""The labels' font size, in the map's units (the CSS sets the same)."""
+LABEL_EM = 0.62
+"""A label's width per character, in ems: generous for a semi-bold sans-serif."""
+LINE = 1.15
+"""A label's line height, in ems."""
+WRAP = 18
+"""A label longer than this many characters takes two lines."""
+
+Box = tuple[float, float, float, float]
+
+
+def label_lines(text: str) -> list[str]:
+    """A label as one line, or as two split at the space nearest its middle."""
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    if len(text) <= WRAP or not spaces:
+        return [text]
+    cut = min(spaces, key=lambda i: abs(2 * i - len(text)))
+    return [text[:cut], text[cut + 1 :]]
+
+
+def label_box(x: float, y: float, anchor: str, lines: list[str]) -> Box:
+    """The box (left, top, right, bottom) a label takes, estimated from the font size:
+    `y` is its first baseline, `anchor` its SVG `text-anchor`."""
+    width = LABEL_EM * LABEL_SIZE * max(len(line) for line in lines)
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+    bottom = y + (len(lines) - 1) * LINE * LABEL_SIZE + 0.25 * LABEL_SIZE
+    return (left, y - 0.8 * LABEL_SIZE, left + width, bottom)
+
+
+def box_meets_circle(box: Box, x: float, y: float, r: float) -> bool:
+    nearest_x, nearest_y = min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
+    return (nearest_x - x) ** 2 + (nearest_y - y) ** 2 < r * r
+
+
+def _label_svg(x: float, y: float, anchor: str, lines: list[str]) -> str:
+    first, *rest = lines
+    text = str(escape(first)) + "".join(
+        f'<tspan x="{x:.1f}" dy="{LINE}em">{escape(line)}</tspan>' for line in rest
+    )
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{LABEL_SIZE}">'
+        f"{text}</text>"
+    )
+
+
+def _place_labels(
+    themes: list[Theme],
+    where: dict[str, np.ndarray],
+    radius: dict[str, float],
+    width: float,
+    height: float,
+) -> dict[str, tuple[float, float, str]] | None:
+    """Each theme's label (x, first baseline, anchor), or None if some label finds no
+    place clear of every other label and circle, or two circles overlap."""
+    circles = [(t.id, *where[t.id], radius[t.id]) for t in themes]
+    for (_, xa, ya, ra), (_, xb, yb, rb) in combinations(circles, 2):
+        if (xa - xb) ** 2 + (ya - yb) ** 2 < (ra + rb + 2) ** 2:
+            return None
+    placed: list[Box] = []
+    labels = {}
+    for theme in sorted(themes, key=lambda t: -radius[t.id]):
+        (x, y), r, gap = where[theme.id], radius[theme.id], 3.0
+        lines = label_lines(theme.title)
+        tall = (len(lines) - 1) * LINE * LABEL_SIZE  # from the first baseline to the last
+        ascent, descent = 0.8 * LABEL_SIZE, 0.25 * LABEL_SIZE
+        middle = y - (ascent + tall + descent) / 2 + ascent  # centred beside the circle
+        side = r * 0.7 + gap  # the corners: where a diagonal leaves the circle
+        candidates = [
+            (x, y + r + gap + ascent, "middle"),
+            (x, y - r - gap - descent - tall, "middle"),
+            (x + r + gap, middle, "start"),
+            (x - r - gap, middle, "end"),
+            (x + side, y + side + ascent, "start"),
+            (x - side, y + side + ascent, "end"),
+            (x + side, y - side - descent - tall, "start"),
+            (x - side, y - side - descent - tall, "end"),
+        ]
+        for lx, ly, anchor in candidates:
+            box = label_box(lx, ly, anchor, lines)
+            if (
+                box[0] >= 0
+                and box[1] >= 0
+                and box[2] <= width
+                and box[3] <= height
+                and not any(_overlap(box, other) for other in placed)
+                and not any(
+                    box_meets_circle(box, cx, cy, cr) for t, cx, cy, cr in circles if t != theme.id
+                )
+            ):
+                placed.append(box)
+                labels[theme.id] = (lx, ly, anchor)
+                break
+        else:
+            return None
+    return labels
+
+
+def _strongest(shared: Counter[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """Theme id -> the pairs of its `EDGES_PER_THEME` strongest links."""
+    by_theme: dict[str, list[tuple[str, str]]] = {}
+    for pair, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])):
+        for theme_id in pair:
+            mine = by_theme.setdefault(theme_id, [])
+            if len(mine) < EDGES_PER_THEME:
+                mine.append(pair)
+    return by_theme
+
+
+def _neighbours(theme_id: str, shared: Counter[tuple[str, str]], limit: int = 3) -> list:
+    """The themes sharing most papers with this one, with the counts, most first."""
+    mine = [(b if a == theme_id else a, n) for (a, b), n in shared.items() if theme_id in (a, b)]
+    return sorted(mine, key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 
 MAP_THEMES = 40
@@ -140,21 +279,7 @@ def _largest(themes: list[Theme], counts: Counter[str], limit: int) -> list[Them
     return [theme for i, theme in enumerate(themes) if i in keep]
 
 
-def _label_y(
-    text: str, x: float, y: float, radius: float, placed: list[tuple[float, float, float, float]]
-) -> float:
-    """Baseline of a node's label: below the circle, or above it if that would overlap a
-    label already placed (boxes estimated from the text's length)."""
-    half = 3.4 * len(text)
-    for baseline in (y + radius + 15, y - radius - 6):
-        box = (x - half, baseline - 12, x + half, baseline + 3)
-        if not any(_overlap(box, other) for other in placed):
-            break
-    placed.append(box)
-    return baseline
-
-
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+def _overlap(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
@@ -333,9 +458,11 @@ def _cell(i: int, j: int, n: int, share: float, what: str, at: tuple[int, int], 
     )
 
 
-def figure(svg: Markup, caption: str) -> Markup:
-    """Wrap a chart for a Markdown page: a raw HTML block, kept out of search."""
+def figure(svg: Markup, caption: str, kind: str = "") -> Markup:
+    """Wrap a chart for a Markdown page: a raw HTML block, kept out of search. `kind`
+    adds a class, `rl-figure-<kind>`."""
+    classes = "rl-figure" + (f" rl-figure-{kind}" if kind else "")
     return Markup(
-        f'<figure class="rl-figure">\n{svg}\n'
+        f'<figure class="{classes}">\n{svg}\n'
         f"<figcaption>{escape(caption)}</figcaption>\n</figure>"
     )

@@ -209,7 +209,7 @@ class Renderer:
         theme_map = charts.theme_map(
             self.library, self.counts, lambda t: self.href(HOME, theme_page(t))
         )
-        return charts.figure(theme_map, "Click a theme to open it.")
+        return charts.figure(theme_map, "Click a theme to open it.", kind="map")
 
     def theme(self, theme: Theme) -> str:
         papers = sorted(self.members[theme.id], key=_card_order)
