@@ -6,7 +6,6 @@ import functools
 import logging
 import os
 import sys
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -213,51 +212,32 @@ def themes(suggest: bool, apply: bool) -> None:
     if suggest:
         _suggest(linked, apply)
         return
-    from generator.analysis.themes import theme_counts, unsorted
+    from generator.analysis.themes import table
 
-    counts = theme_counts(linked)
-    total = len(linked.papers)
-    members = linked.members()
-    width = max((len(t.id) for t in linked.themes), default=5)
-    click.echo(f"{'theme':<{width}}  papers  examples")
-    for theme in linked.themes:
-        examples = "; ".join(
-            textwrap.shorten(p.title, 40, placeholder=" …") for p in members[theme.id][:2]
-        )
-        share = f"{counts[theme.id]:>4} {counts[theme.id] / max(total, 1):>4.0%}"
-        click.echo(f"{theme.id:<{width}}  {share}  {examples}")
-    left = unsorted(linked)
-    click.echo(f"{'(unsorted)':<{width}}  {len(left):>4} {len(left) / max(total, 1):>4.0%}")
+    click.echo(table(linked))
 
 
 def _suggest(linked: Any, apply: bool) -> None:
     """Print the proposed themes (on stdout, as YAML) and, with `apply`, append them."""
-    from generator.analysis.suggest import appended, as_yaml, suggest
+    from generator.analysis.suggest import append_to_themes, as_yaml, suggest
     from generator.analysis.themes import unsorted
-    from generator.content.files import project_lock, read_regular, real_folder, write_atomic
 
     proposals = suggest(linked)
     left = len(unsorted(linked))
-    caught = len({p.id for proposal in proposals for p in proposal.caught})
-    total = max(len(linked.papers), 1)
     if not proposals:
         click.echo(f"No themes to propose for the {left} Unsorted paper(s).", err=True)
         return
     click.echo(as_yaml(proposals), nl=False)
+    caught = len({p.id for proposal in proposals for p in proposal.caught})
+    total = max(len(linked.papers), 1)
     summary = (
         f"{len(proposals)} theme(s) proposed; they catch {caught} of the {left} Unsorted "
         f"papers, leaving {left - caught} ({(left - caught) / total:.0%} of {total})."
     )
-    layout = _root()
     if not apply:
         click.echo(f"{summary} Append them to content/themes.yml, or run with --apply.", err=True)
         return
-    with project_lock(layout.root / "build", "themes"):
-        real_folder(layout.content)
-        existing = b""
-        if os.path.lexists(layout.themes):
-            existing = read_regular(layout.themes, 10 * 1024 * 1024)
-        write_atomic(layout.themes, appended(existing.decode("utf-8-sig"), proposals))
+    append_to_themes(_root(), proposals)
     click.echo(f"{summary} Appended to content/themes.yml: give each a description.", err=True)
 
 
@@ -352,7 +332,7 @@ def serve(dev_addr: str) -> None:
     A content error replaces the page in the browser until the file is fixed.
     """
     from generator.engine.build import serve as serve_site
-    from generator.engine.hooks import PREVIEW
+    from generator.engine.preview import PREVIEW
 
     os.environ[PREVIEW] = "1"
     if not logging.getLogger().isEnabledFor(logging.DEBUG):

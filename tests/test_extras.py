@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 
 from generator.content.model import Paper
-from generator.site.charts import (
+from generator.site.citation import is_survey
+from generator.site.export import bib_text
+from generator.site.theme_map import (
     EDGES_PER_THEME,
     LABEL_SIZE,
     box_meets_circle,
     label_box,
     label_lines,
 )
-from generator.site.citation import is_survey
-from generator.site.export import bib_text
 
 from .conftest import read_bib
 from .htmltools import read, resolve

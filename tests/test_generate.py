@@ -17,9 +17,13 @@ from .conftest import ROOT, make_project, run_cli
 from .htmltools import read, resolve
 from .searching import index_documents
 
-PINNED = {"SOURCE_DATE_EPOCH": "1700000000"}
+PINNED = {
+    "SOURCE_DATE_EPOCH": "1700000000",
+    "SITE_URL": "https://reader.github.io/readinglist/",
+    "REPO_URL": "https://github.com/reader/readinglist",
+}
 SUB_PATH = "/readinglist/"
-"""Where the site is served (the default `site_url`'s path)."""
+"""Where the site is served (`site_url`'s path)."""
 
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

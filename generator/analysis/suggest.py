@@ -12,6 +12,7 @@ it is counted as catching. A cluster that nothing catches well enough is left ou
 from __future__ import annotations
 
 import math
+import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,7 +25,9 @@ from generator.analysis.linked import Linked
 from generator.analysis.related import vectorize
 from generator.analysis.stop_words import ENGLISH_STOP_WORDS
 from generator.analysis.themes import ThemeRules, _split, unsorted
+from generator.content.files import project_lock, read_regular, real_folder, write_atomic
 from generator.content.model import Paper, Theme
+from generator.content.store import MAX_RECORD_BYTES, Layout
 from generator.content.yamlio import YamlSyntaxError, loads
 from generator.errors import ReadingListError
 
@@ -209,6 +212,16 @@ def as_yaml(proposals: Iterable[Proposal], examples: int = 5) -> str:
         text += "".join(f"  #   {' '.join(p.title.split())}\n" for p in proposal.caught[:examples])
         items.append(text)
     return "".join(items)
+
+
+def append_to_themes(layout: Layout, proposals: list[Proposal]) -> None:
+    """Append the proposals to `content/themes.yml`, keeping its text as it is."""
+    with project_lock(layout.build, "themes"):
+        real_folder(layout.content)
+        existing = b""
+        if os.path.lexists(layout.themes):
+            existing = read_regular(layout.themes, MAX_RECORD_BYTES)
+        write_atomic(layout.themes, appended(existing.decode("utf-8-sig"), proposals))
 
 
 def appended(themes_yml: str, proposals: list[Proposal]) -> str:

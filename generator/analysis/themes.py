@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
@@ -191,3 +192,21 @@ def related_themes(library: Linked, theme_id: str, limit: int = 4) -> list[tuple
         if theme_id in ids:
             shared.update(t for t in ids if t != theme_id)
     return sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
+def table(library: Linked) -> str:
+    """`readinglist themes`: each theme's id, paper count, share and two example titles,
+    shortened at a word; then the Unsorted papers."""
+    counts, total = theme_counts(library), max(len(library.papers), 1)
+    members = library.members()
+    width = max((len(t.id) for t in library.themes), default=5)
+    lines = [f"{'theme':<{width}}  papers  examples"]
+    for theme in library.themes:
+        examples = "; ".join(
+            textwrap.shorten(p.title, 40, placeholder=" …") for p in members[theme.id][:2]
+        )
+        share = f"{counts[theme.id]:>4} {counts[theme.id] / total:>4.0%}"
+        lines.append(f"{theme.id:<{width}}  {share}  {examples}")
+    left = len(unsorted(library))
+    lines.append(f"{'(unsorted)':<{width}}  {left:>4} {left / total:>4.0%}")
+    return "\n".join(lines)

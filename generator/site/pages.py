@@ -26,7 +26,7 @@ from generator.analysis.linked import Related
 from generator.analysis.tags import tag_groups
 from generator.analysis.themes import related_themes, theme_counts, unsorted
 from generator.content.model import Listing, Paper, Theme, recently_listed
-from generator.site import charts, citation, markup, paths
+from generator.site import charts, citation, markup, paths, theme_map
 from generator.site.paths import (
     CONTRIBUTE,
     HOME,
@@ -206,10 +206,10 @@ class Renderer:
 
     def theme_map(self) -> Markup:
         """The home page's map of the themes (a spring layout: 0.01 s at any size)."""
-        theme_map = charts.theme_map(
+        drawn = theme_map.theme_map(
             self.library, self.counts, lambda t: self.href(HOME, theme_page(t))
         )
-        return charts.figure(theme_map, "Click a theme to open it.", kind="map")
+        return charts.figure(drawn, "Click a theme to open it.", kind="map")
 
     def theme(self, theme: Theme) -> str:
         papers = sorted(self.members[theme.id], key=_card_order)
