@@ -193,3 +193,36 @@ def test_theme_map_labels_overlap_nothing_as_drawn(page, served_site: str) -> No
     }"""
     )
     assert problems == [19, []]
+
+
+def test_paper_map_titles_by_focus_and_by_tap(browser, served_site: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 800}, has_touch=True)
+    page = context.new_page()
+    try:
+        url = served_site + "theme/compression/"
+        page.goto(url)
+        dots = page.locator("svg.rl-paper-map a.rl-dot")
+        count = dots.count()
+        assert count > 20
+        # Every dot is in the tab order, and focus writes its title under the map.
+        assert page.evaluate(
+            "[...document.querySelectorAll('svg.rl-paper-map a.rl-dot')].every(a => a.tabIndex >= 0)"
+        )
+        dots.nth(3).focus()
+        title = dots.nth(3).locator("title").text_content()
+        assert page.locator(".rl-map-now").inner_text() == title
+        page.keyboard.press("Tab")
+        assert (
+            page.locator(".rl-map-now").inner_text() == dots.nth(4).locator("title").text_content()
+        )
+        # A first tap shows the title and stays; a second tap opens the paper.
+        target = dots.nth(7)
+        paper = target.get_attribute("data-paper")
+        target.scroll_into_view_if_needed()
+        target.locator("circle").tap()
+        assert page.url == url
+        assert page.locator(".rl-map-now").inner_text() == target.locator("title").text_content()
+        target.locator("circle").tap()
+        page.wait_for_url(f"**/paper/{paper}/")
+    finally:
+        context.close()

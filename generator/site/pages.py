@@ -306,7 +306,11 @@ class Renderer:
         scatter = charts.paper_map(
             theme.title, placed, self.vectors_of(placed), lambda p: self.href(here, paper_page(p))
         )
-        return charts.figure(scatter, "Hover over a dot for its title; click to open it.")
+        return charts.figure(
+            scatter,
+            "Each dot is one of the papers listed below. Point at, tab to or tap a dot for "
+            "its title; click it, or tap it again, to open it.",
+        )
 
     def paper(self, paper: Paper) -> str:
         """A paper's page. Its lists are joined here: Jinja loops cost 10,000 times over."""
