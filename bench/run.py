@@ -6,6 +6,7 @@
     python bench/run.py --scale    # 500 themes and 365 listings; check at 10,000
     python bench/run.py --search 100000    # the search index alone, queried in Chromium
     python bench/run.py --bibtex 10000     # `ingest refs.bib` of 10,000 entries
+    python bench/run.py --metadata 10000   # the build with authors, year, arXiv id on all
 
 Each size also measures search in Chromium (`search_figures`): the seconds from the
 last keystroke to the results on a cold page load, over HTTP and from `file://`, and
@@ -718,6 +719,34 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, file=sys.__stdo
 """
 
 
+def with_metadata(n: int, runs: int) -> dict:
+    """The full build of N papers without and then with authors, year, venue, DOI and
+    arXiv id on every record, against plain MkDocs' build of N trivial pages."""
+    with tempfile.TemporaryDirectory(prefix=f"bench-metadata-{n}-") as tmp:
+        project = Path(tmp) / "project"
+        make_project(project, n)
+        ingest_all(project)
+        plain = builds(project, runs, fresh=True)["full"]
+        for i, record in enumerate(sorted((project / "content" / "papers").glob("*.yml"))):
+            text = record.read_text(encoding="utf-8")
+            record.write_text(
+                text + f"authors: [Ada Lovelace, Grace Hopper, Wei Chen {i}]\n"
+                f"year: '{2015 + i % 10}'\nvenue: NeurIPS\ndoi: 10.5555/{i}\n"
+                f"arxiv: '{15 + i % 10}{1 + i % 12:02d}.{i % 100000:05d}'\n",
+                encoding="utf-8",
+            )
+        full = builds(project, runs, fresh=True)["full"]
+        base = baseline(Path(tmp) / "baseline", n, runs)
+    return {
+        "n": n,
+        "build_s": round(plain, 2),
+        "build_with_metadata_s": round(full, 2),
+        "baseline_s": round(base, 2),
+        "ratio": round(plain / base, 3),
+        "ratio_with_metadata": round(full / base, 3),
+    }
+
+
 def search_at_scale(n: int) -> dict:
     """The search index alone for N synthetic papers (no site): its build time, size,
     and the query side in Chromium against a page that holds only the search box."""
@@ -784,6 +813,9 @@ def main() -> None:
     parser.add_argument(
         "--bibtex", type=int, metavar="N", help="ingest N BibTeX entries (e.g. 10000)"
     )
+    parser.add_argument(
+        "--metadata", type=int, metavar="N", help="the build with metadata on every paper"
+    )
     parser.add_argument("--stages", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--fresh-build", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--rebuild", type=Path, help=argparse.SUPPRESS)
@@ -823,6 +855,11 @@ def main() -> None:
         check = result["check_10000_s"] / result["themes_10000_s"]
         print(f"check against themes at 10,000: {check:.2f}x")
         save(lambda data: data.update(scale=result))
+        return
+    if args.metadata:
+        result = with_metadata(args.metadata, args.runs)
+        print(json.dumps(result))
+        save(lambda data: data.setdefault("metadata", {}).update({str(args.metadata): result}))
         return
     if args.bibtex:
         result = bibtex_ingest(args.bibtex)

@@ -2,11 +2,12 @@
 
 The Unsorted papers are clustered by TF-IDF (spherical k-means, seeded the same way
 every run, so the same library always gets the same proposals). Each cluster gets
-the keywords that catch most of it: greedily, the word or two-word phrase that
-catches the most of its papers not yet caught, among phrases of which at least half
-the Unsorted papers they catch are in the cluster. Phrases are found in the words the
-theme rules match (`themes._split`), so a proposed keyword catches exactly the papers
-it is counted as catching. A cluster that nothing catches well enough is left out.
+keywords greedily: the word or two-word phrase in the titles of the most of its papers
+not yet caught, among phrases that say something about the cluster (see `PRECISION`,
+`LIFT` and `MAX_SHARE`). What no proposal catches is clustered again, up to `PASSES`
+times. Phrases are found in the words the theme rules match (`themes._split`), so a
+proposed keyword catches exactly the papers it is counted as catching; the counts
+printed are the theme rules' own.
 """
 
 from __future__ import annotations
@@ -57,9 +58,7 @@ class Proposal:
 
 
 def suggest(library: Linked) -> list[Proposal]:
-    """Proposed themes for the library's Unsorted papers, largest first.
-
-    What the first proposals leave uncaught is clustered again, up to `PASSES` times."""
+    """Proposed themes for the library's Unsorted papers, largest first."""
     everywhere = Counter(g for p in library.papers.values() for g in _grams(p))
     taken = {t.id for t in library.themes}
     themes: list[Theme] = []
