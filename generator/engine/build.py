@@ -30,11 +30,13 @@ def project_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
     `repo_url` taken from a GitHub remote where neither it nor the environment sets them."""
     try:
         config = load_config(config_file=str(config_file), **overrides)
-        missing = {
-            key: value
-            for key, value in github_urls(Path(config.config_file_path).parent).items()
-            if not config[key] and key not in overrides
-        }
+        missing = {}
+        if not (config.site_url and config.repo_url):
+            missing = {
+                key: value
+                for key, value in github_urls(Path(config.config_file_path).parent).items()
+                if not config[key] and key not in overrides
+            }
         if not config.repo_url and "repo_url" not in missing and config.edit_uri:
             missing["edit_uri"] = ""  # with no repository, no page has an edit link
         if missing:  # loaded again, so that MkDocs derives `repo_name` and the rest
@@ -52,7 +54,10 @@ _GITHUB_REMOTE = re.compile(
 
 def github_urls(folder: Path) -> dict[str, str]:
     """`site_url` (GitHub Pages') and `repo_url` for the git remote `origin` of the
-    repository holding `folder`, when that is on GitHub; nothing otherwise."""
+    repository holding `folder`, when that is on GitHub; nothing otherwise.
+
+    `git remote get-url` reads the configuration and runs nothing it names; the
+    file-system monitor, the one command a `.git/config` could start, is turned off."""
     try:
         remote = subprocess.run(
             ["git", "-c", "core.fsmonitor=false", "remote", "get-url", "origin"],
