@@ -327,7 +327,7 @@ def build(strict: bool, site_dir: Path) -> None:
 )
 @_reports_errors
 def serve(dev_addr: str) -> None:
-    """Preview the site, rebuilding when content/ or mkdocs.yml change.
+    """Preview the site, rebuilding when content/, overrides/ or mkdocs.yml change.
 
     A content error replaces the page in the browser until the file is fixed.
     """
