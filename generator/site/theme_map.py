@@ -48,13 +48,17 @@ def theme_map(library: Linked, counts: Counter[str], href: Href) -> Markup:
     biggest = max((counts[t.id] for t in themes), default=1)
     radius = {t.id: 7 + 21 * math.sqrt(counts[t.id] / biggest) for t in themes}
     labels = _place_labels(themes, where, radius, width, height)
-    while labels is None:
+    for tries in range(MAX_SPREADS):
+        if labels is not None:
+            break
         centre = np.array([width / 2, height / 2])
         width, height = round(width * SPREAD), round(height * SPREAD)
         where = {
             t: (p - centre) * SPREAD + np.array([width / 2, height / 2]) for t, p in where.items()
         }
-        labels = _place_labels(themes, where, radius, width, height)
+        last = tries == MAX_SPREADS - 1  # two circles in one place: draw what there is
+        labels = _place_labels(themes, where, radius, width, height, strict=not last)
+    assert labels is not None
     kept = {pair for pairs in strongest.values() for pair in pairs}
     heaviest = max((shared[pair] for pair in kept), default=1)
     body = ['<g class="rl-edges">']
@@ -100,6 +104,9 @@ def theme_map(library: Linked, counts: Counter[str], href: Href) -> Markup:
 
 SPREAD = 1.08
 """How much the layout is spread out each time a label finds no place."""
+MAX_SPREADS = 30
+"""Spreads before the labels are placed as they come (the picture is then 10 times
+wider than it began, which only circles drawn in one place need)."""
 EDGES_PER_THEME = 2
 """Lines drawn per theme: its strongest links. Nearly every theme shares a paper with
 nearly every other, and all of those lines together were a tangle."""
@@ -155,12 +162,14 @@ def _place_labels(
     radius: dict[str, float],
     width: float,
     height: float,
+    strict: bool = True,
 ) -> dict[str, tuple[float, float, str]] | None:
     """Each theme's label (x, first baseline, anchor), or None if some label finds no
-    place clear of every other label and circle, or two circles overlap."""
+    place clear of every other label and circle, or two circles overlap. Not `strict`,
+    a label with no free place goes below its circle."""
     circles = [(t.id, *where[t.id], radius[t.id]) for t in themes]
     for (_, xa, ya, ra), (_, xb, yb, rb) in combinations(circles, 2):
-        if (xa - xb) ** 2 + (ya - yb) ** 2 < (ra + rb + 2) ** 2:
+        if strict and (xa - xb) ** 2 + (ya - yb) ** 2 < (ra + rb + 2) ** 2:
             return None
     placed: list[Box] = []
     labels = {}
@@ -197,7 +206,9 @@ def _place_labels(
                 labels[theme.id] = (lx, ly, anchor)
                 break
         else:
-            return None
+            if strict:
+                return None
+            labels[theme.id] = candidates[0]
     return labels
 
 
