@@ -7,6 +7,7 @@
     python bench/run.py --search 100000    # the search index alone, queried in Chromium
     python bench/run.py --bibtex 10000     # `ingest refs.bib` of 10,000 entries
     python bench/run.py --metadata 10000   # the build with authors, year, arXiv id on all
+    python bench/run.py --table 10000      # the All papers page as a phone loads it
 
 Each size also measures search in Chromium (`search_figures`): the seconds from the
 last keystroke to the results on a cold page load, over HTTP and from `file://`, and
@@ -719,6 +720,61 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, file=sys.__stdo
 """
 
 
+LONG_TASKS = """
+window.__rlBlocked = 0;
+new PerformanceObserver(list => {
+  for (const task of list.getEntries()) window.__rlBlocked += Math.max(0, task.duration - 50);
+}).observe({type: "longtask", buffered: true});
+"""
+
+
+def table_figures(n: int, runs: int) -> dict:
+    """The All papers page at N papers: its HTML's size, and how long its main thread is
+    blocked while it loads (the sum over long tasks of what passes 50 ms, as Lighthouse
+    counts it) in Chromium emulating a phone: 390 px wide, the CPU slowed 4 times."""
+    sys.path.insert(0, str(ROOT))
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import serve_folder
+
+    with tempfile.TemporaryDirectory(prefix=f"bench-table-{n}-") as tmp:
+        project = Path(tmp) / "project"
+        make_project(project, n)
+        ingest_all(project)
+        builds(project, 1, fresh=True)
+        html = project / "site" / "papers" / "index.html"
+        server, url = serve_folder(project / "site")
+        blocked: list[float] = []
+        loaded: list[float] = []
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path="/usr/bin/chromium")
+                for _ in range(runs):
+                    context = browser.new_context(
+                        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+                    )
+                    page = context.new_page()
+                    page.add_init_script(LONG_TASKS)
+                    cdp = context.new_cdp_session(page)
+                    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+                    started = time.perf_counter()
+                    page.goto(url + "papers/", wait_until="load", timeout=600_000)
+                    loaded.append(time.perf_counter() - started)
+                    page.wait_for_timeout(3000)  # scripts run after load count too
+                    blocked.append(page.evaluate("window.__rlBlocked") / 1000)
+                    context.close()
+                browser.close()
+        finally:
+            server.shutdown()
+        return {
+            "n": n,
+            "html_kb": round(html.stat().st_size / 1024, 1),
+            "blocked_s": round(statistics.median(blocked), 3),
+            "blocked_runs_s": [round(b, 3) for b in blocked],
+            "load_s": round(statistics.median(loaded), 2),
+        }
+
+
 def with_metadata(n: int, runs: int) -> dict:
     """The full build of N papers without and then with authors, year, venue, DOI and
     arXiv id on every record, against plain MkDocs' build of N trivial pages."""
@@ -816,6 +872,9 @@ def main() -> None:
     parser.add_argument(
         "--metadata", type=int, metavar="N", help="the build with metadata on every paper"
     )
+    parser.add_argument(
+        "--table", type=int, metavar="N", help="the All papers page at N, as a phone loads it"
+    )
     parser.add_argument("--stages", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--fresh-build", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--rebuild", type=Path, help=argparse.SUPPRESS)
@@ -855,6 +914,11 @@ def main() -> None:
         check = result["check_10000_s"] / result["themes_10000_s"]
         print(f"check against themes at 10,000: {check:.2f}x")
         save(lambda data: data.update(scale=result))
+        return
+    if args.table:
+        result = table_figures(args.table, args.runs)
+        print(json.dumps(result))
+        save(lambda data: data.setdefault("table", {}).update({str(args.table): result}))
         return
     if args.metadata:
         result = with_metadata(args.metadata, args.runs)
