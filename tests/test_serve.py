@@ -115,12 +115,14 @@ def test_a_content_error_replaces_the_page_until_it_is_fixed(browser, tmp_path: 
         good = themes.read_text(encoding="utf-8")
         lines = good.splitlines()
         broken = next(i for i, line in enumerate(lines) if line.startswith("  keywords:"))
-        lines[broken] = lines[broken].replace("keywords: [", "keywords: ", 1)
+        # Markup in the bad value, which the error message quotes, must stay text.
+        lines[broken] = lines[broken].replace("keywords: [", "keywords: <b>bold</b> ", 1)
         themes.write_text("\n".join(lines) + "\n", encoding="utf-8")
         # The open tab shows the error: the file, the line, the message, in the site's style.
         page.wait_for_selector("pre.readinglist-error", timeout=60_000)
         shown = page.inner_text("pre.readinglist-error")
         assert f"content/themes.yml:{broken + 1}: error: field 'themes[0].keywords'" in shown
+        assert "<b>bold</b>" in shown and page.locator("pre.readinglist-error b").count() == 0
         assert page.locator("header.md-header").count() == 1
         assert page.evaluate("getComputedStyle(document.body).fontFamily") != ""
         # A new request does not hang, whatever page it asks for.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -336,3 +337,8 @@ def test_no_placeholder_links_without_environment_or_remote(seed_site: Path) -> 
     home = read(seed_site / "index.html")
     assert not [h for h in home.links if h.startswith("https://github.com/") and "/edit/" in h]
     assert 'class="md-source"' not in (seed_site / "index.html").read_text(encoding="utf-8")
+    # The CSV has no page address to give, and Contribute names the file to edit instead.
+    with (seed_site / "export" / "papers.csv").open(encoding="utf-8", newline="") as rows:
+        assert {row["url"] for row in csv.DictReader(rows)} == {""}
+    contribute = read(seed_site / "contribute" / "index.html").text
+    assert "Edit this entry" not in contribute and "content/papers/<id>.yml" in contribute

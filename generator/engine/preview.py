@@ -37,8 +37,8 @@ def failed(config: Any, message: str) -> Any:
     log.error(message)
     empty = Path(config.docs_dir).parent / "error"
     shutil.rmtree(empty, ignore_errors=True)
-    empty.mkdir()
-    real_folder(empty)
+    empty.mkdir(exist_ok=True)
+    real_folder(empty)  # a link left there is refused, not built from
     config.docs_dir = str(empty)
     config.nav = []
     config.extra["build_error"] = message
