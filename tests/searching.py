@@ -106,9 +106,23 @@ def precision(page: Any, base: str, site: Path) -> dict[str, Any]:
 
 def index_script(text: str) -> tuple[str, Any]:
     """`__rlSearch.add("name",data);` -> (name, data)."""
-    head, _, rest = text.partition(",")
-    assert head.startswith("__rlSearch.add(") and rest.endswith(");\n"), text[:80]
-    return json.loads(head.removeprefix("__rlSearch.add(")), json.loads(rest[:-3])
+    name, data = script_args(text, "__rlSearch.add")
+    return name, data
+
+
+def script_args(text: str, function: str) -> list[Any]:
+    """`function(a,b);` (a script the generator writes, `markup.script_call`) -> [a, b]."""
+    assert text.startswith(function + "(") and text.endswith(");\n"), text[:80]
+    return list(json.loads("[" + text[len(function) + 1 : -3] + "]"))
+
+
+def table_rows(site: Path) -> tuple[dict[str, Any], list[list[Any]]]:
+    """The All papers table of a built site: part 0's head, and every row."""
+    folder = site / "all-papers"
+    parts = [script_args(p.read_text(encoding="utf-8"), "__rlTable") for p in folder.glob("*.js")]
+    parts.sort(key=lambda part: part[0])
+    assert [n for n, _ in parts] == list(range(len(parts)))
+    return parts[0][1], [row for _, part in parts for row in part["rows"]]
 
 
 def index_documents(site: Path) -> list[list[str]]:

@@ -75,6 +75,14 @@ def test_search_and_links_work_from_disk_with_no_network(browser, unzipped: Path
     page.locator(".md-tabs__link", has_text="Themes").click()
     page.wait_for_load_state()
     assert page.url.endswith("/themes.html")
+    # All papers loads its rows from disk too, and they link to the .html pages.
+    page.locator(".md-tabs__link", has_text="All papers").click()
+    page.fill(".rl-filter", "nanoflow towards")
+    page.locator(".rl-table tbody a", has_text="NanoFlow").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(
+        "/paper/nanoflow-towards-optimal-large-language-model-serving-throughput.html"
+    )
     assert requests and all(u.startswith("file:") for u in requests), [
         u for u in requests if not u.startswith("file:")
     ]

@@ -165,6 +165,18 @@ def test_chromium_runs_nothing_and_shows_the_text(browser, hostile_project: Path
             page.goto(url + f"paper/{hostile_id(i)}/")
             assert " ".join(page.locator("h1").text_content().split()) == hostile_title(i)
             assert page.title() == f"{hostile_title(i)} - Efficient ML reading list"
+        # The All papers table shows every title as text: its cells hold no element
+        # but the ones table.js makes.
+        page.goto(url + "papers/")
+        page.fill(".rl-filter", "hostile")
+        titles = page.locator(".rl-table tbody td:first-child").all_inner_texts()
+        assert sorted(" ".join(t.split()) for t in titles) == sorted(
+            " ".join(hostile_title(i).split()) for i in range(len(HOSTILE))
+        )
+        tags = page.eval_on_selector_all(
+            ".rl-table tbody *", "els => [...new Set(els.map(e => e.localName))]"
+        )
+        assert set(tags) <= {"tr", "td", "a", "span"}, tags
         # Search shows every title, theme and snippet as text: the results hold no
         # element but the ones search.js makes.
         page.goto(url)

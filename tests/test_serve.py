@@ -67,7 +67,7 @@ def test_an_edit_shows_on_the_paper_its_theme_and_the_table(tmp_path: Path) -> N
         assert wait_for(paper, "NanoFlow: Edited Towards")
         # Every page that shows the title is rebuilt.
         assert "NanoFlow: Edited Towards" in fetch(f"{base}theme/llm-serving/")
-        assert "NanoFlow: Edited Towards" in fetch(f"{base}papers/")
+        assert "NanoFlow: Edited Towards" in fetch(f"{base}all-papers/0.js")
         assert "NanoFlow: Edited Towards" in served_index(base)
         assert "NanoFlow: Towards Optimal" not in served_index(base)
         # A deleted record's page and search entries go (they stayed, with dirty builds).

@@ -24,6 +24,7 @@ from generator.site.export import export_files, papers_json
 from generator.site.manifest import Manifest, generation_key
 from generator.site.pages import Renderer
 from generator.site.search import search_files
+from generator.site.table import table_files
 from generator.site.paths import (
     CONFIG,
     CONTRIBUTE,
@@ -75,6 +76,7 @@ def generate(layout: Layout, options: SiteOptions) -> Generated:
         **Renderer(linked, options).pages(),
         **download_files(linked, options),
         **search_files(linked, options.directory_urls),
+        **table_files(linked, options.directory_urls),
     }
     changed = sync_folder(docs, files)
     nav = site_nav(linked)

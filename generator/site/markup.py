@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import quote, urlsplit
 
@@ -140,3 +141,10 @@ def notes_html(text: str) -> Markup:
     # A blank line would end MkDocs' raw HTML block; and `{` etc. stay text either way.
     body = "\n".join(line for line in clean.splitlines() if line.strip())
     return Markup(f'<div class="rl-notes">\n{body}\n</div>')
+
+
+def script_call(function: str, *args: object) -> str:
+    """`function(args);` as a script that hands data to the site's JavaScript. JSON in
+    plain ASCII with `<` escaped is inert: it cannot end the script or become markup."""
+    text = ",".join(json.dumps(a, ensure_ascii=True, separators=(",", ":")) for a in args)
+    return f"{function}({text});\n".replace("<", "\\u003c")

@@ -26,7 +26,7 @@ from generator.analysis.linked import Related
 from generator.analysis.tags import tag_groups
 from generator.analysis.themes import related_themes, theme_counts, unsorted
 from generator.content.model import Listing, Paper, Theme, recently_listed
-from generator.site import charts, citation, markup, paths, theme_map
+from generator.site import charts, citation, markup, paths, table, theme_map
 from generator.site.paths import (
     CONTRIBUTE,
     HOME,
@@ -251,30 +251,9 @@ class Renderer:
         return Markup("".join(lines))
 
     def papers_table(self) -> str:
-        """All papers, a row each (built here for the same reason as theme cards: a
-        template loop over every paper is the slow part of the page). The Authors, Year
-        and Tags columns are there when some paper has what they show."""
-        papers = self.library.papers.values()
-        shown = {
-            "authors": any(p.authors for p in papers),
-            "year": any(p.year for p in papers),
-            "tags": any(p.tags for p in papers),
-        }
-        right = '<td style="text-align: right">'
-        lines = []
-        for paper in papers:
-            themes = self._theme_links(PAPERS, self.library.membership.get(paper.id, []))
-            code = paper.links.get("code")
-            lines.append(
-                f"<tr><td>{self._a_paper(PAPERS, paper.id)}</td>"
-                + (f"<td>{markup.html_text(citation.short_authors(paper))}</td>" if shown["authors"] else "")
-                + (f"{right}{markup.html_text(paper.year)}</td>" if shown["year"] else "")
-                + f"<td>{themes}</td>"
-                + (f"<td>{self._tag_chips(PAPERS, paper)}</td>" if shown["tags"] else "")
-                + f"{right}{len(paper.listings)}</td>"
-                f"<td>{markup.html_link('code', code) if code else ''}</td></tr>\n"
-            )
-        return self.render(PAPERS, "papers.md.j2", rows=Markup("".join(lines)), shown=shown)
+        """All papers: the rows are scripts (`site.table`) that the page loads."""
+        count = len(self.library.papers)
+        return self.render(PAPERS, "papers.md.j2", count=count, parts=table.parts(count))
 
     def _card_start(self, here: str, paper: Paper, badge: str) -> str:
         # Theme pages (and tag pages) all sit at one depth: the link is the same on each.

@@ -19,7 +19,6 @@ longer where two would make a shard too big to fetch quickly.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import unicodedata
@@ -30,6 +29,7 @@ from generator.analysis import Linked
 from generator.analysis.tags import tag_groups
 from generator.analysis.themes import unsorted
 from generator.site.citation import short_credit
+from generator.site.markup import script_call
 from generator.site.paths import (
     CONTRIBUTE,
     PAPERS,
@@ -112,7 +112,8 @@ def search_files(linked: Linked, directory_urls: bool) -> dict[str, str]:
     postings, common = _postings(docs)
     shards = _shards(postings)
     files = {
-        f"{FOLDER}/d/{start // CHUNK}.js": _script(
+        f"{FOLDER}/d/{start // CHUNK}.js": script_call(
+            "__rlSearch.add",
             f"d/{start // CHUNK}",
             [
                 [d.title, page_url(d.path, directory_urls), d.themes, d.text]
@@ -122,9 +123,9 @@ def search_files(linked: Linked, directory_urls: bool) -> dict[str, str]:
         for start in range(0, len(docs), CHUNK)
     }
     for key, shard in shards.items():
-        files[f"{FOLDER}/t/{key}.js"] = _script(f"t/{key}", shard)
+        files[f"{FOLDER}/t/{key}.js"] = script_call("__rlSearch.add", f"t/{key}", shard)
     manifest = {"docs": len(docs), "chunk": CHUNK, "shards": sorted(shards), "common": common}
-    files[f"{FOLDER}/manifest.js"] = _script("manifest", manifest)
+    files[f"{FOLDER}/manifest.js"] = script_call("__rlSearch.add", "manifest", manifest)
     return files
 
 
@@ -177,9 +178,3 @@ def _shards(postings: dict[str, list[int]]) -> dict[str, dict[str, list[int]]]:
             shards.setdefault(key, {}).update((t, p) for t, p in held.items() if len(t) <= length)
             pending.append((length + 1, {t: p for t, p in held.items() if len(t) > length}))
     return {key: dict(sorted(held.items())) for key, held in sorted(shards.items())}
-
-
-def _script(name: str, data: object) -> str:
-    """`__rlSearch.add("name", data);`: JSON (plain ASCII, with `<` escaped) is inert."""
-    text = json.dumps(data, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
-    return f"__rlSearch.add({json.dumps(name)},{text});\n"
