@@ -747,12 +747,13 @@ def table_figures(n: int, runs: int) -> dict:
         html = project / "site" / "papers" / "index.html"
         server, url = serve_folder(project / "site")
         figures: dict[str, list[tuple[float, float]]] = {"papers/": [], "contribute/": []}
+        interactions: list[list[float]] = []
         try:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path="/usr/bin/chromium")
                 for _ in range(runs):
                     for path, found in figures.items():
-                        found.append(phone_load(browser, url + path))
+                        found.append(phone_load(browser, url + path, interactions))
                 browser.close()
         finally:
             server.shutdown()
@@ -766,13 +767,18 @@ def table_figures(n: int, runs: int) -> dict:
             "load_s": round(statistics.median(t for _, t in figures["papers/"]), 2),
             "baseline_blocked_s": round(base, 3),
             "ratio": round(statistics.median(blocked) / base, 2) if base else None,
+            **{
+                f"{step}_s": round(statistics.median(times), 3)
+                for step, times in zip(STEPS, zip(*interactions, strict=True), strict=True)
+            },
         }
 
 
-def phone_load(browser: Any, url: str) -> tuple[float, float]:
+def phone_load(browser: Any, url: str, interactions: list[list[float]]) -> tuple[float, float]:
     """(seconds the main thread is blocked, seconds to the load event) for one page in a
     new phone-sized context with the CPU slowed 4 times; the papers' rows, when the page
-    has a table, are shown before the blocked time is read."""
+    has a table, are shown before the blocked time is read; then a sort and a filter are
+    timed, into `interactions`."""
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
@@ -787,8 +793,25 @@ def phone_load(browser: Any, url: str) -> tuple[float, float]:
         page.wait_for_selector(".rl-table tbody tr", timeout=600_000)
     page.wait_for_timeout(3000)  # scripts run after load count too
     blocked = page.evaluate("window.__rlBlocked") / 1000
+    if page.locator(".rl-table-controls").count():
+        interactions.append([page.evaluate(INTERACTION, step) / 1000 for step in STEPS])
     context.close()
     return blocked, loaded
+
+
+STEPS = ["sort", "filter"]
+INTERACTION = """step => {
+  const started = performance.now();
+  if (step === "sort") document.querySelector(".rl-table th button").click();
+  else {
+    const box = document.querySelector(".rl-filter");
+    box.value = "model";
+    box.dispatchEvent(new Event("input"));
+  }
+  document.body.offsetHeight;  // and the layout it causes
+  return performance.now() - started;
+}"""
+"""What the table takes to sort by title, and to filter by a word, as a reader waits."""
 
 
 def with_metadata(n: int, runs: int) -> dict:

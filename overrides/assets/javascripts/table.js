@@ -115,7 +115,8 @@
     words.setAttribute("aria-label", "Filter papers");
     var theme = select("rl-theme-filter", "Filter papers by theme", "All themes", head.themes);
     var tag = select("rl-tag-filter", "Filter papers by tag", "All tags", head.tags);
-    controls.append(words, theme);
+    controls.append(words);
+    if (head.themes.length) controls.append(theme);
     if (head.tags.length) controls.append(tag);
     var status = element("p", "rl-table-status");
     status.setAttribute("role", "status");
@@ -192,7 +193,7 @@
       status.textContent = found.length
         ? "Papers " + count(first + 1) + "–" + count(first + body.rows.length) + " of " +
           count(found.length) + of
-        : "No paper matches.";
+        : rows.length ? "No paper matches." : "No papers yet.";
       where.textContent = "Page " + count(state.page + 1) + " of " + count(pages);
       previous.disabled = state.page === 0;
       next.disabled = state.page >= pages - 1;
