@@ -886,6 +886,11 @@ def save(change: Callable[[dict], object]) -> None:
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 
+def keep(key: str, n: int, result: dict) -> None:
+    """Keep `result` in results.json as the figures of `key` at size `n`."""
+    save(lambda data: data.setdefault(key, {}).update({str(n): result}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -954,21 +959,20 @@ def main() -> None:
         print(f"check against themes at 10,000: {check:.2f}x")
         save(lambda data: data.update(scale=result))
         return
-    if args.table:
-        result = table_figures(args.table, args.runs)
-        print(json.dumps(result))
-        save(lambda data: data.setdefault("table", {}).update({str(args.table): result}))
-        return
-    if args.metadata:
-        result = with_metadata(args.metadata, args.runs)
-        print(json.dumps(result))
-        save(lambda data: data.setdefault("metadata", {}).update({str(args.metadata): result}))
-        return
-    if args.bibtex:
-        result = bibtex_ingest(args.bibtex)
-        print(json.dumps(result))
-        save(lambda data: data.setdefault("bibtex_ingest", {}).update({str(args.bibtex): result}))
-        return
+    # The modes that measure one thing at one size, and where results.json keeps it.
+    single: dict[str, tuple[str, Callable[[int], dict]]] = {
+        "table": ("table", lambda n: table_figures(n, args.runs)),
+        "metadata": ("metadata", lambda n: with_metadata(n, args.runs)),
+        "bibtex": ("bibtex_ingest", bibtex_ingest),
+        "related": ("related_only", related_only),
+    }
+    for flag, (key, figures) in single.items():
+        n = getattr(args, flag)
+        if n:
+            result = figures(n)
+            print(json.dumps(result))
+            keep(key, n, result)
+            return
     if args.search:
         result = search_at_scale(args.search)
         print(
@@ -976,12 +980,7 @@ def main() -> None:
                 [{**result, "search": result, "stages": {"search": result["index_build_s"]}}]
             )
         )
-        save(lambda data: data.setdefault("search_only", {}).update({str(args.search): result}))
-        return
-    if args.related:
-        result = related_only(args.related)
-        print(json.dumps(result))
-        save(lambda data: data.setdefault("related_only", {}).update({str(args.related): result}))
+        keep("search_only", args.search, result)
         return
     sizes = SIZES[:1] if args.quick else [args.size] if args.size else SIZES
     results = [
