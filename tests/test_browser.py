@@ -113,7 +113,9 @@ TRICKY = "</title><script>alert('t')</script> *bold* | [x] {{ jinja }} <b>zzqq</
 def test_markup_in_titles_stays_text_in_search_results(browser, tmp_path: Path) -> None:
     root = make_project(tmp_path / "p")
     (root / "content" / "papers" / "tricky.yml").write_text(
-        f"id: tricky\ntitle: {json.dumps(TRICKY)}\nabstract: Zzqq <img src=x onerror=alert(2)> here.\n",
+        f"id: tricky\ntitle: {json.dumps(TRICKY)}\nabstract: Zzqq <img src=x onerror=alert(2)> here.\n"
+        # A host no browser parses: the table shows the word, and the rest of the row.
+        "links: {code: 'https://a^b.example/x'}\n",
         encoding="utf-8",
     )
     assert run_cli(root, "build").returncode == 0
@@ -131,6 +133,7 @@ def test_markup_in_titles_stays_text_in_search_results(browser, tmp_path: Path) 
         page.goto(url + "papers/")
         page.fill(".rl-filter", "zzqq")
         assert page.locator(".rl-table tbody td:first-child").all_inner_texts() == [TRICKY]
+        assert page.locator(".rl-table tbody td:last-child").inner_text() == "code"
         assert dialogs == []
         context.close()
     finally:

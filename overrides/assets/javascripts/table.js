@@ -29,9 +29,15 @@
 
   function count(n) { return n.toLocaleString("en"); }
 
+  // A link, or the text alone when the URL is not one a browser can parse (a code
+  // link's host may hold characters that the record's check lets through).
   function link(text, url) {
     var a = element("a", "", text);
-    a.href = new URL(url, root).href;
+    try {
+      a.href = new URL(url, root).href;
+    } catch (e) {
+      return document.createTextNode(text);
+    }
     return a;
   }
 
