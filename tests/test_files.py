@@ -42,6 +42,24 @@ def test_transaction_writes_everything_or_nothing(tmp_path: Path) -> None:
     assert (tmp_path / "sub" / "b.txt").read_text(encoding="utf-8") == "new b"
 
 
+def test_a_commit_cut_short_by_an_error_is_finished_later_not_lost(tmp_path: Path) -> None:
+    """Copying the files into place fails half-way (here a file stands where a folder
+    must go): the committed journal stays, and the next transaction finishes it."""
+    (tmp_path / "a.txt").write_text("old a", encoding="utf-8")
+    (tmp_path / "z").mkdir()
+    with pytest.raises(UnsafePath), Transaction(tmp_path) as transaction:
+        transaction.write(tmp_path / "a.txt", "new a")
+        transaction.write(tmp_path / "z" / "sub" / "b.txt", "new b")
+        (tmp_path / "z" / "sub").write_text("in the way", encoding="utf-8")
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "new a"
+    assert (journal_folder(tmp_path) / str(os.getpid()) / "COMMITTED").exists()
+    (tmp_path / "z" / "sub").unlink()
+    with Transaction(tmp_path):
+        pass
+    assert (tmp_path / "z" / "sub" / "b.txt").read_text(encoding="utf-8") == "new b"
+    assert list(journal_folder(tmp_path).iterdir()) == []
+
+
 def test_recover_finishes_committed_and_drops_uncommitted(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("old", encoding="utf-8")
     journals = journal_folder(tmp_path)

@@ -12,7 +12,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Collection, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 
 from generator.errors import ReadingListError
@@ -172,7 +172,9 @@ class Transaction:
         self.paths: list[str] = []
 
     def __enter__(self) -> Transaction:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        if (self.staging / _COMMITTED).exists():  # this process's own, cut short by an error
+            _finish(self.staging, self.root)
+        _drop(self.staging)
         return self
 
     def write(self, path: Path, text: str | bytes) -> bool:
@@ -186,13 +188,12 @@ class Transaction:
         return True
 
     def __exit__(self, kind: object, error: object, traceback: object) -> None:
-        try:
-            if kind is None and self.paths:
-                os.sync()  # every staged file is on disk before the list that commits them
-                write_atomic(self.staging / _COMMITTED, "\n".join(self.paths) + "\n")
-                _finish(self.staging, self.root)
-        finally:
-            shutil.rmtree(self.staging, ignore_errors=True)
+        if kind is None and self.paths:
+            os.sync()  # every staged file is on disk before the list that commits them
+            write_atomic(self.staging / _COMMITTED, "\n".join(self.paths) + "\n")
+            # If copying fails, the committed journal stays for `recover` to finish.
+            _finish(self.staging, self.root)
+        _drop(self.staging)
 
 
 def _finish(staging: Path, root: Path) -> None:
@@ -209,6 +210,14 @@ def _finish(staging: Path, root: Path) -> None:
             if _temporary_of(entry.name) in names:
                 os.unlink(entry.path)
     os.sync()  # the files are on disk before the journal that could redo them goes
+
+
+def _drop(staging: Path) -> None:
+    """Remove a journal, its commit list first: a removal cut short by a kill then
+    leaves a journal that is dropped, never a committed one with files missing."""
+    with suppress(FileNotFoundError):
+        os.unlink(staging / _COMMITTED)
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def recover(root: Path) -> list[str]:
@@ -230,7 +239,7 @@ def recover(root: Path) -> list[str]:
             found.append(f"finished an interrupted write (process {pid})")
         else:
             found.append(f"dropped an interrupted write (process {pid})")
-        shutil.rmtree(staging, ignore_errors=True)
+        _drop(staging)
     return found
 
 
