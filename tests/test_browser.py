@@ -100,6 +100,24 @@ def test_papers_page_without_scripts_says_where_the_papers_are(browser, served_s
     context.close()
 
 
+def test_papers_page_of_an_empty_library_says_so(browser, tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", with_papers=False)
+    (root / "content" / "themes.yml").write_text("themes: []\n", encoding="utf-8")
+    result = run_cli(root, "build")
+    assert result.returncode == 0, result.stderr
+    server, url = serve_folder(root / "site")
+    try:
+        page = browser.new_page()
+        page.goto(url + "papers/")
+        assert page.locator(".rl-table-status").inner_text() == "No papers yet."
+        assert page.locator(".rl-table tbody tr").count() == 0
+        assert page.locator(".rl-pager").is_hidden()
+        assert page.locator("select.rl-theme-filter").count() == 0  # no themes to pick
+        page.close()
+    finally:
+        server.shutdown()
+
+
 def test_palette_toggle_switches_to_dark(page, served_site: str) -> None:
     page.goto(served_site)
     before = page.get_attribute("body", "data-md-color-scheme")
