@@ -20,7 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # Journals of interrupted writes live in the user's state folder, outside any project:
 # the tests keep theirs in a folder of their own.
 os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="readinglist-tests-state-")
-SEEDS = ROOT / "content" / "sources"
+TESTS = Path(__file__).parent
+CORPUS = TESTS / "corpus"
+"""A frozen copy of the built-in content (the five listings, their 354 records, the
+themes): tests that need real data read it, never the live `content/`, which curators
+change in every pull request. `Layout(CORPUS)` loads it."""
+SEEDS = CORPUS / "content" / "sources"
 GOLDEN = Path(__file__).parent / "golden"
 
 settings.register_profile("ci", derandomize=True, deadline=None, max_examples=200)
@@ -49,7 +54,7 @@ def golden(request: pytest.FixtureRequest):
 
 
 def make_project(target: Path, with_papers: bool = True) -> Path:
-    """A copy of the project's site configuration and content under `target`."""
+    """A copy of the project's site configuration and the frozen content under `target`."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     shutil.copytree(ROOT / "overrides", target / "overrides")
@@ -60,11 +65,11 @@ def make_project(target: Path, with_papers: bool = True) -> Path:
     (target / "build" / "docs").mkdir(parents=True)
     (target / "content" / "papers").mkdir(parents=True)
     shutil.copytree(SEEDS, target / "content" / "sources")
-    shutil.copy(ROOT / "content" / "themes.yml", target / "content" / "themes.yml")
-    shutil.copy(ROOT / "content" / "sources.yml", target / "content" / "sources.yml")
+    shutil.copy(CORPUS / "content" / "themes.yml", target / "content" / "themes.yml")
+    shutil.copy(CORPUS / "content" / "sources.yml", target / "content" / "sources.yml")
     if with_papers:
         shutil.copytree(
-            ROOT / "content" / "papers", target / "content" / "papers", dirs_exist_ok=True
+            CORPUS / "content" / "papers", target / "content" / "papers", dirs_exist_ok=True
         )
     return target
 
@@ -102,8 +107,6 @@ def served_site(seed_site: Path) -> Iterator[str]:
     yield url
     server.shutdown()
 
-
-TESTS = Path(__file__).parent
 
 
 def node_package(name: str) -> Path:

@@ -12,7 +12,7 @@ from generator.content.store import Layout, load_papers
 from generator.errors import ContentError, SourceError
 from generator.ingest.records import ingest
 
-from .conftest import ROOT, SEEDS
+from .conftest import CORPUS, SEEDS
 
 NANOFLOW = "nanoflow-towards-optimal-large-language-model-serving-throughput"
 
@@ -45,7 +45,7 @@ def test_seeds_make_354_records_with_nanoflow_listed_four_times(empty: Layout) -
 
 def test_output_matches_committed_records(empty: Layout) -> None:
     ingest(empty, empty.source_files())
-    assert snapshot(empty.papers) == snapshot(ROOT / "content" / "papers")
+    assert snapshot(empty.papers) == snapshot(CORPUS / "content" / "papers")
 
 
 def test_ingest_is_idempotent(empty: Layout) -> None:

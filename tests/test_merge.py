@@ -16,7 +16,7 @@ from generator.ingest.merge import (
     unique_slug,
 )
 
-from .conftest import ROOT
+from .conftest import CORPUS
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,7 @@ def test_possible_duplicates_flags_near_misses_only() -> None:
 
 
 def test_seed_titles_have_no_possible_duplicates() -> None:
-    papers, _ = load_papers(Layout(ROOT))
+    papers, _ = load_papers(Layout(CORPUS))
     assert possible_duplicates(papers.values()) == []
 
 

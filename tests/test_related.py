@@ -20,11 +20,11 @@ from generator.content.model import Paper
 from generator.content.store import Layout, load_library
 from generator.site.charts import paper_positions
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import CORPUS
 
 
 def seed_papers() -> list[Paper]:
-    return list(load_library(Layout(ROOT)).papers.values())
+    return list(load_library(Layout(CORPUS)).papers.values())
 
 
 def recall(exact: dict, pruned: dict) -> float:

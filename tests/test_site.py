@@ -10,7 +10,7 @@ import pytest
 
 from generator.content.store import Layout, load_papers
 
-from .conftest import ROOT, make_project, run_cli
+from .conftest import CORPUS, make_project, run_cli
 from .htmltools import Page, read, resolve
 from .searching import index_documents, table_rows
 
@@ -21,7 +21,7 @@ def exported(seed_site: Path) -> list[dict]:
 
 
 def test_papers_json_matches_the_records(exported: list[dict]) -> None:
-    papers, _ = load_papers(Layout(ROOT))
+    papers, _ = load_papers(Layout(CORPUS))
     assert [e["id"] for e in exported] == sorted(papers)
     for entry in exported:
         paper = papers[entry["id"]]

@@ -10,7 +10,7 @@ from generator.content.schema import to_dict
 from generator.content.store import Layout, dump_paper, load_library, load_paper, load_papers
 from generator.errors import ContentError
 
-from .conftest import ROOT
+from .conftest import CORPUS
 
 GOOD = """\
 id: x
@@ -163,7 +163,7 @@ def test_unknown_theme_suggests_closest(tmp_path: Path) -> None:
 
 
 def test_every_record_round_trips() -> None:
-    layout = Layout(ROOT)
+    layout = Layout(CORPUS)
     papers, problems = load_papers(layout)
     assert problems == []
     assert len(papers) == 354

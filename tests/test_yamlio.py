@@ -81,13 +81,13 @@ def test_libyamls_emitter_writes_the_bytes_the_python_one_writes() -> None:
     from generator.content.schema import to_dict
     from generator.content.store import Layout, load_papers
 
-    from .conftest import ROOT
+    from .conftest import CORPUS
 
     class PythonDumper(yaml.SafeDumper):
         pass
 
     PythonDumper.add_representer(str, yamlio._represent_str)
-    papers, _ = load_papers(Layout(ROOT))
+    papers, _ = load_papers(Layout(CORPUS))
     for paper in papers.values():
         data = to_dict(paper)
         expected = yaml.dump(
