@@ -108,7 +108,6 @@ def served_site(seed_site: Path) -> Iterator[str]:
     server.shutdown()
 
 
-
 def node_package(name: str) -> Path:
     """A package from tests/package-lock.json, installed with `npm ci` on first use."""
     folder = TESTS / "node_modules" / name

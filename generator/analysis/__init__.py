@@ -1,14 +1,13 @@
 """What the records say about each other: themes, mentions and related papers.
 
 `analyse` takes the loaded library and returns everything the pages show about it, in
-one `Linked` value; `group` does the themes alone, for the commands that need no more.
+one `Linked` value; `group` does the themes alone, for the commands that need no more
+(`check`, `themes`, `diff`), which therefore never import SciPy.
 """
 
 from __future__ import annotations
 
 from generator.analysis.linked import Linked
-from generator.analysis.mentions import find_mentions, invert
-from generator.analysis.related import related_papers, vectorize
 from generator.analysis.themes import ThemeRules
 from generator.content.model import Library
 
@@ -23,6 +22,10 @@ def group(library: Library) -> Linked:
 
 def analyse(library: Library) -> Linked:
     """Themes, mentions both ways, and each paper's related papers."""
+    # Imported here: TF-IDF needs SciPy, which alone took half of `check`'s time.
+    from generator.analysis.mentions import find_mentions, invert
+    from generator.analysis.related import related_papers, vectorize
+
     papers = list(library.papers.values())
     mentions = find_mentions(papers)
     vectors = vectorize(papers)

@@ -8,13 +8,11 @@ dark schemes. Every label is escaped text, and every chart carries a `<title>` a
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-import networkx as nx
 import numpy as np
 from markupsafe import Markup
 from markupsafe import escape as _escape
@@ -22,12 +20,11 @@ from scipy import sparse
 from scipy.sparse.linalg import ArpackError, svds
 
 from generator.analysis import Linked
-from generator.content.model import Library, Paper, Theme
+from generator.content.model import Library, Paper
 from generator.site.markup import xml_chars
 
 Href = Callable[[str], str]
 """Maps a theme or paper id to the URL of its page, relative to the page drawing it."""
-
 
 
 def escape(text: str) -> Markup:
@@ -231,6 +228,5 @@ def figure(svg: Markup, caption: str, kind: str = "") -> Markup:
     adds a class, `rl-figure-<kind>`."""
     classes = "rl-figure" + (f" rl-figure-{kind}" if kind else "")
     return Markup(
-        f'<figure class="{classes}">\n{svg}\n'
-        f"<figcaption>{escape(caption)}</figcaption>\n</figure>"
+        f'<figure class="{classes}">\n{svg}\n<figcaption>{escape(caption)}</figcaption>\n</figure>'
     )

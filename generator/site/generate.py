@@ -23,8 +23,6 @@ from generator.content.store import Layout, load_library, recover_content
 from generator.site.export import export_files, papers_json
 from generator.site.manifest import Manifest, generation_key
 from generator.site.pages import Renderer
-from generator.site.search import search_files
-from generator.site.table import table_files
 from generator.site.paths import (
     CONFIG,
     CONTRIBUTE,
@@ -37,6 +35,8 @@ from generator.site.paths import (
     SiteOptions,
     theme_page,
 )
+from generator.site.search import search_files
+from generator.site.table import table_files
 
 log = logging.getLogger(__name__)
 DOCS = "docs"

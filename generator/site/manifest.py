@@ -7,10 +7,10 @@ read and the size and modification time of every file it left in the folder. The
 key covers every file under `content/` but the raw listings, the generator's own
 code and templates, the versions of Python and of the libraries that shape its
 output, the site options and the build date. The next generation with the same key,
-over a folder still exactly as listed, reuses it. Anything else regenerates. The record is removed before a
-generation starts and written only once it has completed, so it never vouches for a
-folder that a failed or killed run left behind; serving never writes one.
-
+over a folder still exactly as listed, reuses it. Anything else regenerates. The record
+is removed before a generation starts and written only once it has completed, so it
+never vouches for a folder that a failed or killed run left behind; serving never
+writes one.
 """
 
 from __future__ import annotations

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import json
 import posixpath
-import re
 from collections.abc import Iterable
 from functools import lru_cache, partial
 from typing import Any
-from urllib.parse import quote_plus
 
 import jinja2
 from markupsafe import Markup, escape
@@ -25,7 +23,7 @@ from generator.analysis import Linked
 from generator.analysis.linked import Related
 from generator.analysis.tags import tag_groups
 from generator.analysis.themes import related_themes, theme_counts, unsorted
-from generator.content.model import Listing, Paper, Theme, recently_listed
+from generator.content.model import Paper, Theme, recently_listed
 from generator.site import charts, citation, markup, paths, table, theme_map
 from generator.site.paths import (
     CONTRIBUTE,
@@ -228,9 +226,7 @@ class Renderer:
             bib=theme_bib(theme.id),
         )
 
-    def cards(
-        self, here: str, papers: list[Paper], badge: str = "", theme_id: str = ""
-    ) -> Markup:
+    def cards(self, here: str, papers: list[Paper], badge: str = "", theme_id: str = "") -> Markup:
         """Cards for a theme or tag page, one `<li>` line each (raw HTML, every value
         escaped), each naming the paper's themes (on a theme page, the others).
 

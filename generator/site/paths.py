@@ -7,7 +7,6 @@ web and `paper/x.html` in the offline bundle.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from slugify import slugify

@@ -155,7 +155,7 @@ def _postings(docs: list[Document]) -> tuple[dict[str, list[int]], list[str]]:
                 posting += (doc_id, score * 2 + (term in in_title[doc_id]))
     for term, posting in postings.items():
         if len(posting) > 2 * MAX_POSTINGS:
-            pairs = sorted(zip(posting[::2], posting[1::2]), key=lambda p: -p[1])
+            pairs = sorted(zip(posting[::2], posting[1::2], strict=True), key=lambda p: -p[1])
             postings[term] = [n for pair in sorted(pairs[:MAX_POSTINGS]) for n in pair]
     return postings, common
 

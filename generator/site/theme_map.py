@@ -232,6 +232,8 @@ def _neighbours(theme_id: str, shared: Counter[tuple[str, str]], limit: int = 3)
 MAP_THEMES = 40
 """The most themes the map draws (the largest): past that it is a blot, and its lines
 grow with the square of the themes (500 themes made a 16.8 MB home page)."""
+
+
 def _largest(themes: list[Theme], counts: Counter[str], limit: int) -> list[Theme]:
     """The `limit` themes with the most papers, in declaration order."""
     keep = set(sorted(range(len(themes)), key=lambda i: (-counts[themes[i].id], i))[:limit])

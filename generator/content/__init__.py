@@ -1,0 +1,1 @@
+"""The records: domain types, the schema, strict YAML, loading, safe files and journals."""

@@ -1,0 +1,1 @@
+"""Raw listings and BibTeX to records: parsing, merging duplicates, writing records."""

@@ -1,0 +1,1 @@
+"""Pages, downloads and the search index, written into the generated folder."""
