@@ -117,7 +117,9 @@ def main(verbose: bool) -> None:
     """
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Formatter())
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO, handlers=[handler], force=True
+    )
     logging.getLogger("mkdocs").setLevel(logging.INFO if verbose else logging.WARNING)
 
 
@@ -155,7 +157,8 @@ def enrich(dry_run: bool, timeout: float) -> None:
     """Fill in arXiv ids, authors and years from the arXiv API.
 
     Papers that lack one are looked up by exact title, one request every three
-    seconds; answers are kept in build/arxiv/. Values already set are never changed.
+    seconds; answers are kept in your cache folder (~/.cache/readinglist/), never in
+    the project. Values already set are never changed.
     """
     from generator.enrich import API
     from generator.enrich import enrich as run_enrich

@@ -3,39 +3,33 @@
 Only papers that lack one of them are asked about, by their exact title (`ti:"..."`),
 one request every three seconds as arXiv's terms of use ask. A result is taken only
 when its normalised title is one of the record's (its title or an alias) and no other
-arXiv paper has that title. Answers are kept in `build/arxiv/`, so a rerun asks
-nothing twice, and a value already in a record is never changed.
+arXiv paper has that title. Answers are kept in this user's cache (`web.Cache`), so a
+rerun asks nothing twice, and a value already in a record is never changed.
 """
 
 from __future__ import annotations
 
-import hashlib
+import io
 import re
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlencode
 
 import feedparser
 
-from generator.content.files import Transaction, read_regular, real_folder, write_atomic
+from generator.content.files import Transaction
 from generator.content.identifiers import arxiv_problem, year_problem
 from generator.content.model import Paper
-from generator.content.store import Layout, dump_paper, load_papers
-from generator.errors import ContentError, ReadingListError
-from generator.ingest.merge import paper_keys, title_key
+from generator.content.store import Layout, load_papers, record_text
+from generator.content.titles import paper_keys, title_key
+from generator.errors import ContentError
+from generator.web import Cache, RequestFailed, get
 
 API = "https://export.arxiv.org/api/query"
 DELAY = 3.0
 """Seconds between requests (https://info.arxiv.org/help/api/tou.html)."""
 MAX_ANSWER = 5_000_000
 _VERSION = re.compile(r"v\d+$")
-
-
-class Offline(ReadingListError):
-    """arXiv cannot be reached at all: nothing is changed."""
 
 
 @dataclass
@@ -50,63 +44,53 @@ class EnrichReport:
 
     def summary(self) -> str:
         return (
-            f"{self.asked} paper(s) looked up ({self.cached} answered from build/arxiv/): "
+            f"{self.asked} paper(s) looked up ({self.cached} answered from the cache): "
             f"{self.found} found, {len(self.ambiguous)} ambiguous, {self.missing} not found, "
             f"{len(self.failed)} failed"
         )
 
 
 class Client:
-    """Asks the arXiv API, no more often than `delay` allows, and keeps every answer."""
+    """Asks the arXiv API, no more often than `DELAY` allows, and keeps every answer."""
 
-    def __init__(self, api: str, cache: Path, timeout: float, delay: float = DELAY) -> None:
-        self.api, self.cache, self.timeout, self.delay = api, cache, timeout, delay
-        self.last = -delay
+    def __init__(self, api: str, timeout: float) -> None:
+        self.api, self.timeout = api, timeout
+        self.cache = Cache("arxiv", MAX_ANSWER)
+        self.delay = DELAY
+        self.last = -self.delay
+        self.clock, self.sleep = time.monotonic, time.sleep
 
     def answer(self, title: str) -> tuple[bytes, bool]:
         """The Atom answer for an exact-title search, and whether it came from the cache."""
         words = " ".join(re.findall(r"\w+", title))
         query = urlencode({"search_query": f'ti:"{words}"', "start": 0, "max_results": 10})
         url = f"{self.api}?{query}"
-        kept = self.cache / (hashlib.sha256(url.encode()).hexdigest()[:32] + ".xml")
-        if kept.exists():
-            return read_regular(kept, MAX_ANSWER), True
-        time.sleep(max(0.0, self.last + self.delay - time.monotonic()))
-        self.last = time.monotonic()
-        try:
-            with urllib.request.urlopen(url, timeout=self.timeout) as response:
-                data = response.read(MAX_ANSWER)
-        except urllib.error.HTTPError as exc:
-            raise LookupFailed(f"arXiv answered HTTP {exc.code}") from None
-        except TimeoutError:
-            raise LookupFailed(f"no answer within {self.timeout:g} s") from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            if isinstance(reason, TimeoutError):
-                raise LookupFailed(f"no answer within {self.timeout:g} s") from None
-            raise Offline(f"arXiv cannot be reached ({reason}); nothing was changed") from None
-        write_atomic(kept, data, durable=False)
+        kept = self.cache.get(url)
+        if kept is not None:
+            return kept, True
+        self.sleep(max(0.0, self.last + self.delay - self.clock()))
+        self.last = self.clock()
+        data = get(url, self.timeout, MAX_ANSWER, "arXiv")
+        self.cache.put(url, data)
         return data, False
-
-
-class LookupFailed(Exception):
-    """One paper's request failed; the others go on."""
 
 
 def matches(paper: Paper, answer: bytes) -> list[dict[str, object]]:
     """The arXiv papers in `answer` whose normalised title is one of the record's."""
     keys = set(paper_keys(paper))
     found: dict[str, dict[str, object]] = {}
-    for entry in feedparser.parse(answer).entries:
+    # A stream, never the bytes: feedparser takes a string for a file name or a URL.
+    for entry in feedparser.parse(io.BytesIO(answer)).entries:
         if title_key(" ".join(str(entry.get("title", "")).split())) not in keys:
             continue
         arxiv = _VERSION.sub("", str(entry.get("id", "")).rsplit("/abs/", 1)[-1])
         if arxiv_problem(arxiv):
             continue
         year = str(entry.get("published", ""))[:4]
+        authors = [" ".join(str(a.get("name", "")).split()) for a in entry.get("authors", [])]
         found[arxiv] = {
             "arxiv": arxiv,
-            "authors": [str(a.get("name", "")).strip() for a in entry.get("authors", [])],
+            "authors": [name for name in authors if name],
             "year": "" if year_problem(year) else year,
         }
     return list(found.values())
@@ -117,42 +101,44 @@ def enrich(layout: Layout, api: str, timeout: float, dry_run: bool) -> EnrichRep
     errors = [p for p in problems if p.is_error]
     if errors:
         raise ContentError(errors)
-    for folder in (layout.build, layout.build / "arxiv"):  # never through a link
-        folder.mkdir(exist_ok=True)
-        real_folder(folder)
-    client = Client(api, layout.build / "arxiv", timeout)
+    client = Client(api, timeout)
     report = EnrichReport()
-    changed: list[Paper] = []
+    texts = []
     for paper in papers.values():
         if paper.arxiv and paper.authors and paper.year:
             continue
         report.asked += 1
+        shown = layout.rel(layout.paper_path(paper.id))
         try:
             answer, cached = client.answer(paper.title)
-        except LookupFailed as exc:
-            report.failed.append(f"{layout.rel(layout.paper_path(paper.id))}: {exc}")
+        except RequestFailed as exc:
+            report.failed.append(f"{shown}: {exc}")
             continue
         report.cached += cached
         found = matches(paper, answer)
         if len(found) != 1:
             if found:
-                ids = ", ".join(str(f["arxiv"]) for f in found)
-                report.ambiguous.append(f"{layout.rel(layout.paper_path(paper.id))}: {ids}")
+                report.ambiguous.append(f"{shown}: {', '.join(str(f['arxiv']) for f in found)}")
             else:
                 report.missing += 1
             continue
         report.found += 1
         filled = [name for name, value in found[0].items() if value and not getattr(paper, name)]
-        if filled:
-            for name in filled:
-                setattr(paper, name, found[0][name])
-            shown = ", ".join(_shown(paper, name) for name in filled)
-            report.changes.append(f"{layout.rel(layout.paper_path(paper.id))}: {shown}")
-            changed.append(paper)
-    if changed and not dry_run:
+        if not filled:
+            continue
+        for name in filled:
+            setattr(paper, name, found[0][name])
+        # What the answer gives must make a record the loader accepts: else it is left.
+        planned = record_text(layout, paper)
+        if planned.problems:
+            report.failed.append(f"{shown}: arXiv's answer was not used: {planned.problems[0]}")
+            continue
+        report.changes.append(f"{shown}: {', '.join(_shown(paper, name) for name in filled)}")
+        texts.append(planned)
+    if texts and not dry_run:
         with Transaction(layout.content) as transaction:
-            for paper in changed:
-                transaction.write(layout.paper_path(paper.id), dump_paper(paper))
+            for planned in texts:
+                transaction.write(planned.path, planned.text)
     return report
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
+import traceback
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -53,6 +56,13 @@ def golden(request: pytest.FixtureRequest):
     return check
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets a cache folder of its own: answers that `enrich` and `fetch` keep
+    for a server on one port must not answer another test's server on the same port."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 def make_project(target: Path, with_papers: bool = True) -> Path:
     """A copy of the project's site configuration and the frozen content under `target`."""
     target.mkdir(parents=True, exist_ok=True)
@@ -74,15 +84,53 @@ def make_project(target: Path, with_papers: bool = True) -> Path:
     return target
 
 
-def run_cli(root: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run the real `readinglist` entry point in `root`."""
+@dataclass(frozen=True)
+class Ran:
+    """What a command printed and how it ended, as `subprocess.run` reports it."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(
+    root: Path, *args: str, env: dict[str, str] | None = None, timeout: float | None = None
+) -> Ran:
+    """The real `readinglist` command line, run in this process in `root` (click's
+    CliRunner). A traceback lands in `stderr`, where the tests look for one. A command
+    still running after `timeout` seconds ends the whole test process, with every
+    thread's stack: a hang fails loudly instead of stalling the suite."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    old = Path.cwd()
+    os.chdir(root)
+    if timeout:
+        faulthandler.dump_traceback_later(timeout, exit=True)
+    try:
+        result = CliRunner(env=env).invoke(main, list(args), prog_name="readinglist")
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+        os.chdir(old)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    return Ran(result.exit_code, result.stdout, stderr)
+
+
+def run_process(
+    root: Path, *args: str, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `readinglist` entry point in `root`, as a process of its own: for
+    tests where the process is the point (a kill, a lock, a hang, the entry point)."""
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
         cwd=root,
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
     )
 
 

@@ -1,0 +1,117 @@
+"""Change a record file in place, touching only the lines a change needs.
+
+A curator's comments, blank lines, key order and quoting stay byte for byte: a new
+listing or alias is inserted after the last item of its block list, an empty field
+gets its value where it is (or a new key at the end of the file), and only the lines
+of a field that really changes are written anew. The result is parsed back and must
+hold exactly the intended record; a layout this module cannot edit in place (a flow
+mapping, say) is written whole instead, and the caller is told.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from generator.content.model import Paper
+from generator.content.schema import to_dict
+from generator.content.yamlio import dumps, loads
+
+_Node = Any
+"""A PyYAML node (composed, never constructed: no tag or anchor is acted on)."""
+
+
+def edited_record(text: str, after: Paper) -> tuple[str, bool]:
+    """`text` changed so that it holds `after`; and True if it was edited in place
+    (False: it had to be written whole, its comments and layout lost)."""
+    record = to_dict(after)
+    try:
+        edited = _edited(text, record)
+        if edited is not None and _without_empty(loads(edited)[0]) == _as_text(record):
+            return edited, True
+    except (yaml.YAMLError, ValueError):
+        pass
+    return dumps(record), False
+
+
+def _edited(text: str, record: dict[str, Any]) -> str | None:
+    root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if not isinstance(root, yaml.MappingNode) or root.flow_style:
+        return None
+    current, _ = loads(text)
+    target = _as_text(record)
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    nodes = {key.value: (key, value) for key, value in root.value}
+    edits: list[tuple[int, int, list[str]]] = []
+    appended: list[str] = []
+    for name in [*current, *(k for k in target if k not in current)]:
+        old, new = current.get(name), target.get(name)
+        if old == new or (new is None and old in ("", [], {})):
+            continue  # an empty field may stay, as a placeholder
+        if name not in nodes:
+            appended += _lines(dumps({name: record[name]}))
+            continue
+        key, value = nodes[name]
+        end = _last_line(value, lines)
+        if new is None:
+            edits.append((key.start_mark.line, end, []))
+        elif _extends(old, new) and _is_block_list(value):
+            edits.append((end + 1, end, _items(record[name][len(old) :], value, lines)))
+        else:
+            edits.append((key.start_mark.line, end, _lines(dumps({name: record[name]}))))
+    # Bottom-up, so that the line numbers of the edits still to make stay right.
+    for start, end, replacement in sorted(edits, reverse=True):
+        lines[start : end + 1] = replacement
+    return "".join(lines + appended)
+
+
+def _without_empty(data: Any) -> Any:
+    if not isinstance(data, dict):
+        return data
+    return {k: v for k, v in data.items() if v not in ("", [], {})}
+
+
+def _as_text(value: Any) -> Any:
+    """A value as the strict loader reads it back: every scalar a string."""
+    if isinstance(value, dict):
+        return {k: _as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_text(v) for v in value]
+    return str(value)
+
+
+def _extends(old: Any, new: Any) -> bool:
+    return isinstance(old, list) and isinstance(new, list) and new[: len(old)] == old != new
+
+
+def _is_block_list(node: _Node) -> bool:
+    return isinstance(node, yaml.SequenceNode) and not node.flow_style and bool(node.value)
+
+
+def _items(items: list[Any], node: _Node, lines: list[str]) -> list[str]:
+    """New items for a block list, indented as its first item is."""
+    first = node.value[0].start_mark
+    dash = lines[first.line][: first.column].rstrip().rfind("-")
+    return [" " * dash + line for line in _lines(dumps({"x": items}))[1:]]
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines(keepends=True)
+
+
+def _last_line(node: _Node, lines: list[str]) -> int:
+    """The 0-based line where a value's own text ends (not the blank lines and
+    comments that PyYAML's end mark runs on over)."""
+    while isinstance(node, yaml.SequenceNode | yaml.MappingNode) and not node.flow_style:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, yaml.MappingNode) else last
+    end = node.end_mark
+    line = end.line
+    if end.column == 0 and line > node.start_mark.line:
+        line -= 1
+        while line > node.start_mark.line and not lines[line].strip():
+            line -= 1
+    return line
