@@ -93,6 +93,32 @@ class Ran:
     stderr: str
 
 
+SMALL_SOURCE = "003_3e6e6f2d8cb0006f.txt"
+"""The built-in listing whose first entries make the small project (NanoFlow is 19th)."""
+
+
+def make_small_project(target: Path, entries: int = 24) -> Path:
+    """A project of `entries` papers, the first of one built-in listing, ingested: for
+    tests of behaviour, where 354 papers only cost time."""
+    from generator.ingest.parse import normalise_text, paragraphs
+
+    root = make_project(target, with_papers=False)
+    for path in (root / "content" / "sources").iterdir():
+        path.unlink()
+    text = normalise_text((SEEDS / SMALL_SOURCE).read_text(encoding="utf-8"))
+    found = paragraphs(text)
+    date = next(i for i, (_, para) in enumerate(found) if para == "Mar 17")
+    body = [para for _, para in found[date : date + 1 + 2 * entries]]
+    source = root / "content" / "sources" / SMALL_SOURCE
+    source.write_text("\n\n".join(body) + "\n", encoding="utf-8")
+    themes = root / "content" / "themes.yml"  # its start_here lists name other papers
+    lines = themes.read_text(encoding="utf-8").splitlines(keepends=True)
+    themes.write_text("".join(x for x in lines if "start_here:" not in x), encoding="utf-8")
+    result = run_cli(root, "ingest", f"content/sources/{SMALL_SOURCE}")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
 def run_cli(
     root: Path, *args: str, env: dict[str, str] | None = None, timeout: float | None = None
 ) -> Ran:

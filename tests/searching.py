@@ -53,12 +53,15 @@ def results(page: Any, base: str, query: str, timeout: float = 10.0) -> list[tup
             elif now and time.monotonic() - since > 0.5:
                 break
             time.sleep(0.1)
+    shown = page.eval_on_selector_all(
+        items,
+        "items => items.map(i => [i.querySelector('a.md-search-result__link').href, i.innerText])",
+    )
     found: list[tuple[str, str]] = []
-    for item in page.locator(items).all():
-        link = item.locator("a.md-search-result__link").first
-        path = page_path(link.evaluate("a => a.href"), base)
+    for href, text in shown:
+        path = page_path(href, base)
         if path not in (p for p, _ in found):
-            found.append((path, item.inner_text()))
+            found.append((path, text))
     return found
 
 

@@ -30,11 +30,14 @@ def foreign(requests: list[str]) -> list[str]:
     return [u for u in requests if urlsplit(u).hostname not in {"127.0.0.1", None}]
 
 
-def search(page, query: str) -> list[str]:
-    """Type into the search box as a person would; the titles of the results, once the
-    list shows the answer to the whole query."""
+def search(page, query: str, typed: bool = True) -> list[str]:
+    """Type into the search box as a person would (or, not `typed`, paste the whole
+    query at once); the titles of the results, once the list shows the answer to it."""
     page.click(".md-search__input")
-    page.keyboard.type(query, delay=20)
+    if typed:
+        page.keyboard.type(query, delay=20)
+    else:
+        page.fill(".md-search__input", query)
     page.wait_for_function(
         "q => document.querySelector('.md-search-result__list').dataset.rlQuery === q",
         arg=query,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, make_project, run_cli
+from .conftest import ROOT, SMALL_SOURCE, make_project, make_small_project, run_cli
 
 RECORD = "content/papers/nanoflow-towards-optimal-large-language-model-serving-throughput.yml"
 QUOTED = "content/papers/model-compression-and-efficient-inference-for-large-language-models-a-survey.yml"
@@ -279,11 +279,18 @@ def timed(root: Path, *args: str) -> float:
 
 
 KILLS = 8
+"""Kills per test, at random moments of the command's run (seeded)."""
 
 
-def test_a_killed_build_leaves_the_old_site_or_the_new_one(built: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project of a few papers: a kill shows the same at any size, sooner."""
+    return make_small_project(tmp_path_factory.mktemp("small") / "project")
+
+
+def test_a_killed_build_leaves_the_old_site_or_the_new_one(small: Path, tmp_path: Path) -> None:
     old_root, new_root = tmp_path / "old", tmp_path / "new"
-    shutil.copytree(built, old_root, symlinks=True)
+    shutil.copytree(small, old_root, symlinks=True)
     timed(old_root, "build")  # the old site, with the pinned date
     old = {k: v for k, v in snapshot(old_root).items() if k.startswith("site/")}
     change = edit(RECORD, lambda t: t.replace("abstract: >-\n  ", "abstract: >-\n  Edited. ", 1))
@@ -294,7 +301,9 @@ def test_a_killed_build_leaves_the_old_site_or_the_new_one(built: Path, tmp_path
     assert old != new
     rng = random.Random(5)
     outcomes = []
-    for delay in sorted(rng.uniform(0.1, duration * 1.1) for _ in range(KILLS)):
+    # One kill surely before the swap (the process has barely started), the rest anywhere.
+    delays = [0.1, *sorted(rng.uniform(0.1, duration * 1.1) for _ in range(KILLS - 4))]
+    for delay in delays:
         root = tmp_path / f"kill-{delay:.2f}"
         shutil.copytree(old_root, root, symlinks=True)
         change(root)
@@ -314,20 +323,20 @@ def test_a_killed_build_leaves_the_old_site_or_the_new_one(built: Path, tmp_path
 
 
 def test_a_killed_ingest_leaves_content_that_loads_and_validates(
-    built: Path, tmp_path: Path
+    small: Path, tmp_path: Path
 ) -> None:
     base = tmp_path / "base"
-    shutil.copytree(built, base, symlinks=True)
-    # A new listing: half new papers, half papers the seeds already have.
-    seeds = (base / "content/sources/000_6b32cc8f1414c3bd.txt").read_text(encoding="utf-8")
+    shutil.copytree(small, base, symlinks=True)
+    # A new listing: papers the project already has, then new ones.
+    seeds = (base / "content/sources" / SMALL_SOURCE).read_text(encoding="utf-8")
     header, _, body = seeds.partition("\n\n")
-    blocks = body.split("\n\n")
+    known = len(list((base / "content/papers").glob("*.yml")))
     fresh = [
         f"Fresh paper number {i}: on killing processes\n\nWe study interrupted writes, case {i}."
         for i in range(150)
     ]
     listing = tmp_path / "incoming.txt"
-    listing.write_text(header + "\n\n" + "\n\n".join(blocks[:120] + fresh) + "\n", "utf-8")
+    listing.write_text(header + "\n\n" + body.strip() + "\n\n" + "\n\n".join(fresh) + "\n", "utf-8")
     done = tmp_path / "done"
     shutil.copytree(base, done, symlinks=True)
     duration = timed(done, "ingest", str(listing))
@@ -343,7 +352,7 @@ def test_a_killed_ingest_leaves_content_that_loads_and_validates(
         check = run_cli(root, "check")
         assert check.returncode == 0, f"killed at {delay:.2f} s:\n{check.stdout}{check.stderr}"
         papers = len(list((root / "content/papers").glob("*.yml")))
-        assert papers in (354, 354 + 150), papers  # all of the ingest or none of it
+        assert papers in (known, known + 150), papers  # all of the ingest or none of it
         states.add(papers)
         # Running it again finishes the job, and matches an uninterrupted run.
         assert run_cli(root, "ingest", str(listing)).returncode == 0

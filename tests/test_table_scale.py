@@ -1,4 +1,5 @@
-"""All papers at 10,000 papers: a real build, sorted, filtered and paged in Chromium."""
+"""All papers over several of its row files: a real build, sorted, filtered and paged in
+Chromium. (The time at 10,000 papers is `bench/run.py --table`'s to measure.)"""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ import yaml
 from .conftest import make_project, run_cli, serve_folder
 from .searching import table_rows
 
-N = 10_000
+N = 2_500
+"""Three files of rows (`site.table.PART` is 1,000): sorting and filtering span them."""
 TAGS = [f"topic {i}" for i in range(30)]
 
 
 @pytest.fixture(scope="module")
 def big_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """The built-in records and copies of them, with authors, years and tags, to 10,000."""
+    """The built-in records and copies of them, with authors, years and tags, to `N`."""
     root = make_project(tmp_path_factory.mktemp("table") / "project")
     folder = root / "content" / "papers"
     seeds = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.yml"))]
@@ -30,7 +32,7 @@ def big_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, s
         record["year"] = str(1990 + i % 35)
         record["tags"] = [TAGS[i % len(TAGS)]]
         (folder / f"copy-{i:05d}.yml").write_text(json.dumps(record), encoding="utf-8")
-    result = run_cli(root, "build", timeout=1200)
+    result = run_cli(root, "build")
     assert result.returncode == 0, result.stderr[-3000:]
     server, url = serve_folder(root / "site")
     yield root / "site", url
@@ -45,7 +47,7 @@ def test_the_page_stays_small(big_site: tuple[Path, str]) -> None:
 
 
 @pytest.mark.browser
-def test_sort_filter_and_page_through_10000_papers(browser, big_site: tuple[Path, str]) -> None:
+def test_sort_filter_and_page_through_every_part(browser, big_site: tuple[Path, str]) -> None:
     site, url = big_site
     head, rows = table_rows(site)
     page = browser.new_page()
@@ -54,28 +56,28 @@ def test_sort_filter_and_page_through_10000_papers(browser, big_site: tuple[Path
     page.goto(url + "papers/")
     status = page.locator(".rl-table-status")
     body = page.locator(".rl-table tbody tr")
-    assert status.inner_text() == "Papers 1–50 of 10,000"
+    assert status.inner_text() == f"Papers 1–50 of {N:,}"
     assert body.count() == 50
     page.locator(".rl-pager button", has_text="Next").click()
-    assert status.inner_text() == "Papers 51–100 of 10,000"
+    assert status.inner_text() == f"Papers 51–100 of {N:,}"
     # Sorting goes over every paper, not over the page shown.
     page.locator(".rl-table th button", has_text="Year").click()
     page.locator(".rl-table th button", has_text="Year").click()
-    assert status.inner_text() == "Papers 1–50 of 10,000"
+    assert status.inner_text() == f"Papers 1–50 of {N:,}"
     assert set(body.locator("td:nth-child(3)").all_inner_texts()) == {"2024"}
     page.locator(".rl-table th button", has_text="Title").click()
     first = min(rows, key=lambda r: r[0].lower())[0]
     assert body.first.locator("td").first.inner_text() == first
     # Words, a theme and a tag.
-    page.fill(".rl-filter", "number4321")
-    assert body.locator("td:nth-child(2)").all_inner_texts() == ["Number4321 and Author"]
+    page.fill(".rl-filter", "number1234")
+    assert body.locator("td:nth-child(2)").all_inner_texts() == ["Number1234 and Author"]
     page.fill(".rl-filter", "")
     theme = head["themes"].index(next(t for t in head["themes"] if t[0] == "Mixture of experts"))
     members = sum(theme in r[4] for r in rows)
     page.select_option("select.rl-theme-filter", label="Mixture of experts")
-    assert status.inner_text() == f"Papers 1–50 of {members:,} (of 10,000)"
+    assert status.inner_text() == f"Papers 1–50 of {members:,} (of {N:,})"
     page.select_option("select.rl-tag-filter", label="topic 7")
     both = sum(theme in r[4] and head["tags"][r[5][0]][0] == "topic 7" for r in rows if r[5])
-    assert status.inner_text().endswith(f" of {both:,} (of 10,000)")
+    assert status.inner_text().endswith(f" of {both:,} (of {N:,})")
     assert errors == []
     page.close()
