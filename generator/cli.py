@@ -335,9 +335,7 @@ def serve(dev_addr: str) -> None:
     A content error replaces the page in the browser until the file is fixed.
     """
     from generator.engine.build import serve as serve_site
-    from generator.engine.preview import PREVIEW
 
-    os.environ[PREVIEW] = "1"
     if not logging.getLogger().isEnabledFor(logging.DEBUG):
         # MkDocs' server warns of every request that is not a 200, the error page's too.
         logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -13,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, make_project
+from generator.content.edit import edited_record
+from generator.content.store import load_paper
+
+from .conftest import ROOT, make_project, make_small_project, run_process
 from .searching import index_script
 
 RECORD = "nanoflow-towards-optimal-large-language-model-serving-throughput"
@@ -147,3 +151,130 @@ def test_a_content_error_replaces_the_page_until_it_is_fixed(browser, tmp_path: 
         page.close()
         server.terminate()
         server.wait(timeout=20)
+
+
+def random_edits(root: Path, rng: random.Random, count: int) -> list[str]:
+    """`count` edits of every kind a curator makes, applied one by one as `next()` asks:
+    a field of a record, a new record, a deleted record, a theme's keyword or title."""
+    papers = root / "content" / "papers"
+    themes = root / "content" / "themes.yml"
+    kinds = ["field", "title", "new", "delete", "keyword", "theme title"]
+    done = []
+    for i in range(count):
+        kind = kinds[i % len(kinds)] if i < len(kinds) else rng.choice(kinds)
+        records = sorted(papers.glob("*.yml"))
+        record = rng.choice(records)
+        text = record.read_text(encoding="utf-8")
+        if kind == "field":
+            record.write_text(
+                text + f"tags: [edit-{i}]\n"
+                if "tags:" not in text
+                else text.replace("tags: [", f"tags: [edit-{i}, ", 1),
+                encoding="utf-8",
+            )
+        elif kind == "title":
+            paper, _ = load_paper(record, record.name)
+            assert paper is not None
+            paper.title = f"Edited {i} {paper.title}"
+            record.write_text(edited_record(text, paper)[0], encoding="utf-8")
+        elif kind == "new":
+            (papers / f"new-paper-{i}.yml").write_text(
+                f"id: new-paper-{i}\ntitle: New paper {i} on speculative decoding\n"
+                f"abstract: We serve large language models {i} times faster.\n",
+                encoding="utf-8",
+            )
+        elif kind == "delete":
+            record.unlink()
+        else:
+            lines = themes.read_text(encoding="utf-8").splitlines(keepends=True)
+            at = rng.choice(
+                [
+                    n
+                    for n, line in enumerate(lines)
+                    if line.startswith("  keywords: [" if kind == "keyword" else "  title: ")
+                ]
+            )
+            if kind == "keyword":
+                lines[at] = lines[at].replace("[", f"[decod{'e' * (i % 3)}ing, ", 1)
+            else:
+                lines[at] = lines[at].rstrip("\n") + f" {i}\n"
+            themes.write_text("".join(lines), encoding="utf-8")
+        done.append(f"{kind} {record.name}")
+        yield done[-1]
+
+
+def builds_logged(log: Path) -> int:
+    text = log.read_text(encoding="utf-8")
+    return text.count("Site built in ") + text.count("Site failed in ")
+
+
+def settled(log: Path, after: int, quiet: float = 1.0, limit: float = 60.0) -> int:
+    """Wait for a build past `after`, then for none to start for `quiet` seconds."""
+    deadline = time.monotonic() + limit
+    while builds_logged(log) <= after and time.monotonic() < deadline:
+        time.sleep(0.1)
+    count, since = builds_logged(log), time.monotonic()
+    while time.monotonic() - since < quiet and time.monotonic() < deadline:
+        time.sleep(0.1)
+        if builds_logged(log) != count:
+            count, since = builds_logged(log), time.monotonic()
+    return count
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".readinglist-")
+    }
+
+
+def test_what_serve_shows_after_any_edits_is_a_clean_build(tmp_path: Path) -> None:
+    """Twenty edits of every kind, some in quick succession, under a real `serve` with
+    its dirty rebuilds: the served folder then equals a clean build, byte for byte."""
+    root = make_small_project(tmp_path / "project")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/"
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SITE_URL": base,
+        "SOURCE_DATE_EPOCH": "1700000000",
+    }
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=root,
+            env={**env, "TMPDIR": str(temp)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        count = settled(log, 0)
+        rng = random.Random(31)
+        for n, _edit in enumerate(random_edits(root, rng, 20)):
+            if n % 4 == 3:
+                continue  # the next edit follows at once: two edits, one rebuild
+            count = settled(log, count)
+        (served,) = temp.glob("mkdocs_*")
+        shown = files_of(served)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert "Traceback" not in log.read_text()
+    result = run_process(
+        root,
+        "build",
+        "--site-dir",
+        str(tmp_path / "clean"),
+        env={"SITE_URL": base, "SOURCE_DATE_EPOCH": "1700000000"},
+    )
+    assert result.returncode == 0, result.stderr
+    clean = files_of(tmp_path / "clean")
+    assert sorted(shown) == sorted(clean)
+    assert [name for name in clean if shown[name] != clean[name]] == []

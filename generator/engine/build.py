@@ -121,10 +121,26 @@ def build_site(
 
 
 def serve(config_file: Path, dev_addr: str) -> None:
-    """MkDocs' live preview of the root configuration: its hook regenerates the pages
-    on every rebuild, and each rebuild is a whole one, so nothing goes stale."""
+    """MkDocs' live preview of the root configuration, with its `dirty` build: its hook
+    regenerates the pages on every rebuild, and MkDocs rebuilds the pages whose source
+    changed (or all of them, when what every page shows changed: `preview`)."""
     from mkdocs.commands.serve import serve as mkdocs_serve
+
+    from generator.engine.preview import FLAG
 
     config = project_config(config_file)
     derived = {key: config[key] for key in ("site_url", "repo_url", "edit_uri")}
-    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True, **derived)
+    # MkDocs warns on every dirty build that it may be inaccurate; the hook makes it exact.
+    logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
+    mkdocs_serve(
+        config_file=str(config_file),
+        dev_addr=dev_addr,
+        livereload=True,
+        build_type="dirty",
+        extra={**config.extra, FLAG: True},
+        **derived,
+    )
+
+
+def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
+    return not str(record.msg).startswith("A 'dirty' build is being performed")

@@ -4,7 +4,8 @@
 `readinglist generate` and gives MkDocs the generated navigation; the pages are
 already in `build/docs/`, which the root configuration reads. Nothing else: the
 generated folder builds the same without this hook (`mkdocs build -f build/mkdocs.yml`).
-Under `readinglist serve` a content error builds the error page instead (`preview`).
+Under `readinglist serve` a content error builds the error page instead, and each
+rebuild is a dirty one kept equal to a clean build (`preview`).
 """
 
 from __future__ import annotations
@@ -26,11 +27,20 @@ def on_config(config: Any) -> Any:
         generated = generate(Layout(root), site_options(config, root))
     except ContentError as exc:
         problems = "\n".join(str(p) for p in exc.problems)
-        return preview.failed(config, f"{exc}:\n{problems}")
+        config = preview.failed(config, f"{exc}:\n{problems}")
     except ReadingListError as exc:
-        return preview.failed(config, str(exc))
-    config.nav = generated.nav
+        config = preview.failed(config, str(exc))
+    else:
+        config.nav = generated.nav
+    if preview.is_preview(config):
+        preview.keep_or_clear(config)
     return config
+
+
+def on_files(files: Any, config: Any) -> Any:
+    if preview.is_preview(config):
+        preview.remove_stale(config, {file.dest_uri for file in files})
+    return files
 
 
 def on_post_build(config: Any) -> None:

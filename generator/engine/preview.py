@@ -1,19 +1,31 @@
-"""What `readinglist serve` adds to a build: a content error does not stop the preview.
+"""What `readinglist serve` adds to a build: quick rebuilds, and content errors in the browser.
 
-`readinglist serve` sets `PREVIEW` in the environment. Then a build whose content fails
-to load is made from an empty folder instead, with the error in `config.extra`; its 404
-page, which MkDocs' server returns for every path, shows it as text and reloads every
-two seconds (`overrides/404.html`), so the page comes back by itself once the file is
-fixed. Each build prints one line with its time. Elsewhere a content error stops the
-build as before.
+`readinglist serve` runs MkDocs' live preview with its public `dirty` build, and marks
+the configuration (`FLAG` in `extra`). Each rebuild then regenerates `build/docs/`,
+which rewrites only the files whose bytes changed, and MkDocs rebuilds only the pages
+whose source is newer than their output. Two things keep that equal to a clean build:
+
+- `keep_or_clear`: when something every page shows has changed (the navigation, the
+  configuration, the theme overrides, the engine's versions), the site folder is
+  emptied first, so that every page is built again;
+- `remove_stale`: outputs of pages and files that no longer exist are deleted.
+
+A build whose content fails to load is made from an empty folder instead, with the
+error in `config.extra`; its 404 page, which MkDocs' server returns for every path,
+shows it as text and reloads every two seconds (`overrides/404.html`), so the page comes
+back by itself once the file is fixed. Each build prints one line with its time.
+Elsewhere a content error stops the build as before.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import shutil
 import time
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +33,17 @@ from mkdocs.exceptions import PluginError
 
 from generator.content.files import real_folder
 
-PREVIEW = "READINGLIST_PREVIEW"
+FLAG = "readinglist_preview"
+"""Set in `extra` by `readinglist serve` (`engine.build.serve`)."""
+MARKER = ".readinglist-preview"
+"""In the served site folder: the key of what every page of it shows."""
+ENGINE = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 log = logging.getLogger("generator.preview")
 _clock = {"started": 0.0}
+
+
+def is_preview(config: Any) -> bool:
+    return bool(config.extra.get(FLAG))
 
 
 def started() -> None:
@@ -32,7 +52,7 @@ def started() -> None:
 
 def failed(config: Any, message: str) -> Any:
     """Stop the build; in the preview, build the error page instead."""
-    if not os.environ.get(PREVIEW):
+    if not is_preview(config):
         raise PluginError(message)
     log.error(message)
     empty = Path(config.docs_dir).parent / "error"
@@ -45,8 +65,73 @@ def failed(config: Any, message: str) -> Any:
     return config
 
 
+def shared_key(config: Any) -> str:
+    """A digest of what every page shows, beyond its own source: the navigation, the
+    configuration files, the theme overrides, the error shown, the engine's versions."""
+    digest = hashlib.blake2b(digest_size=16)
+    parts = {
+        "nav": config.nav,
+        "docs_dir": config.docs_dir,
+        "site_url": config.site_url,
+        "extra": {k: str(v) for k, v in sorted(config.extra.items())},
+        "versions": [_version(name) for name in ENGINE],
+    }
+    digest.update(json.dumps(parts, sort_keys=True, default=str).encode())
+    folders = [Path(config.config_file_path), *map(Path, config.theme.dirs[:1])]
+    for path in folders:
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file():
+                digest.update(f"\0{file}\0".encode() + file.read_bytes())
+    return digest.hexdigest()
+
+
+def _version(name: str) -> str:
+    try:
+        return f"{name}=={metadata.version(name)}"
+    except metadata.PackageNotFoundError:
+        return f"{name} missing"
+
+
+def keep_or_clear(config: Any) -> None:
+    """Empty the site folder when what every page shows has changed since its last build."""
+    site = Path(config.site_dir)
+    marker = site / MARKER
+    key = shared_key(config)
+    try:
+        if marker.read_text(encoding="utf-8") == key:
+            return
+    except OSError:
+        pass
+    if site.is_dir():
+        for entry in os.scandir(site):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+    site.mkdir(parents=True, exist_ok=True)
+    marker.write_text(key, encoding="utf-8")
+
+
+def remove_stale(config: Any, outputs: set[str]) -> None:
+    """Delete what the site folder holds beyond this build's outputs: the pages of
+    deleted records, a search shard no longer needed."""
+    for name in config.theme.static_templates:
+        outputs |= {name, f"{name}.gz"}
+    site = Path(config.site_dir)
+    for folder, folders, names in os.walk(site, topdown=False):
+        rel = Path(folder).relative_to(site).as_posix()
+        for name in names:
+            path = name if rel == "." else f"{rel}/{name}"
+            if path not in outputs and path != MARKER:
+                os.unlink(os.path.join(folder, name))
+        for name in folders:
+            with_it = os.path.join(folder, name)
+            if not os.path.islink(with_it) and not os.listdir(with_it):
+                os.rmdir(with_it)
+
+
 def built(config: Any) -> None:
-    if os.environ.get(PREVIEW):
+    if is_preview(config):
         outcome = "failed" if config.extra.get("build_error") else "built"
         log.info("Site %s in %.1f s", outcome, time.monotonic() - _clock["started"])
 
