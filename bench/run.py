@@ -2,6 +2,7 @@
 
     python bench/run.py            # N = 354, 2,000 and 10,000, plus edit-to-preview
     python bench/run.py --quick    # N = 354 only (well under a minute)
+    python bench/run.py --preview [--size 10000]   # edit to preview under serve, by kind
     python bench/run.py --related 100000   # the related-papers stage alone
     python bench/run.py --scale    # 500 themes and 365 listings; check at 10,000
     python bench/run.py --search 100000    # the search index alone, queried in Chromium
@@ -30,7 +31,6 @@ import json
 import os
 import platform
 import random
-import re
 import resource
 import shutil
 import socket
@@ -46,6 +46,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus" / "content"
+"""The built-in content as the tests keep it: the benchmark does not move with curation."""
 SIZES = [354, 2000, 10000]
 EPOCH = str(int(time.time()))
 WORDS = [
@@ -75,7 +77,7 @@ def seed_entries() -> list[tuple[str, str]]:
     from generator.ingest.parse import parse_source
 
     seen, entries = set(), []
-    for path in sorted((ROOT / "content" / "sources").glob("*.txt")):
+    for path in sorted((CORPUS / "sources").glob("*.txt")):
         for e in parse_source(path).entries:
             if e.title not in seen:
                 seen.add(e.title)
@@ -115,7 +117,7 @@ def make_project(root: Path, n: int) -> None:
     )
     (root / "build" / "docs").mkdir(parents=True)
     (root / "content" / "papers").mkdir(parents=True)
-    shutil.copy(ROOT / "content" / "themes.yml", root / "content")
+    shutil.copy(CORPUS / "themes.yml", root / "content")
     synthetic_listings(n, root / "content" / "sources")
 
 
@@ -288,59 +290,99 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def edit_to_preview(root: Path, edits: int = 3) -> list[float]:
-    """Serve the site, change one abstract at a time, time until the served page shows it."""
+PREVIEW_KINDS = ("field", "new record", "deleted record", "theme keyword")
+"""The edits a curator makes, timed under `serve` (`preview_edits`)."""
+
+
+def preview_edit(root: Path, kind: str, i: int) -> None:
+    """One edit of `kind` to the project's content, different each time (`i`)."""
+    papers = sorted((root / "content" / "papers").glob("*.yml"))
+    record = papers[(i * 37) % len(papers)]
+    if kind == "field":
+        text = record.read_text(encoding="utf-8")
+        record.write_text(text.replace("abstract: >-\n  ", f"abstract: >-\n  Edit{i} ", 1))
+    elif kind == "new record":
+        (record.parent / f"bench-new-{i}.yml").write_text(
+            f"id: bench-new-{i}\ntitle: A new paper on sparse decoding, number {i}\n"
+            f"abstract: We decode {i} times faster with a sparse cache.\n",
+            encoding="utf-8",
+        )
+    elif kind == "deleted record":
+        record.unlink()
+    else:
+        themes = root / "content" / "themes.yml"
+        text = themes.read_text(encoding="utf-8")
+        themes.write_text(text.replace("  keywords: [", f"  keywords: [benchword{i}, ", 1))
+
+
+def preview_edits(root: Path, repeats: int = 3) -> dict[str, list[float]]:
+    """Serve the site; for each kind of edit, `repeats` times: edit, and time until the
+    server has rebuilt (its `Site built in` line), then until the page answers."""
     port = free_port()
-    # Serve at the root: `mkdocs serve` mounts the site at site_url's path.
     env = {
         **os.environ,
         "PYTHONPATH": str(root),
         "NO_MKDOCS_2_WARNING": "1",
         "SITE_URL": f"http://127.0.0.1:{port}/",
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = root.parent / "serve.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=root,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    home = f"http://127.0.0.1:{port}/"
+
+    def builds() -> int:
+        return log.read_text(encoding="utf-8").count("Site built in ")
+
     try:
-        records = sorted((root / "content" / "papers").glob("*.yml"))
-        first = f"http://127.0.0.1:{port}/paper/{records[0].stem}/"
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(first, timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.2)
-        latencies = []
-        for i in range(edits):
-            time.sleep(3)  # let the watcher settle after the previous build
-            record = records[i * 7 % len(records)]
-            url = f"http://127.0.0.1:{port}/paper/{record.stem}/"
-            marker = f"edited{i}x{int(time.time())}"
-            text = record.read_text(encoding="utf-8")
-            start = time.perf_counter()
-            record.write_text(
-                re.sub(r"abstract: >-\n  ", f"abstract: >-\n  {marker} ", text, count=1),
-                encoding="utf-8",
-            )
-            latency = float("inf")
-            while time.perf_counter() - start < 60:
-                try:
-                    if marker in urllib.request.urlopen(url, timeout=2).read().decode():
+        deadline = time.time() + 1800
+        while builds() < 1 and time.time() < deadline:
+            time.sleep(0.2)
+        latencies: dict[str, list[float]] = {kind: [] for kind in PREVIEW_KINDS}
+        for i in range(repeats):
+            for kind in PREVIEW_KINDS:
+                time.sleep(1.5)  # the watcher has seen everything before
+                before = builds()
+                start = time.perf_counter()
+                preview_edit(root, kind, i)
+                latency = float("inf")
+                while time.perf_counter() - start < 300:
+                    if builds() > before:
+                        urllib.request.urlopen(home, timeout=30).read()
                         latency = time.perf_counter() - start
                         break
-                except OSError:
-                    pass
-                time.sleep(0.05)
-            latencies.append(round(latency, 3))
+                    time.sleep(0.02)
+                latencies[kind].append(round(latency, 3))
         return latencies
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)
+
+
+def preview_figures(n: int, repeats: int) -> dict:
+    """Edit to preview at `n` papers, by kind, with a clean `readinglist build` of the
+    same project in the same run as the baseline (what every edit cost before)."""
+    with tempfile.TemporaryDirectory(prefix=f"bench-preview-{n}-") as tmp:
+        project = Path(tmp) / "project"
+        make_project(project, n)
+        ingest_all(project)
+        full, _ = command(project, 1)
+        latencies = preview_edits(project, repeats)
+    every = [x for values in latencies.values() for x in values]
+    median = statistics.median(every)
+    return {
+        "n": n,
+        "edit_to_preview_s": round(median, 3),
+        "by_kind_median_s": {k: statistics.median(v) for k, v in latencies.items()},
+        "runs_s": latencies,
+        "full_build_s": round(full, 3),
+        "ratio_to_full_build": round(median / full, 3),
+    }
 
 
 def related_only(n: int) -> dict:
@@ -442,9 +484,9 @@ def measure(n: int, with_preview: bool, runs: int) -> dict:
             result["rebuild_generator_s"] / result["rebuild_s"], 3
         )
         if with_preview:
-            latencies = edit_to_preview(project)
+            latencies = [x for v in preview_edits(project, repeats=1).values() for x in v]
             result["edit_to_preview_runs_s"] = latencies
-            result["edit_to_preview_s"] = sorted(latencies)[len(latencies) // 2]
+            result["edit_to_preview_s"] = statistics.median(latencies)
         return result
 
 
@@ -900,7 +942,9 @@ def main() -> None:
     parser.add_argument(
         "--related", type=int, metavar="N", help="time the related stage alone at N"
     )
-    parser.add_argument("--preview", action="store_true", help="edit-to-preview only (N = 354)")
+    parser.add_argument(
+        "--preview", action="store_true", help="edit to preview only (N = 354, or --size)"
+    )
     parser.add_argument(
         "--scale", action="store_true", help="500 themes, 365 listings, check at 10,000"
     )
@@ -930,23 +974,9 @@ def main() -> None:
         print(json.dumps(one_build(args.fresh_build or args.rebuild, bool(args.fresh_build))))
         return
     if args.preview:
-        with tempfile.TemporaryDirectory(prefix="bench-preview-") as tmp:
-            project = Path(tmp) / "project"
-            make_project(project, 354)
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "generator",
-                    "ingest",
-                    *map(str, sorted((project / "content" / "sources").glob("*.txt"))),
-                ],
-                cwd=project,
-                env={**os.environ, "PYTHONPATH": str(project)},
-                check=True,
-                capture_output=True,
-            )
-            print(json.dumps({"edit_to_preview_s": edit_to_preview(project)}))
+        result = preview_figures(args.size or 354, repeats=3)
+        print(json.dumps(result))
+        keep("preview", result["n"], result)
         return
     if args.scale:
         result = scale()

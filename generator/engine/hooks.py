@@ -43,6 +43,12 @@ def on_files(files: Any, config: Any) -> Any:
     return files
 
 
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    if preview.is_preview(config):
+        env.bytecode_cache = preview.TEMPLATES
+    return env
+
+
 def on_post_build(config: Any) -> None:
     preview.built(config)
 

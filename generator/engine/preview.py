@@ -29,6 +29,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.exceptions import PluginError
 
 from generator.content.files import real_folder
@@ -40,6 +41,29 @@ MARKER = ".readinglist-preview"
 ENGINE = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 log = logging.getLogger("generator.preview")
 _clock = {"started": 0.0}
+
+
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled theme templates, kept in memory for the life of the preview.
+
+    Each rebuild loads the configuration, and with it a new Jinja environment that
+    would compile Material's templates again (a quarter of a second). Jinja keys each
+    entry by the template's name and checks it against a digest of its source, so an
+    edited override is compiled anew: what comes out is what compiling gives.
+    """
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = TemplateCache()
 
 
 def is_preview(config: Any) -> bool:
