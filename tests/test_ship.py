@@ -112,18 +112,103 @@ def test_pr_workflow_is_read_only_and_checks_everything() -> None:
     flow = load_workflow("pr.yml")
     assert list(flow["on"]) == ["pull_request"]
     assert flow["permissions"] == {}
-    assert flow["jobs"]["check"]["permissions"] == {"contents": "read"}
-    runs = " ".join(step.get("run", "") for step in flow["jobs"]["check"]["steps"])
+    jobs = flow["jobs"]
+    assert {name: job["permissions"] for name, job in jobs.items()} == {
+        "changes": {"contents": "read"},
+        "content": {"contents": "read"},
+        "tests": {"contents": "read"},
+        "result": {},
+    }
+    content = " ".join(step.get("run", "") for step in jobs["content"]["steps"])
     for command in (
         "readinglist check --format github",
         "readinglist diff",
         "GITHUB_STEP_SUMMARY",
         "readinglist build --strict",
-        "python -m pytest",
     ):
-        assert command in runs
-    uses = [step.get("uses", "") for step in flow["jobs"]["check"]["steps"]]
+        assert command in content
+    uses = [step.get("uses", "") for step in jobs["content"]["steps"]]
     assert any(u.startswith("actions/upload-artifact@") for u in uses)
+    assert "python -m pytest" in " ".join(s.get("run", "") for s in jobs["tests"]["steps"])
+    assert jobs["tests"]["if"] == "needs.changes.outputs.code == 'true'"
+    # One check for branch protection, whichever jobs ran.
+    assert jobs["result"]["name"] == "Check pull request"
+    assert jobs["result"]["if"] == "always()"
+    assert jobs["result"]["needs"] == ["changes", "content", "tests"]
+
+
+def run_step(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-e", "-c", script],
+        cwd=cwd,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("changed", "code"),
+    [
+        (["content/papers/new.yml", "content/sources/9_new.txt"], "false"),
+        (["content/papers/new.yml", "generator/cli.py"], "true"),
+        (["tests/test_cli.py"], "true"),
+        (["pyproject.toml"], "true"),
+        (["overrides/main.html"], "true"),
+        ([".github/workflows/pr.yml"], "true"),
+    ],
+)
+def test_tests_run_unless_only_content_changed(
+    tmp_path: Path, changed: list[str], code: str
+) -> None:
+    """The `changes` job's own script, on a real repository: a content-only pull request
+    skips the tests; anything else runs them."""
+    step = next(
+        s for s in load_workflow("pr.yml")["jobs"]["changes"]["steps"] if s.get("id") == "paths"
+    )
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "README.md").write_text("x\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    base = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True
+    ).stdout.strip()
+    for name in changed:
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text("changed\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "change")
+    output = tmp_path / "output"
+    result = run_step(step["run"], repo, {"BASE_SHA": base, "GITHUB_OUTPUT": str(output)})
+    assert result.returncode == 0, result.stderr
+    assert output.read_text() == f"code={code}\n"
+    # A base git cannot find (a shallow clone, say): the tests run.
+    output.unlink()
+    run_step(step["run"], repo, {"BASE_SHA": "0" * 40, "GITHUB_OUTPUT": str(output)})
+    assert output.read_text() == "code=true\n"
+
+
+@pytest.mark.parametrize(
+    ("changes", "content", "tests", "passes"),
+    [
+        ("success", "success", "success", True),
+        ("success", "success", "skipped", True),
+        ("success", "failure", "skipped", False),
+        ("success", "success", "failure", False),
+        ("failure", "success", "skipped", False),
+        ("success", "cancelled", "success", False),
+    ],
+)
+def test_the_one_required_check_sums_up_the_jobs(
+    tmp_path: Path, changes: str, content: str, tests: str, passes: bool
+) -> None:
+    (step,) = load_workflow("pr.yml")["jobs"]["result"]["steps"]
+    result = run_step(
+        step["run"], tmp_path, {"CHANGES": changes, "CONTENT": content, "TESTS": tests}
+    )
+    assert (result.returncode == 0) is passes
 
 
 def test_pages_workflow_deploys_with_pages_permissions() -> None:
