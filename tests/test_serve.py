@@ -127,6 +127,13 @@ def test_a_content_error_replaces_the_page_until_it_is_fixed(browser, tmp_path: 
         shown = page.inner_text("pre.readinglist-error")
         assert f"content/themes.yml:{broken + 1}: error: field 'themes[0].keywords'" in shown
         assert "<b>bold</b>" in shown and page.locator("pre.readinglist-error b").count() == 0
+        # A long message wraps within the window, at 1280 px and on a phone.
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 800})
+            box = page.eval_on_selector(
+                "pre.readinglist-error code", "e => [e.scrollWidth, e.clientWidth]"
+            )
+            assert box[0] <= box[1], (width, box)
         assert page.locator("header.md-header").count() == 1
         assert page.evaluate("getComputedStyle(document.body).fontFamily") != ""
         # A new request does not hang, whatever page it asks for.
