@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import re
+from collections import Counter, defaultdict
 
 from generator.analysis import group
-from generator.analysis.tags import spellings
+from generator.analysis.tags import spellings, tag_key
 from generator.analysis.themes import unsorted
 from generator.content.model import Library
 from generator.content.schema import CONTROL_REPLACED
 from generator.content.store import (
     Layout,
     check_references,
+    line_of,
     list_folder,
     load_papers,
     load_sources,
     load_themes,
+    read_yaml,
 )
 from generator.errors import Problem, SourceError, quote
-from generator.ingest.merge import possible_duplicates, title_key
+from generator.ingest.merge import make_slug, possible_duplicates, title_key
 from generator.ingest.records import parse_file
 
 
 def check(layout: Layout) -> list[Problem]:
     """Every problem in `content/`, sorted by file and line."""
     papers, problems = load_papers(layout)
+    broken = unloaded_records(layout, problems)
     problems += list_folder(layout.sources, layout.rel(layout.sources))[1]
     themes, theme_problems = load_themes(layout)
     sources, source_problems = load_sources(layout)
@@ -33,7 +37,7 @@ def check(layout: Layout) -> list[Problem]:
     problems += check_references(layout, library)
     problems += duplicate_warnings(layout, library)
     problems += tag_warnings(layout, library)
-    problems += unaccounted_listings(layout, library)
+    problems += unaccounted_listings(layout, library, broken)
     if themes and not theme_problems:
         for paper in unsorted(group(library)):
             path = layout.rel(layout.paper_path(paper.id))
@@ -58,31 +62,88 @@ def duplicate_warnings(layout: Layout, library: Library) -> list[Problem]:
 
 def tag_warnings(layout: Layout, library: Library) -> list[Problem]:
     """Tags spelled more than one way (`LLM`, `llm`): one spelling is suggested, the
-    one used most (then the first in alphabetical order)."""
+    one used most (then the first in alphabetical order). And a tag of one paper that
+    is one letter away from a tag of several (`speculative-decodng`). One pass over
+    the tags, however many there are."""
+    best = {
+        key: min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        for key, counts in spellings(library.papers.values()).items()
+    }
+    users = Counter(tag_key(t) for p in library.papers.values() for t in set(p.tags))
+    likely = near_misses(users)
     problems = []
-    for counts in spellings(library.papers.values()).values():
-        best = sorted(counts, key=lambda t: (-counts[t], t))[0]
-        for paper in library.papers.values():
-            for tag in dict.fromkeys(paper.tags):
-                if tag in counts and tag != best:
-                    message = (
-                        f"tag {quote(tag)} is also spelled {quote(best)} "
-                        f"({counts[best]} paper(s)); use one spelling"
-                    )
-                    problems.append(
-                        Problem(layout.rel(layout.paper_path(paper.id)), 0, message, "warning")
-                    )
+    for paper in library.papers.values():
+        path = layout.paper_path(paper.id)
+        for tag in dict.fromkeys(paper.tags):
+            key = tag_key(tag)
+            if key in best and tag != best[key][0]:
+                spelling, count = best[key]
+                message = (
+                    f"tag {quote(tag)} is also spelled {quote(spelling)} "
+                    f"({count} paper(s)); use one spelling"
+                )
+            elif key in likely:
+                other = likely[key]
+                message = (
+                    f"tag {quote(tag)} is on this paper only; did you mean "
+                    f"{quote(other)} ({users[other]} papers)?"
+                )
+            else:
+                continue
+            problems.append(Problem(layout.rel(path), line_of(path, "tags:"), message, "warning"))
     return problems
 
 
-def unaccounted_listings(layout: Layout, library: Library) -> list[Problem]:
-    """Entries of `content/sources/` that no record lists: run `readinglist ingest`."""
+def near_misses(users: Counter[str]) -> dict[str, str]:
+    """Tag key -> the key one edit away (a letter added, dropped, changed or swapped)
+    used by more papers, for keys that one paper uses. Keys one edit apart share a key
+    with one letter dropped, so each key is looked at once (no comparing every pair)."""
+    dropped: dict[str, set[str]] = defaultdict(set)
+    for key in users:
+        for variant in {key, *(key[:i] + key[i + 1 :] for i in range(len(key)))}:
+            dropped[variant].add(key)
+    found = {}
+    for key, count in users.items():
+        if count != 1:
+            continue
+        near = {k for i in range(len(key) + 1) for k in dropped.get(key[:i] + key[i + 1 :], ())}
+        near = {k for k in near if k != key and users[k] > 1}
+        if near:
+            found[key] = min(near, key=lambda k: (-users[k], k))
+    return found
+
+
+def unloaded_records(layout: Layout, problems: list[Problem]) -> set[str]:
+    """The stems of record files that have an error: what `check` says of them is
+    that error, once, and nothing derived from their not loading."""
+    folder = layout.rel(layout.papers) + "/"
+    return {
+        p.path.removeprefix(folder).removesuffix(".yml")
+        for p in problems
+        if p.is_error and p.path.startswith(folder) and "/" not in p.path.removeprefix(folder)
+    }
+
+
+def unaccounted_listings(
+    layout: Layout,
+    library: Library,
+    broken: set[str] = frozenset(),  # type: ignore[assignment]
+) -> list[Problem]:
+    """Entries of `content/sources/` that no record lists: run `readinglist ingest`.
+
+    A record that does not load (`broken`) may hold them: what it still says (its
+    listings and titles, when it is YAML at all), or its file's name, which is its
+    title's slug, keeps them from being reported twice over."""
     recorded = Counter(
         (listing.source, listing.position)
         for paper in library.papers.values()
         for listing in paper.listings
     )
     keys = {title_key(k) for p in library.papers.values() for k in [p.title, *p.aliases]}
+    for stem in broken:
+        held, titles = _what_it_says(layout, stem)
+        recorded.update(held)
+        keys |= {title_key(t) for t in titles}
     problems = []
     for path in layout.source_files():
         rel = layout.rel(path)
@@ -99,8 +160,32 @@ def unaccounted_listings(layout: Layout, library: Library) -> list[Problem]:
         for entry in source.entries:
             if (source.stem, entry.position) in recorded and title_key(entry.title) in keys:
                 continue
+            if broken and _slug_of(entry.title, broken):
+                continue
             message = (
                 f"listing {quote(entry.title)} is in no record; run 'readinglist ingest {rel}'"
             )
             problems.append(Problem(rel, entry.line, message))
     return problems
+
+
+def _what_it_says(layout: Layout, stem: str) -> tuple[list[tuple[str, int]], list[str]]:
+    """The listings and titles a record that does not validate still holds, if any."""
+    data, _, problems = read_yaml(layout.paper_path(stem), stem)
+    if problems or not isinstance(data, dict):
+        return [], []
+    listings = data.get("listings")
+    aliases = data.get("aliases")
+    held = [
+        (str(x.get("source")), int(x["position"]))
+        for x in (listings if isinstance(listings, list) else [])
+        if isinstance(x, dict) and re.fullmatch("[0-9]{1,9}", str(x.get("position", "")))
+    ]
+    titles = [data.get("title"), *(aliases if isinstance(aliases, list) else [])]
+    return held, [t for t in titles if isinstance(t, str)]
+
+
+def _slug_of(title: str, stems: set[str]) -> bool:
+    """Is one of `stems` the file name a record of this title gets (`x`, `x-2`, ...)?"""
+    slug = make_slug(title)
+    return any(stem == slug or stem.rsplit("-", 1)[0] == slug for stem in stems)

@@ -54,26 +54,6 @@ def _os_problem(exc: OSError) -> str:
     return f"{shown}: {what}"
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def _github(problem: Problem) -> str:
-    """A GitHub Actions workflow command that annotates the file and line.
-
-    Escaped as GitHub documents: `%`, CR and LF everywhere, and `:` and `,` in
-    properties too, so a file name cannot forge a line or another annotation.
-    """
-    level = "error" if problem.is_error else "warning"
-    where = f"file={_escape_property(problem.path)}"
-    where += f",line={problem.line}" if problem.line else ""
-    return f"::{level} {where}::{_escape_data(problem.message)}"
-
-
 def _locked(command: Callable[..., Any]) -> Callable[..., Any]:
     """Run a command that writes to the project while holding `build/.lock`."""
 
@@ -132,8 +112,20 @@ def main(verbose: bool) -> None:
 def ingest(files: tuple[Path, ...]) -> None:
     """Add the papers in raw listing (.txt) or BibTeX (.bib) FILES to content/.
 
-    New papers get a record in content/papers/; papers already there gain a listing.
-    Fields a person has edited are never changed. Running it twice changes nothing.
+    New papers get a record in content/papers/; papers already there (by title) gain
+    a listing and fill only their empty fields: what a person wrote is never changed.
+    A file from outside content/sources/ is copied there first, so that every listing
+    stays accounted for. Running it twice changes nothing.
+
+    \b
+    A raw listing is text copied from a paper-aggregator page: a date line such as
+    'Mar 17', then each paper's title and its abstract, as paragraphs separated by
+    blank lines:
+        Mar 17
+
+        A Paper's Title
+
+        Its abstract, in one or more lines.
     """
     from generator.ingest.records import ingest as run_ingest
 
@@ -185,7 +177,7 @@ def check(strict: bool, output_format: str) -> None:
     # Errors first: a new one must not hide among the warnings already there.
     problems = sorted(run_check(_root()), key=lambda p: not p.is_error)
     for problem in problems:
-        click.echo(_github(problem) if output_format == "github" else str(problem))
+        click.echo(problem.annotation() if output_format == "github" else str(problem))
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
@@ -334,8 +326,10 @@ def serve(dev_addr: str) -> None:
 
     A content error replaces the page in the browser until the file is fixed.
     """
+    from generator.engine.build import check_address
     from generator.engine.build import serve as serve_site
 
+    check_address(dev_addr)
     if not logging.getLogger().isEnabledFor(logging.DEBUG):
         # MkDocs' server warns of every request that is not a 200, the error page's too.
         logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)
@@ -386,6 +380,25 @@ def new(title: str) -> None:
     from generator.ingest.scaffold import new_record
 
     click.echo(f"Created {new_record(_root(), title)}")
+
+
+def _verbose(context: click.Context, parameter: click.Parameter, value: bool) -> None:
+    if value:
+        logging.getLogger().setLevel(logging.DEBUG)
+        logging.getLogger("mkdocs").setLevel(logging.INFO)
+
+
+# `-v` works after the command's name too (`readinglist check -v`), as people type it.
+for _command in main.commands.values():
+    _command.params.append(
+        click.Option(
+            ["-v", "--verbose"],
+            is_flag=True,
+            expose_value=False,
+            callback=_verbose,
+            help="Show debug messages.",
+        )
+    )
 
 
 def run() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -140,7 +141,14 @@ class _Style:
         self.markdown = markdown
 
     def code(self, text: str) -> str:
-        return f"`{text}`" if self.markdown else text
+        """A code span shows its text literally: nothing in it is escaped, and a fence
+        longer than any run of backticks in it keeps it whole."""
+        text = " ".join(text.split())
+        if not self.markdown:
+            return text
+        fence = "`" * (1 + max((len(run) for run in re.findall("`+", text)), default=0))
+        pad = " " if text.startswith("`") or text.endswith("`") else ""
+        return f"{fence}{pad}{text}{pad}{fence}"
 
     def text(self, text: str) -> str:
         return str(inline(text)) if self.markdown else " ".join(text.split())
@@ -158,7 +166,7 @@ class _Style:
 def to_markdown(diff: ContentDiff, base: str, markdown: bool = True) -> str:
     """The report as Markdown (for a pull request's summary) or as plain text."""
     style = _Style(markdown)
-    out = style.heading(2, f"Content changes since {style.code(style.text(base))}")
+    out = style.heading(2, f"Content changes since {style.code(base)}")
     if diff.empty:
         return "\n".join([*out, f"No changes to {style.code('content/')}.", ""])
     total = sum(new - old for _, old, new in diff.merged)

@@ -43,6 +43,24 @@ class Problem:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.severity}: {self.message}"
 
+    def annotation(self) -> str:
+        """A GitHub Actions workflow command that annotates the file and line.
+
+        Escaped as GitHub documents: `%`, CR and LF everywhere, and `:` and `,` in
+        properties too, so a file name cannot forge a line or another annotation.
+        """
+        where = f"file={_escape_property(self.path)}"
+        where += f",line={self.line}" if self.line else ""
+        return f"::{self.severity} {where}::{_escape_data(self.message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
 
 QUOTE_LIMIT = 120
 """The most characters of a value that a message quotes."""

@@ -60,7 +60,12 @@ def test_search_and_links_work_from_disk_with_no_network(browser, unzipped: Path
     page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
+    # Every page logged an error: Material fetched a sitemap beside the feed's link.
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("requestfailed", lambda r: problems.append(r.url))
     page.goto((unzipped / "index.html").as_uri())
+    page.wait_for_load_state("networkidle")
     titles = search(page, "NanoFlow Towards Optimal")
     assert any(t.startswith("NanoFlow: Towards Optimal") for t in titles), titles
     page.locator(".md-search-result__link").first.click()
@@ -86,6 +91,7 @@ def test_search_and_links_work_from_disk_with_no_network(browser, unzipped: Path
     assert requests and all(u.startswith("file:") for u in requests), [
         u for u in requests if not u.startswith("file:")
     ]
+    assert problems == []
     context.close()
 
 

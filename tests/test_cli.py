@@ -12,6 +12,8 @@ from generator.cli import main
 
 from .conftest import ROOT, run_cli
 
+NANOFLOW = "nanoflow-towards-optimal-large-language-model-serving-throughput"
+
 
 def invoke(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str):
     monkeypatch.chdir(root)
@@ -177,3 +179,103 @@ def test_check_prints_errors_before_warnings(project: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("content/papers/zz-broken.yml:1: error: missing required field")
     assert any(": warning: " in line for line in lines[1:])
+
+
+def test_one_bad_field_is_one_error(project: Path) -> None:
+    """A record that does not load used to bring an error for each of its listings too,
+    with the wrong advice to ingest them again: 5 errors for 1 typo."""
+    nanoflow = project / "content" / "papers" / f"{NANOFLOW}.yml"
+    nanoflow.write_text(nanoflow.read_text(encoding="utf-8").replace("title:", "titel:", 1))
+    result = run_cli(project, "check")
+    errors = [line for line in result.stdout.splitlines() if ": error: " in line]
+    assert errors == [
+        f"content/papers/{NANOFLOW}.yml:1: error: missing required field 'title'",
+        f"content/papers/{NANOFLOW}.yml:2: error: unknown field 'titel'; did you mean 'title'? "
+        "Expected one of: id, title, authors, year, venue, doi, abstract, links, listings, "
+        "aliases, themes, tags, notes, arxiv",
+    ]
+    # Not even YAML: the file's name still says which listings are its own.
+    nanoflow.write_text("id: [unclosed\n", encoding="utf-8")
+    result = run_cli(project, "check")
+    errors = [line for line in result.stdout.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and errors[0].startswith(
+        f"content/papers/{NANOFLOW}.yml:1: error: YAML"
+    )
+
+
+def test_an_unknown_start_here_paper_has_its_line_and_a_suggestion(project: Path) -> None:
+    themes = project / "content" / "themes.yml"
+    text = themes.read_text(encoding="utf-8")
+    wrong = "a-survey-on-inference-optimization-techniques-for-mixture-of-expert-models"
+    themes.write_text(text.replace("mixture-of-experts-models]", "mixture-of-expert-models]", 1))
+    line = next(n for n, row in enumerate(themes.read_text().splitlines(), 1) if wrong in row)
+    result = run_cli(project, "check")
+    assert (
+        f"content/themes.yml:{line}: error: theme 'mixture-of-experts': field 'start_here': "
+        f"unknown paper '{wrong}'; did you mean "
+        "'a-survey-on-inference-optimization-techniques-for-mixture-of-experts-models'?"
+    ) in result.stdout
+
+
+def test_a_tag_one_letter_from_a_common_one_is_questioned(project: Path) -> None:
+    papers = sorted((project / "content" / "papers").glob("*.yml"))
+    for path, tag in zip(
+        papers[:3],
+        ["speculative-decoding", "speculative-decoding", "speculative-decodng"],
+        strict=True,
+    ):
+        path.write_text(path.read_text(encoding="utf-8") + f"tags: [{tag}]\n", encoding="utf-8")
+    line = len(papers[2].read_text(encoding="utf-8").splitlines())
+    result = run_cli(project, "check")
+    assert (
+        f"content/papers/{papers[2].name}:{line}: warning: tag 'speculative-decodng' is on this "
+        "paper only; did you mean 'speculative-decoding' (2 papers)?"
+    ) in result.stdout
+    assert result.stdout.count("did you mean 'speculative-decoding'") == 1
+
+
+def test_near_misses_are_found_without_comparing_every_pair() -> None:
+    from collections import Counter
+
+    from generator.check import near_misses
+
+    users = Counter(
+        {"decoding": 3, "decodng": 1, "decodings": 1, "encoding": 1, "deocding": 1, "x": 1}
+    )
+    assert near_misses(users) == {
+        "decodng": "decoding",
+        "decodings": "decoding",
+        "encoding": "decoding",
+        "deocding": "decoding",
+    }
+    many = Counter({f"tag{i}": 1 for i in range(20_000)} | {"tag": 5})
+    found = near_misses(many)
+    assert found["tag1"] == "tag" and len(found) == 10  # tag0..tag9: one letter more
+
+
+def test_verbose_works_after_the_command_too(project: Path) -> None:
+    assert run_cli(project, "check", "-v").returncode == 0
+    assert run_cli(project, "-v", "check").returncode == 0
+
+
+def test_serve_on_a_taken_port_says_so_before_anything(project: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli(project, "serve", "--dev-addr", f"127.0.0.1:{port}", timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Error: cannot serve on 127.0.0.1:{port}: Address already in use; another program "
+        f"may be using the port. Pick another: readinglist serve --dev-addr 127.0.0.1:{port + 1}\n"
+    )
+    assert "Serving on" not in result.stdout + result.stderr
+    assert not (project / "build" / "docs" / "index.md").exists()  # nothing was built
+
+
+def test_ingest_help_says_what_a_listing_is_and_where_it_goes() -> None:
+    text = CliRunner().invoke(main, ["ingest", "--help"]).output
+    assert "copied there first" in text and "content/sources/" in text
+    assert "Mar 17" in text and "A Paper's Title" in text

@@ -14,8 +14,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import ROOT, make_project, node_package, run_cli
-from .htmltools import placeholder_links, read
+from .conftest import (
+    ROOT,
+    make_project,
+    make_small_project,
+    node_package,
+    run_cli,
+    run_process,
+)
+from .htmltools import placeholder_links, read, resolve
 
 TESTS = Path(__file__).parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -284,6 +291,21 @@ def test_diff_reports_added_merged_and_removed_papers(tmp_path: Path) -> None:
     assert "Removed papers:\n\n- scalable-neural-network-kernels: Scalable Neural" in text
 
 
+def test_diff_shows_a_base_with_markdown_characters_as_written(tmp_path: Path) -> None:
+    """A code span is literal: `HEAD&#126;1` showed the reference, not `HEAD~1`."""
+    root = make_small_project(tmp_path / "repo")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "content")
+    git(root, "commit", "-q", "-m", "base")
+    git(root, "commit", "-q", "--allow-empty", "-m", "next")
+    result = run_cli(root, "diff", "--format", "markdown", "HEAD~1")
+    assert result.stdout.startswith("## Content changes since `HEAD~1`\n"), result.stdout
+    from generator.diff import _Style
+
+    assert _Style(True).code("a`b") == "``a`b``"
+    assert _Style(True).code("`x") == "`` `x ``"
+
+
 def test_diff_with_an_unknown_ref_is_a_clear_error(project: Path) -> None:
     git(project, "init", "-q")
     result = run_cli(project, "diff", "no-such-ref")
@@ -354,6 +376,30 @@ def test_new_scaffolds_a_record_that_checks(project: Path) -> None:
     )
 
 
+def test_the_offline_bundle_is_linked_where_it_is_published(tmp_path: Path) -> None:
+    """As the Pages workflow publishes it: the link resolves inside the site folder."""
+    root = make_small_project(tmp_path / "project")
+    env = {"OFFLINE_BUNDLE": "true", "SOURCE_DATE_EPOCH": "1700000000"}
+    assert run_process(root, "build", env=env).returncode == 0
+    assert run_process(root, "bundle", "--dist-dir", "site/download", env=env).returncode == 0
+    home = root / "site" / "index.html"
+    (link,) = [h for h in read(home).links if h.endswith("-offline.zip")]
+    assert link == "download/efficient-ml-reading-list-offline.zip"
+    assert resolve(root / "site", home, link).is_file()
+    # The bundle itself links to no bundle.
+    import zipfile
+
+    with zipfile.ZipFile(
+        root / "site" / "download" / "efficient-ml-reading-list-offline.zip"
+    ) as zf:
+        inner = zf.read("efficient-ml-reading-list-offline/index.html").decode("utf-8")
+    assert "-offline.zip" not in inner
+    flow = load_workflow("pages.yml")
+    assert flow["jobs"]["build"]["env"]["OFFLINE_BUNDLE"] == "true"
+    steps = [s.get("run", "") for s in flow["jobs"]["build"]["steps"]]
+    assert "readinglist bundle --dist-dir site/download" in steps
+
+
 def test_site_url_repo_and_cname_come_from_the_environment(tmp_path: Path) -> None:
     root = make_project(tmp_path / "fork")
     env = {
@@ -375,8 +421,8 @@ def test_site_url_repo_and_cname_come_from_the_environment(tmp_path: Path) -> No
     edit = "https://github.com/fork/papers/edit/main/content/papers/tutel-adaptive-mixture-of-experts-at-scale.yml"
     assert paper.links.count(edit) == 2  # Material's edit button and "Edit this entry"
     assert "https://github.com/fork/papers" in read(site / "index.html").links
-    bundle = "https://fork.github.io/papers/download/efficient-ml-reading-list-offline.zip"
-    assert bundle in read(site / "index.html").links
+    # No bundle was published with this site: nothing links to one.
+    assert not [h for h in read(site / "index.html").links if h.endswith("-offline.zip")]
     # The 404 page is served for any missing path, so its links are absolute.
     missing = read(site / "404.html")
     assert "/papers/themes/" in missing.links
@@ -400,10 +446,7 @@ def test_site_and_repository_come_from_a_github_remote(tmp_path: Path) -> None:
     assert "WARNING" not in result.stderr
     home = read(root / "site" / "index.html")
     assert "https://github.com/Alice/papers" in home.links
-    assert (
-        "https://alice.github.io/papers/download/efficient-ml-reading-list-offline.zip"
-        in home.links
-    )
+    assert not [h for h in home.links if h.endswith("-offline.zip")]  # none published here
     paper = read(
         root / "site" / "paper" / "tutel-adaptive-mixture-of-experts-at-scale" / "index.html"
     )

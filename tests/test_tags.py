@@ -56,7 +56,7 @@ def test_the_tag_index_is_in_the_navigation(tagged: Path) -> None:
 def test_check_suggests_one_spelling_for_a_tag(tagged: Path) -> None:
     result = run_cli(tagged, "check")
     assert (
-        "content/papers/beta.yml: warning: tag 'llm' is also spelled 'LLM' (2 paper(s)); "
+        "content/papers/beta.yml:4: warning: tag 'llm' is also spelled 'LLM' (2 paper(s)); "
         "use one spelling" in result.stdout
     )
     assert "alpha.yml: warning: tag" not in result.stdout

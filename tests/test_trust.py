@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import _github
 from generator.errors import Problem
 
 from .conftest import ROOT, make_project, run_cli
@@ -147,7 +146,7 @@ def test_a_generated_folder_that_is_a_link_is_not_written_through(
 
 def test_github_annotations_escape_every_property() -> None:
     problem = Problem("content/papers/a,line=9\n::error file=x::y.yml", 3, "50% done\nnext")
-    assert _github(problem) == (
+    assert problem.annotation() == (
         "::error file=content/papers/a%2Cline=9%0A%3A%3Aerror file=x%3A%3Ay.yml,line=3"
         "::50%25 done%0Anext"
     )

@@ -260,7 +260,7 @@ def check_references(layout: Layout, library: Library) -> list[Problem]:
                 if close:
                     message += f"; did you mean {close[0]!r}?"
                 path = layout.paper_path(paper.id)
-                problems.append(Problem(layout.rel(path), _line_of(path, "themes:"), message))
+                problems.append(Problem(layout.rel(path), line_of(path, "themes:"), message))
     sources = {path.stem for path in layout.source_files()}
     for paper in library.papers.values():
         for listing in paper.listings:
@@ -270,7 +270,7 @@ def check_references(layout: Layout, library: Library) -> list[Problem]:
                     f"field 'listings': source {quote(listing.source)} is not a file in "
                     f"{layout.rel(layout.sources)}/"
                 )
-                problems.append(Problem(layout.rel(path), _line_of(path, "listings:"), message))
+                problems.append(Problem(layout.rel(path), line_of(path, "listings:"), message))
                 break
     for theme in library.themes:
         for paper_id in theme.start_here:
@@ -278,7 +278,10 @@ def check_references(layout: Layout, library: Library) -> list[Problem]:
                 message = (
                     f"theme {quote(theme.id)}: field 'start_here': unknown paper {quote(paper_id)}"
                 )
-                problems.append(Problem(layout.rel(layout.themes), 0, message))
+                close = difflib.get_close_matches(paper_id, list(library.papers), n=1)
+                message += f"; did you mean {close[0]!r}?" if close else ""
+                line = line_of(layout.themes, "", paper_id)
+                problems.append(Problem(layout.rel(layout.themes), line, message))
     for source_id in library.sources:
         if source_id not in sources:
             message = f"source {quote(source_id)} is not a file in {layout.rel(layout.sources)}/"
@@ -286,13 +289,14 @@ def check_references(layout: Layout, library: Library) -> list[Problem]:
     return problems
 
 
-def _line_of(path: Path, prefix: str) -> int:
+def line_of(path: Path, prefix: str, holding: str = "") -> int:
+    """The first line of a file that starts with `prefix` and holds `holding`; 0 if none."""
     try:
         text = read_regular(path, MAX_RECORD_BYTES).decode("utf-8", "replace")
     except (OSError, UnsafePath):
         return 0
     for number, line in enumerate(text.splitlines(), 1):
-        if line.startswith(prefix):
+        if line.startswith(prefix) and holding in line:
             return number
     return 0
 

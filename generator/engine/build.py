@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,7 @@ def site_options(config: Any, root: Path) -> SiteOptions:
         site_url=config.site_url.rstrip("/") + "/" if config.site_url else "",
         site_name=config.site_name,
         directory_urls=config.use_directory_urls,
+        offline_bundle=bool(config.extra.get("offline_bundle")),
         build_date=build_date(root).isoformat(),
     )
 
@@ -118,6 +120,22 @@ def build_site(
         raise
     publish(staging, site_dir)
     return site_dir
+
+
+def check_address(dev_addr: str) -> None:
+    """Say that the address is taken before building anything or claiming to serve."""
+    host, _, port = dev_addr.rpartition(":")
+    if not port.isdigit():
+        raise BuildError(f"--dev-addr: expected IP:PORT, got {dev_addr!r}")
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host.strip("[]") or "127.0.0.1", int(port)))
+    except OSError as exc:
+        raise BuildError(
+            f"cannot serve on {dev_addr}: {exc.strerror or exc}; another program may be "
+            f"using the port. Pick another: readinglist serve --dev-addr {host}:{int(port) + 1}"
+        ) from None
 
 
 def serve(config_file: Path, dev_addr: str) -> None:

@@ -65,12 +65,17 @@ class SiteOptions:
     build_date: str = "1970-01-01T00:00:00+00:00"
     """The date the output carries (ISO 8601), from `site.clock.build_date`."""
 
+    offline_bundle: bool = False
+    """The published site carries its offline bundle under `download/` (the Pages
+    workflow puts it there and says so with `OFFLINE_BUNDLE`)."""
+
     @property
     def bundle_url(self) -> str:
-        """Where the published offline bundle lives (see the Pages workflow)."""
-        if not self.site_url:
+        """The home page's link to the offline bundle, relative to it; '' where there is
+        none to link to: no bundle published with the site, or this is the bundle."""
+        if not (self.offline_bundle and self.directory_urls):
             return ""
-        return f"{self.site_url}download/{bundle_name(self.site_name)}.zip"
+        return f"download/{bundle_name(self.site_name)}.zip"
 
 
 def page_url(path: str, use_directory_urls: bool = True) -> str:
