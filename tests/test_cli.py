@@ -279,3 +279,23 @@ def test_ingest_help_says_what_a_listing_is_and_where_it_goes() -> None:
     text = CliRunner().invoke(main, ["ingest", "--help"]).output
     assert "copied there first" in text and "content/sources/" in text
     assert "Mar 17" in text and "A Paper's Title" in text
+
+
+def test_every_command_finds_the_project_from_a_folder_inside_it(project: Path) -> None:
+    """From content/ or content/papers/, check validated nothing and passed."""
+    inside = run_cli(project / "content" / "papers", "check")
+    assert inside.returncode == 0 and inside.stderr.endswith("0 error(s), 5 warning(s)\n")
+    themes = run_cli(project / "content", "themes")
+    assert themes.returncode == 0 and "mixture-of-experts      25" in themes.stdout
+
+
+@pytest.mark.parametrize("command", ["check", "themes", "generate", "ingest x.txt", "new X"])
+def test_outside_a_project_every_command_says_so_in_one_line(tmp_path: Path, command: str) -> None:
+    (tmp_path / "x.txt").write_text("Mar 3\n\nTitle\n\nAbstract.\n")
+    result = run_cli(tmp_path, *command.split())
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Error: no reading list here: neither {tmp_path} nor a folder above it holds "
+        "mkdocs.yml and content/; run this in the project's folder\n"
+    )
+    assert list(tmp_path.iterdir()) == [tmp_path / "x.txt"]  # nothing written

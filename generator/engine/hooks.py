@@ -1,11 +1,9 @@
 """MkDocs hook: `mkdocs build` and `mkdocs serve` from the project root generate first.
 
 `mkdocs.yml` names this file under `hooks:`. It runs the same `generate` as
-`readinglist generate` and gives MkDocs the generated navigation; the pages are
-already in `build/docs/`, which the root configuration reads. Nothing else: the
-generated folder builds the same without this hook (`mkdocs build -f build/mkdocs.yml`).
-Under `readinglist serve` a content error builds the error page instead, and each
-rebuild is a dirty one kept equal to a clean build (`preview`).
+`readinglist generate` and gives MkDocs the generated navigation. The generated folder
+builds the same without it (`mkdocs build -f build/mkdocs.yml`). Under `readinglist
+serve` it keeps dirty rebuilds equal to clean ones and shows content errors (`preview`).
 """
 
 from __future__ import annotations

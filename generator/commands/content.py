@@ -1,0 +1,174 @@
+"""The commands that read and change `content/`: ingest, enrich, check, themes, diff, new."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from generator.commands import format_option, locked, project, reports_errors
+
+
+@click.command(short_help="Add papers from raw listings (.txt) or BibTeX (.bib).")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@reports_errors
+@locked
+def ingest(files: tuple[Path, ...]) -> None:
+    """Add the papers in raw listing (.txt) or BibTeX (.bib) FILES to content/.
+
+    New papers get a record in content/papers/; papers already there (by title) gain
+    a listing and fill only their empty fields: what a person wrote is never changed.
+    A file from outside content/sources/ is copied there first, so that every listing
+    stays accounted for. Running it twice changes nothing.
+
+    \b
+    A raw listing is text copied from a paper-aggregator page: a date line such as
+    'Mar 17', then each paper's title and its abstract, as paragraphs separated by
+    blank lines:
+        Mar 17
+
+        A Paper's Title
+
+        Its abstract, in one or more lines.
+    """
+    from generator.ingest.records import ingest as run_ingest
+
+    # The files named here are the user's choice: a link among them is followed once,
+    # here, and everything read from content/ itself is read through no link.
+    paths = [path.resolve() for path in files]
+    report = run_ingest(project(), paths, progress=len(files) > 3)
+    for warning in report.warnings:
+        click.echo(str(warning), err=True)
+    click.echo(report.summary())
+
+
+@click.command(short_help="Fill in arXiv ids, authors and years from arXiv.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option(
+    "--timeout", type=float, default=20.0, show_default=True, help="Seconds to wait for arXiv."
+)
+@reports_errors
+@locked
+def enrich(dry_run: bool, timeout: float) -> None:
+    """Fill in arXiv ids, authors and years from the arXiv API.
+
+    Papers that lack one are looked up by exact title, one request every three
+    seconds; answers are kept in your cache folder (~/.cache/readinglist/), never in
+    the project. Values already set are never changed.
+    """
+    from generator.enrich import API
+    from generator.enrich import enrich as run_enrich
+
+    api = os.environ.get("ARXIV_API_URL", API)
+    report = run_enrich(project(), api, timeout, dry_run)
+    for line in report.changes:
+        click.echo(("would set " if dry_run else "set ") + line)
+    for line in report.ambiguous:
+        click.echo(f"{line}: more than one arXiv paper has this title; left as it is", err=True)
+    for line in report.failed:
+        click.echo(line, err=True)
+    click.echo(report.summary())
+
+
+@click.command(short_help="Validate content/ and report every problem.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@format_option("github", help="'github' prints GitHub Actions annotations.")
+@reports_errors
+def check(strict: bool, output_format: str) -> None:
+    """Validate all of content/ and report every problem as path:line: message."""
+    from generator.check import check as run_check
+
+    # Errors first: a new one must not hide among the warnings already there.
+    problems = sorted(run_check(project()), key=lambda p: not p.is_error)
+    for problem in problems:
+        click.echo(problem.annotation() if output_format == "github" else str(problem))
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+@click.command(short_help="Print each theme's paper count, or propose new themes.")
+@click.option("--suggest", is_flag=True, help="Propose themes for the Unsorted papers, as YAML.")
+@click.option(
+    "--apply", is_flag=True, help="With --suggest: append the proposals to content/themes.yml."
+)
+@reports_errors
+def themes(suggest: bool, apply: bool) -> None:
+    """Print each theme with its paper count and a few example titles.
+
+    With --suggest, cluster the Unsorted papers and print, for each cluster, a theme
+    with the keywords that would catch it, as items for the themes: list in
+    content/themes.yml. --apply appends them there; give each a description after.
+    """
+    from generator.analysis import group
+    from generator.content.store import load_library
+
+    if apply and not suggest:
+        raise click.UsageError("--apply goes with --suggest")
+    linked = group(load_library(project()))
+    if suggest:
+        _suggest(linked, apply)
+        return
+    from generator.analysis.themes import table
+
+    click.echo(table(linked))
+
+
+def _suggest(linked: Any, apply: bool) -> None:
+    """Print the proposed themes (on stdout, as YAML) and, with `apply`, append them."""
+    from generator.analysis.suggest import append_to_themes, as_yaml, suggest
+    from generator.analysis.themes import unsorted
+
+    proposals = suggest(linked)
+    left = len(unsorted(linked))
+    if not proposals:
+        click.echo(f"No themes to propose for the {left} Unsorted paper(s).", err=True)
+        return
+    click.echo(as_yaml(proposals), nl=False)
+    caught = len({p.id for proposal in proposals for p in proposal.caught})
+    total = max(len(linked.papers), 1)
+    summary = (
+        f"{len(proposals)} theme(s) proposed; they catch {caught} of the {left} Unsorted "
+        f"papers, leaving {left - caught} ({(left - caught) / total:.0%} of {total})."
+    )
+    if not apply:
+        click.echo(f"{summary} Append them to content/themes.yml, or run with --apply.", err=True)
+        return
+    append_to_themes(project(), proposals)
+    click.echo(f"{summary} Appended to content/themes.yml: give each a description.", err=True)
+
+
+@click.command(short_help="What content/ gained, lost and changed since BASE.")
+@click.argument("base")
+@format_option("markdown", help="'markdown' for a pull request's job summary.")
+@reports_errors
+def diff(base: str, output_format: str) -> None:
+    """Compare content/ at git ref BASE with the working tree.
+
+    Reports papers added, removed and edited, listings merged and theme changes, as
+    plain text; the pull-request workflow asks for Markdown for its job summary.
+    """
+    from generator.diff import diff_against
+
+    click.echo(diff_against(project(), base, output_format == "markdown"), nl=False)
+
+
+@click.command(short_help="Scaffold a record for a new paper.")
+@click.argument("title")
+@reports_errors
+@locked
+def new(title: str) -> None:
+    """Scaffold content/papers/<id>.yml for TITLE, with every field commented."""
+    from generator.ingest.scaffold import new_record
+
+    click.echo(f"Created {new_record(project(), title)}")
+
+
+COMMANDS = [ingest, enrich, check, themes, diff, new]
