@@ -13,6 +13,8 @@ from generator.content.schema import CONTROL_REPLACED
 from generator.content.store import (
     Layout,
     check_references,
+    content_problem,
+    depth_problem,
     line_of,
     list_folder,
     load_papers,
@@ -27,7 +29,11 @@ from generator.ingest.records import parse_file
 
 def check(layout: Layout) -> list[Problem]:
     """Every problem in `content/`, sorted by file and line."""
+    refused = content_problem(layout)
+    if refused:
+        return [refused]  # and nothing read through it
     papers, problems = load_papers(layout)
+    problems += [p for p in [depth_problem(layout)] if p]
     broken = unloaded_records(layout, problems)
     problems += list_folder(layout.sources, layout.rel(layout.sources))[1]
     themes, theme_problems = load_themes(layout)

@@ -9,7 +9,7 @@ import click
 
 from generator.commands import folder_option, locked, project, reports_errors
 from generator.content.store import Layout
-from generator.errors import ReadingListError
+from generator.errors import ContentError, ReadingListError
 
 log = logging.getLogger("generator")
 
@@ -93,14 +93,19 @@ def serve(dev_addr: str) -> None:
 
     A content error replaces the page in the browser until the file is fixed.
     """
+    from generator.content.store import content_problem, depth_problem
     from generator.engine.build import check_address
     from generator.engine.build import serve as serve_site
 
     check_address(dev_addr)
+    layout = project()
+    refused = content_problem(layout) or depth_problem(layout)
+    if refused:  # MkDocs' file watcher would follow the link, or overflow on the depth
+        raise ContentError([refused])
     if not logging.getLogger().isEnabledFor(logging.DEBUG):
         # MkDocs' server warns of every request that is not a 200, the error page's too.
         logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)
-    serve_site(_prepare(project()), dev_addr)
+    serve_site(_prepare(layout), dev_addr)
 
 
 @click.command(short_help="Zip the site for reading offline, into dist/.")

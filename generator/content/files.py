@@ -119,6 +119,22 @@ def _ancestors(paths: Collection[str]) -> set[str]:
     return folders
 
 
+def too_deep(folder: Path, levels: int) -> Path | None:
+    """A folder nested more than `levels` deep below `folder`, or None. Walked with a
+    loop, links not followed: tools that recurse (a file watcher) overflow their stack
+    on a thousand levels."""
+    pending = [(folder, 0)] if folder.is_dir() and not folder.is_symlink() else []
+    while pending:
+        current, depth = pending.pop()
+        with os.scandir(current) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if depth + 1 > levels:
+                        return Path(entry.path)
+                    pending.append((Path(entry.path), depth + 1))
+    return None
+
+
 def file_stats(folder: Path) -> dict[str, tuple[int, int]]:
     """Size and modification time (ns) of every file under `folder`; no dotfiles."""
     stats, _ = _listing(folder)

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.content.edit import edited_record
-from generator.content.files import STAGING_PREFIX, UnsafePath, read_regular, real_folder, recover
+from generator.content.files import (
+    STAGING_PREFIX,
+    UnsafePath,
+    read_regular,
+    real_folder,
+    recover,
+    too_deep,
+)
 from generator.content.model import Library, Paper, Source, Theme
 from generator.content.schema import Validator, to_dict
 from generator.content.titles import paper_keys
@@ -65,8 +72,38 @@ class Layout:
 
     def source_files(self) -> list[Path]:
         """The raw listing files; `check` reports what `list_folder` finds wrong."""
+        if content_problem(self):
+            return []
         names, _ = list_folder(self.sources, self.rel(self.sources))
         return [self.sources / name for name in names if name.endswith((".txt", ".bib"))]
+
+
+def content_problem(layout: Layout) -> Problem | None:
+    """Why `content/` may not be read at all, or None: it must be this project's own
+    folder, not a link to one. A pull request could point it anywhere, and every
+    message would then quote files from there."""
+    try:
+        real_folder(layout.content)
+    except FileNotFoundError:
+        return None
+    except UnsafePath as exc:
+        return Problem(layout.rel(layout.content), 0, exc.reason)
+    return None
+
+
+MAX_DEPTH = 4
+"""How deeply folders may nest in `content/`: the tool reads two levels
+(`content/papers/<id>.yml`); a repository's thousand levels overflowed the stack."""
+
+
+def depth_problem(layout: Layout) -> Problem | None:
+    """A folder of `content/` nested deeper than `MAX_DEPTH`, as a problem."""
+    deep = None if content_problem(layout) else too_deep(layout.content, MAX_DEPTH)
+    if deep is None:
+        return None
+    shown = quote(layout.rel(deep), 80)
+    message = f"folders nest more than {MAX_DEPTH} levels deep here ({shown}); remove them"
+    return Problem(layout.rel(layout.content), 0, message)
 
 
 def read_yaml(path: Path, rel: str) -> tuple[object, dict, list[Problem]]:
@@ -132,6 +169,9 @@ def _problems(rel: str, validator: Validator) -> list[Problem]:
 def load_papers(layout: Layout) -> tuple[dict[str, Paper], list[Problem]]:
     """Every record under `content/papers/`, by id, with the problems found in each
     and across them (two records with the same title, files that are not records)."""
+    refused = content_problem(layout)
+    if refused:
+        return {}, [refused]
     recover_content(layout)
     shown = layout.rel(layout.papers)  # the folder as messages show it
     names, problems = list_folder(layout.papers, shown)
@@ -163,7 +203,7 @@ def load_papers(layout: Layout) -> tuple[dict[str, Paper], list[Problem]]:
 
 def recover_content(layout: Layout) -> None:
     """Finish (or drop) what an interrupted `ingest` of this user's left undone."""
-    if layout.content.is_dir():
+    if layout.content.is_dir() and not content_problem(layout):
         for line in recover(layout.content):
             log.warning("%s: %s", layout.rel(layout.content), line)
 
@@ -210,7 +250,7 @@ def foreign_files(layout: Layout) -> list[Problem]:
 
 def load_themes(layout: Layout) -> tuple[list[Theme], list[Problem]]:
     """The themes declared in `content/themes.yml` (none if the file is absent)."""
-    if not os.path.lexists(layout.themes):
+    if content_problem(layout) or not os.path.lexists(layout.themes):
         return [], []
     rel = layout.rel(layout.themes)
     data, lines, problems = read_yaml(layout.themes, rel)
@@ -234,7 +274,7 @@ def load_themes(layout: Layout) -> tuple[list[Theme], list[Problem]]:
 
 def load_sources(layout: Layout) -> tuple[dict[str, Source], list[Problem]]:
     """What `content/sources.yml` says of the source files (nothing if it is absent)."""
-    if not os.path.lexists(layout.source_labels):
+    if content_problem(layout) or not os.path.lexists(layout.source_labels):
         return {}, []
     rel = layout.rel(layout.source_labels)
     data, lines, problems = read_yaml(layout.source_labels, rel)
@@ -308,6 +348,7 @@ def load_library(layout: Layout) -> Library:
     sources, source_problems = load_sources(layout)
     library = Library(papers=dict(sorted(papers.items())), themes=themes, sources=sources)
     problems += theme_problems + source_problems + check_references(layout, library)
+    problems += [p for p in [depth_problem(layout)] if p]
     if any(p.is_error for p in problems):
         raise ContentError(sorted(problems))
     return library

@@ -50,6 +50,8 @@ def generation_key(content: Path, options: SiteOptions) -> str | None:
     """A digest of everything generation reads; None if a file cannot be read (loading
     then says why). `content/sources/` is left out: generation never reads the raw
     listings."""
+    if content.is_symlink():
+        return None  # loading refuses it, before reading anything through it
     digest = hashlib.blake2b(digest_size=20)
     digest.update(json.dumps([asdict(options), sys.version, _versions()]).encode())
     for folder, prefix in ((_PACKAGE.parent, "generator/"), (content, "content/")):
@@ -75,20 +77,22 @@ def _versions() -> list[str]:
     return versions
 
 
-def _files(folder: str, rel: str = "") -> list[str]:
+def _files(folder: str) -> list[str]:
     """Relative paths of every file below `folder` (none if it does not exist), sorted,
-    bytecode left out."""
+    bytecode left out. Links are not followed, and the walk is a loop, not a recursion:
+    a repository may hold a folder a thousand levels deep."""
     found: list[str] = []
-    if not os.path.isdir(os.path.join(folder, rel)):
-        return found
-    with os.scandir(os.path.join(folder, rel)) as entries:
-        for entry in entries:
-            path = f"{rel}{entry.name}"
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name != "__pycache__":
-                    found += _files(folder, f"{path}/")
-            elif not entry.name.endswith(".pyc"):
-                found.append(path)
+    pending = [""] if os.path.isdir(folder) and not os.path.islink(folder) else []
+    while pending:
+        rel = pending.pop()
+        with os.scandir(os.path.join(folder, rel)) as entries:
+            for entry in entries:
+                path = f"{rel}{entry.name}"
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        pending.append(f"{path}/")
+                elif not entry.name.endswith(".pyc"):
+                    found.append(path)
     return sorted(found)
 
 
