@@ -40,6 +40,10 @@ from generator.site.paths import (
 )
 
 RECENT = 8
+CARD_LIST = 5
+"""A card names at most this many tags, and other themes: a paper shows on the page of
+each of its tags and themes, so what its card lists is printed once per page, and the
+pages would grow with the square of its list."""
 MAP_MIN = 3
 """A theme needs this many papers before a map of them says anything."""
 
@@ -143,9 +147,13 @@ class Renderer:
     def _a_tag(self, here: str, tag: str) -> Markup:
         return self._anchor(here, tag_page(tag), tag)
 
-    def _tag_chips(self, here: str, paper: Paper) -> str:
-        chips = "".join(self._a_tag(here, tag) for tag in dict.fromkeys(paper.tags))
-        return f'<span class="rl-tags">{chips}</span>' if chips else ""
+    def _tag_chips(self, here: str, paper: Paper, limit: int | None = None) -> str:
+        """The paper's tags as links; on a card, the first `limit` and how many more."""
+        tags = list(dict.fromkeys(paper.tags))
+        shown = tags if limit is None else tags[:limit]
+        chips = "".join(self._a_tag(here, tag) for tag in shown)
+        more = f" +{len(tags) - len(shown)} more" if len(tags) > len(shown) else ""
+        return f'<span class="rl-tags">{chips}{more}</span>' if chips else ""
 
     def _a_theme(self, here: str, theme_id: str) -> Markup:
         return self._anchor(here, theme_page(theme_id), self.themes[theme_id].title)
@@ -237,11 +245,12 @@ class Renderer:
         lines = []
         for paper in papers:
             others = [t for t in self.library.membership.get(paper.id, []) if t != theme_id]
-            also = self._theme_links(here, others)
+            also = self._theme_links(here, others[:CARD_LIST])
+            more = f" and {len(others) - CARD_LIST} more" if len(others) > CARD_LIST else ""
             lead = " · also in " if theme_id else " · in "
             lines.append(
                 self._card_start(here, paper, badge)
-                + (f"{lead}{also}" if others else "")
+                + (f"{lead}{also}{more}" if others else "")
                 + "</span></p></li>\n"
             )
         return Markup("".join(lines))
@@ -268,7 +277,7 @@ class Renderer:
                 + (f"{markup.html_text(credit)} · " if credit else "")
                 + (f"{markup.html_link('code', code)} · " if code else "")
                 + f"listed {len(paper.listings)}×"
-                + (f" {self._tag_chips(here, paper)}" if paper.tags else "")
+                + (f" {self._tag_chips(here, paper, CARD_LIST)}" if paper.tags else "")
             )
             self._cards[key] = start
         return start
