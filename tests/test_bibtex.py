@@ -5,7 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from generator.content.store import Layout, load_papers
+from generator.errors import SourceError
 
 from .conftest import make_project, read_bib, run_cli
 
@@ -124,3 +128,157 @@ def test_latex_is_decoded_and_a_bare_percent_kept(tmp_path: Path) -> None:
     assert entry.title == "GPT-4 at 50% – and % more"
     assert entry.authors == ["Kurt Gödel"]
     assert entry.abstract == "Saves 59% of memory $O(n)$."
+
+
+UNUSUAL = [
+    r"See \href{https://github.com/owner/repo} for the code.",  # one argument, as arXiv has
+    r"We \input the rest.",
+    r"Use \verb for code.",
+    r"It grows as \sqrt n.",
+    r"A claim\footnote.",
+    "{" * 250 + "deep" + "}" * 250,
+]
+
+
+def test_one_value_the_latex_decoder_fails_on_is_a_warning(project: Path, tmp_path: Path) -> None:
+    """\\href with one argument, \\sqrt, ~250 nested braces: a traceback, and the whole
+    file refused; in content/sources/, check crashed too."""
+    entries = [
+        f"@article{{odd{i},\n  title = {{An Odd Abstract Number {i}}},\n  abstract = {{{text}}}\n}}\n"
+        for i, text in enumerate(UNUSUAL)
+    ]
+    entries.append("@article{plain,\n  title = {A Plain Entry After Them},\n  year = {2024}\n}\n")
+    bib = tmp_path / "odd.bib"
+    bib.write_text("\n".join(entries), encoding="utf-8")
+    result = run_cli(project, "ingest", str(bib))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "7 new paper(s)" in result.stdout
+    failed = [line for line in result.stderr.splitlines() if "could not be read" in line]
+    assert any(
+        line.endswith(
+            ":1: warning: entry 'odd0': field 'abstract': its LaTeX could not be read "
+            "(IndexError); kept as written"
+        )
+        for line in failed
+    ), result.stderr
+    assert any("entry 'odd5'" in line and "(RecursionError)" in line for line in failed)
+    papers, _ = load_papers(Layout(project))
+    href = next(p for p in papers.values() if p.title == "An Odd Abstract Number 0")
+    assert href.abstract == UNUSUAL[0]  # the raw text, kept
+    checked = run_cli(project, "check")
+    assert "Traceback" not in checked.stderr and "0 error(s)" in checked.stderr
+
+
+def test_a_few_thousand_entries_with_latex_ingest_with_warnings_at_most(
+    project: Path, tmp_path: Path
+) -> None:
+    """As an arXiv or Zotero export of a few thousand papers: math, accents, macros of
+    every kind in abstracts; no file is refused because of one value."""
+    import random
+
+    rng = random.Random(3)
+    pieces = [
+        r"$O(n^2)$",
+        r"\emph{fast}",
+        r"\textbf{bold}",
+        r"caf\'e",
+        r"\cite{x}",
+        r"\ref{fig}",
+        r"\href{https://x.org}",
+        r"\url{https://y.org/a_b}",
+        r"\sqrt{2}",
+        r"\footnote{f}",
+        r"\verb|x|",
+        r"\input{z}",
+        r"$\alpha$-model",
+        r"{\em weight}",
+        "%",
+        "&",
+        r"\\",
+        "{" * 40 + "x" + "}" * 40,
+        r"\unknownmacro{y}",
+        "~",
+        r"\#",
+        "``q''",
+    ]
+    entries = []
+    for i in range(3000):
+        words = " ".join(rng.choice(pieces) + " word" for _ in range(8))
+        entries.append(
+            f"@article{{e{i},\n  title = {{Paper {i} on {rng.choice(['sparse', 'dense'])} models}},\n"
+            f"  author = {{M{{\\\"u}}ller, J{{\\'o}}s{i} and Smith, A.}},\n"
+            f"  year = {{20{10 + i % 15}}},\n  abstract = {{{words}.}}\n}}\n"
+        )
+    bib = tmp_path / "export.bib"
+    bib.write_text("\n".join(entries), encoding="utf-8")
+    result = run_cli(project, "ingest", str(bib))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "3000 listing(s): 3000 new paper(s)" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert not [line for line in result.stderr.splitlines() if ": error: " in line]
+
+
+LATEX_PIECES = st.sampled_from(
+    [
+        r"\href",
+        r"\href{https://x.org}",
+        r"\url{",
+        r"\input",
+        r"\verb",
+        r"\verb|",
+        r"\sqrt",
+        r"\footnote",
+        r"\frac{1}",
+        r"\begin{itemize}",
+        r"\end{equation}",
+        r"\\",
+        "$",
+        "$$",
+        "^",
+        "_",
+        "&",
+        "%",
+        "#",
+        "~",
+        "{",
+        "}",
+        r"\'",
+        r"\"",
+        r"\c",
+        r"\textbackslash",
+        r"\cite{",
+        r"\newcommand",
+        r"\def\x",
+        "``",
+        "''",
+        "--",
+        "\u00e9",
+        "\U0001f600",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    pieces=st.lists(st.one_of(LATEX_PIECES, st.text(max_size=8)), max_size=30),
+    depth=st.integers(min_value=0, max_value=400),
+)
+def test_the_bibtex_reader_never_crashes_on_latex(tmp_path_factory, pieces, depth) -> None:
+    """Fuzz: unusual macros, deep braces and anything else in a value give entries and
+    warnings, never an exception."""
+    from generator.ingest.bibtex import parse_bibtex
+
+    value = "{" * depth + "".join(pieces) + "}" * depth
+    path = tmp_path_factory.mktemp("bib") / "fuzz.bib"
+    path.write_text(
+        f"@article{{fuzz,\n  title = {{Fuzz {value}}},\n  abstract = {{{value}}},\n"
+        f"  author = {{{value} and Ada Lovelace}}\n}}\n"
+        "@misc{after,\n  title = {The Entry After It}\n}\n",
+        encoding="utf-8",
+    )
+    try:
+        source = parse_bibtex(path)
+    except SourceError:
+        return  # no usable entry: a clear error, which ingest reports with the file
+    assert any(e.title == "The Entry After It" for e in source.entries)

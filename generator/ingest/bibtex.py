@@ -81,6 +81,7 @@ class Latex:
         self.decoded: dict[str, str] = {}
 
     def __call__(self, value: str) -> str:
+        """`value` as Unicode text; LatexError if the decoder fails on it."""
         if not self._SPECIAL.search(value):
             return value
         if value not in self.decoded:
@@ -89,8 +90,19 @@ class Latex:
             walker = latexwalker.LatexWalker(
                 latex, latex_context=self.parsing, tolerant_parsing=True
             )
-            self.decoded[value] = str(self.text.nodelist_to_text(walker.get_latex_nodes()[0]))
+            # pylatexenc fails on some macros it knows with other arguments (`\href`
+            # with one, say) and recurses on deep braces: any failure of its own is
+            # one value's problem, not the file's.
+            try:
+                nodes = walker.get_latex_nodes()[0]
+                self.decoded[value] = str(self.text.nodelist_to_text(nodes))
+            except Exception as exc:
+                raise LatexError(type(exc).__name__) from None
         return self.decoded[value]
+
+
+class LatexError(Exception):
+    """The LaTeX decoder failed on one value; `str()` names how."""
 
 
 def parse_bibtex(path: Path) -> ParsedSource:
@@ -110,9 +122,17 @@ def parse_bibtex(path: Path) -> ParsedSource:
         fields = {name.lower(): field.value for name, field in block.fields_dict.items()}
         for name in ("title", "abstract", "year", "date", "doi", "eprint", *_VENUE_FIELDS):
             if isinstance(fields.get(name), str):
-                fields[name] = latex(fields[name])
+                try:
+                    fields[name] = latex(fields[name])
+                except LatexError as exc:
+                    message = _undecoded(block.key, name, exc)
+                    warnings.append(Problem(str(path), line, message, "warning"))
         if isinstance(fields.get("author"), list):
-            fields["author"] = [_decoded(name, latex) for name in fields["author"]]
+            try:
+                fields["author"] = [_decoded(name, latex) for name in fields["author"]]
+            except LatexError as exc:
+                message = _undecoded(block.key, "author", exc)
+                warnings.append(Problem(str(path), line, message, "warning"))
         title = _text(fields.get("title", ""))
         problem = _unusable(block.entry_type.lower(), block.key, title)
         if problem:
@@ -124,6 +144,13 @@ def parse_bibtex(path: Path) -> ParsedSource:
     if not entries:
         raise SourceError(f"{path}: no BibTeX entries with a title found")
     return ParsedSource(path, entries, warnings)
+
+
+def _undecoded(key: str, name: str, error: LatexError) -> str:
+    return (
+        f"entry {quote(key, 60)}: field '{name}': its LaTeX could not be read ({error}); "
+        "kept as written"
+    )
 
 
 def _failure(block: object) -> str:
