@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from generator.engine.build import build_site
-from generator.site.output import SITE_MARKER
+from generator.site.output import SITE_MARKER, remove_dead
 from generator.site.paths import bundle_name
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -23,8 +23,9 @@ def make_bundle(config_file: Path, root: Path, dist_dir: Path, site_name: str) -
     name = bundle_name(site_name)
     created = not dist_dir.exists()
     dist_dir.mkdir(parents=True, exist_ok=True)
+    remove_dead(dist_dir, ".bundle-")
     try:
-        with tempfile.TemporaryDirectory(prefix=".bundle-", dir=dist_dir) as tmp:
+        with tempfile.TemporaryDirectory(prefix=f".bundle-{os.getpid()}-", dir=dist_dir) as tmp:
             site = build_site(config_file, Path(tmp) / name, root, offline=True)
             archive = Path(tmp) / f"{name}.zip"
             zip_folder(site, archive, prefix=name)

@@ -17,8 +17,8 @@ from urllib.parse import urlencode
 
 import feedparser
 
-from generator.content.files import Transaction
 from generator.content.identifiers import arxiv_problem, year_problem
+from generator.content.journal import Transaction
 from generator.content.model import Paper
 from generator.content.store import Layout, load_papers, record_text
 from generator.content.titles import paper_keys, title_key

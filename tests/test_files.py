@@ -12,15 +12,13 @@ from pathlib import Path
 import pytest
 
 from generator.content.files import (
-    Transaction,
     UnsafePath,
-    journal_folder,
     project_lock,
     read_regular,
-    recover,
     sync_folder,
     write_atomic,
 )
+from generator.content.journal import Transaction, journal_folder, recover
 
 from .conftest import ROOT
 

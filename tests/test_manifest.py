@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.content.files import file_stats, journal_folder, write_atomic
+from generator.content.files import file_stats, write_atomic
+from generator.content.journal import journal_folder
 from generator.content.store import Layout
 from generator.errors import ContentError
 from generator.site.generate import generate

@@ -141,3 +141,75 @@ def test_checking_tag_spellings_takes_one_pass() -> None:
     spent = time.process_time() - began
     assert len(problems) == 80 * 100
     assert spent < 30  # quadratic, this was minutes; it is well under a second
+
+
+def test_ingest_writes_no_record_the_loader_would_refuse(small: Path, tmp_path: Path) -> None:
+    """A listing with a 2.1 MB abstract gave a 2 MB record over the 1 MB limit; check,
+    build, ingest and enrich then all failed until someone edited it by hand."""
+    listing = tmp_path / "huge.txt"
+    abstract = "We study a thing. " * 120_000
+    listing.write_text(
+        f"Mar 3\n\nA Paper With A Huge Abstract\n\n{abstract}\n\nA Normal Paper\n\nIt is fine. Really.\n"
+    )
+    result = run_cli(small, "ingest", str(listing))
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"{listing}:3: warning: entry 'A Paper With A Huge Abstract': left out field "
+        "'abstract': 2,159,999 characters; the limit is 50,000"
+    ) in result.stderr
+    assert "2 new paper(s)" in result.stdout
+    assert run_cli(small, "check").returncode == 0
+    assert run_cli(small, "new", "x" * 2000).stderr.startswith(
+        "Error: the title cannot be a record's: 2,000 characters; the limit is 1,000"
+    )
+
+
+def test_serve_and_bundle_never_share_a_folder(small: Path) -> None:
+    """serve regenerated build/docs/ without the lock while bundle built from it: bundle
+    exited 0 with offline pages whose links were broken. serve fills build/preview/."""
+    import inspect
+
+    from generator.engine import build
+
+    assert '"build" / "preview"' in inspect.getsource(build.serve)
+    # The hook takes the lock around generating, as build and bundle do.
+    from generator.engine import hooks
+
+    assert "project_lock(layout.build" in inspect.getsource(hooks.on_config)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002])
+def test_files_keep_the_modes_the_umask_gives(small: Path, tmp_path: Path, umask: int) -> None:
+    """Under umask 022, site/ was drwx------ and records were rewritten 0600: a web
+    server running as another user got 403."""
+    record = sorted((small / "content" / "papers").glob("*.yml"))[0]
+    record.chmod(0o640)  # a curator's own choice stays
+    listing = tmp_path / "more.txt"
+    listing.write_text("Mar 4\n\nAn Entirely New Paper Title\n\nAbstract. Here.\n")
+    old = os.umask(umask)
+    try:
+        assert run_cli(small, "ingest", str(listing)).returncode == 0
+        assert run_cli(small, "new", "Another New Paper").returncode == 0
+        assert run_cli(small, "build").returncode == 0
+    finally:
+        os.umask(old)
+    expected = 0o666 & ~umask
+    papers = small / "content" / "papers"
+    assert (papers / "an-entirely-new-paper-title.yml").stat().st_mode & 0o777 == expected
+    assert (papers / "another-new-paper.yml").stat().st_mode & 0o777 == expected
+    assert (small / "content" / "sources" / "more.txt").stat().st_mode & 0o777 == expected
+    assert record.stat().st_mode & 0o777 == 0o640
+    assert (small / "site").stat().st_mode & 0o777 == 0o777 & ~umask
+
+
+def test_a_killed_bundle_leaves_nothing_for_good(small: Path) -> None:
+    """A bundle killed during its build left dist/.bundle-*/ (a whole site) forever."""
+    dist = small / "dist"
+    dead = dist / ".bundle-999999999-abc"  # a process that no longer exists
+    (dead / "site").mkdir(parents=True)
+    (dead / "site" / "index.html").write_text("old")
+    live = dist / f".bundle-{os.getppid()}-xyz"  # a running one's stays
+    live.mkdir()
+    assert run_cli(small, "bundle").returncode == 0
+    assert not dead.exists() and live.exists()
+    live.rmdir()

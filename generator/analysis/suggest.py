@@ -28,9 +28,9 @@ from generator.analysis.stop_words import ENGLISH_STOP_WORDS
 from generator.analysis.themes import ThemeRules, _split, unsorted
 from generator.content.files import project_lock, read_regular, real_folder, write_atomic
 from generator.content.model import Paper, Theme
-from generator.content.store import MAX_RECORD_BYTES, Layout
+from generator.content.store import MAX_RECORD_BYTES, Layout, themes_text_problems
 from generator.content.yamlio import YamlSyntaxError, loads
-from generator.errors import ReadingListError
+from generator.errors import ContentError, ReadingListError
 
 MAX_CLUSTERS = 12
 MIN_CLUSTER = 3
@@ -220,7 +220,11 @@ def append_to_themes(layout: Layout, proposals: list[Proposal]) -> None:
         existing = b""
         if os.path.lexists(layout.themes):
             existing = read_regular(layout.themes, MAX_RECORD_BYTES)
-        write_atomic(layout.themes, appended(existing.decode("utf-8-sig"), proposals))
+        text = appended(existing.decode("utf-8-sig"), proposals)
+        problems = themes_text_problems(text, layout.rel(layout.themes))
+        if problems:  # what is written must load: else nothing is
+            raise ContentError(problems)
+        write_atomic(layout.themes, text)
 
 
 def appended(themes_yml: str, proposals: list[Proposal]) -> str:

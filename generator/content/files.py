@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import hashlib
 import logging
 import os
 import posixpath
-import shutil
 import stat
 import tempfile
 from collections.abc import Collection, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from generator.errors import ReadingListError
@@ -27,7 +25,7 @@ def write_atomic(path: Path, text: str | bytes, durable: bool = True) -> bool:
     flushes the data to disk before the rename (curated content); generated files
     that the next build recreates anyway skip that.
     """
-    data = _bytes(text)
+    data = as_bytes(text)
     if holds(path, data):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -36,9 +34,11 @@ def write_atomic(path: Path, text: str | bytes, durable: bool = True) -> bool:
 
 
 def _replace(path: Path, data: bytes, durable: bool) -> None:
-    """Put `data` at `path` (whose folder exists) through a temporary file."""
+    """Put `data` at `path` (whose folder exists) through a temporary file, with the mode
+    the file had, or the one the umask gives a new file (a temporary file is 0600)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TMP, dir=path.parent)
     try:
+        os.fchmod(fd, _mode_of(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             if durable:
@@ -53,7 +53,23 @@ def _replace(path: Path, data: bytes, durable: bool) -> None:
 _TMP = ".tmp"
 
 
-def _temporary_of(name: str) -> str | None:
+def _mode_of(path: Path) -> int:
+    """An existing regular file's permissions, or a new file's under this umask."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return 0o666 & ~umask()
+    return stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else 0o666 & ~umask()
+
+
+def umask() -> int:
+    """This process's umask (it can only be read by setting it, and set back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def temporary_of(name: str) -> str | None:
     """The file a temporary name (`.x.yml.k3j2_a.tmp`) was made for, or None."""
     if not (name.startswith(".") and name.endswith(_TMP)):
         return None
@@ -61,7 +77,7 @@ def _temporary_of(name: str) -> str | None:
     return head if dot else None
 
 
-def _bytes(text: str | bytes) -> bytes:
+def as_bytes(text: str | bytes) -> bytes:
     return text.encode("utf-8") if isinstance(text, str) else text
 
 
@@ -99,7 +115,7 @@ def sync_folder(folder: Path, files: Mapping[str, str | bytes]) -> int:
     for parent in sorted({posixpath.dirname(rel) for rel in files} - folders):
         (folder / parent).mkdir(parents=True, exist_ok=True)
     for rel, text in sorted(files.items()):
-        data = _bytes(text)
+        data = as_bytes(text)
         # A size that differs settles it without reading the file.
         if rel in stats and stats[rel].st_size == len(data) and holds(folder / rel, data):
             continue
@@ -160,129 +176,6 @@ def _listing(folder: Path) -> tuple[dict[str, os.stat_result], set[str]]:
                 else:
                     stats[child] = entry.stat(follow_symlinks=False)
     return stats, folders
-
-
-STAGING_PREFIX = ".transaction-"
-"""Names that older versions staged ingests under inside `content/`; nothing writes or
-trusts them now, and `check` refuses any that a repository carries."""
-_COMMITTED = "COMMITTED"
-_FILES = "files"
-
-
-class Transaction:
-    """Replace several files under `root` together: all of them, or none.
-
-    The new files are staged in this process's own journal folder (`journal_folder`),
-    outside the work tree, where no repository can put anything. Once every file is
-    there, a `COMMITTED` list is written (atomically), and only then are the files
-    copied into place. A process killed before the list exists leaves the old files;
-    one killed after it leaves a journal that `recover` finishes, so readers never see
-    half of one. The data is flushed to disk twice, with `os.sync`: once before the list
-    is written, and once after the files are in place. (One `fsync` per file cost 12 s
-    of an ingest of 10,000 BibTeX entries.)
-    """
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.staging = journal_folder(root) / str(os.getpid())
-        self.paths: list[str] = []
-
-    def __enter__(self) -> Transaction:
-        if (self.staging / _COMMITTED).exists():  # this process's own, cut short by an error
-            _finish(self.staging, self.root)
-        _drop(self.staging)
-        return self
-
-    def write(self, path: Path, text: str | bytes) -> bool:
-        """Stage `path`'s new content; False (and nothing staged) when it is unchanged."""
-        data = _bytes(text)
-        rel = path.relative_to(self.root).as_posix()
-        if holds(inside(self.root, rel), data):
-            return False
-        write_atomic(self.staging / _FILES / rel, data, durable=False)
-        self.paths.append(rel)
-        return True
-
-    def __exit__(self, kind: object, error: object, traceback: object) -> None:
-        if kind is None and self.paths:
-            os.sync()  # every staged file is on disk before the list that commits them
-            write_atomic(self.staging / _COMMITTED, "\n".join(self.paths) + "\n")
-            # If copying fails, the committed journal stays for `recover` to finish.
-            _finish(self.staging, self.root)
-        _drop(self.staging)
-
-
-def _finish(staging: Path, root: Path) -> None:
-    """Copy a committed journal's files into place; doing it twice changes nothing."""
-    written: dict[Path, set[str]] = {}
-    for rel in (staging / _COMMITTED).read_text(encoding="utf-8").splitlines():
-        target = inside(root, rel)
-        write_atomic(target, (staging / _FILES / rel).read_bytes(), durable=False)
-        written.setdefault(target.parent, set()).add(target.name)
-    # Copies cut short by a kill, looked for once per folder (not once per file: a
-    # folder of 10,000 records would be listed 10,000 times).
-    for folder, names in written.items():
-        for entry in os.scandir(folder):
-            if _temporary_of(entry.name) in names:
-                os.unlink(entry.path)
-    os.sync()  # the files are on disk before the journal that could redo them goes
-
-
-def _drop(staging: Path) -> None:
-    """Remove a journal, its commit list first: a removal cut short by a kill then
-    leaves a journal that is dropped, never a committed one with files missing."""
-    with suppress(FileNotFoundError):
-        os.unlink(staging / _COMMITTED)
-    shutil.rmtree(staging, ignore_errors=True)
-
-
-def recover(root: Path) -> list[str]:
-    """Finish committed transactions of dead processes and drop uncommitted ones.
-
-    Only this user's journals for `root` are looked at: whatever a repository holds
-    is never taken for one. Returns a line per transaction found, for the log.
-    """
-    journals = journal_folder(root, create=False)
-    found: list[str] = []
-    if not journals.exists():
-        return found
-    for staging in sorted(journals.iterdir()):
-        pid = staging.name
-        if not pid.isdigit() or is_alive(int(pid)):
-            continue
-        if (staging / _COMMITTED).exists():
-            _finish(staging, root)
-            found.append(f"finished an interrupted write (process {pid})")
-        else:
-            found.append(f"dropped an interrupted write (process {pid})")
-        _drop(staging)
-    return found
-
-
-def state_home() -> Path:
-    """Where this user's journals live: `$XDG_STATE_HOME/readinglist`, by default
-    `~/.local/state/readinglist`. Never inside a project."""
-    base = os.environ.get("XDG_STATE_HOME") or os.path.join(Path.home(), ".local", "state")
-    return Path(base) / "readinglist"
-
-
-def journal_folder(root: Path, create: bool = True) -> Path:
-    """This user's owner-only folder of journals for the folder `root`.
-
-    Keyed by `root`'s real path, so two checkouts never share one. A folder that
-    another user could write to, or a symbolic link, is refused: its journals would
-    not be this user's. Without `create`, the folder may not exist.
-    """
-    key = hashlib.blake2b(os.fsencode(os.path.realpath(root)), digest_size=10).hexdigest()
-    folder = state_home() / key
-    if create:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    elif not os.path.lexists(folder):
-        return folder
-    info = folder.lstat()
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
-        raise UnsafePath(folder, "is not a folder that only you can write to; remove it")
-    return folder
 
 
 def is_alive(pid: int) -> bool:

@@ -70,6 +70,32 @@ def _check_text(value: str) -> str | None:
     return None if value.strip() else "expected some text, got only spaces"
 
 
+def _short_text(limit: int) -> Callable[[str], str | None]:
+    """Some text, and at most `limit` characters of it."""
+
+    def check(value: str) -> str | None:
+        if len(value) > limit:
+            return f"{len(value):,} characters; the limit is {limit:,}"
+        return _check_text(value)
+
+    return check
+
+
+def _at_most(limit: int) -> Callable[[str], str | None]:
+    def check(value: str) -> str | None:
+        return f"{len(value):,} characters; the limit is {limit:,}" if len(value) > limit else None
+
+    return check
+
+
+TITLE_LIMIT = 1_000
+"""Characters in a title, an author's name or a venue; the longest real ones are a few
+hundred."""
+ABSTRACT_LIMIT = 50_000
+"""Characters in an abstract (arXiv allows 1,920): a 2 MB one made a record the loader
+then refused."""
+
+
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """Control characters (but tab and newline): no text needs them, and a page must not
 carry them raw. Records and raw listings alike lose them (`without_controls`)."""
@@ -104,10 +130,12 @@ def _check_notes(value: str) -> str | None:
 # Extra rules beyond the type, per (record type, field). The table keeps them together.
 VALUE_RULES: dict[tuple[type, str], Callable[[str], str | None]] = {
     (Paper, "id"): _check_pattern(_SLUG, "a lowercase slug such as 'my-paper-title'"),
-    (Paper, "title"): _check_text,
-    (Paper, "authors"): _check_text,
+    (Paper, "title"): _short_text(TITLE_LIMIT),
+    (Paper, "authors"): _short_text(TITLE_LIMIT),
     (Paper, "year"): year_problem,
-    (Paper, "venue"): _check_text,
+    (Paper, "venue"): _short_text(TITLE_LIMIT),
+    (Paper, "abstract"): _at_most(ABSTRACT_LIMIT),
+    (Paper, "aliases"): _short_text(TITLE_LIMIT),
     (Paper, "doi"): doi_problem,
     (Paper, "arxiv"): arxiv_problem,
     (Paper, "links"): _check_pattern(_URL, "an http(s) URL"),
@@ -295,6 +323,14 @@ def _describe(value: Any) -> str:
     if value is None:
         return "nothing"
     return quote(value) if isinstance(value, str) else quote(repr(value))
+
+
+def value_problem(cls: type, name: str, value: Any) -> str | None:
+    """What the loader would say of `value` as field `name` of a `cls` record, or None:
+    writers check what they take from outside before putting it in a record."""
+    validator = Validator({})
+    validator.value(cls, fields_of(cls)[name], value, (name,))
+    return validator.errors[0][1].removeprefix(f"field '{name}': ") if validator.errors else None
 
 
 def to_dict(record: Any) -> dict[str, Any]:

@@ -9,14 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.content.edit import edited_record
-from generator.content.files import (
-    STAGING_PREFIX,
-    UnsafePath,
-    read_regular,
-    real_folder,
-    recover,
-    too_deep,
-)
+from generator.content.files import UnsafePath, read_regular, real_folder, too_deep
+from generator.content.journal import STAGING_PREFIX, recover
 from generator.content.model import Library, Paper, Source, Theme
 from generator.content.schema import Validator, to_dict
 from generator.content.titles import paper_keys
@@ -256,6 +250,17 @@ def load_themes(layout: Layout) -> tuple[list[Theme], list[Problem]]:
     data, lines, problems = read_yaml(layout.themes, rel)
     if problems:
         return [], problems
+    return _themes(data, lines, rel)
+
+
+def themes_text_problems(text: str, rel: str) -> list[Problem]:
+    """The errors the loader would report for a themes file holding `text`."""
+    data, lines, problems = _parse(text.encode("utf-8"), rel)
+    problems = problems or _themes(data, lines, rel)[1]
+    return [p for p in problems if p.is_error]
+
+
+def _themes(data: object, lines: dict, rel: str) -> tuple[list[Theme], list[Problem]]:
     validator = Validator(lines)
     items = data.get("themes") if isinstance(data, dict) else None
     if not isinstance(items, list):

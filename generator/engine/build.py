@@ -19,6 +19,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
+from generator.content.files import real_folder
 from generator.site.clock import build_date
 from generator.site.output import BuildError, publish, staging_for
 from generator.site.paths import SiteOptions
@@ -148,6 +149,11 @@ def serve(config_file: Path, dev_addr: str) -> None:
 
     config = project_config(config_file)
     derived = {key: config[key] for key in ("site_url", "repo_url", "edit_uri")}
+    # A folder of its own: `readinglist build` and `bundle` fill build/docs/, for other
+    # addresses (and offline), and would turn every preview page stale.
+    preview = Path(config.config_file_path).parent / "build" / "preview"
+    preview.mkdir(exist_ok=True)
+    real_folder(preview)
     # MkDocs warns on every dirty build that it may be inaccurate; the hook makes it exact.
     logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
     mkdocs_serve(
@@ -155,6 +161,7 @@ def serve(config_file: Path, dev_addr: str) -> None:
         dev_addr=dev_addr,
         livereload=True,
         build_type="dirty",
+        docs_dir=str(preview),
         extra={**config.extra, FLAG: True},
         **derived,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from generator.content.files import project_lock
 from generator.content.store import Layout
 from generator.engine import preview
 from generator.engine.build import site_options
@@ -20,14 +21,13 @@ from generator.site.generate import generate
 
 def on_config(config: Any) -> Any:
     preview.started()
-    root = Path(config.config_file_path).parent
+    layout = Layout(Path(config.config_file_path).parent)
     try:
-        generated = generate(Layout(root), site_options(config, root))
-    except ContentError as exc:
-        problems = "\n".join(str(p) for p in exc.problems)
-        config = preview.failed(config, f"{exc}:\n{problems}")
+        with project_lock(layout.build, "generating"):  # `build` may be filling it too
+            generated = generate(layout, site_options(config, layout.root), Path(config.docs_dir))
     except ReadingListError as exc:
-        config = preview.failed(config, str(exc))
+        problems = [str(p) for p in exc.problems] if isinstance(exc, ContentError) else []
+        config = preview.failed(config, "\n".join([f"{exc}:" if problems else str(exc), *problems]))
     else:
         config.nav = generated.nav
     if preview.is_preview(config):

@@ -9,14 +9,16 @@ from __future__ import annotations
 import logging
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from generator.content.files import Transaction, holds, read_regular
+from generator.content.files import holds, read_regular
+from generator.content.journal import Transaction
 from generator.content.model import Listing, Paper
-from generator.content.store import Layout, dump_paper, load_papers, load_sources
+from generator.content.schema import value_problem
+from generator.content.store import Layout, load_papers, load_sources, record_text
 from generator.content.yamlio import YamlSyntaxError, dumps, loads
-from generator.errors import ContentError, Problem, SourceError
+from generator.errors import ContentError, Problem, SourceError, quote
 from generator.ingest.bibtex import parse_bibtex
 from generator.ingest.merge import paper_keys, title_key, unique_slug
 from generator.ingest.parse import MAX_SOURCE_BYTES, Entry, ParsedSource, parse_source
@@ -72,6 +74,9 @@ class Merger:
             source=source.stem, date=entry.date, position=entry.position, key=entry.key
         )
         self.report.listings += 1
+        entry = self._checked(source, entry)
+        if not entry.title:
+            return
         paper_id = self.by_key.get(title_key(entry.title))
         if paper_id is None:
             self._create(source, entry, listing)
@@ -90,6 +95,22 @@ class Merger:
                 setattr(paper, name, getattr(entry, name))
         self.report.merged += 1
         self.changed.add(paper_id)
+
+    def _checked(self, source: ParsedSource, entry: Entry) -> Entry:
+        """The entry without the values the loader would refuse in a record (each one a
+        warning with the entry's line); without a title, when the title is one."""
+        changes: dict[str, object] = {}
+        for name in ("title", *FILLED, "links"):
+            value = getattr(entry, name)
+            problem = value_problem(Paper, name, value) if value else None
+            if problem:
+                what = "skipped it" if name == "title" else "left out field"
+                message = f"entry {quote(entry.title, 60)}: {what} '{name}': {problem}"
+                self.report.warnings.append(
+                    Problem(str(source.path), entry.line, message, "warning")
+                )
+                changes[name] = type(value)()
+        return replace(entry, **changes) if changes else entry  # type: ignore[arg-type]
 
     def _create(self, source: ParsedSource, entry: Entry, listing: Listing) -> None:
         paper_id = unique_slug(entry.title, set(self.papers))
@@ -139,6 +160,15 @@ def ingest(layout: Layout, files: list[Path], progress: bool = False) -> IngestR
         if progress:
             log.info("%s: %d listing(s)", source.path, len(source.entries))
     labels = _labels(layout, sources)
+    # Every record as it will be written, checked as the loader checks, before any is.
+    planned = [record_text(layout, papers[paper_id]) for paper_id in sorted(merger.changed)]
+    refused = [problem for plan in planned for problem in plan.problems]
+    if refused:
+        raise ContentError(refused)
+    for plan in planned:
+        if plan.rewritten:
+            message = "written whole: its layout is not one ingest can change in place"
+            report.warnings.append(Problem(layout.rel(plan.path), 0, message, "warning"))
     # Source copies and records land together or not at all: a run killed half way
     # must not leave listings that no record accounts for.
     with Transaction(layout.content) as transaction:
@@ -146,10 +176,9 @@ def ingest(layout: Layout, files: list[Path], progress: bool = False) -> IngestR
             transaction.write(target, data)
         if labels:
             transaction.write(layout.source_labels, labels)
-        for paper_id in sorted(merger.changed):
-            path = layout.paper_path(paper_id)
-            if transaction.write(path, dump_paper(papers[paper_id])):
-                report.written.append(path)
+        for plan in planned:
+            if transaction.write(plan.path, plan.text):
+                report.written.append(plan.path)
     return report
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from generator.content.files import inside, write_atomic
-from generator.content.schema import PAPER_FIELDS
+from generator.content.model import Paper
+from generator.content.schema import PAPER_FIELDS, value_problem
 from generator.content.store import Layout, list_folder, load_papers
 from generator.content.yamlio import dumps
 from generator.errors import ContentError, ReadingListError
@@ -48,6 +49,9 @@ def new_record(layout: Layout, title: str) -> str:
     title = " ".join(title.split())
     if not title:
         raise ReadingListError("the title is empty")
+    problem = value_problem(Paper, "title", title)
+    if problem:
+        raise ReadingListError(f"the title cannot be a record's: {problem}")
     papers, _ = load_papers(layout)
     key = title_key(title)
     for paper in papers.values():

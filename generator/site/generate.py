@@ -54,9 +54,12 @@ class Generated:
     """True when nothing had changed and the folder was kept as it was."""
 
 
-def generate(layout: Layout, options: SiteOptions) -> Generated:
-    """Write the site's pages, downloads and configuration under `build/`."""
-    docs = layout.build / DOCS
+def generate(layout: Layout, options: SiteOptions, docs: Path | None = None) -> Generated:
+    """Write the site's pages and downloads into `build/docs/` and its configuration
+    beside it; or the pages alone into `docs`, for a build that has its own
+    configuration (the root `mkdocs.yml`'s hook, the preview's own folder)."""
+    config = docs is None
+    docs = layout.build / DOCS if docs is None else docs
     # The generator's own folder: never a link (a repository could point it anywhere).
     layout.build.mkdir(exist_ok=True)
     real_folder(layout.build)
@@ -65,7 +68,8 @@ def generate(layout: Layout, options: SiteOptions) -> Generated:
     manifest = Manifest.read(docs)
     if key and manifest and manifest.key == key and manifest.holds(docs):
         log.debug("nothing changed: kept the generated pages")
-        write_config(layout.build, manifest.nav)
+        if config:
+            write_config(layout.build, manifest.nav)
         return Generated(manifest.nav, 0, reused=True)
     Manifest.forget(docs)
     # Every record first: pages link across papers, so every page must see the same,
@@ -80,7 +84,8 @@ def generate(layout: Layout, options: SiteOptions) -> Generated:
     }
     changed = sync_folder(docs, files)
     nav = site_nav(linked)
-    write_config(layout.build, nav)
+    if config:
+        write_config(layout.build, nav)
     if key:
         Manifest.record(docs, key, nav)
     log.debug("generated files: %d changed", changed)

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from generator.content.files import is_alive
+from generator.content.files import is_alive, umask
 from generator.errors import ReadingListError
 
 _RENAME_EXCHANGE = 2
@@ -30,7 +30,9 @@ def staging_for(site_dir: Path, root: Path) -> Path:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(site_dir)
     prefix = f".{site_dir.name}-new-{os.getpid()}-"
-    return Path(tempfile.mkdtemp(prefix=prefix, dir=site_dir.parent))
+    staging = Path(tempfile.mkdtemp(prefix=prefix, dir=site_dir.parent))
+    staging.chmod(0o777 & ~umask())  # mkdtemp's is 0700: a web server could not read it
+    return staging
 
 
 def publish(staging: Path, site_dir: Path) -> None:
@@ -110,8 +112,13 @@ def _exchange(a: Path, b: Path) -> bool:
 def _remove_leftovers(site_dir: Path) -> None:
     """Staging folders of builds that were killed part way (never a live build's)."""
     for kind in ("new", "old"):
-        prefix = f".{site_dir.name}-{kind}-"
-        for path in site_dir.parent.glob(f"{prefix}*"):
-            pid = path.name.removeprefix(prefix).partition("-")[0]
-            if pid.isdigit() and not is_alive(int(pid)) and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
+        remove_dead(site_dir.parent, f".{site_dir.name}-{kind}-")
+
+
+def remove_dead(folder: Path, prefix: str) -> None:
+    """Remove the folders `<prefix><pid>-...` in `folder` whose process is gone: what a
+    build or bundle killed part way left behind (never a running one's)."""
+    for path in folder.glob(f"{prefix}*"):
+        pid = path.name.removeprefix(prefix).partition("-")[0]
+        if pid.isdigit() and not is_alive(int(pid)) and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
