@@ -55,7 +55,7 @@ def test_good_record_loads(tmp_path: Path) -> None:
         ),
         (
             GOOD.replace("position: 3", "position: three"),
-            "content/papers/x.yml:7: error: field 'listings[0].position': expected a whole number, got 'three'",
+            "content/papers/x.yml:7: error: field 'listings[0].position': expected a whole number of at most 9 digits, got 'three'",
         ),
         (
             GOOD.replace("  date: Mar 17\n", "  date: Mar 17\n  page: 2\n"),

@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .conftest import make_small_project, run_cli
 
@@ -213,3 +215,183 @@ def test_a_killed_bundle_leaves_nothing_for_good(small: Path) -> None:
     assert run_cli(small, "bundle").returncode == 0
     assert not dead.exists() and live.exists()
     live.rmdir()
+
+
+def test_listing_dates_are_dates_and_the_overlap_grid_stays_bounded(small: Path) -> None:
+    """300 one-paper listing files made a 25 MB home page (1,000: 286 MB and 3.1 GB),
+    their free-text dates each making a row of its own."""
+    papers = sorted((small / "content" / "papers").glob("*.yml"))
+    record = papers[0]
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("date: Mar 17", "date: yesterday-ish", 1))
+    line = next(n for n, row in enumerate(record.read_text().splitlines(), 1) if "yesterday" in row)
+    result = run_cli(small, "check")
+    assert (
+        f"content/papers/{record.name}:{line}: error: field 'listings[0].date': expected a date "
+        "such as 'Mar 17' or '2024-03-17', got 'yesterday-ish'"
+    ) in result.stdout
+    record.write_text(text)
+    # 300 listing files of one paper each, every date a different day.
+    sources = small / "content" / "sources"
+    for i in range(300):
+        day = f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        (sources / f"{100 + i:04d}_one.txt").write_text(
+            f"Mar 3\n\nSolo Paper Number {i}\n\nIt is one. Alone.\n"
+        )
+        (small / "content" / "papers" / f"solo-paper-number-{i}.yml").write_text(
+            f"id: solo-paper-number-{i}\ntitle: Solo Paper Number {i}\nabstract: It is one.\n"
+            f"listings:\n- source: {100 + i:04d}_one\n  date: '{day}'\n  position: 1\n",
+            encoding="utf-8",
+        )
+    assert run_cli(small, "generate").returncode == 0
+    home = (small / "build" / "docs" / "index.md").read_text(encoding="utf-8")
+    grid = home.split('<svg class="rl-chart rl-overlap"', 1)[1].split("</svg>", 1)[0]
+    rows = grid.count('data-col="0"')
+    assert rows <= 20 + 13, rows
+    assert len(home.encode()) < 600_000
+
+
+@pytest.mark.parametrize("command", ["check", "build", "ingest", "diff"])
+def test_a_position_of_thousands_of_digits_is_an_error_with_its_line(
+    small: Path, command: str
+) -> None:
+    """A ValueError traceback (Python's limit on reading long integers) in check,
+    build, ingest and diff; under serve the page stayed stale."""
+    import subprocess
+
+    record = sorted((small / "content" / "papers").glob("*.yml"))[0]
+    text = record.read_text(encoding="utf-8")
+    import re
+
+    record.write_text(re.sub(r"position: \d+", "position: " + "9" * 5000, text, count=1))
+    line = next(n for n, row in enumerate(record.read_text().splitlines(), 1) if "99999" in row)
+    if command == "diff":
+        subprocess.run(["git", "init", "-q"], cwd=small, check=True)
+        args = ["diff", "HEAD"]
+    else:
+        args = (
+            [command, "content/sources/003_3e6e6f2d8cb0006f.txt"]
+            if command == "ingest"
+            else [command]
+        )
+    result = run_cli(small, *args)
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output and "ValueError" not in output, output
+    if command != "diff":
+        assert result.returncode == 1
+        assert (
+            f"content/papers/{record.name}:{line}: error: field 'listings[0].position': "
+            "expected a whole number of at most 9 digits, got '9999"
+        ) in output
+
+
+def test_a_staging_folder_named_with_a_huge_pid_stops_nothing(small: Path) -> None:
+    (small / (".site-new-" + "9" * 200 + "-x")).mkdir()  # os.kill overflowed on it
+    result = run_cli(small, "build")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("nonchar", ["\ufffe", "\uffff", "\U0001ffff", "\ufdd0"])
+def test_a_title_of_a_noncharacter_builds(small: Path, tmp_path: Path, nonchar: str) -> None:
+    """U+FFFE or U+FFFF as a title passed check and ingest; the feed then had no title
+    and the build failed ("Required fields not set")."""
+    listing = tmp_path / "odd.txt"
+    listing.write_text(f"Mar 3\n\n{nonchar}\n\nAn abstract. It is here.\n", encoding="utf-8")
+    result = run_cli(small, "ingest", str(listing))
+    assert result.returncode == 0, result.stderr
+    assert "control characters replaced with \ufffd" in result.stderr
+    papers = small / "content" / "papers"
+    odd = papers / "paper.yml"
+    assert odd.exists()
+    # By hand, too (YAML writes it escaped): a warning, and a title the build can show.
+    escaped = f"\\U{ord(nonchar):08X}"
+    odd.write_text(f'id: paper\ntitle: "{escaped}"\n', encoding="utf-8")
+    checked = run_cli(small, "check")
+    assert "control characters replaced with \ufffd" in checked.stdout
+    build = run_cli(small, "build")
+    assert build.returncode == 0, build.stderr
+    feed = (small / "site" / "feed.xml").read_text(encoding="utf-8")
+    assert "<title>\ufffd</title>" in feed
+
+
+def test_a_theme_title_outside_the_basic_plane_shows_as_itself(small: Path) -> None:
+    """An emoji in a theme's title showed as two replacement characters in the page
+    title, the tabs and the sidebar: the navigation was written as JSON surrogate
+    pairs, which YAML reads as two broken characters."""
+    themes = small / "content" / "themes.yml"
+    text = themes.read_text(encoding="utf-8")
+    themes.write_text(
+        text.replace("title: Mixture of experts", "title: Mixture of experts \U0001f680", 1)
+    )
+    assert run_cli(small, "build").returncode == 0
+    page = (small / "site" / "theme" / "mixture-of-experts" / "index.html").read_text("utf-8")
+    assert "<title>Mixture of experts \U0001f680 - " in page
+    nav = page.split("md-nav--primary", 1)[1]
+    assert "Mixture of experts \U0001f680" in nav
+    assert "\ufffd" not in page and "&#55357;" not in page
+
+
+HOSTILE_TEXT = st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=40),
+    st.sampled_from(
+        [
+            "\ufffe",
+            "\uffff",
+            "\U0010ffff",
+            "\ufdd0",
+            "\x00",
+            "\x1b[31m",
+            "\u2028",
+            "<b>",
+            "{{",
+            "NO",
+            "0704.0010",
+        ]
+    ),
+)
+POSITIONS = st.one_of(
+    st.integers(min_value=0, max_value=10**12).map(str),
+    st.integers(min_value=4290, max_value=4400).map(lambda n: "9" * n),
+    st.text(max_size=5),
+)
+RECORDS = st.fixed_dictionaries(
+    {"id": st.just("fuzz"), "title": HOSTILE_TEXT},
+    optional={
+        "abstract": HOSTILE_TEXT,
+        "authors": st.lists(HOSTILE_TEXT, max_size=5),
+        "tags": st.lists(HOSTILE_TEXT, max_size=150),
+        "year": st.sampled_from(["2024", "99", "१९९९", ""]),
+        "listings": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "source": HOSTILE_TEXT,
+                    "date": st.one_of(HOSTILE_TEXT, st.just("Mar 3")),
+                    "position": POSITIONS,
+                }
+            ),
+            max_size=3,
+        ),
+    },
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(record=RECORDS)
+def test_the_loader_never_raises_and_writers_write_what_it_accepts(record: dict) -> None:
+    """Fuzz the record loader with huge positions, noncharacters, long lists and odd
+    dates: problems with lines, never an exception; and what loads, a writer writes
+    back as a record that loads to the same."""
+    from generator.content.edit import edited_record
+    from generator.content.store import _paper, record_problems
+    from generator.content.yamlio import dumps
+
+    text = dumps(record)
+    paper, problems = _paper(text.encode("utf-8"), "fuzz", "content/papers/fuzz.yml")
+    assert all(p.path == "content/papers/fuzz.yml" for p in problems)
+    if paper is None:
+        assert any(p.is_error for p in problems)
+        return
+    written, _ = edited_record(text, paper)
+    assert record_problems(written, "fuzz", "content/papers/fuzz.yml") == []
+    again, _ = _paper(written.encode("utf-8"), "fuzz", "x")
+    assert again == paper

@@ -1,4 +1,5 @@
-"""arXiv ids, DOIs and years: read as people write them, checked against their shapes.
+"""arXiv ids, DOIs, years and listing dates: read as people write them, checked against
+their shapes.
 
 `normal_arxiv` and `normal_doi` turn the URLs people paste into the bare identifier;
 `arxiv_problem`, `doi_problem` and `year_problem` say what is wrong with one, or None.
@@ -79,3 +80,58 @@ def year_problem(value: str) -> str | None:
     if len(value) == 4 and value.isascii() and value.isdigit() and 1600 <= int(value) <= latest:
         return None
     return f"expected a year of four digits, 1600 to {latest}, got {quote(value)}"
+
+
+_MONTHS = {
+    name: days
+    for names, days in [
+        ("Jan January", 31), ("Feb February", 29), ("Mar March", 31), ("Apr April", 30),
+        ("May", 31), ("Jun June", 30), ("Jul July", 31), ("Aug August", 31),
+        ("Sep Sept September", 30), ("Oct October", 31), ("Nov November", 30),
+        ("Dec December", 31),
+    ]
+    for name in names.split()
+}  # fmt: skip
+"""Month names a date line may use, with the most days each month can have."""
+_DATE = re.compile(r"([A-Z][a-z]+) (\d{1,2})")
+
+
+def is_date(text: str) -> bool:
+    """A date line: a real month name and a day it has (`Mar 17`, not `Octopus 2`)."""
+    match = _DATE.fullmatch(text)
+    if match is None:
+        return False
+    return 1 <= int(match.group(2)) <= _MONTHS.get(match.group(1), 0)
+
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def month_of(date: str) -> str:
+    """`Mar` for `Mar 17`, `March 3` or `2024-03-17`; '' for anything else."""
+    iso = _ISO_DATE.fullmatch(date)
+    if iso:
+        month = int(iso.group(2))
+        return MONTHS[month - 1] if 1 <= month <= 12 else ""
+    head = date.split(" ")[0][:3]
+    return head if head in MONTHS and is_date(date) else ""
+
+
+def date_problem(value: str) -> str | None:
+    """A listing's date: as a listing writes it (`Mar 17`), in full (`2024-03-17`), or
+    none (a BibTeX file has none)."""
+    iso = _ISO_DATE.fullmatch(value)
+    if not value:
+        return None
+    if is_date(value) or (iso and _real_day(*map(int, iso.groups()))):
+        return None
+    return f"expected a date such as 'Mar 17' or '2024-03-17', got {quote(value)}"
+
+
+def _real_day(year: int, month: int, day: int) -> bool:
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True

@@ -106,7 +106,7 @@ def recover(root: Path) -> list[str]:
         return found
     for staging in sorted(journals.iterdir()):
         pid = staging.name
-        if not pid.isdigit() or is_alive(int(pid)):
+        if not pid.isdigit() or len(pid) > 10 or is_alive(int(pid)):
             continue
         if (staging / _COMMITTED).exists():
             _finish(staging, root)

@@ -17,6 +17,7 @@ from typing import Any
 
 from generator.content.identifiers import (
     arxiv_problem,
+    date_problem,
     doi_problem,
     normal_arxiv,
     normal_doi,
@@ -96,9 +97,14 @@ ABSTRACT_LIMIT = 50_000
 then refused."""
 
 
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""Control characters (but tab and newline): no text needs them, and a page must not
-carry them raw. Records and raw listings alike lose them (`without_controls`)."""
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(17)
+)
+CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_NONCHARACTERS}]")
+"""Control characters (but tab and newline) and Unicode's noncharacters (U+FFFE, ...):
+no text needs them, a page must not carry them raw, and XML has no place for them (a
+title of U+FFFF came out of the feed empty, and the build failed). Records and raw
+listings alike lose them (`without_controls`)."""
 CONTROL_REPLACED = "control characters replaced with \ufffd"
 
 
@@ -141,6 +147,7 @@ VALUE_RULES: dict[tuple[type, str], Callable[[str], str | None]] = {
     (Paper, "links"): _check_pattern(_URL, "an http(s) URL"),
     (Paper, "themes"): _check_pattern(_SLUG, "a theme id"),
     (Paper, "notes"): _check_notes,
+    (Listing, "date"): date_problem,
     (Theme, "id"): _check_pattern(_SLUG, "a lowercase slug such as 'llm-serving'"),
     (Theme, "title"): _check_text,
     (Theme, "icon"): _check_pattern(_ICON, "an icon name such as 'material/memory'"),
@@ -243,10 +250,12 @@ class Validator:
         return None
 
     def integer(self, value: Any, path: tuple[Any, ...]) -> int | None:
-        if isinstance(value, str) and value.isascii() and value.isdigit():
+        # Nine digits at most: Python refuses to read an integer of over 4,300 digits.
+        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 9:
             return int(value)
         shown = quote(value) if isinstance(value, str) else _describe(value)
-        self.error(path, f"field '{_dotted(path)}': expected a whole number, got {shown}")
+        message = f"expected a whole number of at most 9 digits, got {shown}"
+        self.error(path, f"field '{_dotted(path)}': {message}")
         return None
 
     def strings(self, value: Any, path: tuple[Any, ...]) -> list[str] | None:

@@ -126,7 +126,7 @@ def build_site(
 def check_address(dev_addr: str) -> None:
     """Say that the address is taken before building anything or claiming to serve."""
     host, _, port = dev_addr.rpartition(":")
-    if not port.isdigit():
+    if not (port.isdigit() and len(port) <= 5):
         raise BuildError(f"--dev-addr: expected IP:PORT, got {dev_addr!r}")
     try:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.content.files import UnsafePath, read_regular
+from generator.content.identifiers import is_date
 from generator.content.schema import CONTROL, CONTROL_REPLACED, without_controls
 from generator.errors import Problem, SourceError, quote
 
@@ -28,28 +29,6 @@ HEADER_LINES = frozenset(
     }
 )
 """Page furniture that the aggregator puts above the entries (compared case-folded)."""
-
-_MONTHS = {
-    name: days
-    for names, days in [
-        ("Jan January", 31), ("Feb February", 29), ("Mar March", 31), ("Apr April", 30),
-        ("May", 31), ("Jun June", 30), ("Jul July", 31), ("Aug August", 31),
-        ("Sep Sept September", 30), ("Oct October", 31), ("Nov November", 30),
-        ("Dec December", 31),
-    ]
-    for name in names.split()
-}  # fmt: skip
-"""Month names a date line may use, with the most days each month can have."""
-_DATE = re.compile(r"([A-Z][a-z]+) (\d{1,2})")
-
-
-def is_date(text: str) -> bool:
-    """A date line: a real month name and a day it has (`Mar 17`, not `Octopus 2`)."""
-    match = _DATE.fullmatch(text)
-    if match is None:
-        return False
-    return 1 <= int(match.group(2)) <= _MONTHS.get(match.group(1), 0)
-
 
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _URL = re.compile(r"https?://[^\s<>\"'{}\\\]\[|`]+")

@@ -20,6 +20,7 @@ from scipy import sparse
 from scipy.sparse.linalg import ArpackError, svds
 
 from generator.analysis import Linked
+from generator.content.identifiers import MONTHS, month_of
 from generator.content.model import Library, Paper
 from generator.site.markup import xml_chars
 
@@ -127,7 +128,8 @@ def sources_of(library: Linked | Library) -> list[Source]:
     """Every listing file that records cite, in file order, labelled `1 · Mar 17`.
 
     Past `OVERLAP_SOURCES` files, only the largest keep a row of their own; the others
-    share one per month (`Mar · 12 more`), in month order.
+    share one per month (`Mar · 12 more`), in month order, and one for no date: at most
+    `OVERLAP_SOURCES` + 13 rows, however many files there are.
     """
     dates: dict[str, str] = {}
     sizes: Counter[str] = Counter()
@@ -144,14 +146,11 @@ def sources_of(library: Linked | Library) -> list[Source]:
     months: dict[str, set[str]] = {}
     for name in names:
         if name not in largest:
-            months.setdefault(dates[name].split(" ")[0][:3] or "undated", set()).add(name)
-    order = {m: i for i, m in enumerate(_MONTH_ORDER)}
+            months.setdefault(month_of(dates[name]) or "undated", set()).add(name)
+    order = {m: i for i, m in enumerate(MONTHS)}
     for month in sorted(months, key=lambda m: (order.get(m, 99), m)):
         kept.append(Source(frozenset(months[month]), f"{month} · {len(months[month])} more"))
     return kept
-
-
-_MONTH_ORDER = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def overlap_matrix(library: Linked | Library, sources: list[Source]) -> list[list[int]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,21 @@ def site_nav(linked: Linked) -> list[Any]:
     return [*nav, {"Contribute": CONTRIBUTE}]
 
 
+_PAIR = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})")
+
+
+def yaml_json(value: Any) -> str:
+    """`value` as JSON that YAML reads back the same. JSON writes a character outside
+    the Basic Multilingual Plane (an emoji) as a pair of surrogates, which YAML reads
+    as two broken characters: each pair becomes YAML's own `\\U0001F600`."""
+
+    def joined(pair: re.Match[str]) -> str:
+        high, low = int(pair.group(1), 16), int(pair.group(2), 16)
+        return f"\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08X}"
+
+    return _PAIR.sub(joined, json.dumps(value))
+
+
 def write_config(build: Path, nav: list[Any]) -> None:
     """`build/mkdocs.yml`: the project's configuration, this folder and the navigation.
 
@@ -132,5 +148,5 @@ def write_config(build: Path, nav: list[Any]) -> None:
         "nav": nav,
     }
     text = "# Written by `readinglist generate`; edit ../mkdocs.yml instead.\n"
-    text += "\n".join(f"{key}: {json.dumps(value)}" for key, value in config.items()) + "\n"
+    text += "\n".join(f"{key}: {yaml_json(value)}" for key, value in config.items()) + "\n"
     write_atomic(build / CONFIG, text, durable=False)

@@ -120,5 +120,6 @@ def remove_dead(folder: Path, prefix: str) -> None:
     build or bundle killed part way left behind (never a running one's)."""
     for path in folder.glob(f"{prefix}*"):
         pid = path.name.removeprefix(prefix).partition("-")[0]
-        if pid.isdigit() and not is_alive(int(pid)) and not path.is_symlink():
+        # The name is the repository's to choose: a pid has at most 10 digits.
+        if pid.isdigit() and len(pid) <= 10 and not is_alive(int(pid)) and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
