@@ -299,3 +299,22 @@ def test_outside_a_project_every_command_says_so_in_one_line(tmp_path: Path, com
         "mkdocs.yml and content/; run this in the project's folder\n"
     )
     assert list(tmp_path.iterdir()) == [tmp_path / "x.txt"]  # nothing written
+
+
+def test_the_readme_names_every_limit() -> None:
+    """Each limit is a named constant, and README's records section says what it is."""
+    from generator.content.model import Paper
+    from generator.content.schema import ABSTRACT_LIMIT, LIST_LIMITS, NOTES_LIMIT, TITLE_LIMIT
+    from generator.content.store import MAX_DEPTH, MAX_RECORD_BYTES
+
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    limits = readme.split("**Limits**", 1)[1].split("##", 1)[0]
+    assert f"at most {MAX_RECORD_BYTES:,} bytes" in limits
+    assert (
+        f"at most {TITLE_LIMIT:,} characters, an abstract {ABSTRACT_LIMIT:,}, notes {NOTES_LIMIT:,}"
+        in limits
+    )
+    for (kind, name), limit in LIST_LIMITS.items():
+        if kind is Paper:
+            assert f"{limit:,} {name}" in limits, name
+    assert f"folders nest at most {MAX_DEPTH} levels" in limits
