@@ -23,7 +23,7 @@ from generator.content.store import (
     read_yaml,
 )
 from generator.errors import Problem, SourceError, quote
-from generator.ingest.merge import make_slug, possible_duplicates, title_key
+from generator.ingest.duplicates import make_slug, possible_duplicates, title_key
 from generator.ingest.records import parse_file
 
 

@@ -84,17 +84,17 @@ def test_merge_keeps_curated_fields_and_records_alias(empty: Layout, tmp_path: P
 
 def test_slug_collision_gets_suffix_and_warning(empty: Layout, tmp_path: Path) -> None:
     a = tmp_path / "a.txt"
+    # Two titles whose slugs, cut at 80 characters, are the same.
+    long = "Scaling " * 11
     a.write_text(
-        "Mar 1\n\nÜber Models\n\nOne abstract. It is here.\n\nUber Models\n\nAnother abstract. Also here.\n",
+        f"Mar 1\n\n{long}Alpha\n\nOne abstract. It is here.\n\n{long}Beta\n\nAnother abstract. Also here.\n",
         encoding="utf-8",
     )
     report = ingest(empty, [a])
-    assert sorted(p.name for p in empty.papers.iterdir()) == [
-        "uber-models-2.yml",
-        "uber-models.yml",
-    ]
+    slug = "-".join(["scaling"] * 10)
+    assert sorted(p.name for p in empty.papers.iterdir()) == [f"{slug}-2.yml", f"{slug}.yml"]
     assert [w.message for w in report.warnings] == [
-        "another paper already has the id 'uber-models'; this one gets 'uber-models-2'"
+        f"another paper already has the id '{slug}'; this one gets '{slug}-2'"
     ]
 
 
@@ -116,3 +116,110 @@ def test_invalid_records_stop_ingest(empty: Layout) -> None:
         "content/papers/broken.yml:2: error: YAML syntax error"
     )
     assert snapshot(empty.content) == before
+
+
+def kept_lines(before: str, after: str) -> bool:
+    """Every line of `before` is in `after`, byte for byte and in order."""
+    rest = iter(after.splitlines(keepends=True))
+    return all(any(line == other for other in rest) for line in before.splitlines(keepends=True))
+
+
+def test_ingest_keeps_every_comment_and_line_a_person_wrote(tmp_path: Path) -> None:
+    """A record scaffolded by `new` (37 comment lines) plus `year: "2024"  # checked on
+    arXiv` kept none of its comments once a listing that names it was ingested."""
+    from .conftest import make_small_project, run_cli
+
+    root = make_small_project(tmp_path / "project")
+    assert run_cli(root, "new", "Sparse Caches for Serving at Scale").returncode == 0
+    record = root / "content" / "papers" / "sparse-caches-for-serving-at-scale.yml"
+    text = record.read_text(encoding="utf-8")
+    text = text.replace("# year:", 'year: "2024"  # checked on arXiv\n# year:', 1)
+    text = text.replace(
+        "title: Sparse", "\n# The curator's own note, with a blank line above.\ntitle: Sparse", 1
+    )
+    record.write_text(text, encoding="utf-8")
+    comments = sum(line.startswith("#") for line in text.splitlines())
+    assert comments >= 37
+    listing = tmp_path / "listing.txt"
+    listing.write_text(
+        "Mar 19\n\nSparse Caches for Serving at Scale\n\nAda Lovelace, Charles Babbage\n\n"
+        "We serve with sparse caches. It is fast.\n",
+        encoding="utf-8",
+    )
+    result = run_cli(root, "ingest", str(listing))
+    assert result.returncode == 0, result.stderr
+    after = record.read_text(encoding="utf-8")
+    assert after != text and kept_lines(text, after)
+    assert 'year: "2024"  # checked on arXiv\n' in after
+    papers, _ = load_papers(Layout(root))
+    paper = papers["sparse-caches-for-serving-at-scale"]
+    assert [x.source for x in paper.listings] == ["listing"]
+    assert paper.authors == ["Ada Lovelace", "Charles Babbage"]
+    assert paper.year == "2024"
+    # A second listing goes after the first, in the same block list.
+    again = tmp_path / "again.txt"
+    again.write_text("Mar 20\n\nSparse caches for serving at scale\n\nSame. Again.\n")
+    assert run_cli(root, "ingest", str(again)).returncode == 0
+    last = record.read_text(encoding="utf-8")
+    assert kept_lines(after, last)
+    assert [x.source for x in load_papers(Layout(root))[0][paper.id].listings] == [
+        "listing",
+        "again",
+    ]
+
+
+def test_a_dry_run_shows_what_would_change_and_changes_nothing(tmp_path: Path) -> None:
+    from .conftest import make_small_project, run_cli
+
+    root = make_small_project(tmp_path / "project")
+    before = snapshot(root / "content")
+    listing = tmp_path / "more.txt"
+    listing.write_text(
+        "Mar 19\n\nAn Entirely New Paper\n\nIt is new. Really.\n\n"
+        "NanoFlow: Towards Optimal Large Language Model Serving Throughput\n\nAgain. Here.\n"
+    )
+    result = run_cli(root, "ingest", "--dry-run", str(listing))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "would add content/papers/an-entirely-new-paper.yml: An Entirely New Paper",
+        f"would update content/papers/{NANOFLOW}.yml: NanoFlow: Towards Optimal Large "
+        "Language Model Serving Throughput",
+        "would be: 1 file(s), 2 listing(s): 1 new paper(s), 1 listing(s) merged into existing "
+        "papers, 0 already known, 0 warning(s)",
+    ]
+    assert snapshot(root / "content") == before
+    assert not (root / "content" / "sources" / "more.txt").exists()
+
+
+def test_a_spelling_variant_is_an_alias_and_a_near_title_a_new_record(tmp_path: Path) -> None:
+    """`... Multi-GPU Utilisation` became a second record beside `... Utilization`, with 0
+    warnings; only a later check said "possible duplicate"."""
+    from .conftest import make_small_project, run_cli
+
+    root = make_small_project(tmp_path / "project")
+    (root / "content" / "papers" / "easyspec.yml").write_text(
+        "id: easyspec\ntitle: 'EasySpec: Layer-Parallel Speculative Decoding for Efficient "
+        "Multi-GPU Utilization'\n",
+        encoding="utf-8",
+    )
+    listing = tmp_path / "variants.txt"
+    listing.write_text(
+        "Mar 19\n\nEasySpec: Layer-Parallel Speculative Decoding for Efficient Multi GPU "
+        "Utilisation\n\nThe British copy. Of the same paper.\n\n"
+        "EasySpec: Layer-Parallel Speculative Decoder for Efficient Multi-GPU Utilization"
+        "\n\nA different paper, or not. A curator decides.\n",
+        encoding="utf-8",
+    )
+    result = run_cli(root, "ingest", str(listing))
+    assert result.returncode == 0, result.stderr
+    papers, _ = load_papers(Layout(root))
+    assert papers["easyspec"].aliases == [
+        "EasySpec: Layer-Parallel Speculative Decoding for Efficient Multi GPU Utilisation"
+    ]
+    new = "easyspec-layer-parallel-speculative-decoder-for-efficient-multi-gpu-utilization"
+    assert new in papers
+    assert (
+        f"{listing}:7: warning: 'EasySpec: Layer-Parallel Speculative Decoder for Efficient "
+        "Multi-GPU Utilization' may be the paper of content/papers/easyspec.yml"
+    ) in result.stderr
+    assert f"If they are one paper: readinglist merge easyspec {new}" in result.stderr

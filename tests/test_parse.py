@@ -204,3 +204,72 @@ def test_control_characters_are_replaced_and_warned_about(tmp_path: Path) -> Non
     assert [(w.line, w.message) for w in source.warnings] == [
         (3, "control characters replaced with \ufffd")
     ]
+
+
+TODAYS_PAGE = """Daily Papers
+
+by AK and the research community
+
+Mar 18
+
+Submitted by akhaliq
+42
+
+EasySpec: Layer-Parallel Speculative Decoding for Efficient Multi-GPU Utilization
+
+Yize Wu, Ke Gao, Yanjun Wu
+
+Speculative decoding is an effective way to speed up inference. We parallelise the draft model across GPUs.
+
+GitHub
+1.2k
+
+Upvote
+42
+
+· 3 comments
+
+Submitted by osanseviero
+17
+
+A Tiny Survey of Cache Eviction
+
+Ada Lovelace, Charles Babbage, Grace B. Hopper and 3 more
+
+Caches evict things. We survey how, and when it matters for serving.
+
+Upvote 17
+
+Published on Mar 14
+"""
+
+
+def test_todays_page_clutter_never_becomes_a_paper(tmp_path: Path) -> None:
+    """A copy of the page as it looks today gave 7 records, 5 of them junk:
+    `submitted-by-akhaliq-42`, `github-1-2k`, an author line that took a real abstract."""
+    path = write(tmp_path, TODAYS_PAGE)
+    source = parse_source(path)
+    assert [(e.title, e.authors, e.line) for e in source.entries] == [
+        (
+            "EasySpec: Layer-Parallel Speculative Decoding for Efficient Multi-GPU Utilization",
+            ["Yize Wu", "Ke Gao", "Yanjun Wu"],
+            10,
+        ),
+        (
+            "A Tiny Survey of Cache Eviction",
+            ["Ada Lovelace", "Charles Babbage", "Grace B. Hopper"],
+            27,
+        ),
+    ]
+    assert source.entries[0].abstract.startswith("Speculative decoding is")
+    assert source.warnings == []
+
+
+def test_an_abstract_with_no_title_is_skipped_with_its_line(tmp_path: Path) -> None:
+    lone = "We study things at length. " * 12
+    path = write(tmp_path, f"Mar 18\n\n{lone}\n\nA Real Title\n\n{ABSTRACT_1}\n")
+    source = parse_source(path)
+    assert [e.title for e in source.entries] == ["A Real Title"]
+    assert [(w.line, w.message.rsplit(":", 1)[1]) for w in source.warnings] == [
+        (3, " no title comes before it")
+    ]

@@ -16,9 +16,10 @@ from generator.commands import format_option, locked, project, reports_errors
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
+@click.option("--dry-run", is_flag=True, help="Show what would be added and merged; write nothing.")
 @reports_errors
 @locked
-def ingest(files: tuple[Path, ...]) -> None:
+def ingest(files: tuple[Path, ...], dry_run: bool) -> None:
     """Add the papers in raw listing (.txt) or BibTeX (.bib) FILES to content/.
 
     New papers get a record in content/papers/; papers already there (by title) gain
@@ -41,10 +42,12 @@ def ingest(files: tuple[Path, ...]) -> None:
     # The files named here are the user's choice: a link among them is followed once,
     # here, and everything read from content/ itself is read through no link.
     paths = [path.resolve() for path in files]
-    report = run_ingest(project(), paths, progress=len(files) > 3)
+    report = run_ingest(project(), paths, progress=len(files) > 3, dry_run=dry_run)
     for warning in report.warnings:
         click.echo(str(warning), err=True)
-    click.echo(report.summary())
+    for line in report.changes:
+        click.echo(("would " if dry_run else "") + line)
+    click.echo(("would be: " if dry_run else "") + report.summary())
 
 
 @click.command(short_help="Fill in arXiv ids, authors and years from arXiv.")

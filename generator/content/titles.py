@@ -36,3 +36,32 @@ def title_key(title: str) -> str:
 def paper_keys(paper: Paper) -> list[str]:
     """Every key that identifies a paper: its title and each alias."""
     return [title_key(paper.title), *(title_key(a) for a in paper.aliases)]
+
+
+_SPELLINGS = [
+    (re.compile(r"(?<=[a-z]{2})is(ation|ations|e|es|ed|ing|er|ers)$"), r"iz\1"),
+    (re.compile(r"(?<=[a-z])ys(e|es|ed|ing|er|ers)$"), r"yz\1"),
+    (re.compile(r"(?<=[a-z]{3})our(s|ed|ing|able|ite|ites)?$"), r"or\1"),
+    (re.compile(r"(?<=[a-z]{2})tre(s)?$"), r"ter\1"),
+    (re.compile(r"(?<=[a-z]{3})ogue(s)?$"), r"og\1"),
+    (re.compile(r"(?<=[a-z][ae])ll(ing|ed|er|ers)$"), r"l\1"),
+    (re.compile(r"^programme(s)?$"), r"program\1"),
+    (re.compile(r"^grey$"), "gray"),
+]
+"""British spellings and their American forms, per word: `-ise`/`-ize`, `-yse`/`-yze`,
+`-our`/`-or`, `-tre`/`-ter`, `-ogue`/`-og`, `-lling`/`-ling` and a few words."""
+_MARK = re.compile("[\u0300-\u036f]")
+
+
+def variant_key(title: str) -> str:
+    """What two spellings of one title share: `title_key` without accents, in American
+    spelling, with no space or hyphen between words (`Multi-GPU`, `multi GPU`, `MultiGPU`).
+
+    >>> variant_key("EasySpec: Layer-Parallel Speculative Decoding for Multi-GPU Utilisation")
+    'easyspeclayerparallelspeculativedecodingformultigpuutilization'
+    """
+    text = _MARK.sub("", unicodedata.normalize("NFKD", title_key(title)))
+    words = re.split(r"[\s-]+", text)
+    for pattern, american in _SPELLINGS:
+        words = [pattern.sub(american, word) for word in words]
+    return "".join(words)

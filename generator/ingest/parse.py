@@ -18,17 +18,7 @@ from generator.content.files import UnsafePath, read_regular
 from generator.content.identifiers import is_date
 from generator.content.schema import CONTROL, CONTROL_REPLACED, without_controls
 from generator.errors import Problem, SourceError, quote
-
-HEADER_LINES = frozenset(
-    {
-        "new",
-        "get trending papers in your email inbox!",
-        "subscribe",
-        "daily papers",
-        "byak and the research community",
-    }
-)
-"""Page furniture that the aggregator puts above the entries (compared case-folded)."""
+from generator.ingest.clutter import HEADER_LINES, author_names, is_furniture
 
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _URL = re.compile(r"https?://[^\s<>\"'{}\\\]\[|`]+")
@@ -201,58 +191,78 @@ def parse_source(path: Path) -> ParsedSource:
             f"{path}:{bibtex}: this is BibTeX, not a raw listing; "
             "give the file a .bib name to ingest it as BibTeX"
         )
-    entries: list[Entry] = []
-    warnings: list[Problem] = []
+    reader = _Reader(path)
     control = CONTROL.search(text)
     if control:
         line = text.count("\n", 0, control.start()) + 1
-        warnings.append(Problem(str(path), line, CONTROL_REPLACED, "warning"))
+        reader.warn(line, CONTROL_REPLACED)
         text = without_controls(text)
-    date = ""
-    pending: tuple[int, str] | None = None
-
-    def emit(title_line: int, title: str, abstract: str) -> None:
-        abstract = clean_abstract(" ".join(abstract.split()))
-        entries.append(
-            Entry(
-                title=" ".join(title.split()),
-                abstract=abstract,
-                date=date,
-                position=len(entries) + 1,
-                line=title_line,
-                links=extract_links(abstract),
-            )
-        )
-
-    def missing_abstract(title_line: int, title: str) -> None:
-        warnings.append(
-            Problem(
-                str(path), title_line, f"no abstract follows the title {quote(title)}", "warning"
-            )
-        )
-        emit(title_line, title, "")
-
     for line, para in paragraphs(text):
-        if not entries and pending is None and para.casefold() in HEADER_LINES:
-            continue
+        reader.read(line, para)
+    return reader.finish()
+
+
+class _Reader:
+    """Pairs a listing's paragraphs into entries: each title with the abstract after it
+    (and the author line between them, on today's pages), the page's furniture left out."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries: list[Entry] = []
+        self.warnings: list[Problem] = []
+        self.date = ""
+        self.pending: tuple[int, str] | None = None
+        self.authors: list[str] = []
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(Problem(str(self.path), line, message, "warning"))
+
+    def read(self, line: int, para: str) -> None:
+        if not self.entries and self.pending is None and para.casefold() in HEADER_LINES:
+            return
         if is_date(para):
-            if pending:
-                missing_abstract(*pending)
-                pending = None
-            date = para
-            continue
-        if pending is None:
-            pending = (line, para)
-        elif looks_like_title(para):
-            missing_abstract(*pending)
-            pending = (line, para)
+            self._flush()
+            self.date = para
+        elif is_furniture(para):
+            return
+        elif self.pending and not self.authors and author_names(para):
+            self.authors = author_names(para)
+        elif self.pending is None and len(para) > _TITLE_MAX:
+            self.warn(line, f"skipped {quote(para, 60)}: no title comes before it")
+        elif self.pending is None or looks_like_title(para):
+            self._flush()
+            self.pending = (line, para)
         else:
-            emit(pending[0], pending[1], para)
-            pending = None
-    if pending:
-        missing_abstract(*pending)
-    if not entries:
-        raise SourceError(f"{path}: no entries found (expected a title, then its abstract)")
-    if not date:
-        warnings.append(Problem(str(path), 0, "no date line (such as 'Mar 17') found", "warning"))
-    return ParsedSource(path, entries, warnings)
+            self._emit(self.pending, para)
+
+    def _flush(self) -> None:
+        """The pending title has no abstract: an entry all the same, with a warning."""
+        if self.pending:
+            title_line, title = self.pending
+            self.warn(title_line, f"no abstract follows the title {quote(title)}")
+            self._emit(self.pending, "")
+
+    def _emit(self, pending: tuple[int, str], abstract: str) -> None:
+        abstract = clean_abstract(" ".join(abstract.split()))
+        self.entries.append(
+            Entry(
+                title=" ".join(pending[1].split()),
+                abstract=abstract,
+                date=self.date,
+                position=len(self.entries) + 1,
+                line=pending[0],
+                links=extract_links(abstract),
+                authors=self.authors,
+            )
+        )
+        self.pending, self.authors = None, []
+
+    def finish(self) -> ParsedSource:
+        self._flush()
+        if not self.entries:
+            raise SourceError(
+                f"{self.path}: no entries found (expected a title, then its abstract)"
+            )
+        if not self.date:
+            self.warn(0, "no date line (such as 'Mar 17') found")
+        return ParsedSource(self.path, self.entries, self.warnings)

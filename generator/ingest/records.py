@@ -17,10 +17,11 @@ from generator.content.journal import Transaction
 from generator.content.model import Listing, Paper
 from generator.content.schema import value_problem
 from generator.content.store import Layout, load_papers, load_sources, record_text
+from generator.content.titles import variant_key
 from generator.content.yamlio import YamlSyntaxError, dumps, loads
 from generator.errors import ContentError, Problem, SourceError, quote
 from generator.ingest.bibtex import parse_bibtex
-from generator.ingest.merge import paper_keys, title_key, unique_slug
+from generator.ingest.duplicates import paper_keys, possible_duplicates, title_key, unique_slug
 from generator.ingest.parse import MAX_SOURCE_BYTES, Entry, ParsedSource, parse_source
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ class IngestReport:
     unchanged: int = 0
     warnings: list[Problem] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    """One line per record added or changed: `add content/papers/x.yml: Title`."""
 
     def summary(self) -> str:
         return (
@@ -61,13 +64,28 @@ FILLED = ("authors", "year", "venue", "doi", "arxiv", "abstract")
 
 
 class Merger:
-    """Folds parsed entries into the set of records, by normalised title."""
+    """Folds parsed entries into the set of records: by arXiv id first, then by
+    normalised title, then by a spelling of it (`variant_key`), which becomes an alias."""
 
     def __init__(self, papers: dict[str, Paper], report: IngestReport) -> None:
         self.papers = papers
         self.report = report
         self.by_key = {key: p.id for p in papers.values() for key in paper_keys(p)}
+        self.by_variant = {
+            variant_key(t): p.id for p in papers.values() for t in [p.title, *p.aliases]
+        }
+        self.by_arxiv = {_bare(p.arxiv): p.id for p in papers.values() if p.arxiv}
         self.changed: set[str] = set()
+        self.created: dict[str, tuple[str, int]] = {}
+        """New paper id -> the file and line of the entry that made it."""
+
+    def known(self, entry: Entry) -> str | None:
+        """The id of the record an entry belongs to, or None for a new paper."""
+        return (
+            (self.by_arxiv.get(_bare(entry.arxiv)) if entry.arxiv else None)
+            or self.by_key.get(title_key(entry.title))
+            or self.by_variant.get(variant_key(entry.title))
+        )
 
     def add(self, source: ParsedSource, entry: Entry) -> None:
         listing = Listing(
@@ -77,7 +95,7 @@ class Merger:
         entry = self._checked(source, entry)
         if not entry.title:
             return
-        paper_id = self.by_key.get(title_key(entry.title))
+        paper_id = self.known(entry)
         if paper_id is None:
             self._create(source, entry, listing)
             return
@@ -137,12 +155,41 @@ class Merger:
             arxiv=entry.arxiv,
         )
         self.by_key[title_key(entry.title)] = paper_id
+        self.by_variant[variant_key(entry.title)] = paper_id
+        if entry.arxiv:
+            self.by_arxiv[_bare(entry.arxiv)] = paper_id
+        self.created[paper_id] = (str(source.path), entry.line)
         self.report.new_papers += 1
         self.changed.add(paper_id)
 
 
-def ingest(layout: Layout, files: list[Path], progress: bool = False) -> IngestReport:
-    """Parse `files` and merge them into `content/papers/`; all or nothing."""
+def _bare(arxiv: str) -> str:
+    """An arXiv id without its version: `2309.10818v2` and `2309.10818` are one paper."""
+    return re.sub(r"v\d+$", "", arxiv)
+
+
+def near_duplicates(merger: Merger) -> list[Problem]:
+    """New records whose titles look like an existing record's without being a spelling
+    of it: kept apart, with a warning that says how to merge them."""
+    problems = []
+    for a, b in possible_duplicates(merger.papers.values()):
+        for new, old in ((a, b), (b, a)):
+            if new.id in merger.created and old.id not in merger.created:
+                path, line = merger.created[new.id]
+                message = (
+                    f"{quote(new.title, 80)} may be the paper of content/papers/{old.id}.yml "
+                    f"({quote(old.title, 80)}); it was added as {new.id}. If they are one "
+                    f"paper: readinglist merge {old.id} {new.id}"
+                )
+                problems.append(Problem(path, line, message, "warning"))
+    return problems
+
+
+def ingest(
+    layout: Layout, files: list[Path], progress: bool = False, dry_run: bool = False
+) -> IngestReport:
+    """Parse `files` and merge them into `content/papers/`; all or nothing. A dry run
+    reports the same and writes nothing."""
     papers, problems = load_papers(layout)
     errors = [p for p in problems if p.is_error]
     if errors:
@@ -159,6 +206,8 @@ def ingest(layout: Layout, files: list[Path], progress: bool = False) -> IngestR
             merger.add(source, entry)
         if progress:
             log.info("%s: %d listing(s)", source.path, len(source.entries))
+    if merger.created:
+        report.warnings += near_duplicates(merger)
     labels = _labels(layout, sources)
     # Every record as it will be written, checked as the loader checks, before any is.
     planned = [record_text(layout, papers[paper_id]) for paper_id in sorted(merger.changed)]
@@ -169,6 +218,10 @@ def ingest(layout: Layout, files: list[Path], progress: bool = False) -> IngestR
         if plan.rewritten:
             message = "written whole: its layout is not one ingest can change in place"
             report.warnings.append(Problem(layout.rel(plan.path), 0, message, "warning"))
+        what = "add" if plan.path.stem in merger.created else "update"
+        report.changes.append(f"{what} {layout.rel(plan.path)}: {papers[plan.path.stem].title}")
+    if dry_run:
+        return report
     # Source copies and records land together or not at all: a run killed half way
     # must not leave listings that no record accounts for.
     with Transaction(layout.content) as transaction:

@@ -8,7 +8,7 @@ from generator.content.schema import PAPER_FIELDS, value_problem
 from generator.content.store import Layout, list_folder, load_papers
 from generator.content.yamlio import dumps
 from generator.errors import ContentError, ReadingListError
-from generator.ingest.merge import paper_keys, title_key, unique_slug
+from generator.ingest.duplicates import paper_keys, title_key, unique_slug
 
 EXAMPLES = {
     "authors": "\n# - Ada Lovelace\n# - Charles Babbage",

@@ -8,7 +8,7 @@ import pytest
 
 from generator.content.model import Paper
 from generator.content.store import Layout, load_papers
-from generator.ingest.merge import (
+from generator.ingest.duplicates import (
     _looks_alike,
     make_slug,
     possible_duplicates,

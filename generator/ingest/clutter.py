@@ -1,0 +1,74 @@
+"""What a copy of an aggregator's page holds besides papers: its furniture.
+
+A listing copied from today's Hugging Face Daily Papers page has, around each paper,
+who submitted it, upvote, comment and star counts, "GitHub" and the page's own header
+and footer; and between a title and its abstract, the authors. None of it may become a
+record (`is_furniture`); the authors belong to the title above them (`author_names`).
+"""
+
+from __future__ import annotations
+
+import re
+
+HEADER_LINES = frozenset(
+    {
+        "new",
+        "get trending papers in your email inbox!",
+        "subscribe",
+        "daily papers",
+        "byak and the research community",
+        "by ak and the research community",
+    }
+)
+"""Page furniture above the entries (compared case-folded)."""
+
+_LEADS = ("submitted by", "published on", "uploaded by", "featured in", "upvoted by")
+_WORDS = frozenset([
+    "github", "upvote", "upvotes", "upvoted", "comment", "comments", "star", "stars",
+    "arxiv", "pdf", "code", "models", "datasets", "spaces", "collections", "citing",
+])  # fmt: skip
+"""Words that make up the page's labels, buttons and links (compared case-folded)."""
+_COUNT = re.compile(r"[+#]?\d[\d,.]*[kmb]?")
+_SEPARATORS = re.compile(r"[\s·•|/()\-–—:]+")
+_PARTICLES = frozenset([
+    "van", "von", "de", "der", "den", "del", "della", "da", "di", "du", "dos", "la", "le",
+    "bin", "al", "ibn",
+])  # fmt: skip
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
+_MORE = re.compile(
+    r",?\s*(?:and\s+)?(?:\+\s*\d+|\d+\s+(?:more|others)(?:\s+authors)?|et\s+al\.?)$",
+    re.IGNORECASE,
+)
+
+
+def is_furniture(paragraph: str) -> bool:
+    """A submitter's line, or nothing but counts and the page's labels (`GitHub 1.2k`,
+    `Upvote 42`, `· 3 comments`): never a paper."""
+    folded = paragraph.casefold()
+    if folded.startswith(_LEADS):
+        return True
+    tokens = [t for t in _SEPARATORS.split(folded) if t]
+    return bool(tokens) and all(t in _WORDS or _COUNT.fullmatch(t) for t in tokens)
+
+
+def author_names(paragraph: str) -> list[str]:
+    """The names of an author line (`Ada Lovelace, Charles Babbage and 3 more`), or []
+    when the paragraph is not one: names separated by commas, each of two to five
+    capitalised words. (One name alone, or names joined by "and" only, could be a title:
+    `Fast and Accurate Model Scaling`.)"""
+    text = _MORE.sub("", paragraph.strip()).strip()
+    if "," not in text:
+        return []
+    parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", text) if p.strip()]
+    if len(parts) < 2 or not all(_is_name(part) for part in parts):
+        return []
+    return parts
+
+
+def _is_name(text: str) -> bool:
+    words = text.split()
+    if not 2 <= len(words) <= 5:
+        return False
+    return all(
+        _NAME_WORD.fullmatch(w) and (w[0].isupper() or w.casefold() in _PARTICLES) for w in words
+    ) and any(w[0].isupper() for w in words)
