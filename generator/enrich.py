@@ -20,8 +20,9 @@ import feedparser
 from generator.content.identifiers import arxiv_problem, year_problem
 from generator.content.journal import Transaction
 from generator.content.model import Paper
-from generator.content.store import Layout, load_papers, record_text
+from generator.content.store import Layout, load_papers
 from generator.content.titles import paper_keys, title_key
+from generator.content.writing import record_text
 from generator.errors import ContentError
 from generator.web import Cache, RequestFailed, get
 

@@ -8,7 +8,8 @@ import yaml
 
 from generator.content.model import Paper
 from generator.content.schema import _URL
-from generator.content.store import Layout, dump_paper
+from generator.content.store import Layout
+from generator.content.writing import dump_paper
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -320,3 +320,33 @@ def test_an_answer_that_would_make_a_bad_record_is_not_written(small: Path, tmp_
     )
     assert (small / "content" / "papers" / "one.yml").read_bytes() == before
     assert [p for p in load_papers(Layout(small))[1] if p.is_error] == []
+
+
+def test_enrich_keeps_every_comment_and_line(small: Path, arxiv: str) -> None:
+    from .test_ingest import kept_lines
+
+    record = small / "content" / "papers" / "one.yml"
+    text = "# Checked by hand.\n" + record.read_text(encoding="utf-8") + "notes: fine  # mine\n"
+    record.write_text(text, encoding="utf-8")
+    assert enrich(small, arxiv).returncode == 0
+    after = record.read_text(encoding="utf-8")
+    assert after != text and kept_lines(text, after)
+
+
+def test_themes_apply_keeps_the_file_as_written(tmp_path: Path) -> None:
+    from .conftest import make_small_project
+    from .test_ingest import kept_lines
+
+    root = make_small_project(tmp_path / "project")
+    themes = root / "content" / "themes.yml"
+    text = themes.read_text(encoding="utf-8").replace("themes:\n", "themes:  # ours\n", 1)
+    themes.write_text(text, encoding="utf-8")
+    for i in range(12):  # papers no rule catches, with words in common
+        (root / "content" / "papers" / f"zz{i}.yml").write_text(
+            f"id: zz{i}\ntitle: Quantum annealing schedules, part {i}\n"
+            "abstract: Quantum annealing with adiabatic schedules on qubits.\n",
+            encoding="utf-8",
+        )
+    result = run_cli(root, "themes", "--suggest", "--apply")
+    assert result.returncode == 0, result.stderr
+    assert kept_lines(text, themes.read_text(encoding="utf-8"))

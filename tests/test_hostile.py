@@ -213,7 +213,7 @@ stack on the third; in any field but notes, none of them reaches Markdown as syn
 
 def test_pathological_markdown_does_not_stall_a_build(tmp_path: Path) -> None:
     from generator.content.model import Paper
-    from generator.content.store import dump_paper
+    from generator.content.writing import dump_paper
 
     def build(root: Path) -> None:
         # A stall (catastrophic backtracking: minutes per page) runs past the timeout.

@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from generator.content.schema import without_controls
-from generator.content.store import Layout, dump_paper, load_papers
+from generator.content.store import Layout, load_papers
+from generator.content.writing import dump_paper
 from generator.ingest.parse import clean_abstract
 from generator.site.markup import NOTES_TAGS
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from generator.content.schema import to_dict
-from generator.content.store import Layout, dump_paper, load_library, load_paper, load_papers
+from generator.content.store import Layout, load_library, load_paper, load_papers
+from generator.content.writing import dump_paper
 from generator.errors import ContentError
 
 from .conftest import CORPUS
@@ -43,7 +44,7 @@ def test_good_record_loads(tmp_path: Path) -> None:
     [
         (
             GOOD + "abstrct: x\n",
-            "content/papers/x.yml:8: error: unknown field 'abstrct'; did you mean 'abstract'? Expected one of: id, title, authors, year, venue, doi, abstract, links, listings, aliases, themes, tags, notes, arxiv",
+            "content/papers/x.yml:8: error: unknown field 'abstrct'; did you mean 'abstract'? Expected one of: id, title, authors, year, venue, doi, abstract, links, listings, aliases, themes, tags, notes, arxiv, former_ids",
         ),
         (
             GOOD.replace("title: A Paper", "title: [A, Paper]"),

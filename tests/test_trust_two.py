@@ -382,7 +382,8 @@ def test_the_loader_never_raises_and_writers_write_what_it_accepts(record: dict)
     dates: problems with lines, never an exception; and what loads, a writer writes
     back as a record that loads to the same."""
     from generator.content.edit import edited_record
-    from generator.content.store import _paper, record_problems
+    from generator.content.store import _paper
+    from generator.content.writing import record_problems
     from generator.content.yamlio import dumps
 
     text = dumps(record)

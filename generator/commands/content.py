@@ -174,4 +174,27 @@ def new(title: str) -> None:
     click.echo(f"Created {new_record(project(), title)}")
 
 
-COMMANDS = [ingest, enrich, check, themes, diff, new]
+@click.command(short_help="Fold a duplicate record into another.")
+@click.argument("keep")
+@click.argument("other")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@reports_errors
+@locked
+def merge(keep: str, other: str, dry_run: bool) -> None:
+    """Fold content/papers/OTHER.yml into content/papers/KEEP.yml, by their ids.
+
+    KEEP gains OTHER's listings, its title (as an alias) and the fields it has empty;
+    a field both have, differently, is reported and left as KEEP has it. OTHER's file
+    is deleted and its page redirects to KEEP's, on the site and offline.
+    """
+    from generator.merge import merge as run_merge
+
+    report = run_merge(project(), keep, other, dry_run)
+    for line in report.disagree:
+        click.echo(f"content/papers/{keep}.yml: warning: {line}", err=True)
+    if report.themes_changed:
+        click.echo(f"content/themes.yml: start_here names {keep} instead of {other}", err=True)
+    click.echo(("would have " if dry_run else "") + report.summary())
+
+
+COMMANDS = [ingest, enrich, check, themes, diff, new, merge]

@@ -25,6 +25,8 @@ STAGING_PREFIX = ".transaction-"
 trusts them now, and `check` refuses any that a repository carries."""
 _COMMITTED = "COMMITTED"
 _FILES = "files"
+_DELETE = "-\t"
+"""A line of the commit list that starts so names a file to delete, not one to copy."""
 
 
 class Transaction:
@@ -61,6 +63,12 @@ class Transaction:
         self.paths.append(rel)
         return True
 
+    def delete(self, path: Path) -> None:
+        """Remove `path` with the rest: it goes when the other files land."""
+        rel = path.relative_to(self.root).as_posix()
+        inside(self.root, rel)
+        self.paths.append(_DELETE + rel)
+
     def __exit__(self, kind: object, error: object, traceback: object) -> None:
         if kind is None and self.paths:
             os.sync()  # every staged file is on disk before the list that commits them
@@ -74,6 +82,9 @@ def _finish(staging: Path, root: Path) -> None:
     """Copy a committed journal's files into place; doing it twice changes nothing."""
     written: dict[Path, set[str]] = {}
     for rel in (staging / _COMMITTED).read_text(encoding="utf-8").splitlines():
+        if rel.startswith(_DELETE):
+            inside(root, rel.removeprefix(_DELETE)).unlink(missing_ok=True)
+            continue
         target = inside(root, rel)
         write_atomic(target, (staging / _FILES / rel).read_bytes(), durable=False)
         written.setdefault(target.parent, set()).add(target.name)

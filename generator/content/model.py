@@ -65,6 +65,13 @@ class Paper:
         default="",
         metadata={"doc": "arXiv identifier, e.g. `2309.10818`; an arXiv URL is read as its id."},
     )
+    former_ids: list[str] = field(
+        default_factory=list,
+        metadata={
+            "doc": "Ids of records merged into this one (`readinglist merge`); "
+            "their pages redirect here."
+        },
+    )
 
     @property
     def short_name(self) -> str:

@@ -8,13 +8,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.content.edit import edited_record
 from generator.content.files import UnsafePath, read_regular, real_folder, too_deep
 from generator.content.journal import STAGING_PREFIX, recover
 from generator.content.model import Library, Paper, Source, Theme
-from generator.content.schema import Validator, to_dict
+from generator.content.schema import Validator
 from generator.content.titles import paper_keys
-from generator.content.yamlio import YamlSyntaxError, dumps, loads
+from generator.content.yamlio import YamlSyntaxError, loads
 from generator.errors import ContentError, Problem, quote
 
 log = logging.getLogger(__name__)
@@ -306,6 +305,18 @@ def check_references(layout: Layout, library: Library) -> list[Problem]:
                     message += f"; did you mean {close[0]!r}?"
                 path = layout.paper_path(paper.id)
                 problems.append(Problem(layout.rel(path), line_of(path, "themes:"), message))
+    owners: dict[str, str] = {}
+    for paper in library.papers.values():
+        for old in paper.former_ids:
+            other = old if old in library.papers else owners.setdefault(old, paper.id)
+            if other != paper.id:
+                path = layout.paper_path(paper.id)
+                message = (
+                    f"field 'former_ids': {quote(old)} is also "
+                    + ("a record's id" if old in library.papers else f"a former id of {other}")
+                    + "; an old page can redirect to one paper only"
+                )
+                problems.append(Problem(layout.rel(path), line_of(path, "former_ids:"), message))
     sources = {path.stem for path in layout.source_files()}
     for paper in library.papers.values():
         for listing in paper.listings:
@@ -357,42 +368,3 @@ def load_library(layout: Layout) -> Library:
     if any(p.is_error for p in problems):
         raise ContentError(sorted(problems))
     return library
-
-
-def dump_paper(paper: Paper) -> str:
-    """A record as the YAML text that `content/papers/<id>.yml` holds."""
-    return dumps(to_dict(paper))
-
-
-@dataclass(frozen=True)
-class RecordText:
-    """What a writer is about to put in a record file, checked as the loader checks."""
-
-    path: Path
-    text: str
-    problems: list[Problem]
-    """The loader's errors for this text: a writer writes nothing that has one."""
-    rewritten: bool
-    """The file had to be written whole: its comments and layout are lost."""
-
-
-def record_text(layout: Layout, paper: Paper) -> RecordText:
-    """The text that makes `content/papers/<id>.yml` hold `paper`: the file as it is,
-    changed only where it must be (`content.edit`), or a new file."""
-    path = layout.paper_path(paper.id)
-    try:
-        old = read_regular(path, MAX_RECORD_BYTES).decode("utf-8-sig")
-    except FileNotFoundError:
-        old = None
-    text, in_place = (dump_paper(paper), True) if old is None else edited_record(old, paper)
-    return RecordText(path, text, record_problems(text, paper.id, layout.rel(path)), not in_place)
-
-
-def record_problems(text: str, paper_id: str, rel: str) -> list[Problem]:
-    """The errors the loader would report for a record file holding `text`."""
-    raw = text.encode("utf-8")
-    if len(raw) > MAX_RECORD_BYTES:
-        return [
-            Problem(rel, 0, f"would be {len(raw):,} bytes, over {MAX_RECORD_BYTES:,}, the limit")
-        ]
-    return [p for p in _paper(raw, paper_id, rel)[1] if p.is_error]

@@ -16,8 +16,9 @@ from generator.content.files import holds, read_regular
 from generator.content.journal import Transaction
 from generator.content.model import Listing, Paper
 from generator.content.schema import value_problem
-from generator.content.store import Layout, load_papers, load_sources, record_text
+from generator.content.store import Layout, load_papers, load_sources
 from generator.content.titles import variant_key
+from generator.content.writing import record_text
 from generator.content.yamlio import YamlSyntaxError, dumps, loads
 from generator.errors import ContentError, Problem, SourceError, quote
 from generator.ingest.bibtex import parse_bibtex

@@ -23,6 +23,7 @@ EXAMPLES = {
     "tags": "[survey]",
     "notes": ">-\n#   Why this paper matters, in Markdown.",
     "arxiv": "'2408.12757'",
+    "former_ids": "[an-old-id]",
 }
 
 

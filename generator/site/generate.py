@@ -21,6 +21,7 @@ from generator.analysis import Linked, analyse
 from generator.analysis.themes import unsorted
 from generator.content.files import real_folder, sync_folder, write_atomic
 from generator.content.store import Layout, load_library, recover_content
+from generator.site import paths
 from generator.site.export import export_files, papers_json
 from generator.site.manifest import Manifest, generation_key
 from generator.site.pages import Renderer
@@ -28,12 +29,14 @@ from generator.site.paths import (
     CONFIG,
     CONTRIBUTE,
     HOME,
+    PAPER_DIR,
     PAPERS,
     PAPERS_JSON,
     TAGS,
     THEMES,
     UNSORTED,
     SiteOptions,
+    paper_page,
     theme_page,
 )
 from generator.site.search import search_files
@@ -82,6 +85,7 @@ def generate(layout: Layout, options: SiteOptions, docs: Path | None = None) -> 
         **download_files(linked, options),
         **search_files(linked, options.directory_urls),
         **table_files(linked, options.directory_urls),
+        **redirect_files(linked, options.directory_urls),
     }
     changed = sync_folder(docs, files)
     nav = site_nav(linked)
@@ -99,6 +103,28 @@ def download_files(linked: Linked, options: SiteOptions) -> dict[str, str | byte
     files.update(export_files(linked, options.site_name, options.site_url, options.build_date))
     if options.cname:
         files["CNAME"] = options.cname.strip() + "\n"
+    return files
+
+
+def redirect_files(linked: Linked, directory_urls: bool) -> dict[str, str]:
+    """A page for each former id of a record (`readinglist merge`) that sends the reader
+    on to the record's page: plain HTML with a relative address, on the web and from
+    disk alike."""
+    files = {}
+    for paper in linked.papers.values():
+        for old in paper.former_ids:
+            here = paper_page(old)
+            href = escape(paths.href(here, paper_page(paper.id), directory_urls))
+            title = escape(paper.title)
+            name = f"{PAPER_DIR}/{old}/index.html" if directory_urls else f"{PAPER_DIR}/{old}.html"
+            files[name] = (
+                '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+                f"<title>{title}</title>"
+                f'<link rel="canonical" href="{href}">'
+                f'<meta http-equiv="refresh" content="0; url={href}"></head>\n'
+                f'<body><p>This paper\'s page has moved: <a href="{href}">{title}</a>.</p>'
+                "</body></html>\n"
+            )
     return files
 
 

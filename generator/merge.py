@@ -1,0 +1,117 @@
+"""`readinglist merge KEEP OTHER`: fold a duplicate record into another.
+
+KEEP gains OTHER's listings, its titles (as aliases) and its id (as a former id, whose
+page then redirects to KEEP's), and every field it has empty that OTHER fills. A field
+both fill differently is reported and left as KEEP has it. OTHER's file is deleted,
+and a theme's `start_here` that named it names KEEP. All of it lands together, or none.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+
+from generator.content.journal import Transaction
+from generator.content.model import Paper
+from generator.content.schema import PAPER_FIELDS
+from generator.content.store import Layout, load_papers, load_themes, read_yaml
+from generator.content.titles import title_key
+from generator.content.writing import record_text
+from generator.errors import ContentError, ReadingListError, quote
+
+_OWN = ("id", "title", "listings", "aliases", "former_ids")
+"""Fields that are the record's own, or that merging always combines."""
+
+
+@dataclass
+class MergeReport:
+    keep: str
+    other: str
+    listings: int = 0
+    aliases: int = 0
+    filled: list[str] = field(default_factory=list)
+    disagree: list[str] = field(default_factory=list)
+    themes_changed: bool = False
+
+    def summary(self) -> str:
+        filled = f"; filled {', '.join(self.filled)}" if self.filled else ""
+        return (
+            f"merged content/papers/{self.other}.yml into content/papers/{self.keep}.yml: "
+            f"{self.listings} listing(s), {self.aliases} alias(es){filled}; "
+            f"its page now redirects to {self.keep}'s"
+        )
+
+
+def merged(keep: Paper, other: Paper) -> tuple[Paper, MergeReport]:
+    """KEEP with OTHER folded in, and what changed; neither argument is changed."""
+    result = copy.deepcopy(keep)
+    report = MergeReport(keep.id, other.id)
+    places = {(x.source, x.position) for x in result.listings}
+    for listing in other.listings:
+        if (listing.source, listing.position) not in places:
+            result.listings.append(listing)
+            report.listings += 1
+    known = {title_key(t) for t in [result.title, *result.aliases]}
+    for title in [other.title, *other.aliases]:
+        if title_key(title) not in known:
+            result.aliases.append(title)
+            known.add(title_key(title))
+            report.aliases += 1
+    result.former_ids += [i for i in [other.id, *other.former_ids] if i not in result.former_ids]
+    for name in (n for n in PAPER_FIELDS if n not in _OWN):
+        mine, theirs = getattr(result, name), getattr(other, name)
+        if not theirs or mine == theirs:
+            continue
+        if not mine:
+            setattr(result, name, copy.deepcopy(theirs))
+            report.filled.append(name)
+        else:
+            report.disagree.append(
+                f"field '{name}': kept {_shown(mine)}; {other.id} had {_shown(theirs)}"
+            )
+    return result, report
+
+
+def _shown(value: object) -> str:
+    return quote(value if isinstance(value, str) else repr(value), 60)
+
+
+def merge(layout: Layout, keep_id: str, other_id: str, dry_run: bool = False) -> MergeReport:
+    papers, problems = load_papers(layout)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise ContentError(errors)
+    for paper_id in (keep_id, other_id):
+        if paper_id not in papers:
+            raise ReadingListError(f"no record content/papers/{paper_id}.yml to merge")
+    if keep_id == other_id:
+        raise ReadingListError("a record cannot be merged into itself")
+    result, report = merged(papers[keep_id], papers[other_id])
+    planned = record_text(layout, result)
+    if planned.problems:
+        raise ContentError(planned.problems)
+    themes = _themes_naming(layout, other_id, keep_id)
+    report.themes_changed = themes is not None
+    if not dry_run:
+        with Transaction(layout.content) as transaction:
+            transaction.write(planned.path, planned.text)
+            if themes is not None:
+                transaction.write(layout.themes, themes)
+            transaction.delete(layout.paper_path(other_id))
+    return report
+
+
+def _themes_naming(layout: Layout, old: str, new: str) -> str | None:
+    """`themes.yml` with the `start_here` entries that name `old` naming `new`, changed
+    on their own lines alone; None when no theme names it."""
+    themes, problems = load_themes(layout)
+    if problems or not any(old in t.start_here for t in themes):
+        return None
+    _, lines, _ = read_yaml(layout.themes, layout.rel(layout.themes))
+    where = {
+        number - 1 for path, number in lines.items() if len(path) == 4 and path[2] == "start_here"
+    }
+    word = re.compile(rf"(?<![\w-]){re.escape(old)}(?![\w-])")
+    text = layout.themes.read_text(encoding="utf-8").splitlines(keepends=True)
+    return "".join(word.sub(new, line) if n in where else line for n, line in enumerate(text))

@@ -1,0 +1,118 @@
+"""`readinglist merge KEEP OTHER`: a duplicate folded into another, its old page a
+redirect, and what a person wrote kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.content.store import Layout, load_papers
+
+from .conftest import make_small_project, run_cli
+from .test_ingest import kept_lines
+
+KEEP = "nanoflow-towards-optimal-large-language-model-serving-throughput"
+OTHER = "nanoflow-the-copy"
+
+
+@pytest.fixture
+def twins(tmp_path: Path) -> Path:
+    """The small project and a second record of NanoFlow, under another title."""
+    root = make_small_project(tmp_path / "project")
+    papers = root / "content" / "papers"
+    keep = papers / f"{KEEP}.yml"
+    keep.write_text(
+        "# Curated by hand: keep this comment.\n"
+        + keep.read_text(encoding="utf-8")
+        + "year: '2024'  # from the paper's first page\n",
+        encoding="utf-8",
+    )
+    (root / "content" / "sources" / "900_copy.txt").write_text(
+        "Mar 20\n\nNanoFlow: The Copy\n\nA second listing. Of the same paper.\n"
+    )
+    (papers / f"{OTHER}.yml").write_text(
+        f"id: {OTHER}\ntitle: 'NanoFlow: The Copy'\nyear: '2025'\nvenue: OSDI\n"
+        "tags: [serving]\nlistings:\n- source: 900_copy\n  date: Mar 20\n  position: 1\n",
+        encoding="utf-8",
+    )
+    themes = root / "content" / "themes.yml"
+    themes.write_text(
+        themes.read_text(encoding="utf-8").replace(
+            "  icon: material/rocket-launch",
+            f"  start_here: [{OTHER}]\n  icon: material/rocket-launch",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    assert run_cli(root, "check").returncode == 0
+    return root
+
+
+def test_merge_folds_the_other_record_in_and_keeps_what_was_written(twins: Path) -> None:
+    keep = twins / "content" / "papers" / f"{KEEP}.yml"
+    before = keep.read_text(encoding="utf-8")
+    result = run_cli(twins, "merge", KEEP, OTHER)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        f"merged content/papers/{OTHER}.yml into content/papers/{KEEP}.yml: 1 listing(s), "
+        f"1 alias(es); filled venue, tags; its page now redirects to {KEEP}'s\n"
+    )
+    assert (
+        f"content/papers/{KEEP}.yml: warning: field 'year': kept '2024'; {OTHER} had '2025'"
+        in result.stderr
+    )
+    after = keep.read_text(encoding="utf-8")
+    assert kept_lines(before, after)
+    assert not (twins / "content" / "papers" / f"{OTHER}.yml").exists()
+    papers, _ = load_papers(Layout(twins))
+    paper = papers[KEEP]
+    assert [x.source for x in paper.listings][-1] == "900_copy"
+    assert paper.aliases == ["NanoFlow: The Copy"]
+    assert (paper.year, paper.venue, paper.tags, paper.former_ids) == (
+        "2024",
+        "OSDI",
+        ["serving"],
+        [OTHER],
+    )
+    assert f"start_here: [{KEEP}]" in (twins / "content" / "themes.yml").read_text()
+    checked = run_cli(twins, "check")
+    assert checked.returncode == 0, checked.stdout
+
+
+def test_the_old_page_redirects_on_the_site_and_from_disk(twins: Path, browser) -> None:
+    from .conftest import serve_folder
+
+    assert run_cli(twins, "merge", KEEP, OTHER).returncode == 0
+    assert run_cli(twins, "build", "--strict").returncode == 0
+    assert run_cli(twins, "bundle").returncode == 0
+    server, url = serve_folder(twins / "site")
+    page = browser.new_page()
+    try:
+        page.goto(f"{url}paper/{OTHER}/")
+        page.wait_for_url(f"{url}paper/{KEEP}/")
+        assert page.locator("h1").inner_text().startswith("NanoFlow: Towards Optimal")
+    finally:
+        server.shutdown()
+    import zipfile
+
+    offline = twins / "offline"
+    with zipfile.ZipFile(twins / "dist" / "efficient-ml-reading-list-offline.zip") as zf:
+        zf.extractall(offline)
+    old = offline / "efficient-ml-reading-list-offline" / "paper" / f"{OTHER}.html"
+    page.goto(old.as_uri())
+    page.wait_for_url(f"**/paper/{KEEP}.html")
+    assert page.locator("h1").inner_text().startswith("NanoFlow: Towards Optimal")
+    page.close()
+
+
+def test_a_dry_run_changes_nothing_and_mistakes_are_one_line(twins: Path) -> None:
+    content = {p: p.read_bytes() for p in (twins / "content").rglob("*") if p.is_file()}
+    result = run_cli(twins, "merge", "--dry-run", KEEP, OTHER)
+    assert result.returncode == 0 and result.stdout.startswith("would have merged ")
+    assert {p: p.read_bytes() for p in (twins / "content").rglob("*") if p.is_file()} == content
+    missing = run_cli(twins, "merge", KEEP, "no-such-paper")
+    assert missing.returncode == 1
+    assert missing.stderr == "Error: no record content/papers/no-such-paper.yml to merge\n"
+    same = run_cli(twins, "merge", KEEP, KEEP)
+    assert same.stderr == "Error: a record cannot be merged into itself\n"
