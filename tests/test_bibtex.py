@@ -79,11 +79,19 @@ def test_bibtex_in_a_listing_file_is_refused_and_nothing_is_written(project: Pat
         "refs.txt:3: this is BibTeX, not a raw listing; give the file a .bib name" in result.stderr
     )
     assert "Traceback" not in result.stderr
-    other = project / "refs.json"
+    other = project / "refs.csv"
     other.write_text("[]", encoding="utf-8")
     result = run_cli(project, "ingest", str(other))
     assert result.returncode == 1
-    assert "refs.json: expected a raw listing (.txt) or a BibTeX file (.bib)" in result.stderr
+    assert (
+        "refs.csv: expected a raw listing (.txt), a BibTeX file (.bib) or daily papers (.json)"
+        in result.stderr
+    )
+    # A JSON file that is not the daily papers fetch keeps: one clear line too.
+    (project / "refs.json").write_text("[]", encoding="utf-8")
+    result = run_cli(project, "ingest", str(project / "refs.json"))
+    assert result.returncode == 1
+    assert "refs.json: not a daily papers file: expected 'date' and 'papers'" in result.stderr
     assert sorted((project / "content").rglob("*")) == before
 
 

@@ -197,4 +197,75 @@ def merge(keep: str, other: str, dry_run: bool) -> None:
     click.echo(("would have " if dry_run else "") + report.summary())
 
 
-COMMANDS = [ingest, enrich, check, themes, diff, new, merge]
+@click.command(short_help="Add papers from Hugging Face Daily Papers.")
+@click.option(
+    "--date",
+    "dates",
+    multiple=True,
+    metavar="YYYY-MM-DD",
+    help="A day to fetch; repeat for several. Default: yesterday (UTC).",
+)
+@click.option("--since", metavar="YYYY-MM-DD", help="Every day from this one to yesterday.")
+@click.option(
+    "--id", "ids", multiple=True, metavar="ARXIV_ID", help="Take this paper whatever its themes."
+)
+@click.option("--all", "take_all", is_flag=True, help="Take every paper, in a theme or not.")
+@click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per request.")
+@reports_errors
+@locked
+def fetch(
+    dates: tuple[str, ...],
+    since: str | None,
+    ids: tuple[str, ...],
+    take_all: bool,
+    dry_run: bool,
+    timeout: float,
+) -> None:
+    """Add the papers of a day of Hugging Face Daily Papers that belong to the list.
+
+    A paper is taken when some theme's rules match it or the list has it already (by
+    arXiv id, then title); the others are listed as left out, for --id or --all. The
+    papers taken are kept in content/sources/hf-daily-<date>.json and ingested with
+    their arXiv id, authors, year and code link. Asks HF_ENDPOINT, as the Hugging Face
+    libraries do (https://huggingface.co by default). Without a network, or on any
+    error, nothing changes.
+    """
+    import datetime
+
+    from generator.fetch import ENDPOINT, dates_between, yesterday
+    from generator.fetch import fetch as run_fetch
+
+    try:
+        days = [datetime.date.fromisoformat(d).isoformat() for d in dates]
+        if since:
+            days += dates_between(
+                datetime.date.fromisoformat(since), datetime.date.fromisoformat(yesterday())
+            )
+    except ValueError as exc:
+        raise click.BadParameter(f"expected a date such as 2024-03-17 ({exc})") from None
+    endpoint = os.environ.get("HF_ENDPOINT") or ENDPOINT
+    report = run_fetch(
+        project(),
+        endpoint,
+        sorted(set(days)) or [yesterday()],
+        frozenset(ids),
+        take_all,
+        timeout,
+        dry_run,
+    )
+    for line in report.warnings:
+        click.echo(f"warning: {line}", err=True)
+    for line in report.asked:
+        click.echo(f"fetched {line}")
+    for line in report.left_out:
+        click.echo(f"left out {line}")
+    if report.ingested:
+        for warning in report.ingested.warnings:
+            click.echo(str(warning), err=True)
+        for line in report.ingested.changes:
+            click.echo(("would " if dry_run else "") + line)
+        click.echo(("would be: " if dry_run else "") + report.ingested.summary())
+
+
+COMMANDS = [ingest, enrich, fetch, check, themes, diff, new, merge]

@@ -68,7 +68,7 @@ class Layout:
         if content_problem(self):
             return []
         names, _ = list_folder(self.sources, self.rel(self.sources))
-        return [self.sources / name for name in names if name.endswith((".txt", ".bib"))]
+        return [self.sources / name for name in names if name.endswith((".txt", ".bib", ".json"))]
 
 
 def content_problem(layout: Layout) -> Problem | None:

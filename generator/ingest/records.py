@@ -22,6 +22,7 @@ from generator.content.writing import record_text
 from generator.content.yamlio import YamlSyntaxError, dumps, loads
 from generator.errors import ContentError, Problem, SourceError, quote
 from generator.ingest.bibtex import parse_bibtex
+from generator.ingest.daily import SOURCE, SUFFIX, parse_daily
 from generator.ingest.duplicates import paper_keys, possible_duplicates, title_key, unique_slug
 from generator.ingest.parse import MAX_SOURCE_BYTES, Entry, ParsedSource, parse_source
 
@@ -51,13 +52,18 @@ class IngestReport:
 
 
 def parse_file(path: Path) -> ParsedSource:
-    """A raw listing (`.txt`) or a BibTeX file (`.bib`); anything else is refused."""
+    """A raw listing (`.txt`), a BibTeX file (`.bib`) or the daily papers `fetch` kept
+    (`.json`); anything else is refused."""
     suffix = path.suffix.lower()
     if suffix == ".bib":
         return parse_bibtex(path)
     if suffix == ".txt":
         return parse_source(path)
-    raise SourceError(f"{path}: expected a raw listing (.txt) or a BibTeX file (.bib)")
+    if suffix == SUFFIX:
+        return parse_daily(path)
+    raise SourceError(
+        f"{path}: expected a raw listing (.txt), a BibTeX file (.bib) or daily papers (.json)"
+    )
 
 
 FILLED = ("authors", "year", "venue", "doi", "arxiv", "abstract")
@@ -187,10 +193,15 @@ def near_duplicates(merger: Merger) -> list[Problem]:
 
 
 def ingest(
-    layout: Layout, files: list[Path], progress: bool = False, dry_run: bool = False
+    layout: Layout,
+    files: list[Path],
+    progress: bool = False,
+    dry_run: bool = False,
+    updates: frozenset[str] = frozenset(),
 ) -> IngestReport:
     """Parse `files` and merge them into `content/papers/`; all or nothing. A dry run
-    reports the same and writes nothing."""
+    reports the same and writes nothing. `updates` names source files that may replace
+    the ones of their name (they only add papers: `fetch`)."""
     papers, problems = load_papers(layout)
     errors = [p for p in problems if p.is_error]
     if errors:
@@ -199,7 +210,7 @@ def ingest(
     merger = Merger(papers, report)
     # Parse everything before writing anything: a bad file aborts the whole run.
     sources = [parse_file(path) for path in files]
-    copies = _adopt_sources(layout, sources)
+    copies = _adopt_sources(layout, sources, updates)
     for source in sources:
         report.files += 1
         report.warnings += source.warnings
@@ -255,8 +266,7 @@ def _labels(layout: Layout, sources: list[ParsedSource]) -> str:
     pad = indent.group(1) if indent else ""
     lines = [text.rstrip("\n")]
     for source in new:
-        label = source.name if source.suffix.lower() == ".bib" else "Paper listing"
-        item = dumps({"id": source.stem, "label": label}).rstrip("\n").splitlines()
+        item = dumps({"id": source.stem, **_label(source)}).rstrip("\n").splitlines()
         lines += [pad + ("- " if i == 0 else "  ") + line for i, line in enumerate(item)]
     text = "\n".join(lines) + "\n"
     # Appending is right for a block list at the end of the file; anything else (a flow
@@ -273,17 +283,32 @@ def _labels(layout: Layout, sources: list[ParsedSource]) -> str:
     return text
 
 
-def _adopt_sources(layout: Layout, sources: list[ParsedSource]) -> list[tuple[Path, bytes]]:
+def _label(source: Path) -> dict[str, str]:
+    """What readers see of a new source file, until a curator says better."""
+    suffix = source.suffix.lower()
+    if suffix == ".bib":
+        return {"label": source.name}
+    if suffix == SUFFIX:
+        date = source.stem.removeprefix("hf-daily-")
+        return {"label": SOURCE, "url": f"https://huggingface.co/papers?date={date}"}
+    return {"label": "Paper listing"}
+
+
+def _adopt_sources(
+    layout: Layout, sources: list[ParsedSource], updates: frozenset[str] = frozenset()
+) -> list[tuple[Path, bytes]]:
     """Raw files from elsewhere are copied into `content/sources/` so `check` can
-    account for their listings; a different file of the same name is an error."""
+    account for their listings; a different file of the same name is an error, but
+    for the names in `updates` (a day's papers that `fetch` has grown)."""
     copies = []
     for source in sources:
         target = layout.sources / source.path.name
         data = read_regular(source.path, MAX_SOURCE_BYTES)
         if os.path.lexists(target):
-            if not holds(target, data):
+            if target.name not in updates and not holds(target, data):
                 message = f"{layout.rel(target)} already exists with other content; rename the file"
                 raise ContentError([Problem(str(source.path), 0, message)])
-            continue
+            if holds(target, data):
+                continue
         copies.append((target, data))
     return copies

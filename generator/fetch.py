@@ -1,0 +1,156 @@
+"""`readinglist fetch`: new papers from the Hugging Face Daily Papers API.
+
+For each date, `{HF_ENDPOINT}/api/daily_papers?date=YYYY-MM-DD` is asked (the variable
+the Hugging Face client libraries read; `https://huggingface.co` by default). A paper
+is taken when the list already has it (by arXiv id, then by title), when some theme's
+rules match it, when it is named with `--id`, or with `--all`; the others are reported.
+The papers taken are kept as the answer gave them in `content/sources/hf-daily-<date>.json`
+(a later fetch of the same date adds to it, so positions stay), and ingested from it:
+arXiv id, authors, year, abstract, code link and the listing's full date. Every date is
+asked before anything is written; if any request fails, nothing is.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.analysis.themes import ThemeRules
+from generator.content.files import read_regular
+from generator.content.model import Paper
+from generator.content.store import Layout, load_papers, load_themes
+from generator.content.titles import title_key
+from generator.errors import ContentError, ReadingListError
+from generator.ingest.daily import papers_of, source_name, source_text
+from generator.ingest.parse import MAX_SOURCE_BYTES
+from generator.ingest.records import IngestReport, ingest
+from generator.web import RequestFailed, get
+
+ENDPOINT = "https://huggingface.co"
+MAX_ANSWER = 20_000_000
+MAX_DAYS = 92
+"""The most dates one fetch asks for (`--since`): a quarter."""
+
+
+@dataclass
+class FetchReport:
+    asked: list[str] = field(default_factory=list)
+    """One line per date: how many papers the answer had and how many were taken."""
+    left_out: list[str] = field(default_factory=list)
+    """`2403.12345: Title` for each paper not taken."""
+    warnings: list[str] = field(default_factory=list)
+    ingested: IngestReport | None = None
+
+
+def dates_between(since: datetime.date, until: datetime.date) -> list[str]:
+    """Every date from `since` to `until`, as the API takes them."""
+    days = (until - since).days
+    if days < 0:
+        raise ReadingListError(f"--since {since} is after {until}")
+    if days >= MAX_DAYS:
+        raise ReadingListError(f"--since asks for {days + 1} days; at most {MAX_DAYS} at once")
+    return [(since + datetime.timedelta(days=n)).isoformat() for n in range(days + 1)]
+
+
+def yesterday() -> str:
+    return (datetime.datetime.now(datetime.timezone.utc).date() - datetime.timedelta(1)).isoformat()
+
+
+def answers(endpoint: str, dates: list[str], timeout: float) -> dict[str, list[dict[str, Any]]]:
+    """Each date's papers, normalised, with the warnings of each; one failure stops all."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for date in dates:
+        url = f"{endpoint.rstrip('/')}/api/daily_papers?date={date}"
+        try:
+            body = get(url, timeout, MAX_ANSWER, "Hugging Face")
+            found[date] = json.loads(body)
+        except RequestFailed as exc:
+            raise ReadingListError(f"{date}: {exc}; nothing was changed") from None
+        except ValueError:
+            raise ReadingListError(
+                f"{date}: Hugging Face answered something that is not JSON; nothing was changed"
+            ) from None
+    return found
+
+
+def fetch(
+    layout: Layout,
+    endpoint: str,
+    dates: list[str],
+    ids: frozenset[str] = frozenset(),
+    take_all: bool = False,
+    timeout: float = 30.0,
+    dry_run: bool = False,
+) -> FetchReport:
+    papers, problems = load_papers(layout)
+    themes, theme_problems = load_themes(layout)
+    errors = [p for p in problems + theme_problems if p.is_error]
+    if errors:
+        raise ContentError(errors)
+    report = FetchReport()
+    chosen = Chooser(papers, ThemeRules(themes), ids, take_all)
+    files: dict[str, str] = {}
+    for date, answer in answers(endpoint, dates, timeout).items():
+        try:
+            items, warnings = papers_of(answer, date)
+        except ValueError as exc:
+            raise ReadingListError(
+                f"{date}: Hugging Face's answer is not the daily papers list ({exc}); "
+                "nothing was changed"
+            ) from None
+        report.warnings += warnings
+        taken = [paper for paper in items if chosen.takes(paper)]
+        report.left_out += [f"{p['id']}: {p['title']}" for p in items if p not in taken]
+        report.asked.append(f"{date}: {len(items)} paper(s), {len(taken)} taken")
+        kept = _kept(layout, date)
+        new = [p for p in sorted(taken, key=lambda p: p["id"]) if p["id"] not in _ids(kept)]
+        if new or kept:
+            files[source_name(date)] = source_text(date, kept + new)
+    if files:
+        with tempfile.TemporaryDirectory(prefix="readinglist-fetch-") as scratch:
+            paths = []
+            for name, text in files.items():
+                (Path(scratch) / name).write_text(text, encoding="utf-8")
+                paths.append(Path(scratch) / name)
+            report.ingested = ingest(layout, paths, dry_run=dry_run, updates=frozenset(files))
+    return report
+
+
+def _kept(layout: Layout, date: str) -> list[dict[str, Any]]:
+    """The papers an earlier fetch kept for this date, in their order (their positions
+    are in records' listings)."""
+    path = layout.sources / source_name(date)
+    if not os.path.lexists(path):
+        return []
+    data = json.loads(read_regular(path, MAX_SOURCE_BYTES))
+    kept, _ = papers_of(data.get("papers", []) if isinstance(data, dict) else [], date)
+    return kept
+
+
+def _ids(papers: list[dict[str, Any]]) -> set[str]:
+    return {p["id"] for p in papers}
+
+
+class Chooser:
+    """Which papers of an answer belong in the list."""
+
+    def __init__(
+        self, papers: dict[str, Paper], rules: ThemeRules, ids: frozenset[str], take_all: bool
+    ) -> None:
+        self.arxiv = {re.sub(r"v\d+$", "", p.arxiv) for p in papers.values() if p.arxiv}
+        self.titles = {title_key(t) for p in papers.values() for t in [p.title, *p.aliases]}
+        self.rules, self.ids, self.take_all = rules, ids, take_all
+
+    def takes(self, item: dict[str, Any]) -> bool:
+        if self.take_all or item["id"] in self.ids or item["id"] in self.arxiv:
+            return True
+        if title_key(item["title"]) in self.titles:
+            return True
+        paper = Paper(id="candidate", title=item["title"], abstract=item.get("summary", ""))
+        return bool(self.rules.themes_of(paper))
