@@ -134,6 +134,7 @@ def run_stages(root: Path, runs: int) -> dict:
     from generator.content.files import sync_folder
     from generator.content.store import Layout, load_library
     from generator.ingest.records import ingest
+    from generator.site.cite import citation_list
     from generator.site.generate import download_files, generate
     from generator.site.pages import Renderer
     from generator.site.paths import SiteOptions
@@ -167,7 +168,10 @@ def run_stages(root: Path, runs: int) -> dict:
         "render",
         lambda: sync_folder(
             root / "build" / "docs",
-            {**Renderer(linked, options).pages(), **download_files(linked, options)},
+            {
+                **Renderer(linked, options).pages(),
+                **download_files(linked, options, citation_list(linked)),
+            },
         ),
     )
     generator_times = []

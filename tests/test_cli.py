@@ -54,7 +54,7 @@ def test_check_reports_every_problem(project: Path, monkeypatch: pytest.MonkeyPa
     assert lines == [
         "::error file=content/papers/bad.yml,line=4::field 'links.code': expected an http(s) URL, got 'ftp://x'",
         "::error file=content/papers/worse.yml,line=1::missing required field 'title'",
-        "::error file=content/papers/worse.yml,line=2::unknown field 'titel'; did you mean 'title'? Expected one of: id, title, authors, year, venue, doi, abstract, links, listings, aliases, themes, tags, notes, arxiv, former_ids",
+        "::error file=content/papers/worse.yml,line=2::unknown field 'titel'; did you mean 'title'? Expected one of: id, title, authors, year, venue, doi, type, journal, booktitle, volume, number, pages, publisher, url, abstract, links, listings, aliases, themes, tags, notes, arxiv, arxiv_class, bibkey, former_ids",
     ]
 
 
@@ -193,8 +193,9 @@ def test_one_bad_field_is_one_error(project: Path) -> None:
     assert errors == [
         f"content/papers/{NANOFLOW}.yml:1: error: missing required field 'title'",
         f"content/papers/{NANOFLOW}.yml:2: error: unknown field 'titel'; did you mean 'title'? "
-        "Expected one of: id, title, authors, year, venue, doi, abstract, links, listings, "
-        "aliases, themes, tags, notes, arxiv, former_ids",
+        "Expected one of: id, title, authors, year, venue, doi, type, journal, booktitle, "
+        "volume, number, pages, publisher, url, abstract, links, listings, aliases, themes, "
+        "tags, notes, arxiv, arxiv_class, bibkey, former_ids",
     ]
     # Not even YAML: the file's name still says which listings are its own.
     nanoflow.write_text("id: [unclosed\n", encoding="utf-8")

@@ -16,7 +16,7 @@ import pytest
 
 from generator.content.model import Paper, Theme
 from generator.site.citation import is_survey
-from generator.site.export import bib_text
+from generator.site.cite import bib_text
 from generator.site.theme_map import (
     EDGES_PER_THEME,
     LABEL_SIZE,
@@ -195,9 +195,9 @@ def bib_entries(path: Path) -> list[dict]:
 
 def test_bibtex_exports_parse_and_match_papers_json(seed_site: Path, exported: list[dict]) -> None:
     entries = bib_entries(seed_site / "export" / "papers.bib")
-    assert [e["ID"] for e in entries] == [e["id"] for e in exported]
+    assert [e["ID"] for e in entries] == [e["key"] for e in exported]
     assert {e["ENTRYTYPE"] for e in entries} == {"misc"}
-    by_id = {e["id"]: e for e in exported}
+    by_id = {e["key"]: e for e in exported}
     for entry in entries:
         paper = by_id[entry["ID"]]
         assert entry["title"] == "{" + bib_text(paper["title"]) + "}"
@@ -208,7 +208,7 @@ def test_bibtex_exports_parse_and_match_papers_json(seed_site: Path, exported: l
         assert entry.get("abstract", "") == bib_text(paper["abstract"])
     for theme in sorted({t for e in exported for t in e["themes"]}):
         themed = bib_entries(seed_site / "export" / "themes" / f"{theme}.bib")
-        assert [e["ID"] for e in themed] == [e["id"] for e in exported if theme in e["themes"]]
+        assert [e["ID"] for e in themed] == [e["key"] for e in exported if theme in e["themes"]]
 
 
 def test_bibtex_escaping_keeps_braces_balanced_and_parses() -> None:

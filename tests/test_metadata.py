@@ -118,7 +118,8 @@ def test_exports_carry_the_metadata(site: Path) -> None:
         "10.5555/Engine.1843",
     )
     bib = read_bib((site / "export" / "papers.bib").read_text(encoding="utf-8"))
-    (record,) = [r for r in bib if r["ID"] == "lovelace"]
+    (record,) = [r for r in bib if r["ID"] == entry["key"]]
+    assert entry["key"] == "lovelace1843notes"
     assert record["author"] == "Ada Lovelace and Charles Babbage and Luigi Menabrea"
     assert (record["year"], record["doi"], record["eprint"]) == (
         "1843",

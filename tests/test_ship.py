@@ -452,11 +452,9 @@ def test_site_and_repository_come_from_a_github_remote(tmp_path: Path) -> None:
     )
     edit = "https://github.com/Alice/papers/edit/main/content/papers/tutel-adaptive-mixture-of-experts-at-scale.yml"
     assert paper.links.count(edit) == 2
-    bib = (root / "site" / "export" / "papers.bib").read_text(encoding="utf-8")
-    assert (
-        "url = {https://alice.github.io/papers/paper/tutel-adaptive-mixture-of-experts-at-scale/}"
-        in bib
-    )
+    # The site's own address goes where it names the site, not in a citation's url.
+    feed = (root / "site" / "feed.xml").read_text(encoding="utf-8")
+    assert "https://alice.github.io/papers/paper/" in feed
 
 
 def test_no_placeholder_links_without_environment_or_remote(seed_site: Path) -> None:

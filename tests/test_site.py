@@ -233,6 +233,6 @@ def test_paper_sections_are_in_the_table_of_contents(seed_site: Path, exported: 
         html = (seed_site / entry["url"] / "index.html").read_text(encoding="utf-8")
         start = html.index("md-nav--secondary")
         toc = re.findall(r'href="(#[^"]+)"', html[start : html.index("</nav>", start)])
-        expected = ["#listing-history"] + (["#related-papers"] if entry["related"] else [])
+        expected = ["#cite", "#listing-history"] + (["#related-papers"] if entry["related"] else [])
         assert toc[: len(expected)] == expected, entry["id"]
         assert all(f'id="{anchor[1:]}"' in html for anchor in toc)

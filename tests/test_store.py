@@ -44,7 +44,7 @@ def test_good_record_loads(tmp_path: Path) -> None:
     [
         (
             GOOD + "abstrct: x\n",
-            "content/papers/x.yml:8: error: unknown field 'abstrct'; did you mean 'abstract'? Expected one of: id, title, authors, year, venue, doi, abstract, links, listings, aliases, themes, tags, notes, arxiv, former_ids",
+            "content/papers/x.yml:8: error: unknown field 'abstrct'; did you mean 'abstract'? Expected one of: id, title, authors, year, venue, doi, type, journal, booktitle, volume, number, pages, publisher, url, abstract, links, listings, aliases, themes, tags, notes, arxiv, arxiv_class, bibkey, former_ids",
         ),
         (
             GOOD.replace("title: A Paper", "title: [A, Paper]"),

@@ -36,6 +36,19 @@ class Paper:
     )
     venue: str = field(default="", metadata={"doc": "Where it appeared, e.g. `NeurIPS`."})
     doi: str = field(default="", metadata={"doc": "DOI, e.g. `10.1145/3600006.3613165`."})
+    type: str = field(
+        default="",
+        metadata={"doc": "BibTeX entry type, e.g. `inproceedings`; chosen from the rest if empty."},
+    )
+    journal: str = field(default="", metadata={"doc": "Journal, for a citation."})
+    booktitle: str = field(
+        default="", metadata={"doc": "Proceedings the paper appeared in, for a citation."}
+    )
+    volume: str = field(default="", metadata={"doc": "Volume, for a citation."})
+    number: str = field(default="", metadata={"doc": "Issue number, for a citation."})
+    pages: str = field(default="", metadata={"doc": "Pages, e.g. `1234--1245`."})
+    publisher: str = field(default="", metadata={"doc": "Publisher, for a citation."})
+    url: str = field(default="", metadata={"doc": "Where the paper is published, if not arXiv."})
     abstract: str = field(
         default="", metadata={"doc": "The abstract, with leftover LaTeX cleaned up."}
     )
@@ -64,6 +77,13 @@ class Paper:
     arxiv: str = field(
         default="",
         metadata={"doc": "arXiv identifier, e.g. `2309.10818`; an arXiv URL is read as its id."},
+    )
+    arxiv_class: str = field(
+        default="", metadata={"doc": "arXiv's primary category, e.g. `cs.LG`."}
+    )
+    bibkey: str = field(
+        default="",
+        metadata={"doc": "The citation key to export under, instead of the one made up."},
     )
     former_ids: list[str] = field(
         default_factory=list,

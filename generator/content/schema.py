@@ -28,6 +28,11 @@ from generator.content.yamlio import Lines
 from generator.errors import quote
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ENTRY_TYPE = re.compile(
+    "article|book|booklet|conference|inbook|incollection|inproceedings|manual|mastersthesis"
+    "|misc|online|phdthesis|preprint|proceedings|report|techreport|thesis|unpublished"
+)
+"""The entry types of BibTeX and biblatex that describe a work."""
 _URL = re.compile(r"https?://[^\s/?#]+[^\s]*")
 _ICON = re.compile(r"[a-z0-9-]+/[a-z0-9-]+")
 
@@ -148,6 +153,20 @@ VALUE_RULES: dict[tuple[type, str], Callable[[str], str | None]] = {
     (Paper, "themes"): _check_pattern(_SLUG, "a theme id"),
     (Paper, "notes"): _check_notes,
     (Paper, "former_ids"): _check_pattern(_SLUG, "a paper id"),
+    (Paper, "type"): _check_pattern(ENTRY_TYPE, "a BibTeX entry type such as 'article'"),
+    (Paper, "journal"): _short_text(TITLE_LIMIT),
+    (Paper, "booktitle"): _short_text(TITLE_LIMIT),
+    (Paper, "publisher"): _short_text(TITLE_LIMIT),
+    (Paper, "volume"): _short_text(100),
+    (Paper, "number"): _short_text(100),
+    (Paper, "pages"): _short_text(100),
+    (Paper, "url"): _check_pattern(_URL, "an http(s) URL"),
+    (Paper, "arxiv_class"): _check_pattern(
+        re.compile(r"[a-z-]+(?:\.[A-Za-z-]+)?"), "an arXiv category such as 'cs.LG'"
+    ),
+    (Paper, "bibkey"): _check_pattern(
+        re.compile(r"[A-Za-z][\w:.\-+/]{0,99}"), "a citation key such as 'lovelace2024sparse'"
+    ),
     (Listing, "date"): date_problem,
     (Theme, "id"): _check_pattern(_SLUG, "a lowercase slug such as 'llm-serving'"),
     (Theme, "title"): _check_text,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 import bibtexparser
 import bibtexparser.middlewares as mw
@@ -25,7 +26,8 @@ from generator.content.identifiers import (
     normal_doi,
     year_problem,
 )
-from generator.content.schema import without_controls
+from generator.content.model import Paper
+from generator.content.schema import value_problem, without_controls
 from generator.errors import Problem, SourceError, quote
 from generator.ingest.parse import Entry, ParsedSource, clean_abstract, read_source
 
@@ -56,6 +58,8 @@ TYPES = frozenset(
 )
 """BibTeX's and biblatex's entry types that describe a work."""
 _VENUE_FIELDS = ("journaltitle", "journal", "booktitle", "howpublished", "publisher")
+_DECODED = (*_VENUE_FIELDS, "volume", "number", "issue", "pages")
+"""Fields read out of LaTeX, beside the title, abstract, year, DOI and eprint."""
 _ARXIV_IN_TEXT = re.compile(r"arxiv[:\s]+([0-9]{4}\.[0-9]{4,5}(?:v\d+)?)", re.IGNORECASE)
 
 
@@ -120,7 +124,7 @@ def parse_bibtex(path: Path) -> ParsedSource:
     for block in library.entries:
         line = (block.start_line or 0) + 1
         fields = {name.lower(): field.value for name, field in block.fields_dict.items()}
-        for name in ("title", "abstract", "year", "date", "doi", "eprint", *_VENUE_FIELDS):
+        for name in ("title", "abstract", "year", "date", "doi", "eprint", *_DECODED):
             if isinstance(fields.get(name), str):
                 try:
                     fields[name] = latex(fields[name])
@@ -138,7 +142,8 @@ def parse_bibtex(path: Path) -> ParsedSource:
         if problem:
             warnings.append(Problem(str(path), line, problem, "warning"))
             continue
-        entry, notes = _entry(fields, title, block.key, len(entries) + 1, line)
+        kind = block.entry_type.lower()
+        entry, notes = _entry(fields, kind, title, block.key, len(entries) + 1, line)
         warnings += [Problem(str(path), line, note, "warning") for note in notes]
         entries.append(entry)
     if not entries:
@@ -171,7 +176,7 @@ def _unusable(kind: str, key: str, title: str) -> str | None:
 
 
 def _entry(
-    fields: dict[str, object], title: str, key: str, position: int, line: int
+    fields: dict[str, object], kind: str, title: str, key: str, position: int, line: int
 ) -> tuple[Entry, list[str]]:
     """One entry's values, each checked as a record would check it."""
     notes: list[str] = []
@@ -189,6 +194,22 @@ def _entry(
     if venue.lower().startswith("arxiv"):
         venue = ""  # Google Scholar's "arXiv preprint arXiv:…" is the id, not a venue
     doi = normal_doi(_text(fields.get("doi", "")))
+    url = _text(fields.get("url", ""))
+    citation: dict[str, Any] = {
+        "type": kind,
+        "journal": _text(fields.get("journal", "") or fields.get("journaltitle", "")),
+        "booktitle": _text(fields.get("booktitle", "")),
+        "volume": _text(fields.get("volume", "")),
+        "number": _text(fields.get("number", "") or fields.get("issue", "")),
+        "pages": _text(fields.get("pages", "")),
+        "publisher": _text(fields.get("publisher", "")),
+        # An arXiv page is the arXiv id's, which the record keeps on its own.
+        "url": "" if "arxiv.org/" in url else url,
+        "arxiv_class": _text(fields.get("primaryclass", "")) if arxiv else "",
+    }
+    citation = {
+        name: checked(name, v, value_problem(Paper, name, v)) for name, v in citation.items()
+    }
     entry = Entry(
         title=title,
         abstract=clean_abstract(_text(fields.get("abstract", ""))),
@@ -201,6 +222,7 @@ def _entry(
         doi=checked("doi", doi, doi_problem(doi)),
         arxiv=checked("arxiv", arxiv, arxiv_problem(arxiv)),
         key=key,
+        **citation,
     )
     return entry, notes
 

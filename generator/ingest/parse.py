@@ -45,6 +45,23 @@ class Entry:
     doi: str = ""
     arxiv: str = ""
     key: str = ""
+    # What a citation needs, from a BibTeX entry (`Paper`'s fields of the same names).
+    type: str = ""
+    journal: str = ""
+    booktitle: str = ""
+    volume: str = ""
+    number: str = ""
+    pages: str = ""
+    publisher: str = ""
+    url: str = ""
+    arxiv_class: str = ""
+
+
+CITATION = (
+    "type", "journal", "booktitle", "volume", "number", "pages", "publisher", "url",
+    "arxiv_class",
+)  # fmt: skip
+"""The fields of an entry (and of a record) that only a citation needs."""
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ title spellings (aliases) to existing records, and creates records for new paper
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import re
@@ -24,7 +25,7 @@ from generator.errors import ContentError, Problem, SourceError, quote
 from generator.ingest.bibtex import parse_bibtex
 from generator.ingest.daily import SOURCE, SUFFIX, parse_daily
 from generator.ingest.duplicates import paper_keys, possible_duplicates, title_key, unique_slug
-from generator.ingest.parse import MAX_SOURCE_BYTES, Entry, ParsedSource, parse_source
+from generator.ingest.parse import CITATION, MAX_SOURCE_BYTES, Entry, ParsedSource, parse_source
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def parse_file(path: Path) -> ParsedSource:
     )
 
 
-FILLED = ("authors", "year", "venue", "doi", "arxiv", "abstract")
+FILLED = ("authors", "year", "venue", "doi", "arxiv", "abstract", *CITATION)
 """Fields an entry fills in when a record has them empty (it never overwrites one)."""
 
 
@@ -152,14 +153,9 @@ class Merger:
         self.papers[paper_id] = Paper(
             id=paper_id,
             title=entry.title,
-            abstract=entry.abstract,
             links=dict(entry.links),
             listings=[listing],
-            authors=list(entry.authors),
-            year=entry.year,
-            venue=entry.venue,
-            doi=entry.doi,
-            arxiv=entry.arxiv,
+            **{name: copy.copy(getattr(entry, name)) for name in FILLED},
         )
         self.by_key[title_key(entry.title)] = paper_id
         self.by_variant[variant_key(entry.title)] = paper_id

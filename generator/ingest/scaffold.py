@@ -24,6 +24,16 @@ EXAMPLES = {
     "notes": ">-\n#   Why this paper matters, in Markdown.",
     "arxiv": "'2408.12757'",
     "former_ids": "[an-old-id]",
+    "type": "inproceedings",
+    "journal": "Journal of Machine Learning Research",
+    "booktitle": "Proceedings of the 41st International Conference on Machine Learning",
+    "volume": "'25'",
+    "number": "'3'",
+    "pages": "101--130",
+    "publisher": "PMLR",
+    "url": "https://proceedings.mlr.press/v235/",
+    "arxiv_class": "cs.LG",
+    "bibkey": "lovelace2024sparse",
 }
 
 

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from generator.content.model import Paper, Source
 from generator.site import markup
+from generator.site.cite import Citation
 
 SHOWN_AUTHORS = 12
 """A byline names this many authors and counts the rest (some papers have hundreds)."""
@@ -109,3 +110,31 @@ def history(paper: Paper, sources: dict[str, Source]) -> Markup:
 
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def meta_tags(paper: Paper, cited: Citation) -> list[list[str]]:
+    """The `citation_*` meta tags Google Scholar documents and Zotero's connector reads,
+    as (name, value) pairs, for the ones known: `overrides/main.html` escapes them."""
+    tags = [["citation_title", paper.title]]
+    tags += [["citation_author", name] for name in paper.authors]
+    if paper.year:
+        tags.append(["citation_publication_date", paper.year])
+    if paper.journal or (cited.kind == "article" and paper.venue):
+        tags.append(["citation_journal_title", paper.journal or paper.venue])
+    elif paper.booktitle or (cited.kind == "inproceedings" and paper.venue):
+        tags.append(["citation_conference_title", paper.booktitle or paper.venue])
+    pages = re.split(r"\s*(?:--?|–|—)\s*", paper.pages.strip()) if paper.pages else []
+    for name, value in [
+        ("citation_volume", paper.volume),
+        ("citation_issue", paper.number),
+        ("citation_firstpage", pages[0] if pages else ""),
+        ("citation_lastpage", pages[1] if len(pages) == 2 else ""),
+        ("citation_publisher", paper.publisher),
+        ("citation_doi", paper.doi),
+        ("citation_arxiv_id", paper.arxiv),
+    ]:
+        if value:
+            tags.append([name, value])
+    if paper.arxiv:
+        tags.append(["citation_pdf_url", f"https://arxiv.org/pdf/{paper.arxiv}"])
+    return [[name, " ".join(value.split())] for name, value in tags]

@@ -1,7 +1,9 @@
-"""Exports: `papers.json`, BibTeX, CSV and an Atom feed, the same bytes for the same content.
+"""Exports: `papers.json`, BibTeX, CSL-JSON, RIS, CSV and Atom feeds, for all papers and
+per theme, the same bytes for the same content.
 
-`papers.json` is what other tools read the site through; the BibTeX files go into
-reference managers, the CSV into spreadsheets, and the feed into feed readers.
+`papers.json` is what other tools read the site through; BibTeX, CSL-JSON and RIS go
+into reference managers (`site.cite`), the CSV into spreadsheets, and the feeds into
+feed readers.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from datetime import datetime
 from typing import Any
 
@@ -18,8 +19,9 @@ from feedgen.feed import FeedGenerator
 from generator.analysis import Linked
 from generator.content.model import Paper, recently_listed
 from generator.site import paths
-from generator.site.markup import safe_url, xml_chars
-from generator.site.paths import FEED, PAPERS_BIB, PAPERS_CSV, paper_page, theme_bib
+from generator.site.cite import Citation, bibtex, csl_json, ris
+from generator.site.markup import xml_chars
+from generator.site.paths import EXPORTS, FEED, PAPERS_CSV, paper_page, theme_exports, theme_feed
 
 FEED_SIZE = 30
 """How many of the most recently listed papers the feed carries."""
@@ -30,10 +32,13 @@ def page_url(paper_id: str, use_directory_urls: bool) -> str:
     return paths.page_url(paper_page(paper_id), use_directory_urls)
 
 
-def paper_entry(library: Linked, paper: Paper, use_directory_urls: bool) -> dict[str, Any]:
+def paper_entry(
+    library: Linked, paper: Paper, use_directory_urls: bool, key: str = ""
+) -> dict[str, Any]:
     related = library.related.get(paper.id, [])
     return {
         "id": paper.id,
+        "key": key,
         "title": paper.title,
         "authors": paper.authors,
         "year": paper.year,
@@ -56,87 +61,22 @@ def paper_entry(library: Linked, paper: Paper, use_directory_urls: bool) -> dict
     }
 
 
-def papers_json(library: Linked, use_directory_urls: bool) -> str:
+def papers_json(
+    library: Linked, use_directory_urls: bool, cited: dict[str, Citation] | None = None
+) -> str:
     """One object per paper, sorted by id; the same bytes for the same content.
 
     Each paper is one line: as easy to read and diff as indented JSON, and written
     by `json`'s C encoder, which indentation would turn off (5 times slower).
     """
+    keys = {pid: c.key for pid, c in (cited or {}).items()}
     lines = [
-        json.dumps(paper_entry(library, p, use_directory_urls), ensure_ascii=False)
+        json.dumps(
+            paper_entry(library, p, use_directory_urls, keys.get(p.id, "")), ensure_ascii=False
+        )
         for p in sorted(library.papers.values(), key=lambda p: p.id)
     ]
     return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
-
-
-# BibTeX has no escape for braces (a backslash does not stop them counting), so every
-# special character becomes a command whose own braces are balanced.
-_BIB = str.maketrans(
-    {
-        "\\": r"\textbackslash{}",
-        "{": r"\textbraceleft{}",
-        "}": r"\textbraceright{}",
-        "%": r"\%",
-        "&": r"\&",
-        "$": r"\$",
-        "#": r"\#",
-        "_": r"\_",
-        "^": r"\textasciicircum{}",
-        "~": r"\textasciitilde{}",
-    }
-)
-
-
-_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')")
-"""`--`, ``` `` ``` and `''` would read back as a dash and quotes: `-{}-` keeps them."""
-
-
-def bib_text(text: str) -> str:
-    """A BibTeX field value: one line, LaTeX specials escaped, braces always balanced."""
-    return _LIGATURE.sub("{}", " ".join(xml_chars(text).split()).translate(_BIB))
-
-
-def _bib_name(name: str) -> str:
-    """One author: a name holding the word `and` is braced, or BibTeX would split it."""
-    text = bib_text(name)
-    return "{" + text + "}" if " and " in f" {text.lower()} " else text
-
-
-def bib_entry(library: Linked, paper: Paper, site_url: str) -> str:
-    titles = {t.id: t.title for t in library.themes}
-    themes = [titles[t] for t in library.membership.get(paper.id, [])]
-    arxiv = safe_url(f"https://arxiv.org/abs/{paper.arxiv}") if paper.arxiv else None
-    page = safe_url(site_url + page_url(paper.id, True)) if site_url else None
-    url = arxiv or page
-    fields = [("title", "{" + bib_text(paper.title) + "}")]
-    if paper.authors:
-        fields.append(("author", " and ".join(_bib_name(name) for name in paper.authors)))
-    if paper.year:
-        fields.append(("year", bib_text(paper.year)))
-    if paper.venue:
-        fields.append(("howpublished", bib_text(paper.venue)))
-    if paper.doi:
-        fields.append(("doi", bib_text(paper.doi)))
-    if themes:
-        fields.append(("note", bib_text("Themes: " + "; ".join(themes))))
-    if url:
-        fields.append(("url", url))
-    if paper.arxiv:
-        fields += [("eprint", bib_text(paper.arxiv)), ("archiveprefix", "arXiv")]
-    if paper.abstract:
-        fields.append(("abstract", bib_text(paper.abstract)))
-    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
-    return f"@misc{{{paper.id},\n{body}}}\n"
-
-
-def bibtex(
-    library: Linked, papers: list[Paper], site_url: str, entries: dict[str, str] | None = None
-) -> str:
-    """`@misc` entries keyed by paper id, in id order (`entries`: ones already made)."""
-    ordered = sorted(papers, key=lambda p: p.id)
-    if entries is None:
-        return "\n".join(bib_entry(library, p, site_url) for p in ordered)
-    return "\n".join(entries[p.id] for p in ordered)
 
 
 CSV_COLUMNS = [
@@ -191,22 +131,29 @@ def papers_csv(library: Linked, site_url: str) -> str:
     return out.getvalue()
 
 
-def atom_feed(library: Linked, site_name: str, site_url: str, updated: datetime) -> bytes:
-    """The most recently listed papers as an Atom feed, newest first."""
+def atom_feed(
+    papers: list[Paper],
+    title: str,
+    subtitle: str,
+    where: tuple[str, str, str],
+    updated: datetime,
+) -> bytes:
+    """The most recently listed of `papers` as an Atom feed, newest first. `where` is the
+    site's address (or ''), the page the feed belongs to and the feed's own address."""
+    site, home, address = where
     feed = FeedGenerator()
-    home = site_url or "./"
     feed.id(home)
-    feed.title(xml_chars(site_name))
-    feed.subtitle(f"The {FEED_SIZE} papers most recently added to the reading list.")
+    feed.title(xml_chars(title))
+    feed.subtitle(subtitle)
     feed.link(href=home, rel="alternate")
-    feed.link(href=f"{site_url}{FEED}", rel="self")
+    feed.link(href=address, rel="self")
     feed.language("en")
     feed.updated(updated)
-    for paper in recently_listed(library.papers.values(), FEED_SIZE):
-        url = site_url + page_url(paper.id, True)
+    for paper in recently_listed(papers, FEED_SIZE):
+        url = site + page_url(paper.id, True)
         entry = feed.add_entry(order="append")
         entry.id(url)
-        entry.title(xml_chars(paper.title))
+        entry.title(xml_chars(paper.title) or paper.id)
         entry.link(href=url)
         entry.updated(updated)
         if paper.abstract:
@@ -214,16 +161,42 @@ def atom_feed(library: Linked, site_name: str, site_url: str, updated: datetime)
     return feed.atom_str(pretty=True)
 
 
-def export_files(library: Linked, site_name: str, site_url: str, updated: str) -> dict:
-    """Docs-relative path -> content, for every download but `papers.json`."""
-    papers = list(library.papers.values())
-    # Each paper's entry is made once, then shared by papers.bib and its themes' files.
-    entries = {p.id: bib_entry(library, p, site_url) for p in papers}
-    files: dict[str, str | bytes] = {
-        PAPERS_BIB: bibtex(library, papers, site_url, entries),
-        PAPERS_CSV: papers_csv(library, site_url),
-        FEED: atom_feed(library, site_name, site_url, datetime.fromisoformat(updated)),
+def citation_files(cited: list[Citation], paths: dict[str, str]) -> dict[str, str]:
+    """BibTeX, CSL-JSON and RIS of some papers, at `paths` by format."""
+    return {
+        paths["bib"]: "\n".join(bibtex(c) for c in cited),
+        paths["csl"]: csl_json(cited),
+        paths["ris"]: "\n".join(ris(c) for c in cited),
     }
-    for theme, members in library.members().items():
-        files[theme_bib(theme)] = bibtex(library, members, site_url, entries)
+
+
+def export_files(
+    library: Linked, site_name: str, site_url: str, updated: str, every: dict[str, Citation]
+) -> dict:
+    """Docs-relative path -> content, for every download but `papers.json`."""
+    when = datetime.fromisoformat(updated)
+    home = site_url or "./"
+    files: dict[str, str | bytes] = {
+        **citation_files(list(every.values()), EXPORTS),
+        PAPERS_CSV: papers_csv(library, site_url),
+        FEED: atom_feed(
+            list(library.papers.values()),
+            site_name,
+            f"The {FEED_SIZE} papers most recently added to the reading list.",
+            (site_url, home, f"{site_url}{FEED}"),
+            when,
+        ),
+    }
+    for theme_id, members in library.members().items():
+        theme = library.theme(theme_id)
+        cited = [every[p.id] for p in sorted(members, key=lambda p: p.id)]
+        files.update(citation_files(cited, theme_exports(theme_id)))
+        page = site_url + paths.page_url(paths.theme_page(theme_id)) if site_url else "./"
+        files[theme_feed(theme_id)] = atom_feed(
+            members,
+            f"{site_name}: {theme.title}",
+            f"The {FEED_SIZE} papers of {theme.title} most recently added to the reading list.",
+            (site_url, page, f"{site_url}{theme_feed(theme_id)}"),
+            when,
+        )
     return files

@@ -8,9 +8,7 @@ navigation) build with plain `mkdocs build -f build/mkdocs.yml`: no hook is need
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,8 +20,10 @@ from generator.analysis.themes import unsorted
 from generator.content.files import real_folder, sync_folder, write_atomic
 from generator.content.store import Layout, load_library, recover_content
 from generator.site import paths
+from generator.site.cite import Citation, citation_list
 from generator.site.export import export_files, papers_json
 from generator.site.manifest import Manifest, generation_key
+from generator.site.markup import yaml_json
 from generator.site.pages import Renderer
 from generator.site.paths import (
     CONFIG,
@@ -80,9 +80,10 @@ def generate(layout: Layout, options: SiteOptions, docs: Path | None = None) -> 
     # complete data.
     library = load_library(layout)
     linked = analyse(library)
+    cited = citation_list(linked)  # one key per paper, on its page and in every export
     files = {
-        **Renderer(linked, options).pages(),
-        **download_files(linked, options),
+        **Renderer(linked, options, cited).pages(),
+        **download_files(linked, options, cited),
         **search_files(linked, options.directory_urls),
         **table_files(linked, options.directory_urls),
         **redirect_files(linked, options.directory_urls),
@@ -97,10 +98,15 @@ def generate(layout: Layout, options: SiteOptions, docs: Path | None = None) -> 
     return Generated(nav, changed)
 
 
-def download_files(linked: Linked, options: SiteOptions) -> dict[str, str | bytes]:
-    """`papers.json`, BibTeX, CSV, the feed and `CNAME`."""
-    files: dict[str, str | bytes] = {PAPERS_JSON: papers_json(linked, options.directory_urls)}
-    files.update(export_files(linked, options.site_name, options.site_url, options.build_date))
+def download_files(
+    linked: Linked, options: SiteOptions, cited: dict[str, Citation]
+) -> dict[str, str | bytes]:
+    """`papers.json`, BibTeX, CSL-JSON, RIS, CSV, the feeds and `CNAME`."""
+    files: dict[str, str | bytes] = {
+        PAPERS_JSON: papers_json(linked, options.directory_urls, cited)
+    }
+    site = (options.site_name, options.site_url, options.build_date)
+    files.update(export_files(linked, *site, cited))
     if options.cname:
         files["CNAME"] = options.cname.strip() + "\n"
     return files
@@ -140,21 +146,6 @@ def site_nav(linked: Linked) -> list[Any]:
     if any(p.tags for p in linked.papers.values()):
         nav.append({"Tags": TAGS})
     return [*nav, {"Contribute": CONTRIBUTE}]
-
-
-_PAIR = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})")
-
-
-def yaml_json(value: Any) -> str:
-    """`value` as JSON that YAML reads back the same. JSON writes a character outside
-    the Basic Multilingual Plane (an emoji) as a pair of surrogates, which YAML reads
-    as two broken characters: each pair becomes YAML's own `\\U0001F600`."""
-
-    def joined(pair: re.Match[str]) -> str:
-        high, low = int(pair.group(1), 16), int(pair.group(2), 16)
-        return f"\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08X}"
-
-    return _PAIR.sub(joined, json.dumps(value))
 
 
 def write_config(build: Path, nav: list[Any]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import markdown
@@ -59,6 +60,13 @@ def html_text(text: str) -> Markup:
     running its inline patterns over every character reference.
     """
     return Markup(str(escape(" ".join(text.split()))).translate(_BIDI))
+
+
+def html_block(text: str) -> Markup:
+    """Preformatted text for a raw HTML block: escaped, its lines kept, and no blank
+    line (which would end the block)."""
+    lines = [line.rstrip() for line in text.replace("\r", "").split("\n")]
+    return Markup(str(escape("\n".join(line for line in lines if line))).translate(_BIDI))
 
 
 def html_paragraphs(text: str) -> Markup:
@@ -148,3 +156,18 @@ def script_call(function: str, *args: object) -> str:
     plain ASCII with `<` escaped is inert: it cannot end the script or become markup."""
     text = ",".join(json.dumps(a, ensure_ascii=True, separators=(",", ":")) for a in args)
     return f"{function}({text});\n".replace("<", "\\u003c")
+
+
+_PAIR = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})")
+
+
+def yaml_json(value: Any) -> str:
+    """`value` as JSON that YAML reads back the same. JSON writes a character outside
+    the Basic Multilingual Plane (an emoji) as a pair of surrogates, which YAML reads
+    as two broken characters: each pair becomes YAML's own `\\U0001F600`."""
+
+    def joined(pair: re.Match[str]) -> str:
+        high, low = int(pair.group(1), 16), int(pair.group(2), 16)
+        return f"\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08X}"
+
+    return _PAIR.sub(joined, json.dumps(value))

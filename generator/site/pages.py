@@ -25,6 +25,8 @@ from generator.analysis.tags import tag_groups
 from generator.analysis.themes import related_themes, theme_counts, unsorted
 from generator.content.model import Paper, Theme, recently_listed
 from generator.site import charts, citation, markup, paths, table, theme_map
+from generator.site.cite import Citation, bibtex, citation_list
+from generator.site.markup import yaml_json
 from generator.site.paths import (
     CONTRIBUTE,
     HOME,
@@ -35,7 +37,8 @@ from generator.site.paths import (
     SiteOptions,
     paper_page,
     tag_page,
-    theme_bib,
+    theme_exports,
+    theme_feed,
     theme_page,
 )
 
@@ -73,9 +76,12 @@ def environment() -> jinja2.Environment:
 class Renderer:
     """Renders every page of the site for one library."""
 
-    def __init__(self, library: Linked, options: SiteOptions) -> None:
+    def __init__(
+        self, library: Linked, options: SiteOptions, cited: dict[str, Citation] | None = None
+    ) -> None:
         self.library = library
         self.options = options
+        self.cited = citation_list(library) if cited is None else cited
         self.env = environment()
         self.counts = theme_counts(library)
         self.members = library.members()
@@ -125,6 +131,7 @@ class Renderer:
             "a_theme": partial(self._a_theme, here),
             "a_ext": markup.html_link,
             "h": markup.html_text,
+            "h_block": markup.html_block,
             "html_paragraphs": markup.html_paragraphs,
             "link": markup.link,
             "paragraphs": markup.paragraphs,
@@ -231,7 +238,8 @@ class Renderer:
             papers=rest,
             related=related_themes(self.library, theme.id),
             paper_map=self.paper_map(theme, papers, here),
-            bib=theme_bib(theme.id),
+            exports=theme_exports(theme.id),
+            feed=theme_feed(theme.id),
         )
 
     def cards(self, here: str, papers: list[Paper], badge: str = "", theme_id: str = "") -> Markup:
@@ -276,11 +284,20 @@ class Renderer:
                 f'<p>{sentence}</p><p><span class="rl-card-foot">'
                 + (f"{markup.html_text(credit)} · " if credit else "")
                 + (f"{markup.html_link('code', code)} · " if code else "")
-                + f"listed {len(paper.listings)}×"
+                + f"listed {len(paper.listings)}× · {self._cite_button(paper)}"
                 + (f" {self._tag_chips(here, paper, CARD_LIST)}" if paper.tags else "")
             )
             self._cards[key] = start
         return start
+
+    def _cite_button(self, paper: Paper) -> str:
+        """A card's Cite button: `readinglist.js` shows its BibTeX and copies it."""
+        text = str(escape(bibtex(self.cited[paper.id], full=False))).replace("\n", "&#10;")
+        label = markup.html_text(f"Cite {paper.title}")
+        return (
+            f'<button type="button" class="rl-cite" aria-haspopup="dialog" '
+            f'data-bibtex="{text}" aria-label="{label}">Cite</button>'
+        )
 
     def paper_map(self, theme: Theme, papers: list[Paper], here: str) -> Markup:
         """The theme's map, or nothing for a theme too small for one to say anything."""
@@ -314,6 +331,8 @@ class Renderer:
             history=citation.history(paper, self.library.sources),
             aliases=_joined(", ", (f"“{markup.html_text(a)}”" for a in paper.aliases)),
             related=_joined("", (self._related(here, r, themes) for r in related)),
+            bibtex=bibtex(self.cited[paper.id], full=False),
+            citation=citation.meta_tags(paper, self.cited[paper.id]),
             mentions=_joined(" · ", map(a_paper, self.library.mentions.get(paper.id, []))),
             mentioned_by=_joined(" · ", map(a_paper, self.library.mentioned_by.get(paper.id, []))),
             edit_url=self.edit(f"content/papers/{paper.id}.yml"),
@@ -348,12 +367,15 @@ def _relative(here: str, target: str) -> Markup:
     return Markup(posixpath.relpath(target, posixpath.dirname(here) or "."))
 
 
-def meta(title: str, edit: str = "") -> Markup:
+def meta(title: str, edit: str = "", **more: Any) -> Markup:
     """A page's front matter (between the template's `---` lines): its title as escaped
-    HTML (MkDocs' themes print titles as they are) and its edit link, if any."""
+    HTML (MkDocs' themes print titles as they are), its edit link, if any, and what
+    else `overrides/main.html` puts in the page's head (`feed`, `citation`), as JSON,
+    which YAML reads as it is."""
     lines = [f"title: {_yaml_string(str(escape(title)))}"]
     if edit:
         lines.append(f"edit_url: {_yaml_string(edit)}")
+    lines += [f"{key}: {yaml_json(value)}" for key, value in more.items() if value]
     return Markup("\n".join(lines))
 
 

@@ -23,6 +23,8 @@ PAPER_DIR = "paper"
 TAG_DIR = "tag"
 PAPERS_JSON = "papers.json"
 PAPERS_BIB = "export/papers.bib"
+EXPORTS = {"bib": PAPERS_BIB, "csl": "export/papers.csl.json", "ris": "export/papers.ris"}
+"""Every paper, for reference managers: BibTeX, CSL-JSON and RIS."""
 PAPERS_CSV = "export/papers.csv"
 FEED = "feed.xml"
 CONFIG = "mkdocs.yml"
@@ -46,7 +48,18 @@ tag_slug = tag_key
 
 
 def theme_bib(theme_id: str) -> str:
-    return f"export/themes/{theme_id}.bib"
+    return theme_exports(theme_id)["bib"]
+
+
+def theme_exports(theme_id: str) -> dict[str, str]:
+    """A theme's papers for reference managers, by format (as `EXPORTS`)."""
+    base = f"export/themes/{theme_id}"
+    return {"bib": f"{base}.bib", "csl": f"{base}.csl.json", "ris": f"{base}.ris"}
+
+
+def theme_feed(theme_id: str) -> str:
+    """The Atom feed of a theme's newly listed papers."""
+    return f"feeds/{theme_id}.xml"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-// The tab of the page a reader is on, and the paper maps. No dependencies, no network.
+// The tab of the page a reader is on, the paper maps and Cite. No dependencies, no network.
 (function () {
   "use strict";
 
@@ -48,6 +48,70 @@
       touchedAgain = true;
     });
   }
+
+  // Cite: a paper page's button, and each card's, open a dialog with the paper's
+  // BibTeX and a button that copies it. The text is in the page (a card's button
+  // holds it; on a paper page, its Cite section): nothing is fetched.
+  var dialog = null;
+  function citeDialog() {
+    if (dialog) return dialog;
+    dialog = document.createElement("dialog");
+    dialog.className = "rl-cite-dialog";
+    dialog.setAttribute("aria-labelledby", "rl-cite-title");
+    dialog.innerHTML =
+      '<h2 id="rl-cite-title">Cite</h2><pre><code></code></pre>' +
+      '<p><button type="button" class="md-button md-button--primary rl-copy">Copy BibTeX</button> ' +
+      '<button type="button" class="md-button rl-close">Close</button> ' +
+      '<span class="rl-copied" role="status"></span></p>';
+    document.body.appendChild(dialog);
+    dialog.querySelector(".rl-close").addEventListener("click", function () { dialog.close(); });
+    dialog.querySelector(".rl-copy").addEventListener("click", function () {
+      copy(dialog.querySelector("code").textContent);
+    });
+    dialog.addEventListener("click", function (e) { if (e.target === dialog) dialog.close(); });
+    return dialog;
+  }
+
+  function copy(text) {
+    var status = dialog.querySelector(".rl-copied");
+    function done() { status.textContent = "Copied."; }
+    function fallback() {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      dialog.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      area.remove();
+      status.textContent = ok ? "Copied." : "Select the text and copy it.";
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, fallback);
+    } else {
+      fallback();
+    }
+  }
+
+  function openCite(button) {
+    var text = button.dataset.bibtex;
+    if (!text) {
+      var block = document.querySelector("pre.rl-bibtex code");
+      text = block ? block.textContent : "";
+    }
+    var box = citeDialog();
+    box.querySelector("code").textContent = text;
+    box.querySelector(".rl-copied").textContent = "";
+    box.showModal();
+    box.querySelector(".rl-copy").focus();
+  }
+
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("button.rl-cite");
+    if (button) openCite(button);
+  });
 
   function setup() {
     markTab();
