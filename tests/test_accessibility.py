@@ -70,6 +70,12 @@ def test_no_serious_violations_on_any_page_type(
                 page.wait_for_selector(".rl-table tbody tr")
             page.add_script_tag(path=str(axe))
             found[name] = page.evaluate(RUN_AXE)
+        # The Cite dialog, open on a paper page.
+        page.goto(site_url + PAGES["paper"])
+        page.locator("button.rl-cite").first.click()
+        page.wait_for_selector("dialog.rl-cite-dialog[open]")
+        page.add_script_tag(path=str(axe))
+        found["cite"] = page.evaluate(RUN_AXE)
         # The search dialog, open with results, snippets and highlights.
         page.goto(site_url)
         page.keyboard.press("/")

@@ -288,3 +288,104 @@ def test_cite_shows_and_copies_the_bibtex_on_the_web_and_from_disk(browser, tmp_
             context.close()
     finally:
         server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def served(cited: Path):
+    server, url = serve_folder(cited)
+    yield url
+    server.shutdown()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("2403.10001", "Lovelace Numbers Revisited"),
+        ("arXiv:2403.10001", "Lovelace Numbers Revisited"),
+        ("10.5555/1234567", "Sparse Attention in Long Documents"),
+        ("https://doi.org/10.5555/1234567", "Sparse Attention in Long Documents"),
+        ("Babbage", "Sparse Attention in Long Documents"),
+        ("Grace Hopper", "Faster Decoding on a Budget"),
+    ],
+)
+def test_search_finds_a_paper_by_its_id_doi_or_an_authors_surname(
+    browser, served: str, query: str, first: str
+) -> None:
+    from .searching import results
+
+    page = browser.new_page()
+    page.goto(served)
+    hits = results(page, served, query)
+    assert hits and hits[0][1].startswith(first), hits[:3]
+    page.close()
+
+
+@pytest.mark.browser
+def test_all_papers_filters_by_year_venue_and_author_and_keeps_the_view_in_its_address(
+    browser, served: str, cited: Path
+) -> None:
+    from .searching import table_rows
+
+    head, rows = table_rows(cited)
+    f = {name: i for i, name in enumerate(head["fields"])}
+    page = browser.new_page()
+    page.goto(served + "papers/")
+    status = page.locator(".rl-table-status")
+    body = page.locator(".rl-table tbody tr")
+    assert status.inner_text() == f"Papers 1–50 of {len(rows)}"
+    # A year range.
+    page.fill(".rl-year-from", "2020")
+    page.fill(".rl-year-to", "2021")
+    in_range = [r for r in rows if r[f["year"]] and 2020 <= int(r[f["year"]]) <= 2021]
+    assert status.inner_text().startswith(f"Papers 1–{min(50, len(in_range))} of {len(in_range)} ")
+    assert "from=2020" in page.url and "to=2021" in page.url
+    # A venue, on top of the years.
+    page.select_option("select.rl-venue-filter", label="ICML")
+    both = [r for r in in_range if r[f["venue"]] >= 0 and head["venues"][r[f["venue"]]] == "ICML"]
+    assert status.inner_text().endswith(f" of {len(both)} (of {len(rows)})")
+    # Reloaded, the same view; Back, the one before.
+    page.reload()
+    assert page.input_value(".rl-year-from") == "2020"
+    assert status.inner_text().endswith(f" of {len(both)} (of {len(rows)})")
+    page.go_back()
+    assert page.locator("select.rl-venue-filter").input_value() == ""
+    assert status.inner_text().startswith(f"Papers 1–{min(50, len(in_range))} of {len(in_range)} ")
+    # Sorting and paging live in the address too.
+    page.goto(served + "papers/#sort=year&dir=desc&page=2")
+    assert page.locator(".rl-table th[aria-sort=descending]").inner_text().startswith("Year")
+    assert status.inner_text().startswith("Papers 51–100 of")
+    # An author's name on a paper page opens All papers for that author.
+    page.goto(served + "paper/sparse-attention-in-long-documents/")
+    page.locator("a.rl-author", has_text="Charles Babbage").click()
+    page.wait_for_selector(".rl-table tbody tr")
+    assert page.url.endswith("papers/#author=Charles%20Babbage")
+    assert body.locator("td:first-child").all_inner_texts() == [
+        "Sparse Attention in Long Documents"
+    ]
+    assert page.locator(".rl-author-filter").inner_text() == "Author: Charles Babbage \u00d7"
+    page.locator(".rl-author-filter").click()
+    assert status.inner_text() == f"Papers 1–50 of {len(rows)}"
+    page.close()
+
+
+@pytest.mark.browser
+def test_on_a_phone_a_column_almost_no_paper_fills_takes_no_room(browser, tmp_path: Path) -> None:
+    """Once one paper had authors, the Authors and Year columns were empty for the other
+    356 and pushed Themes out of view at 390 px."""
+    root = make_small_project(tmp_path / "project")
+    record = sorted((root / "content" / "papers").glob("*.yml"))[0]
+    record.write_text(record.read_text() + "authors: [Ada Lovelace]\nyear: '2024'\n")
+    assert run_cli(root, "build").returncode == 0
+    server, url = serve_folder(root / "site")
+    try:
+        for width, shown in ((390, False), (1280, True)):
+            page = browser.new_page(viewport={"width": width, "height": 800})
+            page.goto(url + "papers/")
+            page.wait_for_selector(".rl-table tbody tr")
+            headings = page.locator(".rl-table th:visible").all_inner_texts()
+            assert ("Authors" in headings) is shown and ("Year" in headings) is shown, headings
+            assert "Themes" in headings
+            page.close()
+    finally:
+        server.shutdown()

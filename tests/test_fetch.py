@@ -162,7 +162,8 @@ def test_fetch_adds_the_themed_papers_and_reports_the_others(small: Path, hub: s
     page = (
         small / "site" / "paper" / "sparse-caches-for-speculative-decoding" / "index.html"
     ).read_text()
-    assert "https://arxiv.org/abs/2403.10001" in page and "Ada Lovelace, Charles Babbage" in page
+    assert "https://arxiv.org/abs/2403.10001" in page
+    assert ">Ada Lovelace</a>, <a" in page and ">Charles Babbage</a>" in page
 
 
 def test_a_second_fetch_adds_nothing_and_id_takes_one_by_hand(small: Path, hub: str) -> None:

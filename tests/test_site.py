@@ -174,7 +174,7 @@ def test_search_index_holds_each_paper_once_with_its_themes(
     seed_site: Path, exported: list[dict]
 ) -> None:
     docs = index_documents(seed_site)
-    by_url = {url: (title, themes, text) for title, url, themes, text in docs}
+    by_url = {url: (title, themes, text) for title, url, themes, text, _ids in docs}
     assert len(by_url) == len(docs)
     for entry in exported:
         assert by_url[entry["url"]][0] == entry["title"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, quote_plus
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.content.model import Paper, Source
 from generator.site import markup
@@ -36,15 +36,25 @@ def short_credit(paper: Paper) -> str:
     return ", ".join(part for part in (short_authors(paper), paper.year) if part)
 
 
-def byline(paper: Paper) -> Markup:
-    """Authors · venue and year · DOI link, as escaped HTML; empty for a paper with none."""
+def author_link(name: str, papers_href: str, text: str = "") -> str:
+    """`<a>` to All papers shown for one author (its `#author=` view), as escaped HTML."""
+    href = escape(f"{papers_href}#author={quote(name, safe='')}")
+    return f'<a class="rl-author" href="{href}">{markup.html_text(text or name)}</a>'
+
+
+def byline(paper: Paper, papers_href: str = "") -> Markup:
+    """Authors · venue and year · DOI link, as escaped HTML; empty for a paper with none.
+    With `papers_href` (All papers, from the page), each name opens it for that author."""
     parts = []
     if paper.authors:
         names = paper.authors[:SHOWN_AUTHORS]
         more = len(paper.authors) - len(names)
-        text = ", ".join(names) + (f" and {more} more" if more else "")
-        parts.append(str(markup.html_text(text)))
-    published = " ".join(part for part in (paper.venue, paper.year) if part)
+        shown = [
+            author_link(n, papers_href) if papers_href else str(markup.html_text(n)) for n in names
+        ]
+        parts.append(", ".join(shown) + (f" and {more} more" if more else ""))
+    venue = paper.venue or paper.journal or paper.booktitle
+    published = " ".join(part for part in (venue, paper.year) if part)
     if published:
         parts.append(str(markup.html_text(published)))
     if paper.doi:

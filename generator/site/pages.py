@@ -278,11 +278,17 @@ class Renderer:
                 head += '<span class="rl-badge rl-survey">Survey</span> '
             code = paper.links.get("code")
             credit = citation.short_credit(paper)
+            if paper.authors:  # the surname opens All papers for the first author
+                credit_html = citation.author_link(
+                    paper.authors[0], self.href(here, PAPERS), citation.short_authors(paper)
+                ) + (f", {markup.html_text(paper.year)}" if paper.year else "")
+            else:
+                credit_html = str(markup.html_text(credit))
             sentence = markup.html_text(markup.first_sentence(paper.abstract))
             start = (
                 f"<li>{head}<p><strong>{self._a_paper(here, paper.id)}</strong></p>"
                 f'<p>{sentence}</p><p><span class="rl-card-foot">'
-                + (f"{markup.html_text(credit)} · " if credit else "")
+                + (f"{credit_html} · " if credit else "")
                 + (f"{markup.html_link('code', code)} · " if code else "")
                 + f"listed {len(paper.listings)}× · {self._cite_button(paper)}"
                 + (f" {self._tag_chips(here, paper, CARD_LIST)}" if paper.tags else "")
@@ -324,7 +330,7 @@ class Renderer:
             here,
             "paper.md.j2",
             paper=paper,
-            byline=citation.byline(paper),
+            byline=citation.byline(paper, self.href(here, PAPERS)),
             themes=self._theme_links(here, themes, " · "),
             read=_joined(" · ", (markup.html_link(name, url) for name, url in links)),
             tags=Markup(self._tag_chips(here, paper)),

@@ -80,6 +80,8 @@ class Document:
     """The abstract, or what the page says of itself: the snippet is taken from it."""
     tags: str = ""
     authors: str = ""
+    ids: str = ""
+    """The paper's arXiv id and DOI: a query that is one of them puts the paper first."""
 
 
 def documents(linked: Linked) -> list[Document]:
@@ -101,8 +103,9 @@ def documents(linked: Linked) -> list[Document]:
         credit = [short_credit(paper)] if paper.authors or paper.year else []
         themes = " · ".join(credit + [titles[t] for t in linked.membership.get(paper.id, [])])
         labels, authors = " ".join(paper.tags), " ".join(paper.authors)
+        ids = " ".join(i for i in (paper.arxiv, paper.doi) if i).lower()
         page = paper_page(paper.id)
-        docs.append(Document(paper.title, page, themes, paper.abstract, labels, authors))
+        docs.append(Document(paper.title, page, themes, paper.abstract, labels, authors, ids))
     return docs
 
 
@@ -116,7 +119,7 @@ def search_files(linked: Linked, directory_urls: bool) -> dict[str, str]:
             "__rlSearch.add",
             f"d/{start // CHUNK}",
             [
-                [d.title, page_url(d.path, directory_urls), d.themes, d.text]
+                [d.title, page_url(d.path, directory_urls), d.themes, d.text, d.ids]
                 for d in docs[start : start + CHUNK]
             ],
         )
@@ -136,7 +139,7 @@ def _postings(docs: list[Document]) -> tuple[dict[str, list[int]], list[str]]:
     for doc in docs:
         title = terms(doc.title)
         count = Counter(title * TITLE_TIMES + terms(doc.tags) * 2 + terms(doc.text))
-        count.update(terms(doc.authors))
+        count.update(terms(doc.authors) + terms(doc.ids) * TITLE_TIMES)
         counts.append(count)
         in_title.append(set(title))
     lengths = [sum(c.values()) for c in counts]

@@ -150,11 +150,15 @@
     var chunks = new Set(top.map(function (s) { return Math.floor(s.doc / manifest.chunk); }));
     await Promise.all(Array.from(chunks).map(function (c) { return load("d/" + c); }));
     var wanted = allTerms(query).join(" ");
+    // An arXiv id or a DOI, as people paste them (`arXiv:2211.17192`, a doi.org URL).
+    var id = query.trim().toLowerCase().replace(/^(arxiv:|https?:\/\/(dx\.)?doi\.org\/|doi:)/, "");
     top.forEach(function (s, i) {
       var chunk = loaded["d/" + Math.floor(s.doc / manifest.chunk)] || [];
-      s.entry = chunk[s.doc % manifest.chunk] || ["", "", "", ""];
+      s.entry = chunk[s.doc % manifest.chunk] || ["", "", "", "", ""];
       var title = allTerms(s.entry[0]).join(" ");
-      s.exact = title === wanted ? 2 : wanted && title.startsWith(wanted) ? 1 : 0;
+      var ids = (s.entry[4] || "").split(" ");
+      s.exact = id && ids.indexOf(id) >= 0 ? 3 : title === wanted ? 2 :
+        wanted && title.startsWith(wanted) ? 1 : 0;
       s.order = i;
     });
     top.sort(function (a, b) { return b.exact - a.exact || a.order - b.order; });
