@@ -171,3 +171,20 @@ def yaml_json(value: Any) -> str:
         return f"\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08X}"
 
     return _PAIR.sub(joined, json.dumps(value))
+
+
+def meta(title: str, edit: str = "", **more: Any) -> Markup:
+    """A page's front matter (between the template's `---` lines): its title as escaped
+    HTML (MkDocs' themes print titles as they are), its edit link, if any, and what
+    else `overrides/main.html` puts in the page's head (`feed`, `citation`), as JSON,
+    which YAML reads as it is."""
+    lines = [f"title: {_yaml_string(str(escape(title)))}"]
+    if edit:
+        lines.append(f"edit_url: {_yaml_string(edit)}")
+    lines += [f"{key}: {yaml_json(value)}" for key, value in more.items() if value]
+    return Markup("\n".join(lines))
+
+
+def _yaml_string(text: str) -> str:
+    """A double-quoted YAML scalar (JSON's escapes are YAML's)."""
+    return json.dumps(text, ensure_ascii=False)

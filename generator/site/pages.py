@@ -10,7 +10,6 @@ engine builds the same pages from the folder alone.
 
 from __future__ import annotations
 
-import json
 import posixpath
 from collections.abc import Iterable
 from functools import lru_cache, partial
@@ -24,9 +23,10 @@ from generator.analysis.linked import Related
 from generator.analysis.tags import tag_groups
 from generator.analysis.themes import related_themes, theme_counts, unsorted
 from generator.content.model import Paper, Theme, recently_listed
-from generator.site import charts, citation, markup, paths, table, theme_map
+from generator.site import charts, citation, lists, markup, table, theme_map
 from generator.site.cite import Citation, bibtex, citation_list
-from generator.site.markup import yaml_json
+from generator.site.links import Links
+from generator.site.markup import meta
 from generator.site.paths import (
     CONTRIBUTE,
     HOME,
@@ -49,6 +49,8 @@ each of its tags and themes, so what its card lists is printed once per page, an
 pages would grow with the square of its list."""
 MAP_MIN = 3
 """A theme needs this many papers before a map of them says anything."""
+MAP_DOTS = 300
+"""The most papers a theme's map places: the dots of thousands would weigh megabytes."""
 
 
 def _finalize(value: Any) -> Any:
@@ -86,9 +88,7 @@ class Renderer:
         self.counts = theme_counts(library)
         self.members = library.members()
         self.themes = {t.id: t for t in library.themes}
-        self._anchors: dict[tuple[int, str], Markup] = {}
-        self._depths: dict[str, int] = {}
-        self._links: dict[tuple[int, tuple[str, ...], str], Markup] = {}
+        self.links = Links(library, options.directory_urls)
         self._cards: dict[tuple[int, str, str], str] = {}
         self.row = {pid: i for i, pid in enumerate(library.papers)}
 
@@ -98,13 +98,15 @@ class Renderer:
             HOME: self.home(),
             THEMES: self.render(THEMES, "themes.md.j2"),
             PAPERS: self.papers_table(),
-            UNSORTED: self.render(UNSORTED, "unsorted.md.j2", papers=unsorted(self.library)),
             CONTRIBUTE: self.render(CONTRIBUTE, "contribute.md.j2", options=self.options),
+            **self.unsorted(),
         }
-        pages.update((theme_page(t.id), self.theme(t)) for t in self.library.themes)
+        for theme in self.library.themes:
+            pages.update(self.theme(theme))
         pages.update((paper_page(p.id), self.paper(p)) for p in self.library.papers.values())
         tags = tag_groups(self.library.papers.values())
-        pages.update((tag_page(tag), self.tag(tag, papers)) for tag, papers in tags.items())
+        for tag, papers in tags.items():
+            pages.update(self.tag(tag, papers))
         if tags:
             pages[TAGS] = self.render(TAGS, "tags.md.j2", tags=self._tag_list(tags))
         return pages
@@ -113,22 +115,51 @@ class Renderer:
         """The tag index: a chip per tag, with its number of papers."""
         return _joined(
             "",
-            (f"<li>{self._a_tag(TAGS, tag)} <span>{len(p)}</span></li>" for tag, p in tags.items()),
+            (
+                f"<li>{self.links.a_tag(TAGS, tag)} <span>{len(p)}</span></li>"
+                for tag, p in tags.items()
+            ),
         )
 
-    def tag(self, tag: str, papers: list[Paper]) -> str:
-        """A tag's page: its papers as cards, most listed first."""
-        here = tag_page(tag)
+    def tag(self, tag: str, papers: list[Paper]) -> dict[str, str]:
+        """A tag's pages: its papers as cards, most listed first, `LIST_PAGE` a page."""
         ordered = sorted(papers, key=_card_order)
-        cards = self.cards(here, ordered)
-        return self.render(here, "tag.md.j2", tag=tag, count=len(papers), cards=cards)
+        chunks = lists.chunked(ordered)
+        paths = lists.page_paths(tag_page(tag), len(chunks))
+        pages = {}
+        for n, (here, chunk) in enumerate(zip(paths, chunks, strict=True)):
+            pager = self.pager(here, paths, n, len(ordered))
+            cards = self.cards(here, list(chunk))
+            template = "tag.md.j2" if n == 0 else "list.md.j2"
+            pages[here] = self.render(
+                here, template, tag=tag, count=len(papers), cards=cards, pager=pager,
+                title=f"Tag: {tag}", number=n + 1,
+            )  # fmt: skip
+        return pages
+
+    def pager(self, here: str, paths: list[str], index: int, total: int) -> Markup:
+        return lists.pager(paths, index, total, partial(self.href, here))
+
+    def unsorted(self) -> dict[str, str]:
+        """Papers no theme has, as links, `LIST_PAGE` a page."""
+        papers = unsorted(self.library)
+        chunks = lists.chunked(papers)
+        paths = lists.page_paths(UNSORTED, len(chunks))
+        pages = {}
+        for n, (here, chunk) in enumerate(zip(paths, chunks, strict=True)):
+            pager = self.pager(here, paths, n, len(papers))
+            links = _joined("", (f"<li>{self.links.a_paper(here, p.id)}</li>" for p in chunk))
+            pages[here] = self.render(
+                here, "unsorted.md.j2", papers=papers, links=links, pager=pager, number=n + 1
+            )
+        return pages
 
     def render(self, here: str, template: str, **context: Any) -> str:
         helpers = {
             "to": partial(_relative, here),
             "link_theme": partial(self._link_theme, here),
-            "a_paper": partial(self._a_paper, here),
-            "a_theme": partial(self._a_theme, here),
+            "a_paper": partial(self.links.a_paper, here),
+            "a_theme": partial(self.links.a_theme, here),
             "a_ext": markup.html_link,
             "h": markup.html_text,
             "h_block": markup.html_block,
@@ -147,51 +178,6 @@ class Renderer:
             **context,
         )
 
-    def _a_paper(self, here: str, paper_id: str) -> Markup:
-        """`<a>` to a paper page, for raw HTML blocks (the URL is final: MkDocs keeps it)."""
-        return self._anchor(here, paper_page(paper_id), self.library.papers[paper_id].title)
-
-    def _a_tag(self, here: str, tag: str) -> Markup:
-        return self._anchor(here, tag_page(tag), tag)
-
-    def _tag_chips(self, here: str, paper: Paper, limit: int | None = None) -> str:
-        """The paper's tags as links; on a card, the first `limit` and how many more."""
-        tags = list(dict.fromkeys(paper.tags))
-        shown = tags if limit is None else tags[:limit]
-        chips = "".join(self._a_tag(here, tag) for tag in shown)
-        more = f" +{len(tags) - len(shown)} more" if len(tags) > len(shown) else ""
-        return f'<span class="rl-tags">{chips}{more}</span>' if chips else ""
-
-    def _a_theme(self, here: str, theme_id: str) -> Markup:
-        return self._anchor(here, theme_page(theme_id), self.themes[theme_id].title)
-
-    def _theme_links(self, here: str, theme_ids: Iterable[str], separator: str = ", ") -> Markup:
-        """Links to these themes' pages, joined: built once per depth and set of themes,
-        which thousands of papers share."""
-        ids = tuple(theme_ids)
-        key = (self._depth(here), ids, separator)
-        links = self._links.get(key)
-        if links is None:
-            links = self._links[key] = _joined(separator, (self._a_theme(here, t) for t in ids))
-        return links
-
-    def _depth(self, here: str) -> int:
-        depth = self._depths.get(here)
-        if depth is None:
-            depth = self._depths[here] = paths.depth(here, self.options.directory_urls)
-        return depth
-
-    def _anchor(self, here: str, target: str, title: str) -> Markup:
-        # Pages at the same depth link alike: a theme page's 2,000 cards repeat the same
-        # few theme links, so each is built once per depth.
-        key = (self._depth(here), target)
-        anchor = self._anchors.get(key)
-        if anchor is None:
-            url = self.href(here, target)
-            anchor = Markup(f'<a href="{url}">{markup.html_text(title)}</a>')
-            self._anchors[key] = anchor
-        return anchor
-
     def _link_theme(self, here: str, theme_id: str) -> Markup:
         theme = self.library.theme(theme_id)
         return Markup(f"[{markup.inline(theme.title)}]({_relative(here, theme_page(theme_id))})")
@@ -201,7 +187,7 @@ class Renderer:
         return self.library.vectors[[self.row[p.id] for p in papers]]
 
     def href(self, here: str, target: str) -> str:
-        return paths.href(here, target, self.options.directory_urls)
+        return self.links.href(here, target)
 
     def home(self) -> str:
         recent = recently_listed(self.library.papers.values(), RECENT)
@@ -224,23 +210,42 @@ class Renderer:
         )
         return charts.figure(drawn, "Click a theme to open it.", kind="map")
 
-    def theme(self, theme: Theme) -> str:
+    def theme(self, theme: Theme) -> dict[str, str]:
+        """A theme's page (its description, start here, its map and its first papers)
+        and the pages of its other papers, `LIST_PAGE` a page."""
         papers = sorted(self.members[theme.id], key=_card_order)
         first = [p for pid in theme.start_here for p in papers if p.id == pid]
-        rest = [p for p in papers if p not in first]
-        here = theme_page(theme.id)
-        return self.render(
-            here,
-            "theme.md.j2",
-            cards=partial(self.cards, here, theme_id=theme.id),
-            theme=theme,
-            start_here=first,
-            papers=rest,
-            related=related_themes(self.library, theme.id),
-            paper_map=self.paper_map(theme, papers, here),
-            exports=theme_exports(theme.id),
-            feed=theme_feed(theme.id),
-        )
+        chosen = {p.id for p in first}
+        rest = [p for p in papers if p.id not in chosen]
+        chunks = lists.chunked(rest)
+        paths = lists.page_paths(theme_page(theme.id), len(chunks))
+        here = paths[0]
+        pages = {
+            here: self.render(
+                here,
+                "theme.md.j2",
+                cards=partial(self.cards, here, theme_id=theme.id),
+                theme=theme,
+                start_here=first,
+                papers=list(chunks[0]),
+                pager=self.pager(here, paths, 0, len(rest)),
+                in_table=self.href(here, PAPERS) + f"#theme={theme.id}",
+                related=related_themes(self.library, theme.id),
+                paper_map=self.paper_map(theme, papers, here),
+                exports=theme_exports(theme.id),
+                feed=theme_feed(theme.id),
+            )
+        }
+        for n, (path, chunk) in enumerate(zip(paths[1:], chunks[1:], strict=True), 1):
+            pages[path] = self.render(
+                path,
+                "list.md.j2",
+                title=theme.title,
+                number=n + 1,
+                pager=self.pager(path, paths, n, len(rest)),
+                cards=self.cards(path, list(chunk), theme_id=theme.id),
+            )
+        return pages
 
     def cards(self, here: str, papers: list[Paper], badge: str = "", theme_id: str = "") -> Markup:
         """Cards for a theme or tag page, one `<li>` line each (raw HTML, every value
@@ -253,7 +258,7 @@ class Renderer:
         lines = []
         for paper in papers:
             others = [t for t in self.library.membership.get(paper.id, []) if t != theme_id]
-            also = self._theme_links(here, others[:CARD_LIST])
+            also = self.links.theme_links(here, others[:CARD_LIST])
             more = f" and {len(others) - CARD_LIST} more" if len(others) > CARD_LIST else ""
             lead = " · also in " if theme_id else " · in "
             lines.append(
@@ -270,7 +275,7 @@ class Renderer:
 
     def _card_start(self, here: str, paper: Paper, badge: str) -> str:
         # Theme pages (and tag pages) all sit at one depth: the link is the same on each.
-        key = (self._depth(here), paper.id, badge)
+        key = (self.links.depth(here), paper.id, badge)
         start = self._cards.get(key)
         if start is None:
             head = f'<span class="rl-badge">{markup.html_text(badge)}</span> ' if badge else ""
@@ -286,12 +291,12 @@ class Renderer:
                 credit_html = str(markup.html_text(credit))
             sentence = markup.html_text(markup.first_sentence(paper.abstract))
             start = (
-                f"<li>{head}<p><strong>{self._a_paper(here, paper.id)}</strong></p>"
+                f"<li>{head}<p><strong>{self.links.a_paper(here, paper.id)}</strong></p>"
                 f'<p>{sentence}</p><p><span class="rl-card-foot">'
                 + (f"{credit_html} · " if credit else "")
                 + (f"{markup.html_link('code', code)} · " if code else "")
                 + f"listed {len(paper.listings)}× · {self._cite_button(paper)}"
-                + (f" {self._tag_chips(here, paper, CARD_LIST)}" if paper.tags else "")
+                + (f" {self.links.tag_chips(here, paper, CARD_LIST)}" if paper.tags else "")
             )
             self._cards[key] = start
         return start
@@ -306,24 +311,30 @@ class Renderer:
         )
 
     def paper_map(self, theme: Theme, papers: list[Paper], here: str) -> Markup:
-        """The theme's map, or nothing for a theme too small for one to say anything."""
+        """The theme's map, or nothing for a theme too small for one to say anything;
+        its `MAP_DOTS` most listed papers at most (`papers` come in card order)."""
         if len(papers) < MAP_MIN:
             return Markup("")
-        placed = sorted(papers, key=lambda p: p.id)
+        placed = sorted(papers[:MAP_DOTS], key=lambda p: p.id)
         scatter = charts.paper_map(
             theme.title, placed, self.vectors_of(placed), lambda p: self.href(here, paper_page(p))
         )
+        which = (
+            "one of the papers listed below"
+            if len(placed) == len(papers)
+            else (f"one of the theme's {len(placed)} most listed papers (of {len(papers):,})")
+        )
         return charts.figure(
             scatter,
-            "Each dot is one of the papers listed below. Point at, tab to or tap a dot for "
-            "its title; click it, or tap it again, to open it.",
+            f"Each dot is {which}. Point at, tab to or tap a dot for its title; click it, "
+            "or tap it again, to open it.",
         )
 
     def paper(self, paper: Paper) -> str:
         """A paper's page. Its lists are joined here: Jinja loops cost 10,000 times over."""
         here = paper_page(paper.id)
         themes = self.library.membership.get(paper.id, [])
-        a_paper = partial(self._a_paper, here)
+        a_paper = partial(self.links.a_paper, here)
         links = [*paper.links.items(), *citation.read_links(paper).items()]
         related = self.library.related.get(paper.id, [])
         return self.render(
@@ -331,9 +342,9 @@ class Renderer:
             "paper.md.j2",
             paper=paper,
             byline=citation.byline(paper, self.href(here, PAPERS)),
-            themes=self._theme_links(here, themes, " · "),
+            themes=self.links.theme_links(here, themes, " · "),
             read=_joined(" · ", (markup.html_link(name, url) for name, url in links)),
-            tags=Markup(self._tag_chips(here, paper)),
+            tags=Markup(self.links.tag_chips(here, paper)),
             history=citation.history(paper, self.library.sources),
             aliases=_joined(", ", (f"“{markup.html_text(a)}”" for a in paper.aliases)),
             related=_joined("", (self._related(here, r, themes) for r in related)),
@@ -348,9 +359,9 @@ class Renderer:
         """One related paper: its link, its score and the themes both share."""
         shared = [t for t in self.library.membership.get(related.id, []) if t in themes]
         return (
-            f"<li>{self._a_paper(here, related.id)} "
+            f"<li>{self.links.a_paper(here, related.id)} "
             f'<span class="rl-score" title="TF-IDF cosine similarity">{related.score:.2f}</span>'
-            + (f" · shared: {self._theme_links(here, shared)}" if shared else "")
+            + (f" · shared: {self.links.theme_links(here, shared)}" if shared else "")
             + "</li>"
         )
 
@@ -371,20 +382,3 @@ def _card_order(paper: Paper) -> tuple[int, str, str]:
 
 def _relative(here: str, target: str) -> Markup:
     return Markup(posixpath.relpath(target, posixpath.dirname(here) or "."))
-
-
-def meta(title: str, edit: str = "", **more: Any) -> Markup:
-    """A page's front matter (between the template's `---` lines): its title as escaped
-    HTML (MkDocs' themes print titles as they are), its edit link, if any, and what
-    else `overrides/main.html` puts in the page's head (`feed`, `citation`), as JSON,
-    which YAML reads as it is."""
-    lines = [f"title: {_yaml_string(str(escape(title)))}"]
-    if edit:
-        lines.append(f"edit_url: {_yaml_string(edit)}")
-    lines += [f"{key}: {yaml_json(value)}" for key, value in more.items() if value]
-    return Markup("\n".join(lines))
-
-
-def _yaml_string(text: str) -> str:
-    """A double-quoted YAML scalar (JSON's escapes are YAML's)."""
-    return json.dumps(text, ensure_ascii=False)
