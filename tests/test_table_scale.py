@@ -81,3 +81,45 @@ def test_sort_filter_and_page_through_every_part(browser, big_site: tuple[Path, 
     assert status.inner_text().endswith(f" of {both:,} (of {N:,})")
     assert errors == []
     page.close()
+
+
+def test_no_page_is_heavy_and_every_paper_is_reachable_without_a_script(
+    big_site: tuple[Path, str],
+) -> None:
+    """A theme page carried every one of its papers as a card: 2.3 MB at 10,000. Now a
+    list shows 100 cards a page, linked from the others: no page is over 300 KB, and
+    following plain links from a theme's page reaches every paper of the theme."""
+    import re
+
+    from .htmltools import read, resolve
+
+    site, _ = big_site
+    heavy = [
+        (p.relative_to(site), p.stat().st_size)
+        for p in site.rglob("*.html")
+        if p.stat().st_size > 300_000
+    ]
+    assert heavy == []
+    exported = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    by_theme: dict[str, set[str]] = {}
+    for entry in exported:
+        for theme in entry["themes"]:
+            by_theme.setdefault(theme, set()).add(entry["url"])
+    biggest = max(by_theme, key=lambda t: len(by_theme[t]))
+    assert len(by_theme[biggest]) > 300  # the test is about a long list
+    for theme, members in by_theme.items():
+        start = site / "theme" / theme / "index.html"
+        seen, pending, reached = {start}, [start], set()
+        while pending:
+            page = pending.pop()
+            for href in read(page).links:
+                target = resolve(site, page, href)
+                if target is None or not target.exists():
+                    continue
+                rel = target.relative_to(site).as_posix()
+                if rel.startswith("paper/"):
+                    reached.add(rel.removesuffix("index.html"))
+                elif re.fullmatch(rf"theme/{theme}/\d+/index\.html", rel) and target not in seen:
+                    seen.add(target)
+                    pending.append(target)
+        assert members <= reached, (theme, len(members - reached))
