@@ -161,13 +161,23 @@ def atom_feed(
     return feed.atom_str(pretty=True)
 
 
-def citation_files(cited: list[Citation], paths: dict[str, str]) -> dict[str, str]:
-    """BibTeX, CSL-JSON and RIS of some papers, at `paths` by format."""
-    return {
-        paths["bib"]: "\n".join(bibtex(c) for c in cited),
-        paths["csl"]: csl_json(cited),
-        paths["ris"]: "\n".join(ris(c) for c in cited),
-    }
+class CitationTexts:
+    """Each paper's BibTeX, CSL-JSON and RIS, made once: a paper is in all papers' files
+    and in those of each of its themes."""
+
+    def __init__(self, every: dict[str, Citation]) -> None:
+        self.bib = {pid: bibtex(c) for pid, c in every.items()}
+        self.csl = {pid: csl_json([c])[2:-3] for pid, c in every.items()}
+        self.ris = {pid: ris(c) for pid, c in every.items()}
+
+    def files(self, ids: list[str], paths: dict[str, str]) -> dict[str, str]:
+        """BibTeX, CSL-JSON and RIS of these papers (in this order), at `paths`."""
+        csl = ",\n".join(self.csl[i] for i in ids)
+        return {
+            paths["bib"]: "\n".join(self.bib[i] for i in ids),
+            paths["csl"]: f"[\n{csl}\n]\n" if ids else "[]\n",
+            paths["ris"]: "\n".join(self.ris[i] for i in ids),
+        }
 
 
 def export_files(
@@ -176,8 +186,9 @@ def export_files(
     """Docs-relative path -> content, for every download but `papers.json`."""
     when = datetime.fromisoformat(updated)
     home = site_url or "./"
+    texts = CitationTexts(every)
     files: dict[str, str | bytes] = {
-        **citation_files(list(every.values()), EXPORTS),
+        **texts.files(sorted(every), EXPORTS),
         PAPERS_CSV: papers_csv(library, site_url),
         FEED: atom_feed(
             list(library.papers.values()),
@@ -189,8 +200,7 @@ def export_files(
     }
     for theme_id, members in library.members().items():
         theme = library.theme(theme_id)
-        cited = [every[p.id] for p in sorted(members, key=lambda p: p.id)]
-        files.update(citation_files(cited, theme_exports(theme_id)))
+        files.update(texts.files(sorted(p.id for p in members), theme_exports(theme_id)))
         page = site_url + paths.page_url(paths.theme_page(theme_id)) if site_url else "./"
         files[theme_feed(theme_id)] = atom_feed(
             members,
