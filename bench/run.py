@@ -201,7 +201,7 @@ def one_build(root: Path, fresh: bool) -> dict:
     sys.path.insert(0, str(root))
     os.chdir(root)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from generator.cli import _generate
+    from generator.commands.site import _generate
     from generator.content.store import Layout
     from generator.engine.build import build_site, project_config
 
