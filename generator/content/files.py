@@ -92,7 +92,7 @@ def holds(path: Path, data: bytes) -> bool:
 def sync_folder(folder: Path, files: Mapping[str, str | bytes]) -> int:
     """Make `folder` hold exactly `files` (relative path -> text or bytes); dotfiles are kept.
 
-    Only files whose bytes differ are written, so a live-reloading server sees just
+    Only files whose bytes differ are written (`_overwrite`), so a live-reloading server sees just
     the pages an edit affected, and folders left empty go. Returns how many files were
     written or removed. The generator writes only regular files and folders: a link or
     a FIFO found here was put by someone else (writing through it could land
@@ -119,9 +119,20 @@ def sync_folder(folder: Path, files: Mapping[str, str | bytes]) -> int:
         # A size that differs settles it without reading the file.
         if rel in stats and stats[rel].st_size == len(data) and holds(folder / rel, data):
             continue
-        _replace(folder / rel, data, durable=False)
+        _overwrite(folder / rel, data)
         changed += 1
     return changed
+
+
+def _overwrite(path: Path, data: bytes) -> None:
+    """Write a generated file in place, never through a link. Not atomic, as it need not
+    be: the folder's manifest, gone until generation ends, vouches for no half-written
+    file (a temporary file and a rename per page cost 0.8 s at 354 papers). A new file
+    gets the umask's mode; an existing one keeps its own."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(path, flags, 0o666)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
 
 
 def _ancestors(paths: Collection[str]) -> set[str]:

@@ -13,8 +13,9 @@ hyphenated word also gives its joined form (`S-LoRA` gives `s`, `lora` and `slor
 BM25 over the title (which counts three times), the tags (twice), the authors and the
 abstract, times two, plus one when the term is in the title. Terms in more than half
 of the documents are left out, and the manifest names them so that queries skip them
-too. A shard holds every term that starts with its key. It is two characters long, or
-longer where two would make a shard too big to fetch quickly.
+too. A shard holds every term that starts with its key. It is one character long, or
+longer where one would make a shard too big to fetch quickly: a small site has a few
+dozen shards, not hundreds of files to write and copy.
 """
 
 from __future__ import annotations
@@ -166,7 +167,7 @@ def _postings(docs: list[Document]) -> tuple[dict[str, list[int]], list[str]]:
 def _shards(postings: dict[str, list[int]]) -> dict[str, dict[str, list[int]]]:
     """Key -> the terms it holds: those that start with the key and with no longer key."""
     shards: dict[str, dict[str, list[int]]] = {}
-    pending = [(2, dict(sorted(postings.items())))]
+    pending = [(1, dict(sorted(postings.items())))]
     while pending:
         length, group = pending.pop()
         keyed: dict[str, dict[str, list[int]]] = {}
