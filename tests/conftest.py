@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import faulthandler
+import fcntl
 import os
 import shutil
 import subprocess
@@ -185,10 +186,13 @@ def served_site(seed_site: Path) -> Iterator[str]:
 def node_package(name: str) -> Path:
     """A package from tests/package-lock.json, installed with `npm ci` on first use."""
     folder = TESTS / "node_modules" / name
-    if not folder.exists():
-        npm = shutil.which("npm")
-        assert npm, "npm is needed to install the tests' Node packages"
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=TESTS, check=True)
+    # Test workers start at once: one installs while the others wait on the lock.
+    with open(TESTS / ".npm-install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not folder.exists():
+            npm = shutil.which("npm")
+            assert npm, "npm is needed to install the tests' Node packages"
+            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=TESTS, check=True)
     return folder
 
 
