@@ -143,6 +143,7 @@ def test_the_browser_splits_text_into_the_terms_the_index_holds(
     ]
     texts = [e["title"] for e in papers_by_path(seed_site).values()]
     texts += ["Ünïcödé  ﬁne-tuning", "Straße ＦＵＬＬ width", "a-b-c-d e–f", "İstanbul ǅ x²"]
+    texts += ["GPT-4o (LLMs), k=3; x_y 2.5 e.g. A/B", "ALL CAPS\tand\nlines"]  # ASCII
     page.goto(served_site)
     assert page.evaluate("texts => texts.map(window.__rlSearch.terms)", texts) == [
         terms(t) for t in texts

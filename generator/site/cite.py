@@ -128,9 +128,16 @@ _LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')")
 """`--`, ``` `` ``` and `''` would read back as a dash and quotes: `-{}-` keeps them."""
 
 
+_SPECIAL = re.compile("[" + re.escape("".join(map(chr, _BIB))) + "]")
+_PAIRS = ("--", "``", "''")
+
+
 def bib_text(text: str) -> str:
     """A BibTeX field value: one line, LaTeX specials escaped, braces always balanced."""
-    return _LIGATURE.sub("{}", " ".join(xml_chars(text).split()).translate(_BIB))
+    value = " ".join(xml_chars(text).split())
+    if _SPECIAL.search(value):  # most values have none: translating them costs the most
+        value = value.translate(_BIB)
+    return _LIGATURE.sub("{}", value) if any(p in value for p in _PAIRS) else value
 
 
 def _bib_name(name: str) -> str:

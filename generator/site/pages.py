@@ -90,6 +90,7 @@ class Renderer:
         self.themes = {t.id: t for t in library.themes}
         self.links = Links(library, options.directory_urls)
         self._cards: dict[tuple[int, str, str], str] = {}
+        self._bibtex: dict[str, str] = {}
         self.row = {pid: i for i, pid in enumerate(library.papers)}
 
     def pages(self) -> dict[str, str]:
@@ -301,9 +302,17 @@ class Renderer:
             self._cards[key] = start
         return start
 
+    def bibtex(self, paper_id: str) -> str:
+        """The BibTeX a Cite button copies, made once per paper: a paper's page and each
+        of its cards show it."""
+        text = self._bibtex.get(paper_id)
+        if text is None:
+            text = self._bibtex[paper_id] = bibtex(self.cited[paper_id], full=False)
+        return text
+
     def _cite_button(self, paper: Paper) -> str:
         """A card's Cite button: `readinglist.js` shows its BibTeX and copies it."""
-        text = str(escape(bibtex(self.cited[paper.id], full=False))).replace("\n", "&#10;")
+        text = str(escape(self.bibtex(paper.id))).replace("\n", "&#10;")
         label = markup.html_text(f"Cite {paper.title}")
         return (
             f'<button type="button" class="rl-cite" aria-haspopup="dialog" '
@@ -348,7 +357,7 @@ class Renderer:
             history=citation.history(paper, self.library.sources),
             aliases=_joined(", ", (f"“{markup.html_text(a)}”" for a in paper.aliases)),
             related=_joined("", (self._related(here, r, themes) for r in related)),
-            bibtex=bibtex(self.cited[paper.id], full=False),
+            bibtex=self.bibtex(paper.id),
             citation=citation.meta_tags(paper, self.cited[paper.id]),
             mentions=_joined(" · ", map(a_paper, self.library.mentions.get(paper.id, []))),
             mentioned_by=_joined(" · ", map(a_paper, self.library.mentioned_by.get(paper.id, []))),
