@@ -270,6 +270,11 @@ def test_cite_shows_and_copies_the_bibtex_on_the_web_and_from_disk(browser, tmp_
             assert dialog.is_visible()
             shown = dialog.locator("code").inner_text()
             assert shown.startswith("@misc{") and "NanoFlow: Towards Optimal" in shown
+            # Its buttons look like buttons (the dialog lies outside Material's typeset).
+            borders = dialog.locator("p button").evaluate_all(
+                "bs => bs.map(b => getComputedStyle(b).borderTopStyle)"
+            )
+            assert borders == ["solid", "solid"]
             page.keyboard.press("Enter")  # focus is on Copy
             page.wait_for_function("document.querySelector('.rl-copied').textContent === 'Copied.'")
             assert page.evaluate("navigator.clipboard.readText()") == shown

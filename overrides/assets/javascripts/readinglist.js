@@ -60,8 +60,8 @@
     dialog.setAttribute("aria-labelledby", "rl-cite-title");
     dialog.innerHTML =
       '<h2 id="rl-cite-title">Cite</h2><pre><code></code></pre>' +
-      '<p><button type="button" class="md-button md-button--primary rl-copy">Copy BibTeX</button> ' +
-      '<button type="button" class="md-button rl-close">Close</button> ' +
+      '<p><button type="button" class="rl-copy">Copy BibTeX</button> ' +
+      '<button type="button" class="rl-close">Close</button> ' +
       '<span class="rl-copied" role="status"></span></p>';
     document.body.appendChild(dialog);
     dialog.querySelector(".rl-close").addEventListener("click", function () { dialog.close(); });
