@@ -230,7 +230,7 @@ class Renderer:
                 start_here=first,
                 papers=list(chunks[0]),
                 pager=self.pager(here, paths, 0, len(rest)),
-                in_table=self.href(here, PAPERS) + f"#theme={theme.id}",
+                in_table=escape(self.href(here, PAPERS) + f"#theme={theme.id}"),
                 related=related_themes(self.library, theme.id),
                 paper_map=self.paper_map(theme, papers, here),
                 exports=theme_exports(theme.id),
