@@ -32,7 +32,7 @@ def big_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, s
         record["year"] = str(1990 + i % 35)
         record["tags"] = [TAGS[i % len(TAGS)]]
         (folder / f"copy-{i:05d}.yml").write_text(json.dumps(record), encoding="utf-8")
-    result = run_cli(root, "build")
+    result = run_cli(root, "build", "--strict")  # as the pull-request workflow builds
     assert result.returncode == 0, result.stderr[-3000:]
     server, url = serve_folder(root / "site")
     yield root / "site", url
