@@ -25,6 +25,9 @@ from generator.site.output import BuildError, publish, staging_for
 from generator.site.paths import SiteOptions
 
 log = logging.getLogger(__name__)
+LIFT = Path(__file__).with_name("lift.py")
+"""The hook that spares raw HTML blocks a parse (`lift`); the generated configuration
+names no hook, so `mkdocs build -f build/mkdocs.yml` builds the same site without it."""
 
 
 def project_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
@@ -107,7 +110,9 @@ def build_site(
     staging = staging_for(site_dir, root)
     try:
         overrides: dict[str, Any] = {"use_directory_urls": False} if offline else {}
-        config = project_config(config_file, site_dir=str(staging), strict=strict, **overrides)
+        config = project_config(
+            config_file, site_dir=str(staging), strict=strict, hooks=[str(LIFT)], **overrides
+        )
         mkdocs_build(config)
     except Abort:
         # MkDocs has already logged what went wrong.

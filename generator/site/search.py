@@ -155,14 +155,14 @@ def _postings(docs: list[Document]) -> tuple[dict[str, list[int]], list[str]]:
     common = sorted(t for t, df in frequency.items() if len(docs) >= 20 and df > COMMON * len(docs))
     skip = set(common)
     idf = {t: math.log(1 + (len(docs) - df + 0.5) / (df + 0.5)) for t, df in frequency.items()}
-    postings: dict[str, list[int]] = {term: [] for term in idf if term not in skip}
+    postings: dict[str, list[int]] = {}
     for doc_id, count in enumerate(counts):
         norm = K1 * (1 - B + B * lengths[doc_id] / average)
-        title = in_title[doc_id]
         for term, tf in count.items():
             if term not in skip:
                 score = max(1, round(10 * idf[term] * tf * (K1 + 1) / (tf + norm)))
-                postings[term] += (doc_id, score * 2 + (term in title))
+                posting = postings.setdefault(term, [])
+                posting += (doc_id, score * 2 + (term in in_title[doc_id]))
     for term, posting in postings.items():
         if len(posting) > 2 * MAX_POSTINGS:
             pairs = sorted(zip(posting[::2], posting[1::2], strict=True), key=lambda p: -p[1])
