@@ -59,7 +59,7 @@ CHUNKS = st.sampled_from(
         "<div>a line of spaces\n   \nin it</div>",
         "<div>\x02 a mark Python-Markdown removes</div>",
         '<ul class="r"><li><a href="x">y</a></li></ul>',
-        "<h1 id=\"title\">A title</h1>",
+        '<h1 id="title">A title</h1>',
         "<section>not closed",
         "</div>",
         "Plain *Markdown* text",
