@@ -1,10 +1,8 @@
 """MkDocs hook: `mkdocs build` and `mkdocs serve` from the project root generate first.
 
-`mkdocs.yml` names this file under `hooks:`. It runs the same `generate` as
-`readinglist generate` and gives MkDocs the generated navigation, and spares raw HTML
-blocks a parse (`lift`). The generated folder builds the same without it (`mkdocs build
--f build/mkdocs.yml`). Under `readinglist serve` it keeps dirty rebuilds equal to clean
-ones and shows content errors (`preview`).
+`mkdocs.yml` names this file under `hooks:`. It runs `readinglist generate`'s `generate`,
+gives MkDocs the navigation and spares raw HTML a parse (`lift`); the generated folder
+builds the same without it. Under `serve`, it keeps dirty rebuilds exact (`preview`).
 """
 
 from __future__ import annotations
@@ -16,8 +14,7 @@ from generator.content.files import project_lock
 from generator.content.store import Layout
 from generator.engine import preview
 from generator.engine.build import site_options
-from generator.engine.lift import on_page_content as on_page_content
-from generator.engine.lift import on_page_markdown as on_page_markdown
+from generator.engine.lift import on_page_content, on_page_markdown  # noqa: F401  (events)
 from generator.errors import ContentError, ReadingListError
 from generator.site.generate import generate
 
