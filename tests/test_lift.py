@@ -8,8 +8,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import markdown
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from mkdocs.exceptions import PluginError
 
 from generator.engine import lift
 
@@ -77,3 +79,10 @@ CHUNKS = st.sampled_from(
 def test_any_arrangement_of_blocks_converts_the_same(chunks: list[str], gap: str) -> None:
     text = gap.join(chunks) + "\n"
     assert lifted(text)[0] == convert(text)
+
+
+def test_a_block_that_cannot_be_put_back_stops_the_build() -> None:
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="page.md"))
+    lift.on_page_markdown("<div>a block</div>\n", page=page)
+    with pytest.raises(PluginError, match=r"page\.md: a raw HTML block could not be put back"):
+        lift.on_page_content("<p>an extension rewrote everything</p>", page=page)

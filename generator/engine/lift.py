@@ -22,6 +22,8 @@ import re
 import secrets
 from typing import Any
 
+from mkdocs.exceptions import PluginError
+
 BLOCK_TAGS = ("div", "ul", "ol", "pre", "figure", "table", "h1", "p", "nav", "section")
 _START = re.compile(r"<(" + "|".join(BLOCK_TAGS) + r")[\s>]")
 _CHUNKS = re.compile(r"\n{2,}")
@@ -72,6 +74,8 @@ def on_page_content(html: str, page: Any, **_: Any) -> str:
     for token, block in blocks.items():
         if f"<p>{token}</p>" in html:  # a paragraph of its own, as planned
             html = html.replace(f"<p>{token}</p>", block + "\n", 1)
-        else:  # inside a block Python-Markdown passed through: the text as it was
+        elif token in html:  # inside a block Python-Markdown passed through: as it was
             html = html.replace(token, block, 1)
+        else:  # an extension changed it: better no site than one with a block missing
+            raise PluginError(f"{page.file.src_uri}: a raw HTML block could not be put back")
     return html.rstrip("\n")  # Python-Markdown strips what it returns

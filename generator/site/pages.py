@@ -302,7 +302,7 @@ class Renderer:
             self._cards[key] = start
         return start
 
-    def bibtex(self, paper_id: str) -> str:
+    def cite_text(self, paper_id: str) -> str:
         """The BibTeX a Cite button copies, made once per paper: a paper's page and each
         of its cards show it."""
         text = self._bibtex.get(paper_id)
@@ -312,7 +312,7 @@ class Renderer:
 
     def _cite_button(self, paper: Paper) -> str:
         """A card's Cite button: `readinglist.js` shows its BibTeX and copies it."""
-        text = str(escape(self.bibtex(paper.id))).replace("\n", "&#10;")
+        text = str(escape(self.cite_text(paper.id))).replace("\n", "&#10;")
         label = markup.html_text(f"Cite {paper.title}")
         return (
             f'<button type="button" class="rl-cite" aria-haspopup="dialog" '
@@ -357,7 +357,7 @@ class Renderer:
             history=citation.history(paper, self.library.sources),
             aliases=_joined(", ", (f"“{markup.html_text(a)}”" for a in paper.aliases)),
             related=_joined("", (self._related(here, r, themes) for r in related)),
-            bibtex=self.bibtex(paper.id),
+            bibtex=self.cite_text(paper.id),
             citation=citation.meta_tags(paper, self.cited[paper.id]),
             mentions=_joined(" · ", map(a_paper, self.library.mentions.get(paper.id, []))),
             mentioned_by=_joined(" · ", map(a_paper, self.library.mentioned_by.get(paper.id, []))),
