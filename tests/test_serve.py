@@ -23,6 +23,28 @@ from .searching import index_script
 RECORD = "nanoflow-towards-optimal-large-language-model-serving-throughput"
 
 
+def start_serve(
+    root: Path, log: Path, site_url: bool = True, **env: str
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`readinglist serve` of `root` on a free port, its output in `log`: the process and
+    the address it serves (also its `SITE_URL`, unless not `site_url`)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/"
+    inherited = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "REPO_URL")}
+    env = {**inherited, "PYTHONPATH": str(ROOT), **({"SITE_URL": base} if site_url else {}), **env}
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=root,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    return server, base
+
+
 def fetch(url: str) -> str:
     try:
         return urllib.request.urlopen(url, timeout=5).read().decode("utf-8")
@@ -48,17 +70,7 @@ def wait_for(url: str, text: str, seconds: float = 90) -> bool:
 
 def test_an_edit_shows_on_the_paper_its_theme_and_the_table(tmp_path: Path) -> None:
     root = make_project(tmp_path / "project")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    base = f"http://127.0.0.1:{port}/"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "SITE_URL": base},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server, base = start_serve(root, tmp_path / "serve.log")
     try:
         paper = f"{base}paper/{RECORD}/"
         assert wait_for(paper, "NanoFlow: Towards Optimal")
@@ -90,20 +102,8 @@ def test_an_edit_shows_on_the_paper_its_theme_and_the_table(tmp_path: Path) -> N
 
 def test_a_content_error_replaces_the_page_until_it_is_fixed(browser, tmp_path: Path) -> None:
     root = make_project(tmp_path / "project")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    base = f"http://127.0.0.1:{port}/"
     log = tmp_path / "serve.log"
-    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "REPO_URL")}
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=root,
-            env={**env, "PYTHONPATH": str(ROOT)},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    server, base = start_serve(root, log, site_url=False)
     page = browser.new_page()
     try:
         paper = f"{base}paper/{RECORD}/"
@@ -240,27 +240,10 @@ def test_what_serve_shows_after_any_edits_is_a_clean_build(tmp_path: Path) -> No
     """Twenty edits of every kind, some in quick succession, under a real `serve` with
     its dirty rebuilds: the served folder then equals a clean build, byte for byte."""
     root = make_small_project(tmp_path / "project")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    base = f"http://127.0.0.1:{port}/"
     temp = tmp_path / "tmp"
     temp.mkdir()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "SITE_URL": base,
-        "SOURCE_DATE_EPOCH": "1700000000",
-    }
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=root,
-            env={**env, "TMPDIR": str(temp)},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    server, base = start_serve(root, log, SOURCE_DATE_EPOCH="1700000000", TMPDIR=str(temp))
     try:
         count = settled(log, 0)
         rng = random.Random(31)
