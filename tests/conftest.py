@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -230,7 +231,13 @@ def serve_folder(folder: Path) -> tuple[ThreadingHTTPServer, str]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(folder)))
+    return serve_with(partial(Quiet, directory=str(folder)))
+
+
+def serve_with(handler: Any) -> tuple[ThreadingHTTPServer, str]:
+    """Serve requests with `handler` on a free localhost port, in a thread of its own:
+    the server (stop with .shutdown()) and its address, ending in `/`."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 

@@ -16,7 +16,7 @@ import pytest
 
 from generator.content.store import Layout, load_papers
 
-from .conftest import make_project, run_cli
+from .conftest import make_project, run_cli, serve_with
 
 TITLES = {
     "one": "One Match: Serving Papers Quickly",
@@ -101,9 +101,8 @@ class ArxivStandIn(BaseHTTPRequestHandler):
 @pytest.fixture
 def arxiv() -> str:
     ArxivStandIn.requests = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), ArxivStandIn)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/api/query"
+    server, url = serve_with(ArxivStandIn)
+    yield f"{url}api/query"
     server.shutdown()
 
 

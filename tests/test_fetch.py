@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
@@ -17,7 +16,7 @@ import pytest
 
 from generator.content.store import Layout, load_papers
 
-from .conftest import make_small_project, run_cli
+from .conftest import make_small_project, run_cli, serve_with
 
 NANOFLOW = "nanoflow-towards-optimal-large-language-model-serving-throughput"
 
@@ -98,9 +97,8 @@ class HubStandIn(BaseHTTPRequestHandler):
 @pytest.fixture
 def hub() -> Iterator[str]:
     HubStandIn.raw, HubStandIn.status, HubStandIn.asked = None, 200, []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), HubStandIn)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server, url = serve_with(HubStandIn)
+    yield url.rstrip("/")
     server.shutdown()
 
 
