@@ -4,9 +4,8 @@ API documents (https://info.arxiv.org/help/api/user-manual.html): Atom 1.0 feeds
 from __future__ import annotations
 
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
@@ -230,11 +229,10 @@ class Dripping(BaseHTTPRequestHandler):
 
 def test_the_timeout_bounds_the_whole_request(small: Path) -> None:
     """A server that drips its answer kept enrich (and the project lock) for minutes."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Dripping)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server, url = serve_with(Dripping)
     try:
         began = time.monotonic()
-        result = enrich(small, f"http://127.0.0.1:{server.server_address[1]}/api/query")
+        result = enrich(small, f"{url}api/query")
         elapsed = time.monotonic() - began
     finally:
         server.shutdown()
@@ -262,10 +260,9 @@ def test_an_answer_that_names_a_local_file_is_not_read(small: Path, tmp_path: Pa
     local = tmp_path / "local.xml"
     local.write_bytes(feed(("2309.10818v2", TITLES["one"], "2023-09-19T00:00:00Z", ["Secret"])))
     Naming.body = str(local).encode()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Naming)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server, url = serve_with(Naming)
     try:
-        result = enrich(small, f"http://127.0.0.1:{server.server_address[1]}/api/query")
+        result = enrich(small, f"{url}api/query")
     finally:
         server.shutdown()
     assert result.returncode == 0, result.stderr
@@ -305,11 +302,10 @@ def test_an_answer_that_would_make_a_bad_record_is_not_written(small: Path, tmp_
     Naming.body = feed(
         ("2309.10818v2", TITLES["one"], "2023-09-19T00:00:00Z", ["Ada Lovelace", "x" * 1_100_000])
     )
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Naming)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server, url = serve_with(Naming)
     before = (small / "content" / "papers" / "one.yml").read_bytes()
     try:
-        result = enrich(small, f"http://127.0.0.1:{server.server_address[1]}/api/query")
+        result = enrich(small, f"{url}api/query")
     finally:
         server.shutdown()
     assert result.returncode == 0, result.stderr
