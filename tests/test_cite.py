@@ -275,6 +275,8 @@ def test_cite_shows_and_copies_the_bibtex_on_the_web_and_from_disk(browser, tmp_
                 "bs => bs.map(b => getComputedStyle(b).borderTopStyle)"
             )
             assert borders == ["solid", "solid"]
+            size = dialog.evaluate("d => parseFloat(getComputedStyle(d).fontSize)")
+            assert size >= 15  # the page's text size, not Material's 10 px outside it
             page.keyboard.press("Enter")  # focus is on Copy
             page.wait_for_function("document.querySelector('.rl-copied').textContent === 'Copied.'")
             assert page.evaluate("navigator.clipboard.readText()") == shown
