@@ -461,6 +461,7 @@ def measure(n: int, with_preview: bool, runs: int) -> dict:
         result = {"n": n, **json.loads(out.stdout.splitlines()[-1])}
         full = builds(project, runs, fresh=True)
         result["search"] = search_figures(project / "site")
+        result["site"] = site_figures(project / "site")
         index = result["search"]["index_bytes"]
         rebuild = builds(project, runs, fresh=False)
         result["stages"].update(
@@ -551,6 +552,30 @@ def table(results: list[dict]) -> str:
     return "\n".join(
         " | ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows
     )
+
+
+def site_figures(site: Path) -> dict:
+    """The built site's size on disk, and its largest HTML page."""
+    files = [p for p in site.rglob("*") if p.is_file()]
+    pages = [p for p in files if p.suffix == ".html"]
+    largest = max(pages, key=lambda p: p.stat().st_size)
+    return {
+        "bytes": sum(p.stat().st_size for p in files),
+        "files": len(files),
+        "largest_page": largest.relative_to(site).as_posix(),
+        "largest_page_bytes": largest.stat().st_size,
+    }
+
+
+def site_lines(results: list[dict]) -> str:
+    lines = []
+    for r in results:
+        site = r["site"]
+        lines.append(
+            f"{r['n']} | site {site['bytes'] / 1e6:,.0f} MB in {site['files']:,} files"
+            f" | largest page {site['largest_page']}, {site['largest_page_bytes'] / 1e3:.0f} KB"
+        )
+    return "\n".join(lines)
 
 
 def search_table(results: list[dict]) -> str:
@@ -1022,6 +1047,7 @@ def main() -> None:
     ]
     print(table(results))
     print(search_table(results))
+    print(site_lines(results))
     print("generate: `generate` alone from an empty folder (stages above, one after another)")
     print("generator: what a full build spends before MkDocs starts")
     print("full: in a process of its own, modules loaded; command: `readinglist build`")
