@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from generator.content.edit import edited_record
-from generator.content.store import load_paper
+from generator.content.store import KeptRecords, Layout, load_library, load_paper
+from generator.errors import ContentError
 
 from .conftest import ROOT, make_project, make_small_project, run_process
 from .searching import index_script
@@ -268,3 +269,28 @@ def test_what_serve_shows_after_any_edits_is_a_clean_build(tmp_path: Path) -> No
     clean = files_of(tmp_path / "clean")
     assert sorted(shown) == sorted(clean)
     assert [name for name in clean if shown[name] != clean[name]] == []
+
+
+def test_serve_parses_a_record_again_only_when_its_bytes_change(tmp_path: Path) -> None:
+    """`serve` keeps the records it parsed (`store.KeptRecords`): what it loads is what
+    a fresh load gives, after any edit; an unchanged file is not parsed again."""
+    root = make_small_project(tmp_path / "project")
+    layout = Layout(root)
+    kept = KeptRecords()
+    first = load_library(layout, kept)
+    again = load_library(layout, kept)
+    assert all(again.papers[pid] is paper for pid, paper in first.papers.items())
+    edited, removed, *_ = sorted(layout.papers.glob("*.yml"))
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace("title: >-\n  ", "title: >-\n  New ", 1)
+    )
+    removed.unlink()
+    third = load_library(layout, kept)
+    assert third.papers == load_library(layout).papers
+    assert third.papers[edited.stem].title.startswith("New ")
+    assert removed.stem not in third.papers
+    edited.write_text("title: [unclosed\n", encoding="utf-8")
+    for _ in range(2):  # an error is reported on every load, kept or not
+        with pytest.raises(ContentError) as refused:
+            load_library(layout, kept)
+        assert any(p.path.endswith(edited.name) for p in refused.value.problems)

@@ -130,12 +130,36 @@ def _parse(raw: bytes, rel: str) -> tuple[object, dict, list[Problem]]:
     return data, lines, []
 
 
-def load_paper(path: Path, rel: str) -> tuple[Paper | None, list[Problem]]:
+def load_paper(
+    path: Path, rel: str, kept: KeptRecords | None = None
+) -> tuple[Paper | None, list[Problem]]:
     """Load and validate one record file."""
     raw, problems = _read_bytes(path, rel)
     if raw is None:
         return None, problems
-    return _paper(raw, path.stem, rel)
+    return _paper(raw, path.stem, rel) if kept is None else kept.paper(raw, path.stem, rel)
+
+
+class KeptRecords:
+    """Records as parsed from their files' bytes, kept between the rebuilds of one
+    `serve`: a file whose bytes have not changed is not parsed and validated again. The
+    same bytes give the same record, and nothing in the preview's process edits one, so
+    what comes back is what parsing gives. Each load keeps only the files it read."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, bytes], tuple[Paper | None, list[Problem]]] = {}
+        self._read: dict[tuple[str, bytes], tuple[Paper | None, list[Problem]]] = {}
+
+    def paper(self, raw: bytes, stem: str, rel: str) -> tuple[Paper | None, list[Problem]]:
+        key = (rel, raw)
+        found = self._kept.get(key)
+        if found is None:
+            found = _paper(raw, stem, rel)
+        self._read[key] = found
+        return found[0], list(found[1])
+
+    def loaded(self) -> None:
+        self._kept, self._read = self._read, {}
 
 
 def _paper(raw: bytes, stem: str, rel: str) -> tuple[Paper | None, list[Problem]]:
@@ -159,7 +183,9 @@ def _problems(rel: str, validator: Validator) -> list[Problem]:
     return errors + [Problem(rel, line, msg, "warning") for line, msg in validator.warnings]
 
 
-def load_papers(layout: Layout) -> tuple[dict[str, Paper], list[Problem]]:
+def load_papers(
+    layout: Layout, kept: KeptRecords | None = None
+) -> tuple[dict[str, Paper], list[Problem]]:
     """Every record under `content/papers/`, by id, with the problems found in each
     and across them (two records with the same title, files that are not records)."""
     refused = content_problem(layout)
@@ -177,7 +203,7 @@ def load_papers(layout: Layout) -> tuple[dict[str, Paper], list[Problem]]:
             if not name.startswith("."):
                 problems.append(Problem(rel, 0, "not a record: records end in .yml"))
             continue
-        paper, found = load_paper(layout.papers / name, rel)
+        paper, found = load_paper(layout.papers / name, rel, kept)
         problems += found
         if paper is None:
             continue
@@ -191,6 +217,8 @@ def load_papers(layout: Layout) -> tuple[dict[str, Paper], list[Problem]]:
                 problems.append(Problem(rel, 0, message))
                 break
         papers[paper.id] = paper
+    if kept is not None:
+        kept.loaded()
     return papers, problems
 
 
@@ -357,9 +385,9 @@ def line_of(path: Path, prefix: str, holding: str = "") -> int:
     return 0
 
 
-def load_library(layout: Layout) -> Library:
+def load_library(layout: Layout, kept: KeptRecords | None = None) -> Library:
     """All of `content/`, validated; raise ContentError listing every error."""
-    papers, problems = load_papers(layout)
+    papers, problems = load_papers(layout, kept)
     themes, theme_problems = load_themes(layout)
     sources, source_problems = load_sources(layout)
     library = Library(papers=dict(sorted(papers.items())), themes=themes, sources=sources)

@@ -23,8 +23,9 @@ def on_config(config: Any) -> Any:
     preview.started()
     layout = Layout(Path(config.config_file_path).parent)
     try:
+        options, kept = site_options(config, layout.root), preview.kept_records(config)
         with project_lock(layout.build, "generating"):  # `build` may be filling it too
-            generated = generate(layout, site_options(config, layout.root), Path(config.docs_dir))
+            generated = generate(layout, options, Path(config.docs_dir), kept)
     except ReadingListError as exc:
         problems = [str(p) for p in exc.problems] if isinstance(exc, ContentError) else []
         config = preview.failed(config, "\n".join([f"{exc}:" if problems else str(exc), *problems]))
@@ -52,8 +53,7 @@ def on_post_build(config: Any) -> None:
 
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:
-    # Every rebuild regenerates `docs_dir` from content/ first: watching it too would
-    # rebuild a second time after each edit, for the pages the first one wrote.
+    # Each rebuild regenerates `docs_dir` first: watching it would rebuild twice an edit.
     server.unwatch(config.docs_dir)
     preview.serving(config)
     return server

@@ -33,6 +33,7 @@ import jinja2
 from mkdocs.exceptions import PluginError
 
 from generator.content.files import real_folder
+from generator.content.store import KeptRecords
 
 FLAG = "readinglist_preview"
 """Set in `extra` by `readinglist serve` (`engine.build.serve`)."""
@@ -64,6 +65,12 @@ class TemplateCache(jinja2.BytecodeCache):
 
 
 TEMPLATES = TemplateCache()
+RECORDS = KeptRecords()
+"""Records parsed from their files' bytes, kept between rebuilds (`store.KeptRecords`)."""
+
+
+def kept_records(config: Any) -> KeptRecords | None:
+    return RECORDS if is_preview(config) else None
 
 
 def is_preview(config: Any) -> bool:

@@ -18,7 +18,7 @@ from markupsafe import escape
 from generator.analysis import Linked, analyse
 from generator.analysis.themes import unsorted
 from generator.content.files import real_folder, sync_folder, write_atomic
-from generator.content.store import Layout, load_library, recover_content
+from generator.content.store import KeptRecords, Layout, load_library, recover_content
 from generator.site import paths
 from generator.site.cite import Citation, citation_list
 from generator.site.export import export_files, papers_json
@@ -58,10 +58,13 @@ class Generated:
     """True when nothing had changed and the folder was kept as it was."""
 
 
-def generate(layout: Layout, options: SiteOptions, docs: Path | None = None) -> Generated:
+def generate(
+    layout: Layout, options: SiteOptions, docs: Path | None = None, kept: KeptRecords | None = None
+) -> Generated:
     """Write the site's pages and downloads into `build/docs/` and its configuration
     beside it; or the pages alone into `docs`, for a build that has its own
-    configuration (the root `mkdocs.yml`'s hook, the preview's own folder)."""
+    configuration (the root `mkdocs.yml`'s hook, the preview's own folder). `kept`
+    spares the preview parsing a record whose file has not changed."""
     config = docs is None
     docs = layout.build / DOCS if docs is None else docs
     # The generator's own folder: never a link (a repository could point it anywhere).
@@ -78,7 +81,7 @@ def generate(layout: Layout, options: SiteOptions, docs: Path | None = None) -> 
     Manifest.forget(docs)
     # Every record first: pages link across papers, so every page must see the same,
     # complete data.
-    library = load_library(layout)
+    library = load_library(layout, kept)
     linked = analyse(library)
     cited = citation_list(linked)  # one key per paper, on its page and in every export
     files = {
