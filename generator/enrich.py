@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import feedparser
 
-from generator.content.identifiers import arxiv_problem, year_problem
+from generator.content.identifiers import arxiv_base, arxiv_problem, year_problem
 from generator.content.journal import Transaction
 from generator.content.model import Paper
 from generator.content.store import Layout, load_papers
@@ -30,7 +30,6 @@ API = "https://export.arxiv.org/api/query"
 DELAY = 3.0
 """Seconds between requests (https://info.arxiv.org/help/api/tou.html)."""
 MAX_ANSWER = 5_000_000
-_VERSION = re.compile(r"v\d+$")
 
 
 @dataclass
@@ -84,7 +83,7 @@ def matches(paper: Paper, answer: bytes) -> list[dict[str, object]]:
     for entry in feedparser.parse(io.BytesIO(answer)).entries:
         if title_key(" ".join(str(entry.get("title", "")).split())) not in keys:
             continue
-        arxiv = _VERSION.sub("", str(entry.get("id", "")).rsplit("/abs/", 1)[-1])
+        arxiv = arxiv_base(str(entry.get("id", "")).rsplit("/abs/", 1)[-1])
         if arxiv_problem(arxiv):
             continue
         year = str(entry.get("published", ""))[:4]

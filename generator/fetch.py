@@ -15,20 +15,18 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.analysis.themes import ThemeRules
-from generator.content.files import read_regular
+from generator.content.identifiers import arxiv_base
 from generator.content.model import Paper
 from generator.content.store import Layout, load_papers, load_themes
 from generator.content.titles import title_key
 from generator.errors import ContentError, ReadingListError
-from generator.ingest.daily import papers_of, source_name, source_text
-from generator.ingest.parse import MAX_SOURCE_BYTES
+from generator.ingest.daily import papers_of, read_daily, source_name, source_text
 from generator.ingest.records import IngestReport, ingest
 from generator.web import RequestFailed, get
 
@@ -109,7 +107,8 @@ def fetch(
         report.left_out += [f"{p['id']}: {p['title']}" for p in items if p not in taken]
         report.asked.append(f"{date}: {len(items)} paper(s), {len(taken)} taken")
         kept = _kept(layout, date)
-        new = [p for p in sorted(taken, key=lambda p: p["id"]) if p["id"] not in _ids(kept)]
+        known = {p["id"] for p in kept}
+        new = [p for p in sorted(taken, key=lambda p: p["id"]) if p["id"] not in known]
         if new or kept:
             files[source_name(date)] = source_text(date, kept + new)
     if files:
@@ -128,13 +127,9 @@ def _kept(layout: Layout, date: str) -> list[dict[str, Any]]:
     path = layout.sources / source_name(date)
     if not os.path.lexists(path):
         return []
-    data = json.loads(read_regular(path, MAX_SOURCE_BYTES))
-    kept, _ = papers_of(data.get("papers", []) if isinstance(data, dict) else [], date)
+    _, papers, _ = read_daily(path, layout.rel(path))
+    kept, _ = papers_of(papers, date)
     return kept
-
-
-def _ids(papers: list[dict[str, Any]]) -> set[str]:
-    return {p["id"] for p in papers}
 
 
 class Chooser:
@@ -143,7 +138,7 @@ class Chooser:
     def __init__(
         self, papers: dict[str, Paper], rules: ThemeRules, ids: frozenset[str], take_all: bool
     ) -> None:
-        self.arxiv = {re.sub(r"v\d+$", "", p.arxiv) for p in papers.values() if p.arxiv}
+        self.arxiv = {arxiv_base(p.arxiv) for p in papers.values() if p.arxiv}
         self.titles = {title_key(t) for p in papers.values() for t in [p.title, *p.aliases]}
         self.rules, self.ids, self.take_all = rules, ids, take_all
 

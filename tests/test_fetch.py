@@ -222,6 +222,18 @@ def test_a_wrong_answer_is_one_line_and_changes_nothing(
     assert {p: p.read_bytes() for p in (small / "content").rglob("*") if p.is_file()} == content
 
 
+def test_a_broken_kept_source_is_one_line_naming_it(small: Path, hub: str) -> None:
+    """A day's source file edited into something else stopped fetch with a traceback."""
+    kept = small / "content" / "sources" / "hf-daily-2024-03-17.json"
+    kept.write_text('{"source": "Hugging Face Daily Papers", "papers": [\n', encoding="utf-8")
+    content = {p: p.read_bytes() for p in (small / "content").rglob("*") if p.is_file()}
+    result = fetch(small, hub, "--date", "2024-03-17")
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("Error: content/sources/hf-daily-2024-03-17.json:2: not a daily papers")
+    assert {p: p.read_bytes() for p in (small / "content").rglob("*") if p.is_file()} == content
+
+
 def test_without_a_network_it_says_so_and_changes_nothing(small: Path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -34,6 +34,14 @@ def normal_arxiv(value: str) -> str:
     return value[len("arxiv:") :] if value.lower().startswith("arxiv:") else value
 
 
+def arxiv_base(arxiv: str) -> str:
+    """An arXiv id without its version: `2309.10818v2` and `2309.10818` are one paper."""
+    return _VERSION.sub("", arxiv)
+
+
+_VERSION = re.compile(r"v\d+$")
+
+
 def arxiv_problem(value: str) -> str | None:
     reason = _arxiv_reason(value)
     if reason is None:

@@ -88,20 +88,29 @@ def source_text(date: str, papers: list[dict[str, Any]]) -> str:
     return head + ', "papers": [\n' + ",\n".join(lines) + "\n]}\n"
 
 
-def parse_daily(path: Path) -> ParsedSource:
-    """The entries of a source file `fetch` wrote: a listing dated in full."""
+def read_daily(path: Path, shown: str) -> tuple[str, list[Any], str]:
+    """A source file `fetch` wrote: its date, its papers as written, and its text.
+    SourceError, naming the file (as `shown`), when it is not one."""
     try:
         text = read_regular(path, MAX_SOURCE_BYTES).decode("utf-8")
         data = json.loads(text)
     except UnsafePath as exc:
-        raise SourceError(f"{path}: {exc.reason}") from None
+        raise SourceError(f"{shown}: {exc.reason}") from None
+    except OSError as exc:
+        raise SourceError(f"{shown}: cannot read: {exc.strerror}") from None
     except (UnicodeDecodeError, ValueError) as exc:
         line = getattr(exc, "lineno", 0)
-        raise SourceError(f"{path}:{line}: not a daily papers file: {exc}") from None
+        raise SourceError(f"{shown}:{line}: not a daily papers file: {exc}") from None
     papers = data.get("papers") if isinstance(data, dict) else None
     date = data.get("date") if isinstance(data, dict) else None
     if not isinstance(papers, list) or not isinstance(date, str):
-        raise SourceError(f"{path}: not a daily papers file: expected 'date' and 'papers'")
+        raise SourceError(f"{shown}: not a daily papers file: expected 'date' and 'papers'")
+    return date, papers, text
+
+
+def parse_daily(path: Path) -> ParsedSource:
+    """The entries of a source file `fetch` wrote: a listing dated in full."""
+    date, papers, text = read_daily(path, str(path))
     rows = text.splitlines()
     first = next((n for n, row in enumerate(rows, 1) if row.endswith('"papers": [')), 0)
     lines = [n for n, row in enumerate(rows, 1) if n > first and row.startswith("{")]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.content.files import holds, read_regular
+from generator.content.identifiers import arxiv_base
 from generator.content.journal import Transaction
 from generator.content.model import Listing, Paper
 from generator.content.schema import value_problem
@@ -82,7 +83,7 @@ class Merger:
         self.by_variant = {
             variant_key(t): p.id for p in papers.values() for t in [p.title, *p.aliases]
         }
-        self.by_arxiv = {_bare(p.arxiv): p.id for p in papers.values() if p.arxiv}
+        self.by_arxiv = {arxiv_base(p.arxiv): p.id for p in papers.values() if p.arxiv}
         self.changed: set[str] = set()
         self.created: dict[str, tuple[str, int]] = {}
         """New paper id -> the file and line of the entry that made it."""
@@ -90,7 +91,7 @@ class Merger:
     def known(self, entry: Entry) -> str | None:
         """The id of the record an entry belongs to, or None for a new paper."""
         return (
-            (self.by_arxiv.get(_bare(entry.arxiv)) if entry.arxiv else None)
+            (self.by_arxiv.get(arxiv_base(entry.arxiv)) if entry.arxiv else None)
             or self.by_key.get(title_key(entry.title))
             or self.by_variant.get(variant_key(entry.title))
         )
@@ -160,15 +161,10 @@ class Merger:
         self.by_key[title_key(entry.title)] = paper_id
         self.by_variant[variant_key(entry.title)] = paper_id
         if entry.arxiv:
-            self.by_arxiv[_bare(entry.arxiv)] = paper_id
+            self.by_arxiv[arxiv_base(entry.arxiv)] = paper_id
         self.created[paper_id] = (str(source.path), entry.line)
         self.report.new_papers += 1
         self.changed.add(paper_id)
-
-
-def _bare(arxiv: str) -> str:
-    """An arXiv id without its version: `2309.10818v2` and `2309.10818` are one paper."""
-    return re.sub(r"v\d+$", "", arxiv)
 
 
 def near_duplicates(merger: Merger) -> list[Problem]:
