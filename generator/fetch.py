@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.analysis.themes import ThemeRules
-from generator.content.identifiers import arxiv_base
+from generator.content.identifiers import arxiv_base, normal_arxiv
 from generator.content.model import Paper
 from generator.content.store import Layout, load_papers, load_themes
 from generator.content.titles import title_key
@@ -140,7 +140,8 @@ class Chooser:
     ) -> None:
         self.arxiv = {arxiv_base(p.arxiv) for p in papers.values() if p.arxiv}
         self.titles = {title_key(t) for p in papers.values() for t in [p.title, *p.aliases]}
-        self.rules, self.ids, self.take_all = rules, ids, take_all
+        self.ids = {arxiv_base(normal_arxiv(i)) for i in ids}  # as people paste them
+        self.rules, self.take_all = rules, take_all
 
     def takes(self, item: dict[str, Any]) -> bool:
         if self.take_all or item["id"] in self.ids or item["id"] in self.arxiv:

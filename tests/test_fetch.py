@@ -173,7 +173,9 @@ def test_a_second_fetch_adds_nothing_and_id_takes_one_by_hand(small: Path, hub: 
         "0 new paper(s), 0 listing(s) merged into existing papers, 3 already known" in again.stdout
     )
     assert {p: p.read_bytes() for p in (small / "content").rglob("*") if p.is_file()} == content
-    birds = fetch(small, hub, "--date", "2024-03-17", "--id", "2403.10003")
+    # As people paste an id: with its version, or as the paper's arXiv address.
+    url = "https://arxiv.org/abs/2403.10003v2"
+    birds = fetch(small, hub, "--date", "2024-03-17", "--id", url)
     assert birds.returncode == 0
     assert "add content/papers/a-study-of-bird-migration-patterns.yml" in birds.stdout
     kept = json.loads((small / "content" / "sources" / "hf-daily-2024-03-17.json").read_text())

@@ -1,15 +1,19 @@
-"""The commands that read and change `content/`: ingest, enrich, check, themes, diff, new."""
+"""The commands that read and change `content/`: ingest, enrich, fetch, check, themes, diff,
+new and merge. Each imports what it needs when it runs: `check` stays quick."""
 
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from generator.commands import format_option, locked, project, reports_errors
+
+if TYPE_CHECKING:
+    from generator.ingest.records import IngestReport
 
 
 @click.command(short_help="Add papers from raw listings (.txt) or BibTeX (.bib).")
@@ -43,6 +47,11 @@ def ingest(files: tuple[Path, ...], dry_run: bool) -> None:
     # here, and everything read from content/ itself is read through no link.
     paths = [path.resolve() for path in files]
     report = run_ingest(project(), paths, progress=len(files) > 3, dry_run=dry_run)
+    _print_ingested(report, dry_run)
+
+
+def _print_ingested(report: IngestReport, dry_run: bool) -> None:
+    """An ingest's warnings, each change and its summary, as `ingest` and `fetch` say them."""
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     for line in report.changes:
@@ -261,11 +270,7 @@ def fetch(
     for line in report.left_out:
         click.echo(f"left out {line}")
     if report.ingested:
-        for warning in report.ingested.warnings:
-            click.echo(str(warning), err=True)
-        for line in report.ingested.changes:
-            click.echo(("would " if dry_run else "") + line)
-        click.echo(("would be: " if dry_run else "") + report.ingested.summary())
+        _print_ingested(report.ingested, dry_run)
 
 
 COMMANDS = [ingest, enrich, fetch, check, themes, diff, new, merge]
