@@ -140,6 +140,21 @@ def test_keys_are_stable_unique_and_can_be_pinned() -> None:
     ) == {"x": "ostergaard2020ostergaard"}
 
 
+def test_two_records_cannot_pin_the_same_key(tmp_path: Path) -> None:
+    """Keys are unique in every export: a pinned key is the record's alone."""
+    root = make_small_project(tmp_path / "project")
+    first, second = sorted((root / "content" / "papers").glob("*.yml"))[:2]
+    for path in (first, second):
+        path.write_text(path.read_text(encoding="utf-8") + "bibkey: lovelace2024sparse\n")
+    result = run_cli(root, "check")
+    assert result.returncode == 1
+    line = len(second.read_text(encoding="utf-8").splitlines())
+    assert (
+        f"content/papers/{second.name}:{line}: error: field 'bibkey': 'lovelace2024sparse' "
+        f"is pinned by content/papers/{first.name} too"
+    ) in result.stdout
+
+
 def test_csl_json_and_ris_are_read_by_real_readers(cited: Path) -> None:
     import rispy
     from citeproc import (

@@ -197,6 +197,7 @@ def load_papers(
     problems = foreign_files(layout) + problems
     papers: dict[str, Paper] = {}
     owners: dict[str, str] = {}
+    pinned: dict[str, str] = {}  # a `bibkey` -> the record that pins it
     for name in names:
         rel = f"{shown}/{name}"
         if not name.endswith(".yml"):
@@ -216,6 +217,14 @@ def load_papers(
                 )
                 problems.append(Problem(rel, 0, message))
                 break
+        if paper.bibkey:
+            other = pinned.setdefault(paper.bibkey, paper.id)
+            if other != paper.id:  # every export cites by key: two papers cannot share one
+                line = line_of(layout.papers / name, "bibkey:")
+                message = (
+                    f"field 'bibkey': {quote(paper.bibkey)} is pinned by {shown}/{other}.yml too"
+                )
+                problems.append(Problem(rel, line, message))
         papers[paper.id] = paper
     if kept is not None:
         kept.loaded()
