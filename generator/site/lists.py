@@ -6,6 +6,7 @@ paper stays reachable without a script, and no page grows with the library."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TypeVar
 
 from markupsafe import Markup
@@ -25,6 +26,19 @@ def page_paths(first: str, count: int) -> list[str]:
     """`theme/x.md` and the pages after it: `theme/x/2.md`, `theme/x/3.md`, ..."""
     base = first.removesuffix(".md")
     return [first, *(f"{base}/{n}.md" for n in range(2, count + 1))]
+
+
+def paged(
+    first: str, items: Sequence[Item], href: Callable[[str, str], str]
+) -> list[tuple[int, str, Sequence[Item], Markup]]:
+    """Each page of a list whose first page is `first`: its index, its path, its items
+    and its pager (`href(here, target)` links between them)."""
+    chunks = chunked(items)
+    paths = page_paths(first, len(chunks))
+    return [
+        (n, here, chunk, pager(paths, n, len(items), partial(href, here)))
+        for n, (here, chunk) in enumerate(zip(paths, chunks, strict=True))
+    ]
 
 
 def pager(paths: list[str], index: int, total: int, href: Callable[[str], str]) -> Markup:

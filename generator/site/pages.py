@@ -125,11 +125,8 @@ class Renderer:
     def tag(self, tag: str, papers: list[Paper]) -> dict[str, str]:
         """A tag's pages: its papers as cards, most listed first, `LIST_PAGE` a page."""
         ordered = sorted(papers, key=_card_order)
-        chunks = lists.chunked(ordered)
-        paths = lists.page_paths(tag_page(tag), len(chunks))
         pages = {}
-        for n, (here, chunk) in enumerate(zip(paths, chunks, strict=True)):
-            pager = self.pager(here, paths, n, len(ordered))
+        for n, here, chunk, pager in lists.paged(tag_page(tag), ordered, self.href):
             cards = self.cards(here, list(chunk))
             template = "tag.md.j2" if n == 0 else "list.md.j2"
             pages[here] = self.render(
@@ -138,17 +135,11 @@ class Renderer:
             )  # fmt: skip
         return pages
 
-    def pager(self, here: str, paths: list[str], index: int, total: int) -> Markup:
-        return lists.pager(paths, index, total, partial(self.href, here))
-
     def unsorted(self) -> dict[str, str]:
         """Papers no theme has, as links, `LIST_PAGE` a page."""
         papers = unsorted(self.library)
-        chunks = lists.chunked(papers)
-        paths = lists.page_paths(UNSORTED, len(chunks))
         pages = {}
-        for n, (here, chunk) in enumerate(zip(paths, chunks, strict=True)):
-            pager = self.pager(here, paths, n, len(papers))
+        for n, here, chunk, pager in lists.paged(UNSORTED, papers, self.href):
             links = _joined("", (f"<li>{self.links.a_paper(here, p.id)}</li>" for p in chunk))
             pages[here] = self.render(
                 here, "unsorted.md.j2", papers=papers, links=links, pager=pager, number=n + 1
@@ -218,9 +209,7 @@ class Renderer:
         first = [p for pid in theme.start_here for p in papers if p.id == pid]
         chosen = {p.id for p in first}
         rest = [p for p in papers if p.id not in chosen]
-        chunks = lists.chunked(rest)
-        paths = lists.page_paths(theme_page(theme.id), len(chunks))
-        here = paths[0]
+        (_, here, chunk, pager), *more = lists.paged(theme_page(theme.id), rest, self.href)
         pages = {
             here: self.render(
                 here,
@@ -228,8 +217,8 @@ class Renderer:
                 cards=partial(self.cards, here, theme_id=theme.id),
                 theme=theme,
                 start_here=first,
-                papers=list(chunks[0]),
-                pager=self.pager(here, paths, 0, len(rest)),
+                papers=list(chunk),
+                pager=pager,
                 in_table=escape(self.href(here, PAPERS) + f"#theme={theme.id}"),
                 related=related_themes(self.library, theme.id),
                 paper_map=self.paper_map(theme, papers, here),
@@ -237,13 +226,13 @@ class Renderer:
                 feed=theme_feed(theme.id),
             )
         }
-        for n, (path, chunk) in enumerate(zip(paths[1:], chunks[1:], strict=True), 1):
+        for n, path, chunk, pager in more:
             pages[path] = self.render(
                 path,
                 "list.md.j2",
                 title=theme.title,
                 number=n + 1,
-                pager=self.pager(path, paths, n, len(rest)),
+                pager=pager,
                 cards=self.cards(path, list(chunk), theme_id=theme.id),
             )
         return pages
