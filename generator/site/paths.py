@@ -47,10 +47,6 @@ tag_slug = tag_key
 """A tag's page name (`analysis.tags.tag_key`): spellings of one tag share a page."""
 
 
-def theme_bib(theme_id: str) -> str:
-    return theme_exports(theme_id)["bib"]
-
-
 def theme_exports(theme_id: str) -> dict[str, str]:
     """A theme's papers for reference managers, by format (as `EXPORTS`)."""
     base = f"export/themes/{theme_id}"
