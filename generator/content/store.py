@@ -141,25 +141,19 @@ def load_paper(
 
 
 class KeptRecords:
-    """Records as parsed from their files' bytes, kept between the rebuilds of one
-    `serve`: a file whose bytes have not changed is not parsed and validated again. The
-    same bytes give the same record, and nothing in the preview's process edits one, so
-    what comes back is what parsing gives. Each load keeps only the files it read."""
+    """Records as parsed from their files, kept between the rebuilds of one `serve`: a
+    file whose bytes have not changed is not parsed and validated again. The same bytes
+    give the same record, and nothing in the preview's process edits one, so what comes
+    back is what parsing gives. One entry per file name the preview has read."""
 
     def __init__(self) -> None:
-        self._kept: dict[tuple[str, bytes], tuple[Paper | None, list[Problem]]] = {}
-        self._read: dict[tuple[str, bytes], tuple[Paper | None, list[Problem]]] = {}
+        self._kept: dict[str, tuple[bytes, Paper | None, list[Problem]]] = {}
 
     def paper(self, raw: bytes, stem: str, rel: str) -> tuple[Paper | None, list[Problem]]:
-        key = (rel, raw)
-        found = self._kept.get(key)
-        if found is None:
-            found = _paper(raw, stem, rel)
-        self._read[key] = found
-        return found[0], list(found[1])
-
-    def loaded(self) -> None:
-        self._kept, self._read = self._read, {}
+        kept = self._kept.get(rel)
+        if kept is None or kept[0] != raw:
+            kept = self._kept[rel] = (raw, *_paper(raw, stem, rel))
+        return kept[1], list(kept[2])
 
 
 def _paper(raw: bytes, stem: str, rel: str) -> tuple[Paper | None, list[Problem]]:
@@ -226,8 +220,6 @@ def load_papers(
                 )
                 problems.append(Problem(rel, line, message))
         papers[paper.id] = paper
-    if kept is not None:
-        kept.loaded()
     return papers, problems
 
 
