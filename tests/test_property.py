@@ -15,7 +15,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from generator.content.schema import without_controls
+from generator.content.schema import CONTROL, first_control, without_controls
 from generator.content.store import Layout, load_papers
 from generator.content.writing import dump_paper
 from generator.ingest.parse import clean_abstract
@@ -113,3 +113,22 @@ def test_generated_records_survive_ingest_check_and_build(
         assert normal(abstracts[i]) in html.text
         # Control characters in a record are replaced (and `check` warns about them).
         assert entry["tags"] == ([without_controls(tag)] if tag else [])
+
+
+NONCHARACTERS = [chr(plane * 0x10000 + low) for plane in range(17) for low in (0xFFFE, 0xFFFF)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.text(
+        st.one_of(
+            st.characters(blacklist_categories=("Cs",)),
+            st.sampled_from([*NONCHARACTERS, "\ufdd5", "\x85", "\x7f", "\x00", "\t", "\n"]),
+        ),
+        max_size=40,
+    )
+)
+def test_the_quick_control_check_finds_what_the_whole_pattern_finds(text: str) -> None:
+    found = CONTROL.search(text)
+    assert first_control(text) == (found.start() if found else None)
+    assert without_controls(text) == CONTROL.sub("\ufffd", text)

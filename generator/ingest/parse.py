@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from generator.content.files import UnsafePath, read_regular
 from generator.content.identifiers import is_date
-from generator.content.schema import CONTROL, CONTROL_REPLACED, without_controls
+from generator.content.schema import CONTROL_REPLACED, first_control, without_controls
 from generator.errors import Problem, SourceError, quote
 from generator.ingest.clutter import HEADER_LINES, author_names, is_furniture
 
@@ -209,9 +209,9 @@ def parse_source(path: Path) -> ParsedSource:
             "give the file a .bib name to ingest it as BibTeX"
         )
     reader = _Reader(path)
-    control = CONTROL.search(text)
-    if control:
-        line = text.count("\n", 0, control.start()) + 1
+    control = first_control(text)
+    if control is not None:
+        line = text.count("\n", 0, control) + 1
         reader.warn(line, CONTROL_REPLACED)
         text = without_controls(text)
     for line, para in paragraphs(text):
