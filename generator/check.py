@@ -8,8 +8,8 @@ from collections import Counter, defaultdict
 from generator.analysis import group
 from generator.analysis.tags import spellings, tag_key
 from generator.analysis.themes import unsorted
+from generator.content.controls import CONTROL_REPLACED
 from generator.content.model import Library
-from generator.content.schema import CONTROL_REPLACED
 from generator.content.store import (
     Layout,
     check_references,

@@ -209,6 +209,40 @@ def test_csl_json_and_ris_are_read_by_real_readers(cited: Path) -> None:
         assert any(h.endswith(target) for h in page.links), target
 
 
+def test_a_themes_files_cite_its_papers_and_all_papers_files_add_the_abstracts(
+    cited: Path,
+) -> None:
+    """A theme's three files hold its papers as all papers' files do, themes and tags
+    included, but not the abstract: once per theme, abstracts were most of the site."""
+    import rispy
+
+    exports = cited / "export"
+    every = {i["id"]: i for i in json.loads((exports / "papers.csl.json").read_text("utf-8"))}
+    assert sum("abstract" in i for i in every.values()) > 50
+    every_ris = {r["id"]: r for r in rispy.loads((exports / "papers.ris").read_text("utf-8"))}
+    every_bib = {e["ID"]: e for e in read_bib((exports / "papers.bib").read_text("utf-8"))}
+    themes = sorted((exports / "themes").glob("*.csl.json"))
+    assert len(themes) > 10
+    for path in themes:
+        items = json.loads(path.read_text(encoding="utf-8"))
+        assert items and all("keyword" in i for i in items)
+        assert not any("abstract" in i for i in items)
+        assert items == [
+            {k: v for k, v in every[i["id"]].items() if k != "abstract"} for i in items
+        ]
+        base = str(path)[: -len(".csl.json")]
+        records = rispy.loads(Path(base + ".ris").read_text(encoding="utf-8"))
+        assert [r["id"] for r in records] == [i["id"] for i in items]
+        for record in records:
+            assert "abstract" not in record
+            assert record == {k: v for k, v in every_ris[record["id"]].items() if k != "abstract"}
+        entries = read_bib(Path(base + ".bib").read_text(encoding="utf-8"))
+        assert [e["ID"] for e in entries] == [i["id"] for i in items]
+        for entry in entries:
+            whole = every_bib[entry["ID"]]
+            assert entry == {k: v for k, v in whole.items() if k != "abstract"}
+
+
 def test_paper_pages_carry_the_meta_tags_reference_managers_read(cited: Path) -> None:
     html = (cited / "paper" / "sparse-attention-in-long-documents" / "index.html").read_text()
     head = html.split("</head>", 1)[0]

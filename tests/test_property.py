@@ -15,7 +15,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from generator.content.schema import CONTROL, first_control, without_controls
+from generator.content.controls import CONTROL, first_control, without_controls
 from generator.content.store import Layout, load_papers
 from generator.content.writing import dump_paper
 from generator.ingest.parse import clean_abstract

@@ -19,6 +19,7 @@ from bibtexparser.middlewares.names import NameParts
 from pylatexenc import latexwalker
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
+from generator.content.controls import without_controls
 from generator.content.identifiers import (
     arxiv_problem,
     doi_problem,
@@ -27,7 +28,7 @@ from generator.content.identifiers import (
     year_problem,
 )
 from generator.content.model import Paper
-from generator.content.schema import value_problem, without_controls
+from generator.content.schema import value_problem
 from generator.errors import Problem, SourceError, quote
 from generator.ingest.parse import Entry, ParsedSource, clean_abstract, read_source
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from generator.content.controls import CONTROL_REPLACED, first_control, without_controls
 from generator.content.files import UnsafePath, read_regular
 from generator.content.identifiers import is_date
-from generator.content.schema import CONTROL_REPLACED, first_control, without_controls
 from generator.errors import Problem, SourceError, quote
 from generator.ingest.clutter import HEADER_LINES, author_names, is_furniture
 

@@ -158,6 +158,22 @@ def bibtex(citation: Citation, full: bool = True) -> str:
     """A BibTeX entry; not `full` (no keywords, no abstract) for the Cite buttons, which
     copy it into a bibliography and are printed on every card of a paper: the files
     keep both, for reference managers."""
+    if not full:
+        return _bib_head(citation, keywords=False) + "}\n"
+    return bibtex_pair(citation)[0]
+
+
+def bibtex_pair(citation: Citation) -> tuple[str, str]:
+    """The entry with its abstract (all papers' file) and without it (a theme's file),
+    made once: they differ only in the last field."""
+    head = _bib_head(citation, keywords=True)
+    abstract = citation.paper.abstract
+    line = f"  abstract = {{{bib_text(abstract)}}},\n" if abstract else ""
+    return head + line + "}\n", head + "}\n"
+
+
+def _bib_head(citation: Citation, keywords: bool) -> str:
+    """The entry up to its abstract and closing brace."""
     paper, kind = citation.paper, citation.kind
     fields = [("title", "{" + bib_text(paper.title) + "}")]
     if paper.authors:
@@ -187,12 +203,10 @@ def bibtex(citation: Citation, full: bool = True) -> str:
         fields += [("eprint", bib_text(paper.arxiv)), ("archiveprefix", "arXiv")]
         if paper.arxiv_class:
             fields.append(("primaryclass", bib_text(paper.arxiv_class)))
-    if citation.keywords and full:
+    if citation.keywords and keywords:
         fields.append(("keywords", bib_text(", ".join(citation.keywords))))
-    if paper.abstract and full:
-        fields.append(("abstract", bib_text(paper.abstract)))
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
-    return f"@{kind}{{{citation.key},\n{body}}}\n"
+    return f"@{kind}{{{citation.key},\n{body}"
 
 
 _CSL_TYPES = {
@@ -239,8 +253,8 @@ def csl_item(citation: Citation) -> dict[str, object]:
         "publisher": paper.publisher,
         "DOI": paper.doi,
         "URL": citation.url,
-        "abstract": " ".join(paper.abstract.split()),
         "keyword": ", ".join(citation.keywords),
+        "abstract": " ".join(paper.abstract.split()),
     }
     if paper.arxiv:
         values["number"] = f"arXiv:{paper.arxiv}"
@@ -248,8 +262,19 @@ def csl_item(citation: Citation) -> dict[str, object]:
     return item
 
 
-def csl_json(citations: list[Citation]) -> str:
-    return json.dumps([csl_item(c) for c in citations], ensure_ascii=False, indent=1) + "\n"
+def csl_pair(citation: Citation) -> tuple[str, str]:
+    """The item as it stands in a CSL-JSON list, with its abstract and without it."""
+    item = csl_item(citation)
+    whole = csl_json_item(item)
+    if "abstract" not in item:
+        return whole, whole
+    del item["abstract"]
+    return whole, csl_json_item(item)
+
+
+def csl_json_item(item: dict[str, object]) -> str:
+    """One item, indented as it stands in a list indented by one space."""
+    return json.dumps([item], ensure_ascii=False, indent=1)[2:-2]
 
 
 _RIS_TYPES = {
@@ -268,8 +293,8 @@ _RIS_TYPES = {
 }
 
 
-def ris(citation: Citation) -> str:
-    """One paper as a RIS record (tag, two spaces, dash, space, value; `ER` ends it)."""
+def ris_pair(citation: Citation) -> tuple[str, str]:
+    """The record with its abstract (`AB`, its last tag) and without it."""
     paper = citation.paper
     lines = [("TY", _RIS_TYPES.get(citation.kind, "GEN")), ("ID", citation.key)]
     lines.append(("TI", paper.title))
@@ -281,11 +306,14 @@ def ris(citation: Citation) -> str:
     pages = re.split(r"\s*(?:--?|–|—)\s*", paper.pages.strip()) if paper.pages else []
     lines += [("SP", pages[0] if pages else ""), ("EP", pages[1] if len(pages) == 2 else "")]
     lines += [("PB", paper.publisher), ("DO", paper.doi), ("UR", citation.url)]
-    lines += [("AB", paper.abstract)] + [("KW", k) for k in citation.keywords]
-    text = "".join(
-        f"{tag}  - {' '.join(xml_chars(value).split())}\n" for tag, value in lines if value
-    )
-    return text + "ER  - \n"
+    lines += [("KW", k) for k in citation.keywords]
+    head = "".join(_ris_line(tag, value) for tag, value in lines if value)
+    abstract = _ris_line("AB", paper.abstract) if paper.abstract else ""
+    return head + abstract + "ER  - \n", head + "ER  - \n"
+
+
+def _ris_line(tag: str, value: str) -> str:
+    return f"{tag}  - {' '.join(xml_chars(value).split())}\n"
 
 
 def citations(
