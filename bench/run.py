@@ -1058,7 +1058,14 @@ def main() -> None:
         runs = ", ".join(f"{x:.2f}" for x in results[0]["edit_to_preview_runs_s"])
         print(f"edit to preview (N=354): median {results[0]['edit_to_preview_s']:.2f} s ({runs})")
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    save(lambda data: data.update(machine=machine, results=results))
+    save(lambda data: data.update(machine=machine, results=merged(data, results)))
+
+
+def merged(data: dict, results: list[dict]) -> list[dict]:
+    """The sizes just measured, in place of their earlier figures; other sizes kept."""
+    by_size = {r["n"]: r for r in data.get("results", [])}
+    by_size.update({r["n"]: r for r in results})
+    return [by_size[n] for n in sorted(by_size)]
 
 
 if __name__ == "__main__":

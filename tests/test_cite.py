@@ -12,6 +12,8 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.content.identifiers import arxiv_problem
 
@@ -138,6 +140,34 @@ def test_keys_are_stable_unique_and_can_be_pinned() -> None:
     assert citation_keys(
         [Paper(id="x", title="The Østergaard Effect", authors=["Jens Østergaard"], year="2020")]
     ) == {"x": "ostergaard2020ostergaard"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    titles=st.lists(
+        st.sampled_from(["Sparse", "Sparse B", "Sparseb", "Fast", "Sparse C"]), max_size=60
+    ),
+    pinned=st.lists(
+        st.sampled_from(["sparse", "sparseb", "sparsed", "fast", "fastc"]), max_size=3, unique=True
+    ),
+)
+def test_keys_are_the_first_free_suffix_whatever_collides(
+    titles: list[str], pinned: list[str]
+) -> None:
+    """Each base's search for a free suffix resumes where it stopped: the keys are those
+    of trying every suffix from the first, in id order."""
+    from generator.content.model import Paper
+    from generator.site.cite import _suffix, base_key, citation_keys
+
+    papers = [Paper(id=f"p{i:03}", title=t) for i, t in enumerate(titles)]
+    papers += [Paper(id=f"q{i}", title="Pinned", bibkey=key) for i, key in enumerate(pinned)]
+    expected = {p.id: p.bibkey for p in papers if p.bibkey}
+    for paper in papers[: len(titles)]:
+        n = 1
+        while base_key(paper) + _suffix(n) in expected.values():
+            n += 1
+        expected[paper.id] = base_key(paper) + _suffix(n)
+    assert citation_keys(papers) == expected
 
 
 def test_two_records_cannot_pin_the_same_key(tmp_path: Path) -> None:

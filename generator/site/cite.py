@@ -54,16 +54,21 @@ def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
     ordered = sorted(papers, key=lambda p: p.id)
     keys = {p.id: p.bibkey for p in ordered if p.bibkey}
     taken = set(keys.values())
+    # Where each base's search for a free suffix starts: every smaller one is taken, so
+    # a base shared by thousands of papers (`efficient`) is not probed from `a` each time.
+    tried: dict[str, int] = {}
     for paper in ordered:
         if paper.id in keys:
             continue
-        base = key = base_key(paper)
-        n = 1
+        base = base_key(paper)
+        n = tried.get(base, 1)
+        key = base + _suffix(n)
         while key in taken:
             n += 1
             key = base + _suffix(n)
         keys[paper.id] = key
         taken.add(key)
+        tried[base] = n
     return keys
 
 
@@ -154,13 +159,10 @@ def _bib_pages(pages: str) -> str:
     return bib_text(pages)
 
 
-def bibtex(citation: Citation, full: bool = True) -> str:
-    """A BibTeX entry; not `full` (no keywords, no abstract) for the Cite buttons, which
-    copy it into a bibliography and are printed on every card of a paper: the files
-    keep both, for reference managers."""
-    if not full:
-        return _bib_head(citation, keywords=False) + "}\n"
-    return bibtex_pair(citation)[0]
+def bibtex(citation: Citation) -> str:
+    """The BibTeX entry the Cite buttons copy into a bibliography, printed on every card
+    of a paper: no keywords and no abstract, which the files keep (`bibtex_pair`)."""
+    return _bib_head(citation, keywords=False) + "}\n"
 
 
 def bibtex_pair(citation: Citation) -> tuple[str, str]:

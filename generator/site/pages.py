@@ -296,7 +296,7 @@ class Renderer:
         of its cards show it."""
         text = self._bibtex.get(paper_id)
         if text is None:
-            text = self._bibtex[paper_id] = bibtex(self.cited[paper_id], full=False)
+            text = self._bibtex[paper_id] = bibtex(self.cited[paper_id])
         return text
 
     def _cite_button(self, paper: Paper) -> str:
