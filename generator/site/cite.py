@@ -265,18 +265,14 @@ def csl_item(citation: Citation) -> dict[str, object]:
 
 
 def csl_pair(citation: Citation) -> tuple[str, str]:
-    """The item as it stands in a CSL-JSON list, with its abstract and without it."""
+    """The item as a line of a CSL-JSON list, with its abstract and without it: a line
+    each, as `papers.json` has, written by `json`'s C encoder (indenting is not)."""
     item = csl_item(citation)
-    whole = csl_json_item(item)
+    whole = json.dumps(item, ensure_ascii=False)
     if "abstract" not in item:
         return whole, whole
     del item["abstract"]
-    return whole, csl_json_item(item)
-
-
-def csl_json_item(item: dict[str, object]) -> str:
-    """One item, indented as it stands in a list indented by one space."""
-    return json.dumps([item], ensure_ascii=False, indent=1)[2:-2]
+    return whole, json.dumps(item, ensure_ascii=False)
 
 
 _RIS_TYPES = {
