@@ -24,3 +24,20 @@ def test_the_benchmarks_build_step_runs(tmp_path: Path) -> None:
         figures = json.loads(done.stdout.splitlines()[-1])
         assert figures["full"] > figures["generator"] > 0
     assert (root / "site" / "index.html").exists()
+
+
+def test_measuring_one_size_keeps_the_others_results() -> None:
+    """`bench/run.py --size N` replaces the figures of N in results.json, and only those."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    data = {"results": [{"n": 354, "full": 1.0}, {"n": 10000, "full": 30.0}]}
+    kept = bench.merged(data, [{"n": 100000, "full": 300.0}, {"n": 354, "full": 2.0}])
+    assert kept == [
+        {"n": 354, "full": 2.0},
+        {"n": 10000, "full": 30.0},
+        {"n": 100000, "full": 300.0},
+    ]
