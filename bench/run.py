@@ -566,14 +566,13 @@ def table(results: list[dict]) -> str:
 
 def site_figures(site: Path) -> dict:
     """The built site's size on disk, and its largest HTML page."""
-    files = [p for p in site.rglob("*") if p.is_file()]
-    pages = [p for p in files if p.suffix == ".html"]
-    largest = max(pages, key=lambda p: p.stat().st_size)
+    sizes = {p: p.stat().st_size for p in site.rglob("*") if p.is_file()}
+    largest = max((p for p in sizes if p.suffix == ".html"), key=sizes.__getitem__)
     return {
-        "bytes": sum(p.stat().st_size for p in files),
-        "files": len(files),
+        "bytes": sum(sizes.values()),
+        "files": len(sizes),
         "largest_page": largest.relative_to(site).as_posix(),
-        "largest_page_bytes": largest.stat().st_size,
+        "largest_page_bytes": sizes[largest],
     }
 
 
