@@ -118,7 +118,9 @@ def set_aside(path: Path, root: Path) -> None:
     On this machine's disk, creating files is many times slower for some seconds after
     a large delete, and `os.sync()` does not help: 12,000 files of 8 KB took 0.36 s, and
     5.1 s right after deleting 24,000 (2.2 s four seconds after). A delete just before
-    a timed build timed the disk; a fresh clone has nothing to delete.
+    a timed build timed the disk; a fresh clone has nothing to delete. The folders set
+    aside take disk space until the size is done: by my estimate some 20 GB at 100,000
+    papers with one run.
     """
     if path.exists():
         folder = root.parent / "set-aside"
@@ -226,7 +228,7 @@ def one_build(root: Path, fresh: bool) -> dict:
     project_config(root / "mkdocs.yml")  # imports the theme's plugins
     if fresh:
         set_aside(root / "build", root)
-    set_aside(root / "site", root)  # the build then replaces no site, as plain MkDocs's
+    set_aside(root / "site", root)  # no old site to replace; the baseline's is set aside too
     start = time.perf_counter()
     config = _generate(Layout(root))
     generated = time.perf_counter()
