@@ -1,8 +1,9 @@
 """arXiv ids, DOIs, years and listing dates: read as people write them, checked against
 their shapes.
 
-`normal_arxiv` and `normal_doi` turn the URLs people paste into the bare identifier;
-`arxiv_problem`, `doi_problem` and `year_problem` say what is wrong with one, or None.
+`normal_arxiv` and `normal_doi` turn the URLs people paste into the bare identifier,
+and `arxiv_base` drops an arXiv id's version; `arxiv_problem`, `doi_problem` and
+`year_problem` say what is wrong with one, or None.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ _NEW = re.compile(r"(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<number>\d{4,5})(?:v\d+)?")
 """Since April 2007: YYMM.NNNN, and five digits from January 2015 on."""
 _OLD = re.compile(r"[a-z-]+(?:\.[A-Z]{2})?/(?P<yy>\d{2})(?P<mm>\d{2})\d{3}(?:v\d+)?")
 """Until March 2007: archive(.subject)/YYMMNNN, from August 1991."""
+_VERSION = re.compile(r"v\d+$")
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
 _DOI_URL = re.compile(r"(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*", re.IGNORECASE)
 
@@ -37,9 +39,6 @@ def normal_arxiv(value: str) -> str:
 def arxiv_base(arxiv: str) -> str:
     """An arXiv id without its version: `2309.10818v2` and `2309.10818` are one paper."""
     return _VERSION.sub("", arxiv)
-
-
-_VERSION = re.compile(r"v\d+$")
 
 
 def arxiv_problem(value: str) -> str | None:
