@@ -9,6 +9,7 @@ import shutil
 import zipfile
 from collections import Counter
 from pathlib import Path
+from xml.etree import ElementTree
 
 import bibtexparser
 import pytest
@@ -322,6 +323,23 @@ def test_each_theme_has_a_feed_announced_on_its_page(cited: Path) -> None:
         e.link.split("/paper/")[1].rstrip("/") in members for e in feed.entries
     )
     assert feed.entries[0].link.startswith("https://example.org/list/paper/")
+    # Beside the feeds, a sitemap of them (Material asks for one: the test below).
+    sitemap = ElementTree.parse(cited / "feeds" / "sitemap.xml").getroot()
+    locs = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "https://example.org/list/feeds/llm-serving.xml" in locs
+    assert len(locs) == len(list((cited / "theme").glob("*/index.html")))
+
+
+def test_a_theme_called_sitemap_keeps_its_feed(tmp_path: Path) -> None:
+    import feedparser
+
+    root = make_small_project(tmp_path / "project")
+    themes = root / "content" / "themes.yml"
+    text = themes.read_text(encoding="utf-8").replace("- id: llm-serving\n", "- id: sitemap\n")
+    themes.write_text(text, encoding="utf-8")
+    assert run_cli(root, "generate").returncode == 0
+    feed = feedparser.parse((root / "build" / "docs" / "feeds" / "sitemap.xml").read_bytes())
+    assert not feed.bozo and feed.feed.title.endswith(": LLM inference and serving")
 
 
 @pytest.mark.browser
@@ -381,6 +399,21 @@ def served(cited: Path):
     server, url = serve_folder(cited)
     yield url
     server.shutdown()
+
+
+@pytest.mark.browser
+def test_no_page_asks_for_a_file_the_site_lacks(browser, served: str) -> None:
+    """Material fetches `sitemap.xml` beside each `rel=alternate` link: beside a theme's
+    feed, in `feeds/`, there was none, and every theme page logged a 404."""
+    page = browser.new_page()
+    problems: list[object] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("response", lambda r: problems.append((r.status, r.url)) if r.status >= 400 else None)
+    for path in ["", "theme/llm-serving/", "paper/lovelace-numbers-revisited/", "papers/"]:
+        page.goto(served + path)
+        page.wait_for_load_state("networkidle")
+        assert not problems, (path, problems)
+    page.close()
 
 
 @pytest.mark.browser

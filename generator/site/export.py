@@ -13,6 +13,7 @@ import io
 import json
 from datetime import datetime
 from typing import Any
+from xml.sax.saxutils import escape
 
 from feedgen.feed import FeedGenerator
 
@@ -21,7 +22,15 @@ from generator.content.model import Paper, recently_listed
 from generator.site import paths
 from generator.site.cite import Citation, bibtex_pair, csl_pair, ris_pair
 from generator.site.markup import xml_chars
-from generator.site.paths import EXPORTS, FEED, PAPERS_CSV, paper_page, theme_exports, theme_feed
+from generator.site.paths import (
+    EXPORTS,
+    FEED,
+    FEEDS_SITEMAP,
+    PAPERS_CSV,
+    paper_page,
+    theme_exports,
+    theme_feed,
+)
 
 FEED_SIZE = 30
 """How many of the most recently listed papers the feed carries."""
@@ -161,6 +170,19 @@ def atom_feed(
     return feed.atom_str(pretty=True)
 
 
+def feeds_sitemap(site_url: str, feeds: list[str]) -> str:
+    """A sitemap of the theme feeds, beside them. Material fetches `sitemap.xml` beside
+    each `rel=alternate` link of a page, and a theme page announces its feed: with none
+    in `feeds/`, every theme page logged a 404. Like MkDocs' own sitemap, it lists
+    nothing when the site's address is unknown."""
+    urls = "".join(f"  <url><loc>{escape(site_url + f)}</loc></url>\n" for f in feeds)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"{urls if site_url else ''}</urlset>\n"
+    )
+
+
 class CitationTexts:
     """Each paper's BibTeX, CSL-JSON and RIS, made once, with its abstract and without.
 
@@ -215,4 +237,7 @@ def export_files(
             (site_url, page, f"{site_url}{theme_feed(theme_id)}"),
             when,
         )
+    if library.themes:  # a theme called "sitemap" has the name: Material reads its feed
+        feeds = [theme_feed(t.id) for t in library.themes]
+        files.setdefault(FEEDS_SITEMAP, feeds_sitemap(site_url, feeds))
     return files

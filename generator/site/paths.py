@@ -58,6 +58,10 @@ def theme_feed(theme_id: str) -> str:
     return f"feeds/{theme_id}.xml"
 
 
+FEEDS_SITEMAP = "feeds/sitemap.xml"
+"""A sitemap of the theme feeds (`export.feeds_sitemap`)."""
+
+
 @dataclass(frozen=True)
 class SiteOptions:
     """What pages need to know about where the site and its repository live."""
