@@ -175,11 +175,11 @@ def feeds_sitemap(site_url: str, feeds: list[str]) -> str:
     each `rel=alternate` link of a page, and a theme page announces its feed: with none
     in `feeds/`, every theme page logged a 404. Like MkDocs' own sitemap, it lists
     nothing when the site's address is unknown."""
-    urls = "".join(f"  <url><loc>{escape(site_url + f)}</loc></url>\n" for f in feeds)
+    urls = [f"  <url><loc>{escape(site_url + f)}</loc></url>\n" for f in feeds if site_url]
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        f"{urls if site_url else ''}</urlset>\n"
+        f"{''.join(urls)}</urlset>\n"
     )
 
 
