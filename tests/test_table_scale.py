@@ -127,3 +127,39 @@ def test_no_page_is_heavy_and_every_paper_is_reachable_without_a_script(
             # plainly (it was written as character references, which MkDocs reported).
             link = f'href="../../papers/#theme={theme}"'
             assert link in start.read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_a_long_lists_pages_are_a_row_of_numbers_and_counts_read_as_the_table_does(
+    browser, big_site: tuple[Path, str]
+) -> None:
+    """A list's pager had no style: a bulleted column of page numbers, 32 lines above
+    the first card for a theme of 3,000 papers. And the pages wrote 2500 where the pager
+    and the All papers table wrote 2,500."""
+    from .conftest import node_package
+    from .test_accessibility import RUN_AXE
+
+    site, url = big_site
+    exported = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    sizes: dict[str, int] = {}
+    for entry in exported:
+        for theme in entry["themes"]:
+            sizes[theme] = sizes.get(theme, 0) + 1
+    biggest = max(sizes, key=lambda t: sizes[t])
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert f"<strong>{N:,} papers</strong>" in home  # 2,500: every count takes one filter
+    first = (site / "theme" / biggest / "index.html").read_text(encoding="utf-8")
+    assert f"<strong>{sizes[biggest]:,} papers.</strong>" in first
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.goto(url + f"theme/{biggest}/2/")
+    items = page.locator("nav.rl-list-pages").first.locator("li")
+    assert items.count() > 5
+    tops = [box["y"] for box in (items.nth(i).bounding_box() for i in range(5)) if box]
+    assert len(set(tops)) == 1, tops  # one row, not a column
+    assert items.first.evaluate("li => getComputedStyle(li).listStyleType") == "none"
+    current = page.locator('nav.rl-list-pages a[aria-current="page"]').first
+    assert current.inner_text() == "2"
+    assert current.evaluate("a => getComputedStyle(a).fontWeight") == "700"
+    page.add_script_tag(path=str(node_package("axe-core") / "axe.min.js"))
+    assert page.evaluate(RUN_AXE) == []
+    page.close()

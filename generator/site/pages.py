@@ -64,7 +64,7 @@ def _finalize(value: Any) -> Any:
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """One environment per process, so `serve` compiles the templates once."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator.site", "templates"),
         finalize=_finalize,
         autoescape=False,
@@ -73,6 +73,13 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["number"] = number
+    return env
+
+
+def number(count: int) -> Markup:
+    """A count as the pages and the All papers table write it: 3,121."""
+    return Markup(f"{count:,}")
 
 
 class Renderer:
@@ -117,7 +124,7 @@ class Renderer:
         return _joined(
             "",
             (
-                f"<li>{self.links.a_tag(TAGS, tag)} <span>{len(p)}</span></li>"
+                f"<li>{self.links.a_tag(TAGS, tag)} <span>{len(p):,}</span></li>"
                 for tag, p in tags.items()
             ),
         )

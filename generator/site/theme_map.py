@@ -75,9 +75,9 @@ def theme_map(library: Linked, counts: Counter[str], href: Href) -> Markup:
     for theme in themes:
         (x, y), (lx, ly, anchor) = where[theme.id], labels[theme.id]
         near = ", ".join(
-            f"{_title(library, other)} ({n})" for other, n in _neighbours(theme.id, shared)
+            f"{_title(library, other)} ({n:,})" for other, n in _neighbours(theme.id, shared)
         )
-        tip = f"{theme.title}: {counts[theme.id]} papers" + (
+        tip = f"{theme.title}: {counts[theme.id]:,} papers" + (
             f"; shares most with {near}" if near else ""
         )
         body.append(
