@@ -162,4 +162,22 @@ def test_a_long_lists_pages_are_a_row_of_numbers_and_counts_read_as_the_table_do
     assert current.evaluate("a => getComputedStyle(a).fontWeight") == "700"
     page.add_script_tag(path=str(node_package("axe-core") / "axe.min.js"))
     assert page.evaluate(RUN_AXE) == []
+    # A theme's first page shows its "Start here" papers above the list, and the pager
+    # counts them: it said "Papers 1–100 of 452" under "453 papers." over 101 cards.
+    starting = [
+        t
+        for t in sizes
+        if sizes[t] > 200
+        and (site / "theme" / t / "index.html").read_text(encoding="utf-8").count('id="start-here"')
+    ]
+    assert starting
+    theme = starting[0]
+    page.goto(url + f"theme/{theme}/")
+    cards = page.locator(".grid.cards > ul > li").count()
+    said = page.locator("nav.rl-list-pages p").first.inner_text()
+    assert said == f"Papers 1–{cards} of {sizes[theme]:,}. Pages:", said
+    assert cards > 100  # the start-here cards and a page of the others
+    page.goto(url + f"theme/{theme}/2/")
+    said = page.locator("nav.rl-list-pages p").first.inner_text()
+    assert said == f"Papers {cards + 1}–{cards + 100} of {sizes[theme]:,}. Pages:", said
     page.close()

@@ -29,24 +29,28 @@ def page_paths(first: str, count: int) -> list[str]:
 
 
 def paged(
-    first: str, items: Sequence[Item], href: Callable[[str, str], str]
+    first: str, items: Sequence[Item], href: Callable[[str, str], str], before: int = 0
 ) -> list[tuple[int, str, Sequence[Item], Markup]]:
     """Each page of a list whose first page is `first`: its index, its path, its items
-    and its pager (`href(here, target)` links between them)."""
+    and its pager (`href(here, target)` links between them). `before` papers are shown
+    above the list on its first page (a theme's "Start here"), and counted with it."""
     chunks = chunked(items)
     paths = page_paths(first, len(chunks))
     return [
-        (n, here, chunk, pager(paths, n, len(items), partial(href, here)))
+        (n, here, chunk, pager(paths, n, before + len(items), partial(href, here), before))
         for n, (here, chunk) in enumerate(zip(paths, chunks, strict=True))
     ]
 
 
-def pager(paths: list[str], index: int, total: int, href: Callable[[str], str]) -> Markup:
-    """Which papers a page shows, and a link to every page of the list (none for one)."""
+def pager(
+    paths: list[str], index: int, total: int, href: Callable[[str], str], before: int = 0
+) -> Markup:
+    """Which papers a page shows, and a link to every page of the list (none for one).
+    The first page also shows the `before` papers above the list."""
     if len(paths) == 1:
         return Markup("")
-    first = index * LIST_PAGE + 1
-    last = min(total, first + LIST_PAGE - 1)
+    first = 1 if index == 0 else before + index * LIST_PAGE + 1
+    last = min(total, before + (index + 1) * LIST_PAGE)
     items = "".join(
         f'<li><a href="{href(path)}"'
         + (' aria-current="page"' if n == index else "")

@@ -216,7 +216,8 @@ class Renderer:
         first = [p for pid in theme.start_here for p in papers if p.id == pid]
         chosen = {p.id for p in first}
         rest = [p for p in papers if p.id not in chosen]
-        (_, here, chunk, pager), *more = lists.paged(theme_page(theme.id), rest, self.href)
+        first_page, *more = lists.paged(theme_page(theme.id), rest, self.href, len(first))
+        _, here, chunk, pager = first_page
         pages = {
             here: self.render(
                 here,
