@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from generator.content.model import Paper, Theme
+from generator.content.model import Library, Listing, Paper, Theme
+from generator.site.charts import source_overlap
 from generator.site.citation import is_survey
 from generator.site.cite import bib_text
 from generator.site.theme_map import (
@@ -187,6 +188,17 @@ def test_source_overlap_counts_shared_papers_and_listing_sizes(
         len(e["listings"]) for e in exported
     )
     assert "one row and one column per listing" in text_alternative(svg)[1]
+
+
+def test_the_overlap_chart_writes_counts_as_the_pages_do() -> None:
+    """Past a thousand, the tips and the description write "1,200", as every count on
+    the pages does; the cells keep the bare number, for room."""
+    both = [Listing("a", "Mar 1", "1"), Listing("b", "Mar 2", "1")]
+    papers = {f"p{i}": Paper(id=f"p{i}", title=f"P {i}", listings=both) for i in range(1200)}
+    svg = str(source_overlap(Library(papers=papers)))
+    assert ": 1,200 entries</title>" in svg and ": 1,200 shared papers</title>" in svg
+    assert "(1,200 shared pairs in all)" in svg
+    assert ">1200</text>" in svg
 
 
 def bib_entries(path: Path) -> list[dict]:

@@ -186,9 +186,9 @@ def source_overlap(library: Linked | Library) -> Markup:
     for i, row in enumerate(matrix):
         for j, n in enumerate(row):
             what = (
-                f"listing {sources[i].label}: {n} entries"
+                f"listing {sources[i].label}: {n:,} entries"
                 if i == j
-                else f"listings {sources[i].label} and {sources[j].label}: {n} shared papers"
+                else f"listings {sources[i].label} and {sources[j].label}: {n:,} shared papers"
             )
             body.append(_cell(i, j, n, n / peak, what, (left + cell * j, top + cell * i), cell))
     shared = sum(matrix[i][j] for i, j in combinations(range(len(sources)), 2))
@@ -197,7 +197,7 @@ def source_overlap(library: Linked | Library) -> Markup:
         f"A {len(sources)} by {len(sources)} grid, one row and one column per listing file"
         f"{_grouped(sources)}. "
         "The diagonal holds each listing's number of entries; every other cell holds the "
-        f"number of papers both listings contain ({shared} shared pairs in all)."
+        f"number of papers both listings contain ({shared:,} shared pairs in all)."
     )
     return _svg("overlap", width, height, title, desc, body)
 

@@ -69,7 +69,7 @@ def theme_map(library: Linked, counts: Counter[str], href: Href) -> Markup:
             f'stroke-width="{0.5 + 6 * n / heaviest:.1f}" '
             f'stroke-opacity="{0.15 + 0.45 * n / heaviest:.2f}" data-shared="{n}">'
             f"<title>{escape(_title(library, a))} and {escape(_title(library, b))}: "
-            f"{n} shared</title></line>"
+            f"{n:,} shared</title></line>"
         )
     body.append('</g><g class="rl-nodes">')
     for theme in themes:
