@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from generator.analysis import Linked
 from generator.content.model import Library, Listing, Paper, Theme
 from generator.site.charts import source_overlap
 from generator.site.citation import is_survey
@@ -25,6 +26,7 @@ from generator.site.theme_map import (
     box_meets_circle,
     label_box,
     label_lines,
+    theme_map,
 )
 
 from .conftest import read_bib
@@ -190,8 +192,8 @@ def test_source_overlap_counts_shared_papers_and_listing_sizes(
     assert "one row and one column per listing" in text_alternative(svg)[1]
 
 
-def test_the_overlap_chart_writes_counts_as_the_pages_do() -> None:
-    """Past a thousand, the tips and the description write "1,200", as every count on
+def test_the_charts_write_counts_as_the_pages_do() -> None:
+    """Past a thousand, the charts' tips and descriptions write "1,200", as every count on
     the pages does; the cells keep the bare number, for room."""
     both = [Listing("a", "Mar 1", "1"), Listing("b", "Mar 2", "1")]
     papers = {f"p{i}": Paper(id=f"p{i}", title=f"P {i}", listings=both) for i in range(1200)}
@@ -199,6 +201,11 @@ def test_the_overlap_chart_writes_counts_as_the_pages_do() -> None:
     assert ": 1,200 entries</title>" in svg and ": 1,200 shared papers</title>" in svg
     assert "(1,200 shared pairs in all)" in svg
     assert ">1200</text>" in svg
+    # And the theme map's edges, between two themes of the same 1,200 papers.
+    themes = [Theme(id="a", title="Alpha"), Theme(id="b", title="Beta")]
+    linked = Linked(Library(papers, themes), {pid: ["a", "b"] for pid in papers})
+    drawn = str(theme_map(linked, Counter({"a": 1200, "b": 1200}), lambda t: t))
+    assert "Alpha and Beta: 1,200 shared</title>" in drawn
 
 
 def bib_entries(path: Path) -> list[dict]:
