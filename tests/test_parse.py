@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from generator.content.yamlio import dumps
 from generator.errors import SourceError
+from generator.ingest.clutter import _MORE, _without_more
 from generator.ingest.parse import clean_abstract, extract_links, parse_source
 
 from .conftest import SEEDS
@@ -263,6 +264,17 @@ def test_todays_page_clutter_never_becomes_a_paper(tmp_path: Path) -> None:
     ]
     assert source.entries[0].abstract.startswith("Speculative decoding is")
     assert source.warnings == []
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list(" ,+.\n\t1٣²aAlLtTeEmMoOrRsShHuUdſ")), max_size=40)
+    | st.from_regex(_MORE, fullmatch=False)
+)
+def test_an_author_lines_and_3_more_is_found_as_by_the_plain_pattern(text: str) -> None:
+    """`_without_more` tries the pattern only where a match could end: the same text
+    comes out as from the pattern on every stripped paragraph, which is what it gets."""
+    text = text.strip()
+    assert _without_more(text) == _MORE.sub("", text)
 
 
 def test_an_abstract_with_no_title_is_skipped_with_its_line(tmp_path: Path) -> None:
