@@ -22,7 +22,7 @@ from generator.content.store import (
     load_themes,
     read_yaml,
 )
-from generator.errors import Problem, SourceError, quote
+from generator.errors import Problem, SourceError, quote, quote_pair
 from generator.ingest.duplicates import make_slug, possible_duplicates, title_key
 from generator.ingest.records import parse_file
 
@@ -58,9 +58,10 @@ def duplicate_warnings(layout: Layout, library: Library) -> list[Problem]:
     problems = []
     for a, b in possible_duplicates(library.papers.values()):
         path_a, path_b = (layout.rel(layout.paper_path(p.id)) for p in (a, b))
+        title_a, title_b = quote_pair(a.title, b.title)
         message = (
-            f"possible duplicate of {path_b} ({quote(a.title)} / {quote(b.title)}); if they "
-            "are the same paper, merge them and add the other title to 'aliases'"
+            f"possible duplicate of {path_b} ({title_a} / {title_b}); if they are one "
+            f"paper: readinglist merge {a.id} {b.id}"
         )
         problems.append(Problem(path_a, 0, message, "warning"))
     return problems

@@ -74,3 +74,23 @@ def quote(value: str, limit: int = QUOTE_LIMIT) -> str:
     """
     shown = value if len(value) <= limit else value[:limit] + "\u2026"
     return repr(shown)
+
+
+def quote_pair(a: str, b: str, limit: int = QUOTE_LIMIT) -> tuple[str, str]:
+    """Two values that differ, as messages show them: where both are cut alike, each is
+    shown from a little before the first character where they differ.
+
+    >>> quote_pair("x" * 200 + "a", "x" * 200 + "b", 10)
+    ("'…xxxxxa'", "'…xxxxxb'")
+    """
+    if quote(a, limit) != quote(b, limit):
+        return quote(a, limit), quote(b, limit)
+    pairs = enumerate(zip(a, b, strict=False))
+    first = next((i for i, (x, y) in pairs if x != y), min(len(a), len(b)))
+    start = max(0, first - limit // 2)
+    return _quote_from(a, start, limit), _quote_from(b, start, limit)
+
+
+def _quote_from(value: str, start: int, limit: int) -> str:
+    more = "\u2026" if start + limit < len(value) else ""
+    return repr("\u2026" + value[start : start + limit] + more)

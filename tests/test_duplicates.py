@@ -123,3 +123,24 @@ def test_the_duplicate_index_finds_what_comparing_every_pair_finds() -> None:
     found = [(a.id, b.id) for a, b in possible_duplicates(papers)]
     assert len(every_pair) > 50
     assert found == sorted(every_pair)
+
+
+def test_a_possible_duplicate_shows_where_the_titles_differ_and_how_to_merge(
+    tmp_path,
+) -> None:
+    """Two long titles alike in their first 120 characters were quoted as the same text,
+    and the advice predated `readinglist merge`."""
+    from .conftest import make_small_project, run_cli
+
+    root = make_small_project(tmp_path / "project", entries=2)
+    head = "Open-Sourcing Highly Capable Foundation Models: An Evaluation of Risks, " * 2
+    for pid, tail in (("first", "Benefits and Alternatives"), ("second", "Benefits or Others")):
+        (root / "content" / "papers" / f"{pid}.yml").write_text(
+            f"id: {pid}\ntitle: '{head}{tail}'\n", encoding="utf-8"
+        )
+    result = run_cli(root, "check")
+    output = result.stdout + result.stderr
+    warning = next(line for line in output.splitlines() if "possible duplicate" in line)
+    assert "Risks, Benefits and Alternatives' / '" in warning, warning
+    assert "Risks, Benefits or Others')" in warning, warning
+    assert warning.endswith("if they are one paper: readinglist merge first second"), warning

@@ -22,7 +22,7 @@ from generator.content.store import Layout, load_papers, load_sources
 from generator.content.titles import variant_key
 from generator.content.writing import record_text
 from generator.content.yamlio import YamlSyntaxError, dumps, loads
-from generator.errors import ContentError, Problem, SourceError, quote
+from generator.errors import ContentError, Problem, SourceError, quote, quote_pair
 from generator.ingest.bibtex import parse_bibtex
 from generator.ingest.daily import SOURCE, SUFFIX, parse_daily
 from generator.ingest.duplicates import paper_keys, possible_duplicates, title_key, unique_slug
@@ -175,9 +175,10 @@ def near_duplicates(merger: Merger) -> list[Problem]:
         for new, old in ((a, b), (b, a)):
             if new.id in merger.created and old.id not in merger.created:
                 path, line = merger.created[new.id]
+                title_new, title_old = quote_pair(new.title, old.title, 80)
                 message = (
-                    f"{quote(new.title, 80)} may be the paper of content/papers/{old.id}.yml "
-                    f"({quote(old.title, 80)}); it was added as {new.id}. If they are one "
+                    f"{title_new} may be the paper of content/papers/{old.id}.yml "
+                    f"({title_old}); it was added as {new.id}. If they are one "
                     f"paper: readinglist merge {old.id} {new.id}"
                 )
                 problems.append(Problem(path, line, message, "warning"))
