@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -126,7 +127,7 @@ def test_the_duplicate_index_finds_what_comparing_every_pair_finds() -> None:
 
 
 def test_a_possible_duplicate_shows_where_the_titles_differ_and_how_to_merge(
-    tmp_path,
+    tmp_path: Path,
 ) -> None:
     """Two long titles alike in their first 120 characters were quoted as the same text,
     and the advice predated `readinglist merge`."""

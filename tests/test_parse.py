@@ -270,7 +270,7 @@ def test_todays_page_clutter_never_becomes_a_paper(tmp_path: Path) -> None:
     st.text(alphabet=st.sampled_from(list(" ,+.\n\t1٣²aAlLtTeEmMoOrRsShHuUdſ")), max_size=40)
     | st.from_regex(_MORE, fullmatch=False)
 )
-def test_an_author_lines_and_3_more_is_found_as_by_the_plain_pattern(text: str) -> None:
+def test_a_closing_and_3_more_is_cut_as_the_plain_pattern_cuts_it(text: str) -> None:
     """`_without_more` tries the pattern only where a match could end: the same text
     comes out as from the pattern on every stripped paragraph, which is what it gets."""
     text = text.strip()
