@@ -9,6 +9,14 @@ class ReadingListError(Exception):
     """Base class: an error the command line reports without a traceback."""
 
 
+class NotText(ReadingListError):
+    """Bytes that are not UTF-8 text: `line` (1-based) is where they stop being so."""
+
+    def __init__(self, reason: str, line: int) -> None:
+        super().__init__(reason)
+        self.reason, self.line = reason, line
+
+
 class SourceError(ReadingListError):
     """A raw listing file cannot be read or holds no entries."""
 

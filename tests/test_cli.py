@@ -91,6 +91,26 @@ def test_ingest_summary_through_the_real_entry_point(project: Path) -> None:
     )
 
 
+def test_a_file_not_in_utf8_is_reported_at_its_line(tmp_path: Path) -> None:
+    """A record or listing saved in Latin-1 was reported without a line ("at byte offset
+    16"), and `check` printed a listing's error with its absolute path inside."""
+    from .conftest import make_small_project
+
+    root = make_small_project(tmp_path / "project", entries=2)
+    (root / "content" / "sources" / "latin.txt").write_bytes(b"Mar 20\n\nA Caf\xe9 Paper\n")
+    (root / "content" / "papers" / "cafe.yml").write_bytes(b"id: cafe\ntitle: Caf\xe9\n")
+    result = run_cli(root, "check")
+    assert result.returncode == 1
+    again = "save it as UTF-8 and try again"
+    assert f"content/papers/cafe.yml:2: error: not UTF-8 text (byte 0xe9); {again}" in (
+        result.stdout + result.stderr
+    )
+    assert f"content/sources/latin.txt:3: error: not UTF-8 text (byte 0xe9); {again}" in (
+        result.stdout + result.stderr
+    )
+    assert str(root) not in result.stdout + result.stderr
+
+
 def test_bad_source_is_one_clear_line(project: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\xff\xfe\x00")
@@ -98,7 +118,8 @@ def test_bad_source_is_one_clear_line(project: Path, tmp_path: Path) -> None:
     assert result.returncode == 1
     assert (
         result.stderr
-        == f"Error: {bad}: not UTF-8 text (byte 0xff at offset 0); save it as UTF-8 and try again\n"
+        == f"Error: {bad}:1: not UTF-8 text: it begins as UTF-16 does; save it as UTF-8 and try"
+        " again\n"
     )
 
 

@@ -133,14 +133,17 @@ def test_urls_become_named_links() -> None:
     [
         (
             b"Mar 17\n\nT\xe9tle\n",
-            "not UTF-8 text (byte 0xe9 at offset 9); save it as UTF-8 and try again",
+            ":3: not UTF-8 text (byte 0xe9); save it as UTF-8 and try again",
         ),
-        (b"", "the file is empty"),
-        (b"  \n\n \r\n", "the file is empty"),
-        (b"new\n\nSubscribe\n\nMar 17\n", "no entries found (expected a title, then its abstract)"),
+        (b"", ": the file is empty"),
+        (b"  \n\n \r\n", ": the file is empty"),
+        (
+            b"new\n\nSubscribe\n\nMar 17\n",
+            ": no entries found (expected a title, then its abstract)",
+        ),
         (
             "Mar 17\n\nA title\n\nAn abstract. It ends.\n".encode("utf-16-le"),
-            "not UTF-8 text (a NUL byte at offset 1, as in UTF-16); save it as UTF-8 and try again",
+            ":1: not UTF-8 text (a NUL byte, as in UTF-16); save it as UTF-8 and try again",
         ),
     ],
 )
@@ -148,7 +151,7 @@ def test_unusable_files_name_the_file(tmp_path: Path, content: bytes, message: s
     path = write(tmp_path, content)
     with pytest.raises(SourceError) as info:
         parse_source(path)
-    assert str(info.value) == f"{path}: {message}"
+    assert str(info.value) == f"{path}{message}"  # with the line, where there is one
 
 
 def test_parser_golden(golden) -> None:

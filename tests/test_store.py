@@ -117,7 +117,12 @@ def test_non_utf8_record(tmp_path: Path) -> None:
     path = tmp_path / "x.yml"
     path.write_bytes(b"id: x\ntitle: Caf\xe9\n")
     assert [str(p) for p in load_paper(path, "x.yml")[1]] == [
-        "x.yml: error: not UTF-8 text (at byte offset 16)"
+        "x.yml:2: error: not UTF-8 text (byte 0xe9); save it as UTF-8 and try again"
+    ]
+    # Saved as Windows' Notepad saves "Unicode": UTF-16, with its byte-order mark.
+    path.write_text("id: x\ntitle: Café\n", encoding="utf-16")
+    assert [str(p) for p in load_paper(path, "x.yml")[1]] == [
+        "x.yml:1: error: not UTF-8 text: it begins as UTF-16 does; save it as UTF-8 and try again"
     ]
 
 

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from generator.errors import ReadingListError
+from generator.errors import NotText, ReadingListError
 
 log = logging.getLogger(__name__)
 
@@ -285,3 +285,16 @@ def project_lock(folder: Path, what: str) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def utf8_text(data: bytes) -> str:
+    """`data` as UTF-8 text (a byte-order mark is allowed), or NotText with the line of
+    the first byte that is not, and what to do about it."""
+    again = "; save it as UTF-8 and try again"
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # what Windows' Notepad calls "Unicode"
+        raise NotText(f"not UTF-8 text: it begins as UTF-16 does{again}", 1)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise NotText(f"not UTF-8 text (byte 0x{data[exc.start]:02x}){again}", line) from None

@@ -8,13 +8,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.content.files import UnsafePath, read_regular, real_folder, too_deep
+from generator.content.files import UnsafePath, read_regular, real_folder, too_deep, utf8_text
 from generator.content.journal import STAGING_PREFIX, recover
 from generator.content.model import Library, Paper, Source, Theme
 from generator.content.schema import Validator
 from generator.content.titles import paper_keys
 from generator.content.yamlio import YamlSyntaxError, loads
-from generator.errors import ContentError, Problem, quote
+from generator.errors import ContentError, NotText, Problem, quote
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +118,9 @@ def _read_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
 
 def _parse(raw: bytes, rel: str) -> tuple[object, dict, list[Problem]]:
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, {}, [Problem(rel, 0, f"not UTF-8 text (at byte offset {exc.start})")]
+        text = utf8_text(raw)
+    except NotText as exc:
+        return None, {}, [Problem(rel, exc.line, exc.reason)]
     try:
         data, lines = loads(text)
     except YamlSyntaxError as exc:

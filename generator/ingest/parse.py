@@ -15,9 +15,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.content.controls import CONTROL_REPLACED, first_control, without_controls
-from generator.content.files import UnsafePath, read_regular
+from generator.content.files import UnsafePath, read_regular, utf8_text
 from generator.content.identifiers import is_date
-from generator.errors import Problem, SourceError, quote
+from generator.errors import NotText, Problem, SourceError, quote
 from generator.ingest.clutter import HEADER_LINES, author_names, is_furniture
 
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
@@ -148,16 +148,13 @@ def read_source(path: Path) -> str:
     except OSError as exc:
         raise SourceError(f"{path}: cannot read: {exc.strerror}") from None
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(
-            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start});"
-            " save it as UTF-8 and try again"
-        ) from None
+        text = utf8_text(data)
+    except NotText as exc:
+        raise SourceError(f"{path}:{exc.line}: {exc.reason}") from None
     if "\0" in text:
-        offset = data.index(b"\0")
+        line = data.count(b"\n", 0, data.index(b"\0")) + 1
         raise SourceError(
-            f"{path}: not UTF-8 text (a NUL byte at offset {offset}, as in UTF-16);"
+            f"{path}:{line}: not UTF-8 text (a NUL byte, as in UTF-16);"
             " save it as UTF-8 and try again"
         )
     if not text.strip():
