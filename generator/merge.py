@@ -9,6 +9,7 @@ and a theme's `start_here` that named it names KEEP. All of it lands together, o
 from __future__ import annotations
 
 import copy
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -84,7 +85,9 @@ def merge(layout: Layout, keep_id: str, other_id: str, dry_run: bool = False) ->
         raise ContentError(errors)
     for paper_id in (keep_id, other_id):
         if paper_id not in papers:
-            raise ReadingListError(f"no record content/papers/{paper_id}.yml to merge")
+            close = difflib.get_close_matches(paper_id, list(papers), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ReadingListError(f"no record content/papers/{paper_id}.yml to merge{hint}")
     if keep_id == other_id:
         raise ReadingListError("a record cannot be merged into itself")
     result, report = merged(papers[keep_id], papers[other_id])

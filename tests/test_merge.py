@@ -116,3 +116,11 @@ def test_a_dry_run_changes_nothing_and_mistakes_are_one_line(twins: Path) -> Non
     assert missing.stderr == "Error: no record content/papers/no-such-paper.yml to merge\n"
     same = run_cli(twins, "merge", KEEP, KEEP)
     assert same.stderr == "Error: a record cannot be merged into itself\n"
+    # A mistyped id gets the closest one; a record's path, as a shell completes it, works.
+    typo = run_cli(twins, "merge", KEEP, "nanoflow-the-cpy")
+    assert typo.stderr == (
+        f"Error: no record content/papers/nanoflow-the-cpy.yml to merge; did you mean {OTHER!r}?\n"
+    )
+    by_path = run_cli(twins, "merge", "--dry-run", f"content/papers/{KEEP}.yml", f"{OTHER}.yml")
+    assert by_path.returncode == 0, by_path.stderr
+    assert by_path.stdout == result.stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -190,13 +190,17 @@ def new(title: str) -> None:
 @reports_errors
 @locked
 def merge(keep: str, other: str, dry_run: bool) -> None:
-    """Fold content/papers/OTHER.yml into content/papers/KEEP.yml, by their ids.
+    """Fold content/papers/OTHER.yml into content/papers/KEEP.yml, by their ids (or
+    their files' paths).
 
     KEEP gains OTHER's listings, its title (as an alias) and the fields it has empty;
     a field both have, differently, is reported and left as KEEP has it. OTHER's file
     is deleted and its page redirects to KEEP's, on the site and offline.
     """
     from generator.merge import merge as run_merge
+
+    # A shell completes a record's path, not its id.
+    keep, other = (PurePath(x).stem if x.endswith(".yml") else x for x in (keep, other))
 
     report = run_merge(project(), keep, other, dry_run)
     for line in report.disagree:
