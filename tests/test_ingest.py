@@ -168,6 +168,27 @@ def test_ingest_keeps_every_comment_and_line_a_person_wrote(tmp_path: Path) -> N
     ]
 
 
+def test_ingest_keeps_a_windows_records_line_ends_and_byte_order_mark(tmp_path: Path) -> None:
+    """A record saved by Windows' Notepad (a byte-order mark, CRLF) lost its mark when a
+    listing was added to it, and the new lines ended in LF alone."""
+    from .conftest import make_small_project, run_cli
+
+    root = make_small_project(tmp_path / "project")
+    assert run_cli(root, "new", "Sparse Caches for Serving at Scale").returncode == 0
+    record = root / "content" / "papers" / "sparse-caches-for-serving-at-scale.yml"
+    windows = b"\xef\xbb\xbf" + record.read_bytes().replace(b"\n", b"\r\n")
+    record.write_bytes(windows)
+    listing = tmp_path / "listing.txt"
+    listing.write_text("Mar 19\n\nSparse Caches for Serving at Scale\n\nIt is fast.\n")
+    result = run_cli(root, "ingest", str(listing))
+    assert result.returncode == 0, result.stderr
+    after = record.read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf") and after.count(b"\n") == after.count(b"\r\n")
+    assert kept_lines(windows.decode(), after.decode()) and len(after) > len(windows)
+    papers, _ = load_papers(Layout(root))
+    assert [x.source for x in papers["sparse-caches-for-serving-at-scale"].listings] == ["listing"]
+
+
 def test_a_dry_run_shows_what_would_change_and_changes_nothing(tmp_path: Path) -> None:
     from .conftest import make_small_project, run_cli
 

@@ -85,6 +85,22 @@ def test_apply_appends_as_printed_keeping_comments(broad: Path) -> None:
         themes_yml.write_text(before)
 
 
+def test_apply_keeps_a_windows_files_line_ends_and_byte_order_mark(broad: Path) -> None:
+    """Saved by Windows' Notepad: a byte-order mark and CRLF. The proposals were appended
+    with LF line ends, and the mark was dropped."""
+    themes_yml = broad / "content" / "themes.yml"
+    before = themes_yml.read_bytes()
+    printed = run_cli(broad, "themes", "--suggest").stdout
+    windows = b"\xef\xbb\xbf" + before.replace(b"\n", b"\r\n")
+    try:
+        themes_yml.write_bytes(windows)
+        result = run_cli(broad, "themes", "--suggest", "--apply")
+        assert result.returncode == 0, result.stderr
+        assert themes_yml.read_bytes() == windows + printed.replace("\n", "\r\n").encode()
+    finally:
+        themes_yml.write_bytes(before)
+
+
 def test_apply_refuses_a_file_that_does_not_end_with_the_list(broad: Path) -> None:
     themes_yml = broad / "content" / "themes.yml"
     before = themes_yml.read_text()

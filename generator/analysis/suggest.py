@@ -26,6 +26,7 @@ from generator.analysis.linked import Linked
 from generator.analysis.related import vectorize
 from generator.analysis.stop_words import ENGLISH_STOP_WORDS
 from generator.analysis.themes import ThemeRules, _split, unsorted
+from generator.content.edit import read_styled
 from generator.content.files import project_lock, read_regular, real_folder, write_atomic
 from generator.content.model import Paper, Theme
 from generator.content.store import MAX_RECORD_BYTES, Layout, themes_text_problems
@@ -220,7 +221,8 @@ def append_to_themes(layout: Layout, proposals: list[Proposal]) -> None:
         existing = b""
         if os.path.lexists(layout.themes):
             existing = read_regular(layout.themes, MAX_RECORD_BYTES)
-        text = appended(existing.decode("utf-8-sig"), proposals)
+        old, restyle = read_styled(existing)
+        text = restyle(appended(old, proposals))
         problems = themes_text_problems(text, layout.rel(layout.themes))
         if problems:  # what is written must load: else nothing is
             raise ContentError(problems)

@@ -10,6 +10,7 @@ mapping, say) is written whole instead, and the caller is told.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -20,6 +21,19 @@ from generator.content.yamlio import dumps, loads
 
 _Node = Any
 """A PyYAML node (composed, never constructed: no tag or anchor is acted on)."""
+
+
+def read_styled(raw: bytes) -> tuple[str, Callable[[str], str]]:
+    """A file's text as the writers edit it (no byte-order mark, lines ended by "\n"),
+    and what writes an edited text back in the file's own way: its byte-order mark
+    kept, and CRLF if every line ended so. The lines a person wrote keep their bytes,
+    and the new lines match them (Windows' Notepad writes both)."""
+    mark = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+    text = raw.decode("utf-8-sig")
+    crlf = 0 < text.count("\n") == text.count("\r\n")
+    if not crlf:
+        return text, lambda edited: mark + edited
+    return text.replace("\r\n", "\n"), lambda edited: mark + edited.replace("\n", "\r\n")
 
 
 def edited_record(text: str, after: Paper) -> tuple[str, bool]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.content.edit import edited_record
+from generator.content.edit import edited_record, read_styled
 from generator.content.files import read_regular
 from generator.content.model import Paper
 from generator.content.schema import to_dict
@@ -37,10 +37,14 @@ def record_text(layout: Layout, paper: Paper) -> RecordText:
     changed only where it must be (`content.edit`), or a new file."""
     path = layout.paper_path(paper.id)
     try:
-        old = read_regular(path, MAX_RECORD_BYTES).decode("utf-8-sig")
+        old, restyle = read_styled(read_regular(path, MAX_RECORD_BYTES))
     except FileNotFoundError:
         old = None
-    text, in_place = (dump_paper(paper), True) if old is None else edited_record(old, paper)
+    if old is None:
+        text, in_place = dump_paper(paper), True
+    else:
+        text, in_place = edited_record(old, paper)
+        text = restyle(text)
     return RecordText(path, text, record_problems(text, paper.id, layout.rel(path)), not in_place)
 
 
