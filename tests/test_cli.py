@@ -299,6 +299,20 @@ def test_serve_on_a_taken_port_says_so_before_anything(project: Path) -> None:
     assert not (project / "build" / "docs" / "index.md").exists()  # nothing was built
 
 
+@pytest.mark.parametrize("address", ["8001", "127.0.0.1:99999", "127.0.0.1:http"])
+def test_serve_on_an_address_that_is_not_one_says_how_to_write_it(
+    project: Path, address: str
+) -> None:
+    """A port over 65535 ended in a traceback (OverflowError); a bare port got MkDocs'
+    "Aborted with a configuration error!"."""
+    result = run_cli(project, "serve", "--dev-addr", address, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Error: --dev-addr: expected IP:PORT with a port up to 65535, such as 127.0.0.1:8001;"
+        f" got {address!r}\n"
+    )
+
+
 def test_ingest_help_says_what_a_listing_is_and_where_it_goes() -> None:
     text = CliRunner().invoke(main, ["ingest", "--help"]).output
     assert "copied there first" in text and "content/sources/" in text

@@ -131,8 +131,11 @@ def build_site(
 def check_address(dev_addr: str) -> None:
     """Say that the address is taken before building anything or claiming to serve."""
     host, _, port = dev_addr.rpartition(":")
-    if not (port.isdigit() and len(port) <= 5):
-        raise BuildError(f"--dev-addr: expected IP:PORT, got {dev_addr!r}")
+    if not (host and port.isdigit() and int(port) <= 65535):
+        raise BuildError(
+            f"--dev-addr: expected IP:PORT with a port up to 65535, such as 127.0.0.1:8001;"
+            f" got {dev_addr!r}"
+        )
     try:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
