@@ -156,10 +156,8 @@ def unaccounted_listings(
         rel = layout.rel(path)
         try:
             source = parse_file(path)
-        except SourceError as exc:  # "path: why" or "path:line: why"
-            found = re.match(r":(?:(\d+):)? (.*)", str(exc).removeprefix(str(path)), re.S)
-            line, why = (int(found[1] or 0), found[2]) if found else (0, str(exc))
-            problems.append(Problem(rel, line, why))
+        except SourceError as exc:
+            problems.append(Problem(rel, exc.line, exc.reason))
             continue
         problems += [
             Problem(rel, w.line, w.message, w.severity)

@@ -18,7 +18,12 @@ class NotText(ReadingListError):
 
 
 class SourceError(ReadingListError):
-    """A raw listing file cannot be read or holds no entries."""
+    """A raw listing file cannot be read or holds no entries: `reason`, about the file
+    at `path` (as messages show it), at `line` (1-based; 0 for the whole file)."""
+
+    def __init__(self, path: object, reason: str, line: int = 0) -> None:
+        super().__init__(f"{path}:{line}: {reason}" if line else f"{path}: {reason}")
+        self.reason, self.line = reason, line
 
 
 class ContentError(ReadingListError):

@@ -148,7 +148,7 @@ def parse_bibtex(path: Path) -> ParsedSource:
         warnings += [Problem(str(path), line, note, "warning") for note in notes]
         entries.append(entry)
     if not entries:
-        raise SourceError(f"{path}: no BibTeX entries with a title found")
+        raise SourceError(path, "no BibTeX entries with a title found")
     return ParsedSource(path, entries, warnings)
 
 

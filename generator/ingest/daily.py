@@ -95,16 +95,16 @@ def read_daily(path: Path, shown: str) -> tuple[str, list[Any], str]:
         text = read_regular(path, MAX_SOURCE_BYTES).decode("utf-8")
         data = json.loads(text)
     except UnsafePath as exc:
-        raise SourceError(f"{shown}: {exc.reason}") from None
+        raise SourceError(shown, exc.reason) from None
     except OSError as exc:
-        raise SourceError(f"{shown}: cannot read: {exc.strerror}") from None
+        raise SourceError(shown, f"cannot read: {exc.strerror}") from None
     except (UnicodeDecodeError, ValueError) as exc:
         line = getattr(exc, "lineno", 0)
-        raise SourceError(f"{shown}:{line}: not a daily papers file: {exc}") from None
+        raise SourceError(shown, f"not a daily papers file: {exc}", line) from None
     papers = data.get("papers") if isinstance(data, dict) else None
     date = data.get("date") if isinstance(data, dict) else None
     if not isinstance(papers, list) or not isinstance(date, str):
-        raise SourceError(f"{shown}: not a daily papers file: expected 'date' and 'papers'")
+        raise SourceError(shown, "not a daily papers file: expected 'date' and 'papers'")
     return date, papers, text
 
 
@@ -121,7 +121,7 @@ def parse_daily(path: Path) -> ParsedSource:
         for position, paper in enumerate(papers, 1)
     ]
     if not entries:
-        raise SourceError(f"{path}: no papers in it")
+        raise SourceError(path, "no papers in it")
     return ParsedSource(path, entries, warnings)
 
 

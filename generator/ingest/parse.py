@@ -144,21 +144,20 @@ def read_source(path: Path) -> str:
     try:
         data = read_regular(path, MAX_SOURCE_BYTES)
     except UnsafePath as exc:
-        raise SourceError(f"{path}: {exc.reason}") from None
+        raise SourceError(path, exc.reason) from None
     except OSError as exc:
-        raise SourceError(f"{path}: cannot read: {exc.strerror}") from None
+        raise SourceError(path, f"cannot read: {exc.strerror}") from None
     try:
         text = utf8_text(data)
     except NotText as exc:
-        raise SourceError(f"{path}:{exc.line}: {exc.reason}") from None
+        raise SourceError(path, exc.reason, exc.line) from None
     if "\0" in text:
         line = data.count(b"\n", 0, data.index(b"\0")) + 1
         raise SourceError(
-            f"{path}:{line}: not UTF-8 text (a NUL byte, as in UTF-16);"
-            " save it as UTF-8 and try again"
+            path, "not UTF-8 text (a NUL byte, as in UTF-16); save it as UTF-8 and try again", line
         )
     if not text.strip():
-        raise SourceError(f"{path}: the file is empty")
+        raise SourceError(path, "the file is empty")
     return text
 
 
@@ -202,8 +201,9 @@ def parse_source(path: Path) -> ParsedSource:
     bibtex = looks_like_bibtex(text)
     if bibtex:
         raise SourceError(
-            f"{path}:{bibtex}: this is BibTeX, not a raw listing; "
-            "give the file a .bib name to ingest it as BibTeX"
+            path,
+            "this is BibTeX, not a raw listing; give the file a .bib name to ingest it as BibTeX",
+            bibtex,
         )
     reader = _Reader(path)
     control = first_control(text)
@@ -274,9 +274,7 @@ class _Reader:
     def finish(self) -> ParsedSource:
         self._flush()
         if not self.entries:
-            raise SourceError(
-                f"{self.path}: no entries found (expected a title, then its abstract)"
-            )
+            raise SourceError(self.path, "no entries found (expected a title, then its abstract)")
         if not self.date:
             self.warn(0, "no date line (such as 'Mar 17') found")
         return ParsedSource(self.path, self.entries, self.warnings)

@@ -64,7 +64,7 @@ def parse_file(path: Path) -> ParsedSource:
     if suffix == SUFFIX:
         return parse_daily(path)
     raise SourceError(
-        f"{path}: expected a raw listing (.txt), a BibTeX file (.bib) or daily papers (.json)"
+        path, "expected a raw listing (.txt), a BibTeX file (.bib) or daily papers (.json)"
     )
 
 
