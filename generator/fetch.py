@@ -13,7 +13,6 @@ asked before anything is written; if any request fails, nothing is.
 from __future__ import annotations
 
 import datetime
-import json
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from generator.content.model import Paper
 from generator.content.store import Layout, load_papers, load_themes
 from generator.content.titles import title_key
 from generator.errors import ContentError, ReadingListError
-from generator.ingest.daily import papers_of, read_daily, source_name, source_text
+from generator.ingest.daily import loads, papers_of, read_daily, source_name, source_text
 from generator.ingest.records import IngestReport, ingest
 from generator.web import RequestFailed, get
 
@@ -67,7 +66,7 @@ def answers(endpoint: str, dates: list[str], timeout: float) -> dict[str, list[d
         url = f"{endpoint.rstrip('/')}/api/daily_papers?date={date}"
         try:
             body = get(url, timeout, MAX_ANSWER, "Hugging Face")
-            found[date] = json.loads(body)
+            found[date] = loads(body)
         except RequestFailed as exc:
             raise ReadingListError(f"{date}: {exc}; nothing was changed") from None
         except ValueError:

@@ -211,6 +211,11 @@ def test_a_dry_run_shows_and_changes_nothing(small: Path, hub: str) -> None:
             "2024-03-17: Hugging Face's answer is not the daily papers list (expected a JSON list of daily papers); nothing was changed",
         ),
         (b"", 500, "2024-03-17: Hugging Face answered HTTP 500; nothing was changed"),
+        (  # deeper than json.loads recurses: it was a RecursionError and a traceback
+            b"[" * 100_000 + b"]" * 100_000,
+            200,
+            "2024-03-17: Hugging Face answered something that is not JSON; nothing was changed",
+        ),
     ],
 )
 def test_a_wrong_answer_is_one_line_and_changes_nothing(
@@ -234,6 +239,42 @@ def test_a_broken_kept_source_is_one_line_naming_it(small: Path, hub: str) -> No
     (line,) = result.stderr.splitlines()
     assert line.startswith("Error: content/sources/hf-daily-2024-03-17.json:2: not a daily papers")
     assert {p: p.read_bytes() for p in (small / "content").rglob("*") if p.is_file()} == content
+
+
+def test_a_kept_source_nested_too_deeply_is_one_line_for_check_and_ingest(small: Path) -> None:
+    """`[` a hundred thousand times stopped `check` and `ingest` with a RecursionError."""
+    kept = small / "content" / "sources" / "hf-daily-2024-03-17.json"
+    kept.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    for command in (["check"], ["ingest", "content/sources/hf-daily-2024-03-17.json"]):
+        result = run_cli(small, *command)
+        assert result.returncode == 1, command
+        assert "Traceback" not in result.stderr
+        said = result.stdout + result.stderr
+        assert "content/sources/hf-daily-2024-03-17.json: " in said
+        assert "not a daily papers file: arrays or objects nested too deeply" in said, command
+
+
+def test_control_characters_in_an_answer_are_replaced_with_a_warning(small: Path, hub: str) -> None:
+    """A title that carries a terminal's escape sequence reached the terminal, and the
+    record, as it was; the loader then warned about the record `fetch` had written."""
+    title = "Sparse Caches \x1b[2J\x1b]0;owned\x07for Speculative\x00 Decoding"
+    day = [item("2403.10001", title, "About caches.", ["Ada\x1b[31m Lovelace"])]
+    HubStandIn.raw = json.dumps(day).encode()
+    result = fetch(small, hub, "--date", "2024-03-17")
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout + result.stderr
+    for field in ("title", "authors"):
+        assert (
+            f"warning: 2024-03-17: item 1: field '{field}': control characters replaced with \ufffd"
+            in result.stderr
+        )
+    papers, problems = load_papers(Layout(small))
+    paper = next(p for p in papers.values() if p.arxiv == "2403.10001")
+    assert (
+        paper.title == "Sparse Caches \ufffd[2J\ufffd]0;owned\ufffdfor Speculative\ufffd Decoding"
+    )
+    assert paper.authors == ["Ada\ufffd[31m Lovelace"]
+    assert problems == []
 
 
 def test_without_a_network_it_says_so_and_changes_nothing(small: Path) -> None:

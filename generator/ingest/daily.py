@@ -19,8 +19,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.content.files import UnsafePath, read_regular
-from generator.errors import Problem, SourceError, quote
+from generator.content.controls import CONTROL_REPLACED, first_control, without_controls
+from generator.content.files import UnsafePath, read_regular, utf8_text
+from generator.errors import NotText, Problem, SourceError, quote
 from generator.ingest.parse import MAX_SOURCE_BYTES, Entry, ParsedSource, extract_links
 
 SOURCE = "Hugging Face Daily Papers"
@@ -31,6 +32,15 @@ _TEXT = ("id", "title", "summary", "publishedAt", "githubRepo", "projectPage")
 def source_name(date: str) -> str:
     """The file a date's papers are kept in: `hf-daily-2024-03-17.json`."""
     return f"hf-daily-{date}{SUFFIX}"
+
+
+def loads(text: str | bytes) -> Any:
+    """`json.loads`, with nesting deeper than it can follow a ValueError like any other
+    text it cannot read (`[` a hundred thousand times was a RecursionError)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("arrays or objects nested too deeply to read") from None
 
 
 def papers_of(answer: object, where: str) -> tuple[list[dict[str, Any]], list[str]]:
@@ -62,13 +72,18 @@ def _normalised(paper: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         if value is None:
             continue
         if isinstance(value, str):
-            kept[name] = " ".join(value.split())
+            if first_control(value) is not None:
+                problems.append(f"field '{name}': {CONTROL_REPLACED}")
+            kept[name] = " ".join(without_controls(value).split())
         else:
             problems.append(f"field '{name}': expected text, got {_kind(value)}; ignored")
     authors = paper.get("authors")
     if isinstance(authors, list):
         names = [a.get("name") if isinstance(a, dict) else a for a in authors]
-        kept["authors"] = [" ".join(n.split()) for n in names if isinstance(n, str) and n.strip()]
+        names = [n for n in names if isinstance(n, str) and n.strip()]
+        if any(first_control(n) is not None for n in names):
+            problems.append(f"field 'authors': {CONTROL_REPLACED}")
+        kept["authors"] = [" ".join(without_controls(n).split()) for n in names]
     elif authors is not None:
         problems.append(f"field 'authors': expected a list, got {_kind(authors)}; ignored")
     upvotes = paper.get("upvotes")
@@ -92,13 +107,15 @@ def read_daily(path: Path, shown: str) -> tuple[str, list[Any], str]:
     """A source file `fetch` wrote: its date, its papers as written, and its text.
     SourceError, naming the file (as `shown`), when it is not one."""
     try:
-        text = read_regular(path, MAX_SOURCE_BYTES).decode("utf-8")
-        data = json.loads(text)
+        text = utf8_text(read_regular(path, MAX_SOURCE_BYTES))
+        data = loads(text)
     except UnsafePath as exc:
         raise SourceError(shown, exc.reason) from None
     except OSError as exc:
         raise SourceError(shown, f"cannot read: {exc.strerror}") from None
-    except (UnicodeDecodeError, ValueError) as exc:
+    except NotText as exc:
+        raise SourceError(shown, exc.reason, exc.line) from None
+    except ValueError as exc:
         line = getattr(exc, "lineno", 0)
         raise SourceError(shown, f"not a daily papers file: {exc}", line) from None
     papers = data.get("papers") if isinstance(data, dict) else None
