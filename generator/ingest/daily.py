@@ -79,8 +79,8 @@ def _normalised(paper: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
             problems.append(f"field '{name}': expected text, got {_kind(value)}; ignored")
     authors = paper.get("authors")
     if isinstance(authors, list):
-        names = [a.get("name") if isinstance(a, dict) else a for a in authors]
-        names = [n for n in names if isinstance(n, str) and n.strip()]
+        given = [a.get("name") if isinstance(a, dict) else a for a in authors]
+        names: list[str] = [n for n in given if isinstance(n, str) and n.strip()]
         if any(first_control(n) is not None for n in names):
             problems.append(f"field 'authors': {CONTROL_REPLACED}")
         kept["authors"] = [" ".join(without_controls(n).split()) for n in names]
