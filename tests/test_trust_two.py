@@ -3,11 +3,13 @@ break, leak or exhaust itself. Each test reproduces one way it did."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -396,3 +398,47 @@ def test_the_loader_never_raises_and_writers_write_what_it_accepts(record: dict)
     assert record_problems(written, "fuzz", "content/papers/fuzz.yml") == []
     again, _ = _paper(written.encode("utf-8"), "fuzz", "x")
     assert again == paper
+
+
+def test_a_title_that_leaves_an_override_open_cannot_turn_the_page_around(
+    small: Path, browser
+) -> None:
+    """A title that opened a right-to-left override (U+202E) and never closed it turned
+    the rest of its block around: the score after it in a related list read "11.0" for
+    0.11, and the window's title read the site's name backwards. The loader now closes
+    what a text leaves open, with a warning at its line; and a link's text is isolated
+    from what follows it, as a title written right to left needs too."""
+    record = sorted((small / "content" / "papers").glob("*.yml"))[0]
+    paper = yaml.safe_load(record.read_text(encoding="utf-8"))
+    assert "aliases" not in paper
+    lines = record.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(n for n, line in enumerate(lines) if line.startswith("title:"))
+    end = next(n for n in range(at + 1, len(lines) + 1) if n == len(lines) or lines[n][0] != " ")
+    # The title it had stays as an alias, so that its listing still finds it.
+    lines[at:end] = [
+        'title: "\\u202eA reversed title"\n',
+        f"aliases: [{json.dumps(paper['title'])}]\n",
+    ]
+    record.write_text("".join(lines), encoding="utf-8")
+    checked = run_cli(small, "check")
+    assert checked.returncode == 0, checked.stdout
+    shown = f"content/papers/{record.name}:{at + 1}"
+    assert f"{shown}: warning: field 'title': direction marks left open; closed at its end" in (
+        checked.stdout
+    )
+    assert run_cli(small, "build").returncode == 0
+    site = small / "site"
+    own = (site / "paper" / record.stem / "index.html").read_text(encoding="utf-8")
+    assert "<title>\u202eA reversed title\u202c - " in own
+    link = '&#x202e;A reversed title&#x202c;</a> <span class="rl-score"'
+    page = next(p for p in sorted(site.glob("paper/*/index.html")) if link in p.read_text("utf-8"))
+    tab = browser.new_page()
+    try:
+        tab.goto(page.as_uri())
+        item = tab.locator("li", has_text="A reversed title").first
+        title = item.locator("a").first.bounding_box()
+        score = item.locator(".rl-score").bounding_box()
+        assert title and score
+        assert score["x"] >= title["x"] + title["width"] - 1  # the score still follows
+    finally:
+        tab.close()

@@ -37,3 +37,35 @@ def first_control(text: str) -> int | None:
 def without_controls(text: str) -> str:
     """`text` with each control character (but tab and newline) replaced by U+FFFD."""
     return text if first_control(text) is None else CONTROL.sub("\ufffd", text)
+
+
+DIRECTIONS_CLOSED = "direction marks left open; closed at its end"
+_EMBEDDINGS = "\u202a\u202b\u202d\u202e"  # LRE, RLE, LRO, RLO: each ended by PDF
+_ISOLATES = "\u2066\u2067\u2068"  # LRI, RLI, FSI: each ended by PDI
+_PDF, _PDI = "\u202c", "\u2069"
+_DIRECTION = re.compile(f"[{_EMBEDDINGS}{_ISOLATES}{_PDF}{_PDI}]")
+
+
+def closing_marks(text: str) -> str:
+    """The PDF and PDI marks that end the embeddings, overrides and isolates `text`
+    leaves open, innermost first; "" for most text.
+
+    A browser ends them only at the end of a block: a title that opened a right-to-left
+    override turned the score after it in a list around, and the site's name after it
+    in the window's title. Counted as Unicode's bidi algorithm pairs them: a PDF ends
+    the latest embedding inside the latest isolate, a PDI that isolate and all in it.
+    """
+    if text.isascii():
+        return ""
+    opened: list[str] = []
+    for mark in _DIRECTION.findall(text):
+        if mark in _EMBEDDINGS:
+            opened.append(_PDF)
+        elif mark in _ISOLATES:
+            opened.append(_PDI)
+        elif mark == _PDF:
+            if opened and opened[-1] == _PDF:
+                opened.pop()
+        elif _PDI in opened:
+            del opened[len(opened) - 1 - opened[::-1].index(_PDI) :]
+    return "".join(reversed(opened))

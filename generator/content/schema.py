@@ -15,7 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.content.controls import CONTROL_REPLACED, first_control, without_controls
+from generator.content.controls import (
+    CONTROL_REPLACED,
+    DIRECTIONS_CLOSED,
+    closing_marks,
+    first_control,
+    without_controls,
+)
 from generator.content.identifiers import (
     arxiv_problem,
     date_problem,
@@ -250,8 +256,12 @@ class Validator:
             if first_control(value) is not None:
                 message = f"field '{_dotted(path)}': {CONTROL_REPLACED}"
                 self.warnings.append((self._line(path), message))
-                return without_controls(value)
-            return value
+                value = without_controls(value)
+            closing = closing_marks(value)
+            if closing:
+                message = f"field '{_dotted(path)}': {DIRECTIONS_CLOSED}"
+                self.warnings.append((self._line(path), message))
+            return value + closing
         self.error(path, f"field '{_dotted(path)}': expected a string, got {_describe(value)}")
         return None
 

@@ -21,7 +21,8 @@ from markupsafe import Markup, escape
 
 _SPECIAL = "&<>\"'\\`*_[]{}()#+!|~^=:$%@"
 _TABLE = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
-# Characters that may reorder or hide text are shown, but cannot leak outside it.
+# Characters that may reorder text are written as references; the loader has closed any
+# that a text leaves open (`controls.closing_marks`), so they cannot leak outside it.
 _TABLE.update(
     {ord(c): f"&#x{ord(c):x};" for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"}
 )
