@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import Problem
+from generator.site.output import BuildError, check_site_dir
 
 from .conftest import ROOT, make_project, run_cli
 from .test_ship import git
@@ -188,6 +189,13 @@ def test_the_site_folder_may_not_hold_the_project(built: Path) -> None:
         assert result.returncode == 1, site_dir
         assert message in result.stderr, (site_dir, result.stderr)
     assert tree_digest(built, skip=("site",)) == before
+
+
+def test_the_root_folder_as_the_site_folder_is_named_once(tmp_path: Path) -> None:
+    """Called directly: no build is ever run against "/". It was named "//"."""
+    with pytest.raises(BuildError) as refused:
+        check_site_dir(Path("/"), tmp_path)
+    assert str(refused.value) == "the site folder / would replace the project; choose another"
 
 
 def test_two_builds_at_once_both_finish_and_the_site_is_whole(built: Path) -> None:

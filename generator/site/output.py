@@ -55,7 +55,7 @@ def check_site_dir(site_dir: Path, root: Path) -> None:
     (it holds `SITE_MARKER`), or empty, or not exist yet; and it must not be the
     project, hold it, or be, hold or lie in a folder of the project's sources.
     """
-    shown = site_dir.name or str(site_dir)
+    shown = site_dir.name or str(site_dir).rstrip("/")  # "/" is shown as "/", not "//"
     # As written and as the links resolve: either way must stay clear of the project.
     for where, top in [
         (Path(os.path.normpath(site_dir)), Path(os.path.normpath(root))),
