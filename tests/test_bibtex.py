@@ -141,6 +141,30 @@ def test_latex_is_decoded_and_a_bare_percent_kept(tmp_path: Path) -> None:
     assert entry.abstract == "Saves 59% of memory $O(n)$."
 
 
+def test_strings_and_joins_read_as_bibtex_reads_them(tmp_path: Path) -> None:
+    """A venue joined with `#` from a `@string` was kept as `"Advances in " # nips`."""
+    from generator.ingest.bibtex import parse_bibtex
+
+    path = tmp_path / "x.bib"
+    path.write_text(
+        '@string{nips = "Neural Information Processing Systems"}\n'
+        '@STRING{procnips = "Advances in " # NIPS}\n'
+        '@inproceedings{a, title = {Sparse} # { Attention for } # "Long Contexts",\n'
+        "  booktitle = procnips, year = 2024, month = jan}\n"
+        "@inproceedings{b, title = {C# at {Scale}}, booktitle = nips # { 37}}\n"
+        "@inproceedings{c, title = {Unknown Venue}, booktitle = icml # { 2024}}\n",
+        encoding="utf-8",
+    )
+    a, b, c = parse_bibtex(path).entries
+    assert (a.title, a.venue, a.year) == (
+        "Sparse Attention for Long Contexts",
+        "Advances in Neural Information Processing Systems",
+        "2024",
+    )
+    assert (b.title, b.venue) == ("C# at Scale", "Neural Information Processing Systems 37")
+    assert c.venue == "icml # 2024"  # a name the file does not define: as written
+
+
 UNUSUAL = [
     r"See \href{https://github.com/owner/repo} for the code.",  # one argument, as arXiv has
     r"We \input the rest.",

@@ -106,6 +106,71 @@ class Latex:
         return self.decoded[value]
 
 
+class Joined(mw.LibraryMiddleware):
+    """`@string` names and `#` joins resolved as BibTeX resolves them, before the
+    enclosing braces or quotes go: `booktitle = "Advances in " # nips`. bibtexparser
+    resolves a lone name only, and kept a join as its text (a venue of
+    `"Advances in " # nips`). A value naming a string the file does not define (or a
+    month: no field read here needs one) is left as it is."""
+
+    def __init__(self) -> None:
+        super().__init__(allow_inplace_modification=True)
+
+    @classmethod
+    def metadata_key(cls) -> str:
+        return "readinglist-joined"
+
+    def transform(self, library: bibtexparser.Library) -> bibtexparser.Library:
+        names: dict[str, str] = {}
+        for string in library.strings:
+            text = _joined(str(string.value), names)
+            if text is not None:
+                names[string.key.lower()] = text
+        for entry in library.entries:
+            for field in entry.fields:
+                value = field.value
+                if isinstance(value, str) and not _plain(value):
+                    text = _joined(value, names)
+                    if text is not None:
+                        field.value = "{" + text + "}"
+        return library
+
+
+def _plain(value: str) -> bool:
+    """One braced or quoted text, or a number: what bibtexparser reads on its own."""
+    return "#" not in value and (value[:1] in ("{", '"') or value.isdigit())
+
+
+def _joined(value: str, names: dict[str, str]) -> str | None:
+    """The text of `value`, pieces joined by `#`: braced or quoted text, numbers and
+    names of strings; None when a name is unknown or a piece does not close."""
+    pieces, depth, quoted, start = [], 0, False, 0
+    for at, char in enumerate(value):
+        if at and value[at - 1] == "\\":  # escaped, as bibtexparser's splitter reads it
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            pieces.append(value[start:at].strip())
+            start = at + 1
+    pieces.append(value[start:].strip())
+    text = []
+    for piece in pieces:
+        if len(piece) > 1 and (piece[0], piece[-1]) in (("{", "}"), ('"', '"')):
+            text.append(piece[1:-1])
+        elif piece.isdigit():
+            text.append(piece)
+        elif piece.lower() in names:
+            text.append(names[piece.lower()])
+        else:
+            return None
+    return "".join(text)
+
+
 class LatexError(Exception):
     """The LaTeX decoder failed on one value; `str()` names how."""
 
@@ -113,9 +178,8 @@ class LatexError(Exception):
 def parse_bibtex(path: Path) -> ParsedSource:
     """The usable entries of a BibTeX file; raise SourceError if it has none."""
     text = read_source(path)
-    library = bibtexparser.parse_string(
-        text, append_middleware=[mw.SeparateCoAuthors(), mw.SplitNameParts()]
-    )
+    stack = [Joined(), mw.RemoveEnclosingMiddleware(), mw.SeparateCoAuthors(), mw.SplitNameParts()]
+    library = bibtexparser.parse_string(text, parse_stack=stack)
     latex = Latex()
     warnings = [
         Problem(str(path), (block.start_line or 0) + 1, _failure(block), "warning")
