@@ -15,12 +15,12 @@ from generator.analysis.mentions import find_mentions
 from generator.content.model import Library, Paper
 from generator.content.schema import to_dict
 from generator.content.store import Layout, load_papers, load_themes
-from generator.errors import ReadingListError, quote
+from generator.errors import Problem, ReadingListError, quote
 from generator.site.markup import inline
 
 
-def library_at(layout: Layout, ref: str, scratch: Path) -> Linked:
-    """`content/` as it was at a git ref, loaded leniently (bad records are skipped)."""
+def library_at(layout: Layout, ref: str, scratch: Path) -> tuple[Linked, dict[str, Problem]]:
+    """`content/` as it was at a git ref, loaded leniently (`load_leniently`)."""
     try:
         commit = _resolve(layout, ref)
         if commit is None:
@@ -36,7 +36,7 @@ def library_at(layout: Layout, ref: str, scratch: Path) -> Linked:
     except subprocess.CalledProcessError as exc:
         message = exc.stderr.decode("utf-8", "replace").strip()
         if "did not match any files" in message:
-            return group(Library())
+            return group(Library()), {}
         raise ReadingListError(f"cannot read content/ at {quote(ref)}: {message}") from None
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         # Regular files only: content never needs a link, and one could point anywhere.
@@ -56,10 +56,19 @@ def _resolve(layout: Layout, ref: str) -> str | None:
     return found.stdout.strip() if found.returncode == 0 else None
 
 
-def load_leniently(layout: Layout) -> Linked:
-    papers, _ = load_papers(layout)
+def load_leniently(layout: Layout) -> tuple[Linked, dict[str, Problem]]:
+    """The records that load, grouped into themes; and, by id, the first error of each
+    record file that does not load. Such a paper is neither added nor removed: a pull
+    request that breaks a record was reported as removing its paper."""
+    papers, problems = load_papers(layout)
     themes, _ = load_themes(layout)
-    return group(Library(papers=dict(sorted(papers.items())), themes=themes))
+    unloaded: dict[str, Problem] = {}
+    for problem in problems:
+        name = Path(problem.path)
+        record = name.suffix == ".yml" and name.parent.name == "papers"
+        if problem.is_error and record and name.stem not in papers:
+            unloaded.setdefault(name.stem, problem)
+    return group(Library(papers=dict(sorted(papers.items())), themes=themes)), unloaded
 
 
 @dataclass
@@ -73,6 +82,10 @@ class ContentDiff:
     themes: list[str] = field(default_factory=list)
     mentions_added: list[tuple[str, str]] = field(default_factory=list)
     mentions_removed: list[tuple[str, str]] = field(default_factory=list)
+    unloaded: list[Problem] = field(default_factory=list)
+    """The first error of each record that does not load now."""
+    repaired: list[Paper] = field(default_factory=list)
+    """Papers whose record did not load at the base, and does now."""
 
     @property
     def empty(self) -> bool:
@@ -84,13 +97,26 @@ class ContentDiff:
             or self.themes
             or self.mentions_added
             or self.mentions_removed
+            or self.unloaded
+            or self.repaired
         )
 
 
-def compare(old: Linked, new: Linked) -> ContentDiff:
-    diff = ContentDiff()
-    diff.added = [p for pid, p in new.papers.items() if pid not in old.papers]
-    diff.removed = [p for pid, p in old.papers.items() if pid not in new.papers]
+def compare(
+    old: Linked,
+    new: Linked,
+    unloaded_old: dict[str, Problem] | None = None,
+    unloaded_new: dict[str, Problem] | None = None,
+) -> ContentDiff:
+    """What changed from `old` to `new`; `unloaded_*` name the records of each that do
+    not load, whose papers are therefore not counted as added or removed."""
+    unloaded_old, unloaded_new = unloaded_old or {}, unloaded_new or {}
+    diff = ContentDiff(unloaded=list(unloaded_new.values()))
+    diff.added = [p for i, p in new.papers.items() if i not in old.papers and i not in unloaded_old]
+    diff.repaired = [p for i, p in new.papers.items() if i in unloaded_old]
+    diff.removed = [
+        p for i, p in old.papers.items() if i not in new.papers and i not in unloaded_new
+    ]
     for pid, paper in new.papers.items():
         before = old.papers.get(pid)
         if before is None:
@@ -175,11 +201,23 @@ def to_markdown(diff: ContentDiff, base: str, markdown: bool = True) -> str:
         f"{total} listing(s) merged."
     )
     out += [style.strong(summary), ""]
+    if diff.unloaded:
+        heading = "Records that do not load; run `readinglist check`"
+        out += style.heading(
+            3, f"\u26a0\ufe0f {heading}" if markdown else heading.replace("`", "'")
+        )
+        for problem in diff.unloaded:
+            where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+            out.append(f"- {style.code(where)}: {style.text(problem.message)}")
+        out.append("")
     if diff.removed:
         out += style.heading(3, "\u26a0\ufe0f Removed papers" if markdown else "Removed papers")
         out += [style.item(p) for p in diff.removed] + [""]
     if diff.added:
         out += style.heading(3, "Added papers") + [style.item(p) for p in diff.added] + [""]
+    if diff.repaired:
+        out += style.heading(3, "Records that load again")
+        out += [style.item(p) for p in diff.repaired] + [""]
     if diff.edited:
         out += style.heading(3, "Edited papers")
         out += [style.item(p, f" ({', '.join(fields)})") for p, fields in diff.edited] + [""]
@@ -217,5 +255,6 @@ MENTIONS_SHOWN = 30
 def diff_against(layout: Layout, base: str, markdown: bool = True) -> str:
     """How the working tree's `content/` differs from `base`, as Markdown or text."""
     with tempfile.TemporaryDirectory() as scratch:
-        old = library_at(layout, base, Path(scratch))
-    return to_markdown(compare(old, load_leniently(layout)), base, markdown)
+        old, unloaded_old = library_at(layout, base, Path(scratch))
+    new, unloaded_new = load_leniently(layout)
+    return to_markdown(compare(old, new, unloaded_old, unloaded_new), base, markdown)

@@ -291,6 +291,29 @@ def test_diff_reports_added_merged_and_removed_papers(tmp_path: Path) -> None:
     assert "Removed papers:\n\n- scalable-neural-network-kernels: Scalable Neural" in text
 
 
+def test_diff_reports_a_record_that_does_not_load_as_such(tmp_path: Path) -> None:
+    """A pull request that broke a record's YAML was summed up as removing its paper;
+    one that mended a record broken at the base, as adding it."""
+    root = make_small_project(tmp_path / "repo")
+    broken, mended = sorted((root / "content" / "papers").glob("*.yml"))[:2]
+    good = mended.read_text(encoding="utf-8")
+    mended.write_text(good + "year: [2024\n", encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "content")
+    git(root, "commit", "-q", "-m", "base")
+    mended.write_text(good, encoding="utf-8")
+    lines = broken.read_text(encoding="utf-8").count("\n")
+    broken.write_text(broken.read_text(encoding="utf-8") + "year: [2024\n", encoding="utf-8")
+    result = run_cli(root, "diff", "--format", "markdown", "main")
+    assert result.returncode == 0, result.stderr
+    report = result.stdout
+    assert "**0 added, 0 removed, 0 edited, 0 listing(s) merged.**" in report
+    assert "Removed papers" not in report and "Added papers" not in report
+    assert "### \u26a0\ufe0f Records that do not load; run `readinglist check`\n\n" in report
+    assert f"- `content/papers/{broken.name}:{lines + 1}`: YAML syntax error" in report
+    assert f"### Records that load again\n\n- `{mended.stem}`: " in report
+
+
 def test_diff_shows_a_base_with_markdown_characters_as_written(tmp_path: Path) -> None:
     """A code span is literal: `HEAD&#126;1` showed the reference, not `HEAD~1`."""
     root = make_small_project(tmp_path / "repo")
