@@ -13,10 +13,12 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from generator.content.edit import read_styled
+from generator.content.files import read_regular
 from generator.content.journal import Transaction
 from generator.content.model import Paper
 from generator.content.schema import PAPER_FIELDS
-from generator.content.store import Layout, load_papers, load_themes, read_yaml
+from generator.content.store import MAX_RECORD_BYTES, Layout, load_papers, load_themes, read_yaml
 from generator.content.titles import title_key
 from generator.content.writing import record_text
 from generator.errors import ContentError, ReadingListError, quote
@@ -116,5 +118,6 @@ def _themes_naming(layout: Layout, old: str, new: str) -> str | None:
         number - 1 for path, number in lines.items() if len(path) == 4 and path[2] == "start_here"
     }
     word = re.compile(rf"(?<![\w-]){re.escape(old)}(?![\w-])")
-    text = layout.themes.read_text(encoding="utf-8").splitlines(keepends=True)
-    return "".join(word.sub(new, line) if n in where else line for n, line in enumerate(text))
+    text, restyle = read_styled(read_regular(layout.themes, MAX_RECORD_BYTES))
+    rows = text.splitlines(keepends=True)
+    return restyle("".join(word.sub(new, x) if n in where else x for n, x in enumerate(rows)))

@@ -80,6 +80,19 @@ def test_merge_folds_the_other_record_in_and_keeps_what_was_written(twins: Path)
     assert checked.returncode == 0, checked.stdout
 
 
+def test_merge_keeps_a_windows_themes_files_line_ends_and_byte_order_mark(twins: Path) -> None:
+    """`themes.yml` saved by Windows' Notepad: renaming a `start_here` entry wrote every
+    line of it back with LF alone."""
+    themes = twins / "content" / "themes.yml"
+    before = themes.read_bytes()
+    themes.write_bytes(b"\xef\xbb\xbf" + before.replace(b"\n", b"\r\n"))
+    result = run_cli(twins, "merge", KEEP, OTHER)
+    assert result.returncode == 0, result.stderr
+    renamed = before.replace(f"start_here: [{OTHER}]".encode(), f"start_here: [{KEEP}]".encode())
+    assert renamed != before
+    assert themes.read_bytes() == b"\xef\xbb\xbf" + renamed.replace(b"\n", b"\r\n")
+
+
 def test_the_old_page_redirects_on_the_site_and_from_disk(twins: Path, browser) -> None:
     from .conftest import serve_folder
 
