@@ -170,7 +170,8 @@ def test_ingest_keeps_every_comment_and_line_a_person_wrote(tmp_path: Path) -> N
 
 def test_ingest_keeps_a_windows_records_line_ends_and_byte_order_mark(tmp_path: Path) -> None:
     """A record saved by Windows' Notepad (a byte-order mark, CRLF) lost its mark when a
-    listing was added to it, and the new lines ended in LF alone."""
+    listing was added to it, and the new lines ended in LF alone; `sources.yml` got its
+    new label's lines with LF alone."""
     from .conftest import make_small_project, run_cli
 
     root = make_small_project(tmp_path / "project")
@@ -178,6 +179,9 @@ def test_ingest_keeps_a_windows_records_line_ends_and_byte_order_mark(tmp_path: 
     record = root / "content" / "papers" / "sparse-caches-for-serving-at-scale.yml"
     windows = b"\xef\xbb\xbf" + record.read_bytes().replace(b"\n", b"\r\n")
     record.write_bytes(windows)
+    labels = root / "content" / "sources.yml"
+    labels_before = b"\xef\xbb\xbf" + labels.read_bytes().replace(b"\n", b"\r\n")
+    labels.write_bytes(labels_before)
     listing = tmp_path / "listing.txt"
     listing.write_text("Mar 19\n\nSparse Caches for Serving at Scale\n\nIt is fast.\n")
     result = run_cli(root, "ingest", str(listing))
@@ -185,6 +189,9 @@ def test_ingest_keeps_a_windows_records_line_ends_and_byte_order_mark(tmp_path: 
     after = record.read_bytes()
     assert after.startswith(b"\xef\xbb\xbf") and after.count(b"\n") == after.count(b"\r\n")
     assert kept_lines(windows.decode(), after.decode()) and len(after) > len(windows)
+    labelled = labels.read_bytes()
+    assert labelled.startswith(labels_before) and b"- id: listing\r\n" in labelled
+    assert labelled.count(b"\n") == labelled.count(b"\r\n")
     papers, _ = load_papers(Layout(root))
     assert [x.source for x in papers["sparse-caches-for-serving-at-scale"].listings] == ["listing"]
 

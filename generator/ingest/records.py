@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from generator.content.edit import read_styled
 from generator.content.files import holds, read_regular
 from generator.content.identifiers import arxiv_base
 from generator.content.journal import Transaction
@@ -250,7 +251,7 @@ def _labels(layout: Layout, sources: list[ParsedSource]) -> str:
     if not new:
         return ""
     path = layout.source_labels
-    text = read_regular(path, MAX_SOURCE_BYTES).decode("utf-8") if path.exists() else ""
+    text, restyle = read_styled(read_regular(path, MAX_SOURCE_BYTES) if path.exists() else b"")
     if not text.strip():
         text = (
             "# What readers see for each file in sources/: edit the labels, add a url.\nsources:\n"
@@ -273,7 +274,7 @@ def _labels(layout: Layout, sources: list[ParsedSource]) -> str:
         names = ", ".join(source.stem for source in new)
         message = f"cannot add labels for {names} to it; add them to its 'sources:' list"
         raise ContentError([Problem(layout.rel(path), 0, message)])
-    return text
+    return restyle(text)
 
 
 def _label(source: Path) -> dict[str, str]:
