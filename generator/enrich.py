@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -96,7 +97,15 @@ def matches(paper: Paper, answer: bytes) -> list[dict[str, object]]:
     return list(found.values())
 
 
-def enrich(layout: Layout, api: str, timeout: float, dry_run: bool) -> EnrichReport:
+def enrich(
+    layout: Layout,
+    api: str,
+    timeout: float,
+    dry_run: bool,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> EnrichReport:
+    """Look up each paper that lacks an arXiv id, authors or a year; `progress` hears
+    how many of how many have been looked up, after each."""
     papers, problems = load_papers(layout)
     errors = [p for p in problems if p.is_error]
     if errors:
@@ -104,16 +113,17 @@ def enrich(layout: Layout, api: str, timeout: float, dry_run: bool) -> EnrichRep
     client = Client(api, timeout)
     report = EnrichReport()
     texts = []
-    for paper in papers.values():
-        if paper.arxiv and paper.authors and paper.year:
-            continue
+    todo = [p for p in papers.values() if not (p.arxiv and p.authors and p.year)]
+    for done, paper in enumerate(todo, 1):
         report.asked += 1
         shown = layout.rel(layout.paper_path(paper.id))
         try:
             answer, cached = client.answer(paper.title)
-        except RequestFailed as exc:
+        except RequestFailed as exc:  # when arXiv cannot be reached at all, Offline ends it
             report.failed.append(f"{shown}: {exc}")
+            progress(done, len(todo))
             continue
+        progress(done, len(todo))
         report.cached += cached
         found = matches(paper, answer)
         if len(found) != 1:

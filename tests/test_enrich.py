@@ -161,6 +161,26 @@ def test_only_an_exact_single_match_fills_only_empty_fields(small: Path, arxiv: 
     assert "5 paper(s) looked up (3 answered from the cache)" in again.stdout
 
 
+def test_a_long_lookup_says_how_long_and_how_far(small: Path, arxiv: str) -> None:
+    """The built-in list has 354 papers to look up, one every 3 s: `enrich` said
+    nothing for 18 minutes."""
+    for n in range(44):
+        record = small / "content" / "papers" / f"more-{n}.yml"
+        record.write_text(f"id: more-{n}\ntitle: Another Paper {n}\n", encoding="utf-8")
+    result = enrich(small, arxiv)
+    assert result.returncode == 0, result.stderr
+    said = [line for line in result.stderr.splitlines() if line.startswith("looked up")]
+    assert said == [
+        "looked up 1 of 50 paper(s); the rest take up to 0 min "
+        "(one request every 0 s; answers in your cache come at once)",
+        "looked up 25 of 50",
+    ]
+    assert result.stdout.endswith(
+        "50 paper(s) looked up (0 answered from the cache): "
+        "1 found, 1 ambiguous, 46 not found, 2 failed\n"
+    )
+
+
 def test_a_dry_run_shows_the_change_and_writes_nothing(small: Path, arxiv: str) -> None:
     before = (small / "content" / "papers" / "one.yml").read_bytes()
     result = enrich(small, arxiv, "--dry-run")

@@ -3,6 +3,7 @@ new and merge. Each imports what it needs when it runs: `check` stays quick."""
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from pathlib import Path, PurePath
@@ -73,11 +74,22 @@ def enrich(dry_run: bool, timeout: float) -> None:
     seconds; answers are kept in your cache folder (~/.cache/readinglist/), never in
     the project. Values already set are never changed.
     """
-    from generator.enrich import API
-    from generator.enrich import enrich as run_enrich
+    from generator import enrich as lookup
 
-    api = os.environ.get("ARXIV_API_URL", API)
-    report = run_enrich(project(), api, timeout, dry_run)
+    def progress(done: int, total: int) -> None:
+        """A lookup of the built-in list takes 18 minutes: say so, and how far it is."""
+        if done == 1 and total > 1:
+            minutes = math.ceil((total - 1) * lookup.DELAY / 60)
+            click.echo(
+                f"looked up 1 of {total} paper(s); the rest take up to {minutes} min "
+                f"(one request every {lookup.DELAY:g} s; answers in your cache come at once)",
+                err=True,
+            )
+        elif done % 25 == 0 and done < total:
+            click.echo(f"looked up {done} of {total}", err=True)
+
+    api = os.environ.get("ARXIV_API_URL", lookup.API)
+    report = lookup.enrich(project(), api, timeout, dry_run, progress)
     for line in report.changes:
         click.echo(("would set " if dry_run else "set ") + line)
     for line in report.ambiguous:
