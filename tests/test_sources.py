@@ -53,6 +53,7 @@ def test_pages_name_the_source_and_say_when_a_paper_was_added_by_hand(tmp_path: 
     site = root / "site"
     hand = Page((site / "paper" / "by-hand" / "index.html").read_text(encoding="utf-8"))
     assert "Added by hand." in hand.text and "Listed 0 times" not in hand.text
+    assert "No abstract yet." in hand.text and "listing had no abstract" not in hand.text
     nanoflow = "nanoflow-towards-optimal-large-language-model-serving-throughput"
     page = Page((site / "paper" / nanoflow / "index.html").read_text(encoding="utf-8"))
     assert "Listed 1 time: Paper listing, Mar 17." in page.text  # no link: no url
