@@ -239,8 +239,8 @@ class _Reader:
             self.date = para
         elif is_furniture(para):
             return
-        elif self.pending and not self.authors and author_names(para):
-            self.authors = author_names(para)
+        elif self.pending and not self.authors and (names := author_names(para)):
+            self.authors = names
         elif self.pending is None and len(para) > _TITLE_MAX:
             self.warn(line, f"skipped {quote(para, 60)}: no title comes before it")
         elif self.pending is None or looks_like_title(para):
