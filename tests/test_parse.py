@@ -191,10 +191,15 @@ def test_words_with_a_number_are_titles_not_dates(tmp_path: Path, title: str) ->
     assert {e.date for e in parse_source(path).entries} == {"Mar 17"}
 
 
-@pytest.mark.parametrize("date", ["Mar 17", "March 17", "Sept 3", "September 30", "Feb 29"])
+@pytest.mark.parametrize(
+    "date", ["Mar 17", "March 17", "Sept 3", "September 30", "Feb 29", "2024-03-17", "2024-02-29"]
+)
 def test_real_dates_are_dates(tmp_path: Path, date: str) -> None:
+    """A full date, as records and `fetch` write it, was read as a paper's title."""
     path = write(tmp_path, f"{date}\n\nA title\n\n{ABSTRACT_1}\n")
-    assert [e.date for e in parse_source(path).entries] == [date]
+    source = parse_source(path)
+    assert [e.date for e in source.entries] == [date]
+    assert source.warnings == []
 
 
 def test_control_characters_are_replaced_and_warned_about(tmp_path: Path) -> None:

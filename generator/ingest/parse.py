@@ -1,7 +1,7 @@
 """Parse raw listings copied from a paper-aggregator page.
 
-A listing is a few header lines, a date line such as `Mar 17`, then paragraphs: a
-title, its abstract, the next title, and so on. Copies from real pages come with
+A listing is a few header lines, a date line such as `Mar 17` (or `2024-03-17`), then
+paragraphs: a title, its abstract, the next title, and so on. Copies from real pages come with
 Windows line endings, byte-order marks, non-breaking spaces and missing abstracts,
 so pairing is decided by what each paragraph looks like, not by counting.
 """
@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from generator.content.controls import CONTROL_REPLACED, first_control, without_controls
 from generator.content.files import UnsafePath, read_regular, utf8_text
-from generator.content.identifiers import is_date
+from generator.content.identifiers import date_problem
 from generator.errors import NotText, Problem, SourceError, quote
 from generator.ingest.clutter import HEADER_LINES, author_names, is_furniture
 
@@ -234,7 +234,7 @@ class _Reader:
     def read(self, line: int, para: str) -> None:
         if not self.entries and self.pending is None and para.casefold() in HEADER_LINES:
             return
-        if is_date(para):
+        if date_problem(para) is None:  # `Mar 17`, or `2024-03-17` as records have it
             self._flush()
             self.date = para
         elif is_furniture(para):
@@ -276,5 +276,5 @@ class _Reader:
         if not self.entries:
             raise SourceError(self.path, "no entries found (expected a title, then its abstract)")
         if not self.date:
-            self.warn(0, "no date line (such as 'Mar 17') found")
+            self.warn(0, "no date line (such as 'Mar 17' or '2024-03-17') found")
         return ParsedSource(self.path, self.entries, self.warnings)
