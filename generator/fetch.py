@@ -12,6 +12,7 @@ asked before anything is written; if any request fails, nothing is.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 import tempfile
@@ -22,6 +23,7 @@ from typing import Any
 from generator.analysis.themes import ThemeRules
 from generator.content.identifiers import arxiv_base, normal_arxiv
 from generator.content.model import Paper
+from generator.content.schema import value_problem
 from generator.content.store import Layout, load_papers, load_themes
 from generator.content.titles import title_key
 from generator.errors import ContentError, ReadingListError
@@ -102,6 +104,7 @@ def fetch(
                 "nothing was changed"
             ) from None
         report.warnings += warnings
+        items = [paper for paper in items if _usable(paper, date, report)]
         taken = [paper for paper in items if chosen.takes(paper)]
         report.left_out += [f"{p['id']}: {p['title']}" for p in items if p not in taken]
         report.asked.append(f"{date}: {len(items)} paper(s), {len(taken)} taken")
@@ -116,8 +119,23 @@ def fetch(
             for name, text in files.items():
                 (Path(scratch) / name).write_text(text, encoding="utf-8")
                 paths.append(Path(scratch) / name)
-            report.ingested = ingest(layout, paths, dry_run=dry_run, updates=frozenset(files))
+            ingested = ingest(layout, paths, dry_run=dry_run, updates=frozenset(files))
+        # Its warnings name the files where they are kept, not the scratch folder.
+        kept_as = {str(path): layout.rel(layout.sources / path.name) for path in paths}
+        ingested.warnings = [
+            dataclasses.replace(w, path=kept_as.get(w.path, w.path)) for w in ingested.warnings
+        ]
+        report.ingested = ingested
     return report
+
+
+def _usable(paper: dict[str, Any], date: str, report: FetchReport) -> bool:
+    """False, with a warning, for a paper whose title a record cannot have: ingest
+    would skip it, and a kept paper that is in no record fails `check`."""
+    refused = value_problem(Paper, "title", paper["title"])
+    if refused:
+        report.warnings.append(f"{date}: {paper['id']}: field 'title': {refused}; left out")
+    return not refused
 
 
 def _kept(layout: Layout, date: str) -> list[dict[str, Any]]:

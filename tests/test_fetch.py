@@ -277,6 +277,33 @@ def test_control_characters_in_an_answer_are_replaced_with_a_warning(small: Path
     assert problems == []
 
 
+def test_a_paper_no_record_can_hold_is_left_out_and_warnings_name_the_kept_file(
+    small: Path, hub: str
+) -> None:
+    """A title over the records' limit was kept in the source file and skipped by
+    ingest, so `check` then failed on a listing in no record; and ingest's warnings
+    named the scratch folder fetch had written the file in."""
+    day = [
+        item("2403.20001", "T" * 1500, "Too long a title.", ["Ada Lovelace"]),
+        item("2403.20002", "Sparse Caches Again", "About caches.", ["B" * 1500]),
+    ]
+    HubStandIn.raw = json.dumps(day).encode()
+    result = fetch(small, hub, "--date", "2024-03-17", "--all")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "warning: 2024-03-17: 2403.20001: field 'title': 1,500 characters; "
+        "the limit is 1,000; left out"
+    ) in result.stderr
+    assert result.stdout.startswith("fetched 2024-03-17: 1 paper(s), 1 taken\n")
+    kept = "content/sources/hf-daily-2024-03-17.json"
+    assert f"{kept}:2: warning: entry 'Sparse Caches Again': left out field 'authors'" in (
+        result.stderr
+    )
+    assert "readinglist-fetch-" not in result.stderr
+    checked = run_cli(small, "check")
+    assert checked.returncode == 0, checked.stdout
+
+
 def test_without_a_network_it_says_so_and_changes_nothing(small: Path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -132,7 +132,7 @@ class Merger:
             value = getattr(entry, name)
             problem = value_problem(Paper, name, value) if value else None
             if problem:
-                what = "skipped it" if name == "title" else "left out field"
+                what = "skipped it: field" if name == "title" else "left out field"
                 message = f"entry {quote(entry.title, 60)}: {what} '{name}': {problem}"
                 self.report.warnings.append(
                     Problem(str(source.path), entry.line, message, "warning")
