@@ -9,7 +9,8 @@ from generator.analysis import group
 from generator.analysis.tags import spellings, tag_key
 from generator.analysis.themes import unsorted
 from generator.content.controls import CONTROL_REPLACED
-from generator.content.model import Library
+from generator.content.model import Library, Paper
+from generator.content.schema import value_problem
 from generator.content.store import (
     Layout,
     check_references,
@@ -166,6 +167,11 @@ def unaccounted_listings(
         ]
         for entry in source.entries:
             if (source.stem, entry.position) in recorded and title_key(entry.title) in keys:
+                continue
+            refused = value_problem(Paper, "title", entry.title)
+            if refused:  # ingest skips it: "run ingest" would go round in a circle
+                message = f"listing {quote(entry.title)} is skipped: field 'title': {refused}"
+                problems.append(Problem(rel, entry.line, message, "warning"))
                 continue
             if broken and _slug_of(entry.title, broken):
                 continue

@@ -165,6 +165,28 @@ def test_strings_and_joins_read_as_bibtex_reads_them(tmp_path: Path) -> None:
     assert c.venue == "icml # 2024"  # a name the file does not define: as written
 
 
+def test_an_entry_ingest_skips_does_not_fail_check(tmp_path: Path) -> None:
+    """An entry whose title is over the records' limit was skipped by ingest, and
+    `check` then called it "in no record; run 'readinglist ingest'", which skips it
+    again: a circle, and a pull request that cannot pass."""
+    from .conftest import make_small_project
+
+    root = make_small_project(tmp_path / "project")
+    bib = tmp_path / "long.bib"
+    bib.write_text(
+        "@article{long, title={" + "Long " * 300 + "}, year={2020}}\n"
+        "@article{fine, title={A Fine Title}, year={2021}}\n",
+        encoding="utf-8",
+    )
+    assert run_cli(root, "ingest", str(bib)).returncode == 0
+    checked = run_cli(root, "check")
+    assert checked.returncode == 0, checked.stdout
+    assert (
+        "content/sources/long.bib:1: warning: listing 'Long Long" in checked.stdout
+        and "is skipped: field 'title': 1,499 characters; the limit is 1,000" in checked.stdout
+    )
+
+
 UNUSUAL = [
     r"See \href{https://github.com/owner/repo} for the code.",  # one argument, as arXiv has
     r"We \input the rest.",
