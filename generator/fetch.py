@@ -12,11 +12,10 @@ asked before anything is written; if any request fails, nothing is.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +122,7 @@ def fetch(
         # Its warnings name the files where they are kept, not the scratch folder.
         kept_as = {str(path): layout.rel(layout.sources / path.name) for path in paths}
         ingested.warnings = [
-            dataclasses.replace(w, path=kept_as.get(w.path, w.path)) for w in ingested.warnings
+            replace(w, path=kept_as.get(w.path, w.path)) for w in ingested.warnings
         ]
         report.ingested = ingested
     return report

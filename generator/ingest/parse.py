@@ -1,9 +1,9 @@
 """Parse raw listings copied from a paper-aggregator page.
 
 A listing is a few header lines, a date line such as `Mar 17` (or `2024-03-17`), then
-paragraphs: a title, its abstract, the next title, and so on. Copies from real pages come with
-Windows line endings, byte-order marks, non-breaking spaces and missing abstracts,
-so pairing is decided by what each paragraph looks like, not by counting.
+paragraphs: a title, its abstract, the next title, and so on. Copies from real pages
+come with Windows line endings, byte-order marks, non-breaking spaces and missing
+abstracts, so pairing is decided by what each paragraph looks like, not by counting.
 """
 
 from __future__ import annotations
