@@ -50,7 +50,12 @@ def base_key(paper: Paper) -> str:
 
 def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
     """Paper id -> key: its pinned `bibkey`, else `base_key`; papers that share one get
-    `b`, `c`, ... in id order after the first, so keys stay unique and stay put."""
+    `b`, `c`, ... in id order after the first, so keys stay unique.
+
+    A made-up key is a function of the library, not of the paper alone: it moves when a
+    paper that shares its base is added before it in id order or removed (in the
+    built-in list, adding one `efficient...` paper moves 8 keys), or when `enrich`
+    gives it authors and a year. A key that must never move is pinned with `bibkey`."""
     ordered = sorted(papers, key=lambda p: p.id)
     keys = {p.id: p.bibkey for p in ordered if p.bibkey}
     taken = set(keys.values())
