@@ -16,6 +16,7 @@ from generator.content.model import Library, Paper
 from generator.content.schema import to_dict
 from generator.content.store import Layout, load_papers, load_themes
 from generator.errors import Problem, ReadingListError, quote
+from generator.site.cite import citation_keys
 from generator.site.markup import inline
 
 
@@ -86,6 +87,8 @@ class ContentDiff:
     """The first error of each record that does not load now."""
     repaired: list[Paper] = field(default_factory=list)
     """Papers whose record did not load at the base, and does now."""
+    keys_moved: list[tuple[Paper, str, str]] = field(default_factory=list)
+    """Papers on both sides whose made-up citation key changes: (paper, before, after)."""
 
     @property
     def empty(self) -> bool:
@@ -99,6 +102,7 @@ class ContentDiff:
             or self.mentions_removed
             or self.unloaded
             or self.repaired
+            or self.keys_moved
         )
 
 
@@ -128,6 +132,12 @@ def compare(
         if len(paper.listings) != len(before.listings):
             diff.merged.append((paper, len(before.listings), len(paper.listings)))
     diff.themes = theme_changes(old, new)
+    keys_old, keys_new = citation_keys(old.papers.values()), citation_keys(new.papers.values())
+    diff.keys_moved = [
+        (paper, keys_old[i], keys_new[i])
+        for i, paper in new.papers.items()
+        if i in keys_old and keys_old[i] != keys_new[i]
+    ]
     links_before, links_after = _mention_links(old), _mention_links(new)
     diff.mentions_added = sorted(links_after - links_before)
     diff.mentions_removed = sorted(links_before - links_after)
@@ -226,6 +236,18 @@ def to_markdown(diff: ContentDiff, base: str, markdown: bool = True) -> str:
         out += [style.item(p, f" ({old} \u2192 {new} listings)") for p, old, new in diff.merged] + [
             ""
         ]
+    if diff.keys_moved:
+        heading = "Citation keys that move"
+        out += style.heading(3, f"\u26a0\ufe0f {heading}" if markdown else heading)
+        out += [
+            f"A citation made with the old key no longer finds the paper; "
+            f"{style.code('bibkey:')} in its record pins a key.",
+            "",
+        ]
+        out += [
+            style.item(p, f" ({style.code(a)} \u2192 {style.code(b)})")
+            for p, a, b in diff.keys_moved
+        ] + [""]
     if diff.themes:
         themes = [f"- {line}" for line in diff.themes]
         out += (

@@ -314,6 +314,34 @@ def test_diff_reports_a_record_that_does_not_load_as_such(tmp_path: Path) -> Non
     assert f"### Records that load again\n\n- `{mended.stem}`: " in report
 
 
+def test_diff_calls_out_citation_keys_that_move(tmp_path: Path) -> None:
+    """A made-up key depends on the papers that share its base: adding one moved the
+    keys of others without a word, and readers' citations with them."""
+    root = make_small_project(tmp_path / "repo")
+    papers = root / "content" / "papers"
+    (papers / "zebra-caches.yml").write_text(
+        "id: zebra-caches\ntitle: Zebracaching for Serving\n", encoding="utf-8"
+    )
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "content")
+    git(root, "commit", "-q", "-m", "base")
+    (papers / "a-zebra-study.yml").write_text(
+        "id: a-zebra-study\ntitle: Zebracaching Revisited\n", encoding="utf-8"
+    )
+    report = run_cli(root, "diff", "--format", "markdown", "main").stdout
+    assert "### \u26a0\ufe0f Citation keys that move\n\n" in report
+    assert (
+        "- `zebra-caches`: Zebracaching for Serving (`zebracaching` \u2192 `zebracachingb`)\n"
+        in report
+    )
+    # Pinned, it stays: nothing moves.
+    (papers / "zebra-caches.yml").write_text(
+        "id: zebra-caches\ntitle: Zebracaching for Serving\nbibkey: zebracaching\n",
+        encoding="utf-8",
+    )
+    assert "Citation keys" not in run_cli(root, "diff", "main").stdout
+
+
 def test_diff_shows_a_base_with_markdown_characters_as_written(tmp_path: Path) -> None:
     """A code span is literal: `HEAD&#126;1` showed the reference, not `HEAD~1`."""
     root = make_small_project(tmp_path / "repo")
