@@ -246,8 +246,11 @@ def to_markdown(diff: ContentDiff, base: str, markdown: bool = True) -> str:
         ]
         out += [
             style.item(p, f" ({style.code(a)} \u2192 {style.code(b)})")
-            for p, a, b in diff.keys_moved
-        ] + [""]
+            for p, a, b in diff.keys_moved[:MENTIONS_SHOWN]
+        ]
+        if len(diff.keys_moved) > MENTIONS_SHOWN:
+            out.append(f"- \u2026 and {len(diff.keys_moved) - MENTIONS_SHOWN} more")
+        out.append("")
     if diff.themes:
         themes = [f"- {line}" for line in diff.themes]
         out += (
@@ -271,7 +274,7 @@ def to_markdown(diff: ContentDiff, base: str, markdown: bool = True) -> str:
 
 
 MENTIONS_SHOWN = 30
-"""Mention links listed one by one; the count covers the rest."""
+"""Mention links (and moved keys) listed one by one; a count covers the rest."""
 
 
 def diff_against(layout: Layout, base: str, markdown: bool = True) -> str:

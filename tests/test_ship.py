@@ -319,9 +319,11 @@ def test_diff_calls_out_citation_keys_that_move(tmp_path: Path) -> None:
     keys of others without a word, and readers' citations with them."""
     root = make_small_project(tmp_path / "repo")
     papers = root / "content" / "papers"
-    (papers / "zebra-caches.yml").write_text(
-        "id: zebra-caches\ntitle: Zebracaching for Serving\n", encoding="utf-8"
-    )
+    for n in range(31):  # one more than the report lists
+        (papers / f"zebra-caches-{n:02d}.yml").write_text(
+            f"id: zebra-caches-{n:02d}\ntitle: Zebracaching for Serving, Part {n}\n",
+            encoding="utf-8",
+        )
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "content")
     git(root, "commit", "-q", "-m", "base")
@@ -331,15 +333,19 @@ def test_diff_calls_out_citation_keys_that_move(tmp_path: Path) -> None:
     report = run_cli(root, "diff", "--format", "markdown", "main").stdout
     assert "### \u26a0\ufe0f Citation keys that move\n\n" in report
     assert (
-        "- `zebra-caches`: Zebracaching for Serving (`zebracaching` \u2192 `zebracachingb`)\n"
-        in report
-    )
-    # Pinned, it stays: nothing moves.
-    (papers / "zebra-caches.yml").write_text(
-        "id: zebra-caches\ntitle: Zebracaching for Serving\nbibkey: zebracaching\n",
+        "- `zebra-caches-00`: Zebracaching for Serving, Part 0 "
+        "(`zebracaching` \u2192 `zebracachingb`)\n"
+    ) in report
+    assert "- `zebra-caches-29`: " in report and "- `zebra-caches-30`: " not in report
+    assert "- \u2026 and 1 more\n" in report
+    # Pinned, a key stays where it is.
+    (papers / "zebra-caches-00.yml").write_text(
+        "id: zebra-caches-00\ntitle: Zebracaching for Serving, Part 0\nbibkey: zebracaching\n",
         encoding="utf-8",
     )
-    assert "Citation keys" not in run_cli(root, "diff", "main").stdout
+    pinned = run_cli(root, "diff", "main").stdout
+    assert "Citation keys that move:" in pinned  # the others still move
+    assert "Part 0 (zebracaching \u2192 zebracachingb)" not in pinned
 
 
 def test_diff_shows_a_base_with_markdown_characters_as_written(tmp_path: Path) -> None:
