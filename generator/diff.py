@@ -240,7 +240,7 @@ def to_markdown(diff: ContentDiff, base: str, markdown: bool = True) -> str:
         heading = "Citation keys that move"
         out += style.heading(3, f"\u26a0\ufe0f {heading}" if markdown else heading)
         out += [
-            f"A citation made with the old key no longer finds the paper; "
+            "A citation made with the old key no longer finds the paper; "
             f"{style.code('bibkey:')} in its record pins a key.",
             "",
         ]
