@@ -143,6 +143,33 @@ def test_keys_are_stable_unique_and_can_be_pinned() -> None:
     ) == {"x": "ostergaard2020ostergaard"}
 
 
+def test_a_paper_that_arrives_later_moves_no_other_key() -> None:
+    """Suffixes went in id order, so a new paper whose id sorted first took `efficient`
+    and moved every other `efficient…` key (9 keys for 3 papers added to the built-in
+    list). They go in the order papers came in now: by their first listing, whose file
+    is named to sort after the older ones."""
+    from generator.content.model import Listing, Paper
+    from generator.site.cite import citation_keys
+
+    def paper(pid: str, source: str, position: int) -> Paper:
+        return Paper(id=pid, title=f"Efficient {pid}", listings=[Listing(source, "", position)])
+
+    before = [
+        paper("zeta", "000_first", 1),
+        paper("omega", "000_first", 2),
+        paper("mu", "001_b", 1),
+    ]
+    keys = citation_keys(before)
+    assert keys == {"zeta": "efficient", "omega": "efficientb", "mu": "efficientc"}
+    later = paper("alpha", "002_later", 1)
+    hand = Paper(id="aaa", title="Efficient by hand")  # no listing: after every listed one
+    assert citation_keys([*before, later, hand]) == {
+        **keys,
+        "alpha": "efficientd",
+        "aaa": "efficiente",
+    }
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     titles=st.lists(

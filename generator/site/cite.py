@@ -50,13 +50,15 @@ def base_key(paper: Paper) -> str:
 
 def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
     """Paper id -> key: its pinned `bibkey`, else `base_key`; papers that share one get
-    `b`, `c`, ... in id order after the first, so keys stay unique.
+    `b`, `c`, ... in the order they came in (`_arrival`), so keys stay unique, and a
+    paper that arrives in a later listing file takes the next suffix and moves the key
+    of no listed paper (papers added by hand come after every listed one, by id).
 
-    A made-up key is a function of the library, not of the paper alone: it moves when a
-    paper that shares its base is added before it in id order or removed (in the
-    built-in list, adding one `efficient...` paper moves 8 keys), or when `enrich`
-    gives it authors and a year. A key that must never move is pinned with `bibkey`."""
-    ordered = sorted(papers, key=lambda p: p.id)
+    A made-up key still moves when a paper that shares its base and came before it is
+    removed, when a listing file is added that sorts before older ones, or when
+    `enrich` gives the paper authors and a year (`diff` lists every key that moves). A
+    key that must never move is pinned with `bibkey`."""
+    ordered = sorted(papers, key=_arrival)
     keys = {p.id: p.bibkey for p in ordered if p.bibkey}
     taken = set(keys.values())
     # Where each base's search for a free suffix starts: every smaller one is taken, so
@@ -75,6 +77,13 @@ def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
         taken.add(key)
         tried[base] = n
     return keys
+
+
+def _arrival(paper: Paper) -> tuple[int, str, int, str]:
+    """The order papers came in: by their first listing (source files are named in
+    the order they were added), then those added by hand, by id."""
+    first = min(((x.source, x.position) for x in paper.listings), default=None)
+    return (0, *first, paper.id) if first else (1, "", 0, paper.id)
 
 
 def _suffix(n: int) -> str:
