@@ -36,7 +36,7 @@ id: later
 title: A Later Engine
 authors: [Grace Hopper]
 year: '1952'
-abstract: Compilers for the engine.
+abstract: 'Compilers for "the engine" <b>&</b> more. A second sentence.'
 """
 
 
@@ -81,7 +81,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "content" / "papers" / "lovelace.yml").write_text(FULL, encoding="utf-8")
     (root / "content" / "papers" / "later.yml").write_text(OTHER, encoding="utf-8")
     (root / "content" / "themes.yml").write_text(
-        "themes:\n- id: engines\n  title: Engines\n  keywords: [engine]\n", encoding="utf-8"
+        "themes:\n- id: engines\n  title: Engines\n  keywords: [engine]\n"
+        "  description: Machines that compute. More of them.\n",
+        encoding="utf-8",
     )
     result = run_cli(root, "build")
     assert result.returncode == 0, result.stderr
@@ -101,6 +103,26 @@ def test_the_paper_page_shows_authors_venue_year_doi_and_arxiv_links(site: Path)
     assert "https://arxiv.org/abs/2309.10818v2" in page.links
     assert "https://arxiv.org/pdf/2309.10818v2" in page.links
     assert not any("arxiv.org/search" in link for link in page.links)
+
+
+def test_a_page_describes_itself_to_search_engines_and_link_previews(site: Path) -> None:
+    """Every page had the site's description: a search result or a shared link to any
+    of 10,000 papers read "A curated, searchable reading list ...". A paper page now
+    has its abstract's first sentence, and a theme page its description's."""
+
+    def description(path: str) -> str:
+        html = (site / path / "index.html").read_text(encoding="utf-8")
+        (found,) = re.findall(r'<meta name="description" content="([^"]*)">', html)
+        return found
+
+    assert description("paper/lovelace") == "The engine weaves algebraic patterns."
+    assert description("paper/later") == (
+        "Compilers for &#34;the engine&#34; &lt;b&gt;&amp;&lt;/b&gt; more."
+    )
+    assert description("theme/engines") == "Machines that compute."
+    # A page with nothing of its own to say has the site's description.
+    site_description = "A curated, searchable reading list of machine-learning research papers."
+    assert description("papers") == site_description
 
 
 def test_cards_and_the_table_credit_the_authors(site: Path) -> None:

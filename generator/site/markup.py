@@ -174,14 +174,17 @@ def yaml_json(value: Any) -> str:
     return _PAIR.sub(joined, json.dumps(value))
 
 
-def meta(title: str, edit: str = "", **more: Any) -> Markup:
+def meta(title: str, edit: str = "", description: str = "", **more: Any) -> Markup:
     """A page's front matter (between the template's `---` lines): its title as escaped
-    HTML (MkDocs' themes print titles as they are), its edit link, if any, and what
-    else `overrides/main.html` puts in the page's head (`feed`, `citation`), as JSON,
-    which YAML reads as it is."""
+    HTML (MkDocs' themes print titles as they are), its edit link, if any, the first
+    sentence of `description` for search engines and link previews (escaped too), and
+    what else `overrides/main.html` puts in the page's head (`feed`, `citation`), as
+    JSON, which YAML reads as it is."""
     lines = [f"title: {_yaml_string(str(escape(title)))}"]
     if edit:
         lines.append(f"edit_url: {_yaml_string(edit)}")
+    if description.strip():
+        lines.append(f"description: {_yaml_string(str(escape(first_sentence(description))))}")
     lines += [f"{key}: {yaml_json(value)}" for key, value in more.items() if value]
     return Markup("\n".join(lines))
 
