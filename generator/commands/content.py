@@ -176,8 +176,9 @@ def _suggest(linked: Any, apply: bool) -> None:
 def diff(base: str, output_format: str) -> None:
     """Compare content/ at git ref BASE with the working tree.
 
-    Reports papers added, removed and edited, listings merged and theme changes, as
-    plain text; the pull-request workflow asks for Markdown for its job summary.
+    Reports papers added, removed and edited, listings merged, theme changes,
+    records that do not load and citation keys that move, as plain text; the
+    pull-request workflow asks for Markdown for its job summary.
     """
     from generator.diff import diff_against
 
