@@ -196,6 +196,19 @@ def test_ingest_keeps_a_windows_records_line_ends_and_byte_order_mark(tmp_path: 
     assert [x.source for x in papers["sparse-caches-for-serving-at-scale"].listings] == ["listing"]
 
 
+def test_a_file_in_the_project_is_named_as_check_names_it(tmp_path: Path) -> None:
+    """Ingest's warnings named a listing in content/sources/ by its absolute path."""
+    from .conftest import make_small_project, run_cli
+
+    root = make_small_project(tmp_path / "project")
+    listing = root / "content" / "sources" / "900_odd.txt"
+    listing.write_text("Mar 19\n\nA Title With No Abstract\n", encoding="utf-8")
+    result = run_cli(root, "ingest", "content/sources/900_odd.txt")
+    assert result.returncode == 0, result.stderr
+    assert "content/sources/900_odd.txt:3: warning: no abstract follows" in result.stderr
+    assert str(root) not in result.stderr
+
+
 def test_a_dry_run_shows_what_would_change_and_changes_nothing(tmp_path: Path) -> None:
     from .conftest import make_small_project, run_cli
 

@@ -226,6 +226,8 @@ def ingest(
             report.warnings.append(Problem(layout.rel(plan.path), 0, message, "warning"))
         what = "add" if plan.path.stem in merger.created else "update"
         report.changes.append(f"{what} {layout.rel(plan.path)}: {papers[plan.path.stem].title}")
+    # A file in the project is named as `check` names it, not by its absolute path.
+    report.warnings = [replace(w, path=layout.rel(Path(w.path))) for w in report.warnings]
     if dry_run:
         return report
     # Source copies and records land together or not at all: a run killed half way
