@@ -211,7 +211,7 @@ def ingest(
         for entry in source.entries:
             merger.add(source, entry)
         if progress:
-            log.info("%s: %d listing(s)", source.path, len(source.entries))
+            log.info("%s: %d listing(s)", layout.rel(source.path), len(source.entries))
     if merger.created:
         report.warnings += near_duplicates(merger)
     labels = _labels(layout, sources)
