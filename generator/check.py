@@ -9,6 +9,7 @@ from generator.analysis import group
 from generator.analysis.tags import spellings, tag_key
 from generator.analysis.themes import unsorted
 from generator.content.controls import CONTROL_REPLACED
+from generator.content.identifiers import arxiv_base
 from generator.content.model import Library, Paper
 from generator.content.schema import value_problem
 from generator.content.store import (
@@ -55,7 +56,8 @@ def check(layout: Layout) -> list[Problem]:
 
 
 def duplicate_warnings(layout: Layout, library: Library) -> list[Problem]:
-    """Titles that are nearly the same: a curator decides, by adding an alias."""
+    """Titles that are nearly the same (a curator decides, by adding an alias), and an
+    arXiv id or DOI that two records share."""
     problems = []
     for a, b in possible_duplicates(library.papers.values()):
         path_a, path_b = (layout.rel(layout.paper_path(p.id)) for p in (a, b))
@@ -65,6 +67,21 @@ def duplicate_warnings(layout: Layout, library: Library) -> list[Problem]:
             f"paper: readinglist merge {a.id} {b.id}"
         )
         problems.append(Problem(path_a, 0, message, "warning"))
+    # The same arXiv id (any version) or DOI on two records is the same paper twice.
+    for name, label, key in (("arxiv", "arXiv id", arxiv_base), ("doi", "DOI", str.lower)):
+        first: dict[str, Paper] = {}
+        for paper in library.papers.values():
+            value = getattr(paper, name)
+            other = first.setdefault(key(value), paper) if value else paper
+            if other is not paper:
+                path = layout.paper_path(paper.id)
+                message = (
+                    f"same {label} as {layout.rel(layout.paper_path(other.id))} "
+                    f"({quote(value)}); if they are one paper: readinglist merge "
+                    f"{other.id} {paper.id}"
+                )
+                line = line_of(path, f"{name}:")
+                problems.append(Problem(layout.rel(path), line, message, "warning"))
     return problems
 
 

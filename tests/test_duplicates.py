@@ -145,3 +145,31 @@ def test_a_possible_duplicate_shows_where_the_titles_differ_and_how_to_merge(
     assert "Risks, Benefits and Alternatives' / '" in warning, warning
     assert "Risks, Benefits or Others')" in warning, warning
     assert warning.endswith("if they are one paper: readinglist merge first second"), warning
+
+
+def test_an_arxiv_id_or_doi_on_two_records_is_a_warning_with_the_merge(tmp_path: Path) -> None:
+    """Two records with one arXiv id (in two versions) or one DOI (in two cases) passed
+    `check` in silence: the same paper had two pages."""
+    from .conftest import make_small_project, run_cli
+
+    root = make_small_project(tmp_path / "project", entries=2)
+    papers = root / "content" / "papers"
+    (papers / "engine.yml").write_text(
+        "id: engine\ntitle: Notes on the Engine\narxiv: '2309.10818'\ndoi: 10.5555/Engine.1\n",
+        encoding="utf-8",
+    )
+    (papers / "machine.yml").write_text(
+        "id: machine\ntitle: A Machine for Sums\narxiv: '2309.10818v2'\ndoi: 10.5555/engine.1\n",
+        encoding="utf-8",
+    )
+    result = run_cli(root, "check")
+    assert result.returncode == 0, result.stdout
+    merge = "if they are one paper: readinglist merge engine machine"
+    assert (
+        "content/papers/machine.yml:3: warning: same arXiv id as content/papers/engine.yml "
+        f"('2309.10818v2'); {merge}"
+    ) in result.stdout
+    assert (
+        "content/papers/machine.yml:4: warning: same DOI as content/papers/engine.yml "
+        f"('10.5555/engine.1'); {merge}"
+    ) in result.stdout
