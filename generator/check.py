@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from generator.analysis import group
+from generator.analysis import Linked, group
 from generator.analysis.tags import spellings, tag_key
 from generator.analysis.themes import unsorted
 from generator.content.controls import CONTROL_REPLACED
@@ -47,12 +47,30 @@ def check(layout: Layout) -> list[Problem]:
     problems += tag_warnings(layout, library)
     problems += unaccounted_listings(layout, library, broken)
     if themes and not theme_problems:
-        for paper in unsorted(group(library)):
+        grouped = group(library)
+        for paper in unsorted(grouped):
             path = layout.rel(layout.paper_path(paper.id))
             problems.append(
                 Problem(path, 0, "in no theme: it will be listed as Unsorted", "warning")
             )
+        problems += start_here_warnings(layout, grouped)
     return sorted(set(problems))
+
+
+def start_here_warnings(layout: Layout, grouped: Linked) -> list[Problem]:
+    """A `start_here` paper that is not in its theme: the page leaves it out, silently."""
+    problems = []
+    for theme in grouped.themes:
+        for paper_id in theme.start_here:
+            if paper_id in grouped.papers and theme.id not in grouped.membership.get(paper_id, []):
+                message = (
+                    f"theme {quote(theme.id)}: field 'start_here': {quote(paper_id)} is not "
+                    f"in this theme, so the page leaves it out; add {theme.id} to its "
+                    "record's themes, or a keyword that matches it"
+                )
+                line = line_of(layout.themes, "", paper_id)
+                problems.append(Problem(layout.rel(layout.themes), line, message, "warning"))
+    return problems
 
 
 def duplicate_warnings(layout: Layout, library: Library) -> list[Problem]:

@@ -241,6 +241,24 @@ def test_an_unknown_start_here_paper_has_its_line_and_a_suggestion(project: Path
     ) in result.stdout
 
 
+def test_a_start_here_paper_outside_its_theme_is_questioned(project: Path) -> None:
+    """A `start_here` entry naming a paper that is not in the theme was left off the
+    page without a word."""
+    themes = project / "content" / "themes.yml"
+    text = themes.read_text(encoding="utf-8")
+    survey = "a-survey-on-inference-optimization-techniques-for-mixture-of-experts-models"
+    other = "when-the-signal-is-in-the-noise-exploiting-diffix-s-sticky-noise"
+    themes.write_text(text.replace(survey, other, 1), encoding="utf-8")
+    line = next(n for n, row in enumerate(themes.read_text().splitlines(), 1) if other in row)
+    result = run_cli(project, "check")
+    assert result.returncode == 0, result.stdout
+    assert (
+        f"content/themes.yml:{line}: warning: theme 'mixture-of-experts': field 'start_here': "
+        f"'{other}' is not in this theme, so the page leaves it out; add mixture-of-experts "
+        "to its record's themes, or a keyword that matches it"
+    ) in result.stdout
+
+
 def test_a_tag_one_letter_from_a_common_one_is_questioned(project: Path) -> None:
     papers = sorted((project / "content" / "papers").glob("*.yml"))
     for path, tag in zip(
