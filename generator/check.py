@@ -53,14 +53,22 @@ def check(layout: Layout) -> list[Problem]:
             problems.append(
                 Problem(path, 0, "in no theme: it will be listed as Unsorted", "warning")
             )
-        problems += start_here_warnings(layout, grouped)
+        problems += theme_warnings(layout, grouped)
     return sorted(set(problems))
 
 
-def start_here_warnings(layout: Layout, grouped: Linked) -> list[Problem]:
-    """A `start_here` paper that is not in its theme: the page leaves it out, silently."""
+def theme_warnings(layout: Layout, grouped: Linked) -> list[Problem]:
+    """A theme that no paper is in (a keyword mistyped?), and a `start_here` paper that
+    is not in its theme: the page leaves it out. Either went without a word."""
     problems = []
+    members = Counter(t for themes in grouped.membership.values() for t in themes)
     for theme in grouped.themes:
+        if not members[theme.id]:
+            message = (
+                f"theme {quote(theme.id)} has no papers: no record names it and no rule matches"
+            )
+            line = line_of(layout.themes, "", f"id: {theme.id}")
+            problems.append(Problem(layout.rel(layout.themes), line, message, "warning"))
         for paper_id in theme.start_here:
             if paper_id in grouped.papers and theme.id not in grouped.membership.get(paper_id, []):
                 message = (

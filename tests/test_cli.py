@@ -259,6 +259,24 @@ def test_a_start_here_paper_outside_its_theme_is_questioned(project: Path) -> No
     ) in result.stdout
 
 
+def test_a_theme_with_no_papers_is_questioned(project: Path) -> None:
+    """A theme whose keyword was mistyped caught nothing, and its page said "0 papers."
+    without a word from `check`."""
+    themes = project / "content" / "themes.yml"
+    themes.write_text(
+        themes.read_text(encoding="utf-8")
+        + "- id: typo-theme\n  title: A typo\n  keywords: [mixtrue of experts]\n",
+        encoding="utf-8",
+    )
+    line = len(themes.read_text().splitlines()) - 2
+    result = run_cli(project, "check")
+    assert (
+        f"content/themes.yml:{line}: warning: theme 'typo-theme' has no papers: "
+        "no record names it and no rule matches"
+    ) in result.stdout
+    assert result.stdout.count("has no papers") == 1
+
+
 def test_a_tag_one_letter_from_a_common_one_is_questioned(project: Path) -> None:
     papers = sorted((project / "content" / "papers").glob("*.yml"))
     for path, tag in zip(
