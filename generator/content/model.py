@@ -12,9 +12,7 @@ class Listing:
 
     source: str = field(metadata={"doc": "Stem of the listing file, e.g. `000_6b32cc8f1414c3bd`."})
     date: str = field(
-        metadata={
-            "doc": "The date as the listing wrote it: `Mar 17` (no year), or `2024-03-17`."
-        }
+        metadata={"doc": "The date as the listing wrote it: `Mar 17` (no year), or `2024-03-17`."}
     )
     position: int = field(metadata={"doc": "1-based position of the entry within its file."})
     key: str = field(default="", metadata={"doc": "The entry's key, when the file is BibTeX."})
