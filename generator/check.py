@@ -62,22 +62,23 @@ def theme_warnings(layout: Layout, grouped: Linked) -> list[Problem]:
     is not in its theme: the page leaves it out. Either went without a word."""
     problems = []
     members = Counter(t for themes in grouped.membership.values() for t in themes)
-    for theme in grouped.themes:
+    _, lines, _ = read_yaml(layout.themes, layout.rel(layout.themes))  # exact lines
+    shown = layout.rel(layout.themes)
+    for n, theme in enumerate(grouped.themes):
         if not members[theme.id]:
             message = (
                 f"theme {quote(theme.id)} has no papers: no record names it and no rule matches"
             )
-            line = line_of(layout.themes, "", f"id: {theme.id}")
-            problems.append(Problem(layout.rel(layout.themes), line, message, "warning"))
-        for paper_id in theme.start_here:
+            problems.append(Problem(shown, lines.get(("themes", n, "id"), 0), message, "warning"))
+        for k, paper_id in enumerate(theme.start_here):
             if paper_id in grouped.papers and theme.id not in grouped.membership.get(paper_id, []):
                 message = (
                     f"theme {quote(theme.id)}: field 'start_here': {quote(paper_id)} is not "
                     f"in this theme, so the page leaves it out; add {theme.id} to its "
                     "record's themes, or a keyword that matches it"
                 )
-                line = line_of(layout.themes, "", paper_id)
-                problems.append(Problem(layout.rel(layout.themes), line, message, "warning"))
+                line = lines.get(("themes", n, "start_here", k), 0)
+                problems.append(Problem(shown, line, message, "warning"))
     return problems
 
 

@@ -277,6 +277,19 @@ def test_a_theme_with_no_papers_is_questioned(project: Path) -> None:
     assert result.stdout.count("has no papers") == 1
 
 
+def test_a_theme_warning_is_at_its_own_line_when_its_id_begins_another(project: Path) -> None:
+    """The line was found by searching for `id: <id>`, which an earlier theme's id that
+    begins the same way also holds (`fine` in `fine-tuning`)."""
+    themes = project / "content" / "themes.yml"
+    themes.write_text(
+        themes.read_text(encoding="utf-8") + "- id: fine\n  title: Fine\n  keywords: [zzzq]\n",
+        encoding="utf-8",
+    )
+    line = len(themes.read_text().splitlines()) - 2
+    result = run_cli(project, "check")
+    assert f"content/themes.yml:{line}: warning: theme 'fine' has no papers" in result.stdout
+
+
 def test_a_tag_one_letter_from_a_common_one_is_questioned(project: Path) -> None:
     papers = sorted((project / "content" / "papers").glob("*.yml"))
     for path, tag in zip(
