@@ -38,7 +38,7 @@ def check(layout: Layout) -> list[Problem]:
     problems += [p for p in [depth_problem(layout)] if p]
     broken = unloaded_records(layout, problems)
     problems += list_folder(layout.sources, layout.rel(layout.sources))[1]
-    themes, theme_problems = load_themes(layout)
+    themes, theme_problems = load_themes(layout, papers)
     sources, source_problems = load_sources(layout)
     library = Library(papers=dict(sorted(papers.items())), themes=themes, sources=sources)
     problems += theme_problems + source_problems

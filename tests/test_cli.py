@@ -241,6 +241,20 @@ def test_an_unknown_start_here_paper_has_its_line_and_a_suggestion(project: Path
     ) in result.stdout
 
 
+def test_two_themes_naming_one_unknown_paper_each_get_their_own_line(project: Path) -> None:
+    """Two themes start with the same survey; when its id changes, each theme's error
+    named the first theme's line, found by a text search."""
+    themes = project / "content" / "themes.yml"
+    survey = "model-compression-and-efficient-inference-for-large-language-models-a-survey"
+    themes.write_text(themes.read_text().replace(survey, survey + "-x"), encoding="utf-8")
+    rows = themes.read_text().splitlines()
+    lines = [n for n, row in enumerate(rows, 1) if survey + "-x" in row]
+    assert len(lines) == 2
+    result = run_cli(project, "check")
+    found = [x for x in result.stdout.splitlines() if f"unknown paper '{survey}-x'" in x]
+    assert [x.split(": error:")[0] for x in found] == [f"content/themes.yml:{n}" for n in lines]
+
+
 def test_a_start_here_paper_outside_its_theme_is_questioned(project: Path) -> None:
     """A `start_here` entry naming a paper that is not in the theme was left off the
     page without a word."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import logging
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,8 +183,7 @@ def load_papers(
 ) -> tuple[dict[str, Paper], list[Problem]]:
     """Every record under `content/papers/`, by id, with the problems found in each
     and across them (two records with the same title, files that are not records)."""
-    refused = content_problem(layout)
-    if refused:
+    if refused := content_problem(layout):
         return {}, [refused]
     recover_content(layout)
     shown = layout.rel(layout.papers)  # the folder as messages show it
@@ -270,15 +270,18 @@ def foreign_files(layout: Layout) -> list[Problem]:
     return problems
 
 
-def load_themes(layout: Layout) -> tuple[list[Theme], list[Problem]]:
-    """The themes declared in `content/themes.yml` (none if the file is absent)."""
+def load_themes(
+    layout: Layout, papers: Collection[str] | None = None
+) -> tuple[list[Theme], list[Problem]]:
+    """The themes declared in `content/themes.yml` (none if the file is absent); with
+    `papers`, a `start_here` entry naming none of them is an error at its line."""
     if content_problem(layout) or not os.path.lexists(layout.themes):
         return [], []
     rel = layout.rel(layout.themes)
     data, lines, problems = read_yaml(layout.themes, rel)
     if problems:
         return [], problems
-    return _themes(data, lines, rel)
+    return _themes(data, lines, rel, papers)
 
 
 def themes_text_problems(text: str, rel: str) -> list[Problem]:
@@ -288,7 +291,9 @@ def themes_text_problems(text: str, rel: str) -> list[Problem]:
     return [p for p in problems if p.is_error]
 
 
-def _themes(data: object, lines: dict, rel: str) -> tuple[list[Theme], list[Problem]]:
+def _themes(
+    data: object, lines: dict, rel: str, papers: Collection[str] | None = None
+) -> tuple[list[Theme], list[Problem]]:
     validator = Validator(lines)
     items = data.get("themes") if isinstance(data, dict) else None
     if not isinstance(items, list):
@@ -296,12 +301,18 @@ def _themes(data: object, lines: dict, rel: str) -> tuple[list[Theme], list[Prob
     themes = [validator.record(Theme, item, ("themes", i)) for i, item in enumerate(items)]
     problems = _problems(rel, validator)
     seen: set[str] = set()
-    for i, theme in enumerate(themes):
-        if theme and theme.id in seen:
+    for i, theme in ((i, t) for i, t in enumerate(themes) if t):
+        if theme.id in seen:
             line = lines.get(("themes", i, "id"), 0)
             problems.append(Problem(rel, line, f"duplicate theme id {quote(theme.id)}"))
-        if theme:
-            seen.add(theme.id)
+        seen.add(theme.id)
+        for k, paper_id in enumerate(theme.start_here):
+            if papers is not None and paper_id not in papers:
+                close = difflib.get_close_matches(paper_id, list(papers), n=1)
+                message = f"theme {quote(theme.id)}: field 'start_here': unknown paper " + (
+                    f"{quote(paper_id)}; did you mean {close[0]!r}?" if close else quote(paper_id)
+                )
+                problems.append(Problem(rel, lines.get(("themes", i, "start_here", k), 0), message))
     return [t for t in themes if t is not None], problems
 
 
@@ -322,7 +333,7 @@ def load_sources(layout: Layout) -> tuple[dict[str, Source], list[Problem]]:
 
 
 def check_references(layout: Layout, library: Library) -> list[Problem]:
-    """Theme ids used by papers and paper ids used by themes must exist."""
+    """Theme ids, former ids and listing sources that records name must exist."""
     theme_ids = [t.id for t in library.themes]
     problems = []
     for paper in library.papers.values():
@@ -357,16 +368,6 @@ def check_references(layout: Layout, library: Library) -> list[Problem]:
                 )
                 problems.append(Problem(layout.rel(path), line_of(path, "listings:"), message))
                 break
-    for theme in library.themes:
-        for paper_id in theme.start_here:
-            if paper_id not in library.papers:
-                message = (
-                    f"theme {quote(theme.id)}: field 'start_here': unknown paper {quote(paper_id)}"
-                )
-                close = difflib.get_close_matches(paper_id, list(library.papers), n=1)
-                message += f"; did you mean {close[0]!r}?" if close else ""
-                line = line_of(layout.themes, "", paper_id)
-                problems.append(Problem(layout.rel(layout.themes), line, message))
     for source_id in library.sources:
         if source_id not in sources:
             message = f"source {quote(source_id)} is not a file in {layout.rel(layout.sources)}/"
@@ -374,14 +375,14 @@ def check_references(layout: Layout, library: Library) -> list[Problem]:
     return problems
 
 
-def line_of(path: Path, prefix: str, holding: str = "") -> int:
-    """The first line of a file that starts with `prefix` and holds `holding`; 0 if none."""
+def line_of(path: Path, prefix: str) -> int:
+    """The first line of a file that starts with `prefix`; 0 if none."""
     try:
         text = read_regular(path, MAX_RECORD_BYTES).decode("utf-8", "replace")
     except (OSError, UnsafePath):
         return 0
     for number, line in enumerate(text.splitlines(), 1):
-        if line.startswith(prefix) and holding in line:
+        if line.startswith(prefix):
             return number
     return 0
 
@@ -389,7 +390,7 @@ def line_of(path: Path, prefix: str, holding: str = "") -> int:
 def load_library(layout: Layout, kept: KeptRecords | None = None) -> Library:
     """All of `content/`, validated; raise ContentError listing every error."""
     papers, problems = load_papers(layout, kept)
-    themes, theme_problems = load_themes(layout)
+    themes, theme_problems = load_themes(layout, papers)
     sources, source_problems = load_sources(layout)
     library = Library(papers=dict(sorted(papers.items())), themes=themes, sources=sources)
     problems += theme_problems + source_problems + check_references(layout, library)
