@@ -26,7 +26,14 @@ from generator.content.schema import value_problem
 from generator.content.store import Layout, load_papers, load_themes
 from generator.content.titles import title_key
 from generator.errors import ContentError, ReadingListError
-from generator.ingest.daily import loads, papers_of, read_daily, source_name, source_text
+from generator.ingest.daily import (
+    SUFFIX,
+    loads,
+    papers_of,
+    read_daily,
+    source_name,
+    source_text,
+)
 from generator.ingest.records import IngestReport, ingest
 from generator.web import RequestFailed, get
 
@@ -34,6 +41,8 @@ ENDPOINT = "https://huggingface.co"
 MAX_ANSWER = 20_000_000
 MAX_DAYS = 92
 """The most dates one fetch asks for (`--since`): a quarter."""
+CATCH_UP = 7
+"""The most days a fetch without dates asks for: a week."""
 
 
 @dataclass
@@ -41,7 +50,7 @@ class FetchReport:
     asked: list[str] = field(default_factory=list)
     """One line per date: how many papers the answer had and how many were taken."""
     left_out: list[str] = field(default_factory=list)
-    """`2403.12345: Title` for each paper not taken."""
+    """`2024-03-17 2403.12345: Title` for each paper not taken."""
     warnings: list[str] = field(default_factory=list)
     ingested: IngestReport | None = None
 
@@ -58,6 +67,31 @@ def dates_between(since: datetime.date, until: datetime.date) -> list[str]:
 
 def yesterday() -> str:
     return (datetime.datetime.now(datetime.timezone.utc).date() - datetime.timedelta(1)).isoformat()
+
+
+def catch_up(layout: Layout) -> tuple[list[str], str]:
+    """The days a fetch without dates asks for: every day after the newest one kept in
+    `content/sources/`, through yesterday, so that a day whose pull request was not
+    merged before the next run is asked again, not lost; yesterday alone if none is kept
+    or the newest is yesterday. At most `CATCH_UP` days, with a note when that cuts."""
+    until = datetime.date.fromisoformat(yesterday())
+    newest = max(filter(None, map(_kept_date, layout.source_files())), default=until)
+    start = max(
+        min(newest + datetime.timedelta(1), until), until - datetime.timedelta(CATCH_UP - 1)
+    )
+    note = ""
+    if newest + datetime.timedelta(1) < start:
+        note = f"the newest day kept is {newest}; asking for the last {CATCH_UP} days only"
+    return dates_between(start, until), note
+
+
+def _kept_date(path: Path) -> datetime.date | None:
+    """The date of a kept `hf-daily-<date>.json`; None for any other file."""
+    try:
+        date = datetime.date.fromisoformat(path.name[len("hf-daily-") : -len(SUFFIX)])
+    except ValueError:
+        return None
+    return date if path.name == source_name(date.isoformat()) else None
 
 
 def answers(endpoint: str, dates: list[str], timeout: float) -> dict[str, list[dict[str, Any]]]:
@@ -105,7 +139,7 @@ def fetch(
         report.warnings += warnings
         items = [paper for paper in items if _usable(paper, date, report)]
         taken = [paper for paper in items if chosen.takes(paper)]
-        report.left_out += [f"{p['id']}: {p['title']}" for p in items if p not in taken]
+        report.left_out += [f"{date} {p['id']}: {p['title']}" for p in items if p not in taken]
         report.asked.append(f"{date}: {len(items)} paper(s), {len(taken)} taken")
         kept = _kept(layout, date)
         known = {p["id"] for p in kept}

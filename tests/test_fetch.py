@@ -5,6 +5,7 @@ documents `GET /api/daily_papers?date=YYYY-MM-DD`: a JSON array of items, each w
 from __future__ import annotations
 
 import json
+import os
 import socket
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
@@ -117,7 +118,7 @@ def test_fetch_adds_the_themed_papers_and_reports_the_others(small: Path, hub: s
     assert HubStandIn.asked == ["/api/daily_papers?date=2024-03-17"]
     lines = result.stdout.splitlines()
     assert lines[0] == "fetched 2024-03-17: 4 paper(s), 3 taken"
-    assert lines[1] == "left out 2403.10003: A Study of Bird Migration Patterns"
+    assert lines[1] == "left out 2024-03-17 2403.10003: A Study of Bird Migration Patterns"
     assert (
         "add content/papers/sparse-caches-for-speculative-decoding.yml: Sparse Caches"
         in result.stdout
@@ -333,6 +334,36 @@ def test_dates_default_to_yesterday_and_since_asks_each_day(small: Path, hub: st
     assert bad.returncode == 2 and "expected a date such as 2024-03-17" in bad.stderr
 
 
+def test_without_dates_fetch_catches_up_from_the_newest_day_kept(small: Path, hub: str) -> None:
+    """The daily workflow fetched yesterday alone and replaced its pull request: a day
+    whose pull request was not merged before the next run was lost."""
+    import datetime
+
+    from generator.fetch import yesterday
+
+    until = datetime.date.fromisoformat(yesterday())
+    day = [(until - datetime.timedelta(n)).isoformat() for n in range(40)]
+    HubStandIn.days = {day[3]: DAY}
+    try:
+        assert fetch(small, hub, "--date", day[3]).returncode == 0
+        assert (small / "content" / "sources" / f"hf-daily-{day[3]}.json").exists()
+        HubStandIn.asked = []
+        assert fetch(small, hub).returncode == 0
+        assert HubStandIn.asked == [f"/api/daily_papers?date={d}" for d in day[2::-1]]
+        os.rename(  # a list not fetched for a month asks for a week, and says so
+            small / "content" / "sources" / f"hf-daily-{day[3]}.json",
+            small / "content" / "sources" / f"hf-daily-{day[30]}.json",
+        )
+        HubStandIn.asked = []
+        result = fetch(small, hub, "--dry-run")
+        assert HubStandIn.asked == [f"/api/daily_papers?date={d}" for d in day[6::-1]]
+        assert f"note: the newest day kept is {day[30]}; asking for the last 7 days" in (
+            result.stderr
+        )
+    finally:
+        HubStandIn.days = {"2024-03-17": DAY}
+
+
 def test_the_daily_workflow_runs_its_steps_against_the_hub(small: Path, hub: str) -> None:
     """The readinglist steps of .github/workflows/fetch.yml, as the runner runs them (bash
     -e, in a checkout), against the stand-in: new records, and a description that is
@@ -356,7 +387,7 @@ def test_the_daily_workflow_runs_its_steps_against_the_hub(small: Path, hub: str
         flow = yaml.safe_load((ROOT / ".github" / "workflows" / "fetch.yml").read_text())
         steps = [s for s in flow["jobs"]["fetch"]["steps"] if "readinglist" in s.get("run", "")]
         assert [s["name"] for s in steps] == [
-            "Fetch yesterday's papers",
+            "Fetch the days not on main yet",
             "Write the pull request's description",
         ]
         path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
@@ -378,7 +409,8 @@ def test_the_daily_workflow_runs_its_steps_against_the_hub(small: Path, hub: str
     assert (
         "- `sparse-caches-for-speculative-decoding`: Sparse Caches for Speculative Decoding" in body
     )
-    assert body.rstrip().endswith("- 2403.10003: A Study of Bird Migration Patterns")
+    day = yesterday()
+    assert body.rstrip().endswith(f"- {day} 2403.10003: A Study of Bird Migration Patterns")
     # Only the job that pushes may write, and only what it needs.
     assert flow["permissions"] == {}
     assert flow["jobs"]["fetch"]["permissions"] == {"contents": "write", "pull-requests": "write"}

@@ -229,7 +229,10 @@ def merge(keep: str, other: str, dry_run: bool) -> None:
     "dates",
     multiple=True,
     metavar="YYYY-MM-DD",
-    help="A day to fetch; repeat for several. Default: yesterday (UTC).",
+    help=(
+        "A day to fetch; repeat for several. Default: each day after the newest one kept "
+        "in content/sources/, through yesterday (UTC), at most a week."
+    ),
 )
 @click.option("--since", metavar="YYYY-MM-DD", help="Every day from this one to yesterday.")
 @click.option(
@@ -253,13 +256,15 @@ def fetch(
     A paper is taken when some theme's rules match it or the list has it already (by
     arXiv id, then title); the others are listed as left out, for --id or --all. The
     papers taken are kept in content/sources/hf-daily-<date>.json and ingested with
-    their arXiv id, authors, year and code link. Asks HF_ENDPOINT, as the Hugging Face
-    libraries do (https://huggingface.co by default). Without a network, or on any
-    error, nothing changes.
+    their arXiv id, authors, year and code link. Without --date or --since, it catches
+    up: each day after the newest one kept is asked, so a day whose pull request was
+    not merged in time is asked again. Asks HF_ENDPOINT, as the Hugging Face libraries
+    do (https://huggingface.co by default). Without a network, or on any error, nothing
+    changes.
     """
     import datetime
 
-    from generator.fetch import ENDPOINT, dates_between, yesterday
+    from generator.fetch import ENDPOINT, catch_up, dates_between, yesterday
     from generator.fetch import fetch as run_fetch
 
     try:
@@ -271,10 +276,14 @@ def fetch(
     except ValueError as exc:
         raise click.BadParameter(f"expected a date such as 2024-03-17 ({exc})") from None
     endpoint = os.environ.get("HF_ENDPOINT") or ENDPOINT
+    if not days:
+        days, note = catch_up(project())
+        if note:
+            click.echo(f"note: {note}", err=True)
     report = run_fetch(
         project(),
         endpoint,
-        sorted(set(days)) or [yesterday()],
+        sorted(set(days)),
         frozenset(ids),
         take_all,
         timeout,

@@ -132,7 +132,7 @@ class Theme:
 class Source:
     """A file of `content/sources/`, as `content/sources.yml` names it for readers."""
 
-    id: str = field(metadata={"doc": "The file's name without `.txt` or `.bib`."})
+    id: str = field(metadata={"doc": "The file's name without its extension."})
     label: str = field(metadata={"doc": "What readers see, e.g. `Hugging Face Daily Papers`."})
     url: str = field(default="", metadata={"doc": "Where the listing came from, if public."})
 
