@@ -15,7 +15,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from generator.content.controls import CONTROL, first_control, without_controls
+from generator.content.controls import CONTROL, closing_marks, first_control, without_controls
 from generator.content.store import Layout, load_papers
 from generator.content.writing import dump_paper
 from generator.ingest.parse import clean_abstract
@@ -49,6 +49,13 @@ PAPERS = st.lists(
 
 def normal(text: str) -> str:
     return " ".join(text.split())
+
+
+def as_loaded(text: str) -> str:
+    """A value as the loader gives it: control characters replaced, and direction marks
+    it leaves open closed at its end (with a warning, as `check` gives)."""
+    text = without_controls(text)
+    return text + closing_marks(text)
 
 
 @settings(
@@ -85,10 +92,10 @@ def test_generated_records_survive_ingest_check_and_build(
     by_title = {r.title: r for r in records.values()}
     abstracts = {}
     for i, (title, abstract, note, tag, alias) in enumerate(papers):
-        record = by_title[without_controls(f"Prop{i} {normal(title)}")]
+        record = by_title[as_loaded(f"Prop{i} {normal(title)}")]
         # Ingest keeps the text, only cleaning LaTeX leftovers as it does for any listing.
         # Unicode's noncharacters, like control characters, become U+FFFD.
-        expected = without_controls(clean_abstract(f"Abstract {i}: {normal(abstract)}. The end."))
+        expected = as_loaded(clean_abstract(f"Abstract {i}: {normal(abstract)}. The end."))
         assert record.abstract == expected
         abstracts[i] = record.abstract
         record.notes = f"Note {i}: {note}"
@@ -105,14 +112,15 @@ def test_generated_records_survive_ingest_check_and_build(
     tags, scripts = theme_profile(seed_site)
     exported = {e["title"]: e for e in json.loads((site / "papers.json").read_text("utf-8"))}
     for i, (title, _abstract, _note, tag, _alias) in enumerate(papers):
-        entry = exported[without_controls(f"Prop{i} {normal(title)}")]
+        entry = exported[as_loaded(f"Prop{i} {normal(title)}")]
         page = site / entry["url"] / "index.html"
         assert foreign_markup(page, tags | NOTES_TAGS, scripts) == []
         html = read(page)
-        assert html.h1 == normal(without_controls(f"Prop{i} {title}"))
+        assert html.h1 == normal(as_loaded(f"Prop{i} {title}"))
         assert normal(abstracts[i]) in html.text
-        # Control characters in a record are replaced (and `check` warns about them).
-        assert entry["tags"] == ([without_controls(tag)] if tag else [])
+        # Control characters in a record are replaced and open direction marks closed
+        # (`check` warns about both).
+        assert entry["tags"] == ([as_loaded(tag)] if tag else [])
 
 
 NONCHARACTERS = [chr(plane * 0x10000 + low) for plane in range(17) for low in (0xFFFE, 0xFFFF)]
