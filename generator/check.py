@@ -9,6 +9,7 @@ from generator.analysis import Linked, group
 from generator.analysis.tags import spellings, tag_key
 from generator.analysis.themes import unsorted
 from generator.content.controls import CONTROL_REPLACED
+from generator.content.files import list_folder
 from generator.content.identifiers import arxiv_base
 from generator.content.model import Library, Paper
 from generator.content.schema import value_problem
@@ -18,7 +19,6 @@ from generator.content.store import (
     content_problem,
     depth_problem,
     line_of,
-    list_folder,
     load_papers,
     load_sources,
     load_themes,

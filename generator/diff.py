@@ -155,15 +155,23 @@ def theme_changes(old: Linked, new: Linked) -> list[str]:
     lines = []
     old_themes = {t.id: t for t in old.themes}
     new_themes = {t.id: t for t in new.themes}
-    for tid in new_themes.keys() - old_themes.keys():
+    gone = old_themes.keys() - new_themes.keys()
+    renamed = {o: t.id for t in new.themes for o in t.former_ids if o in gone}  # old -> new
+    was = {new_id: old_id for old_id, new_id in renamed.items()}
+    for tid in new_themes.keys() - old_themes.keys() - was.keys():
         lines.append(f"Theme `{tid}` added")
-    for tid in old_themes.keys() - new_themes.keys():
-        lines.append(f"Theme `{tid}` removed")
+    for tid in gone - renamed.keys():
+        lines.append(
+            f"Theme `{tid}` removed: its page and feed go away (keep `{tid}` in a theme's "
+            "`former_ids` if it was renamed)"
+        )
+    for old_id, new_id in renamed.items():
+        lines.append(f"Theme `{old_id}` renamed `{new_id}`; its old page and feed lead there")
     for tid in new_themes.keys() & old_themes.keys():
         if to_dict(new_themes[tid]) != to_dict(old_themes[tid]):
             lines.append(f"Theme `{tid}` redefined")
-    for tid in sorted(new_themes.keys() | old_themes.keys()):
-        before = {p for p, ts in old.membership.items() if tid in ts}
+    for tid in sorted(new_themes.keys() | gone - renamed.keys()):
+        before = {p for p, ts in old.membership.items() if was.get(tid, tid) in ts}
         after = {p for p, ts in new.membership.items() if tid in ts}
         if before != after:
             lines.append(f"`{tid}`: +{len(after - before)} / \u2212{len(before - after)} papers")

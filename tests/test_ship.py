@@ -525,3 +525,24 @@ def test_no_placeholder_links_without_environment_or_remote(seed_site: Path) -> 
         assert {row["url"] for row in csv.DictReader(rows)} == {""}
     contribute = read(seed_site / "contribute" / "index.html").text
     assert "Edit this entry" not in contribute and "content/papers/<id>.yml" in contribute
+
+
+def test_diff_tells_a_renamed_theme_from_a_removed_one(tmp_path: Path) -> None:
+    """A removed theme takes its page and feed with it; the summary said only "removed",
+    and a rename was a theme removed and another added."""
+    root = make_small_project(tmp_path / "repo")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "content")
+    git(root, "commit", "-q", "-m", "base")
+    themes = root / "content" / "themes.yml"
+    text = themes.read_text(encoding="utf-8")
+    text = text.replace("- id: compression\n", "- id: squeeze\n  former_ids: [compression]\n")
+    themes.write_text(text.replace("- id: vision\n", "- id: seeing\n"), encoding="utf-8")
+    lines = run_cli(root, "diff", "--format", "markdown", "main").stdout.splitlines()
+    assert "- Theme `compression` renamed `squeeze`; its old page and feed lead there" in lines
+    assert (
+        "- Theme `vision` removed: its page and feed go away (keep `vision` in a theme's "
+        "`former_ids` if it was renamed)"
+    ) in lines
+    assert "- Theme `seeing` added" in lines and "- Theme `squeeze` added" not in lines
+    assert not [x for x in lines if x.startswith(("- `squeeze`", "- `compression`"))]

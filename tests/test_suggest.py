@@ -130,3 +130,14 @@ def test_nothing_to_propose_when_nothing_is_unsorted(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert "No themes to propose" in result.stderr
+
+
+def test_a_proposal_never_takes_a_renamed_themes_old_id(broad: Path) -> None:
+    """An old id in `former_ids` still names a page (it redirects): a proposal with that
+    id would fail `check`."""
+    from generator.analysis.suggest import suggest
+
+    library = load_library(Layout(broad))
+    first = suggest(group(library))[0].theme.id
+    library.themes[0].former_ids.append(first)
+    assert first not in [p.theme.id for p in suggest(group(library))]

@@ -101,3 +101,49 @@ def test_plus_is_part_of_a_word() -> None:
 def test_words_of_is_the_same_on_its_ascii_fast_path(text: str) -> None:
     slow = " " + re.sub(r"[^\w+]+", " ", text.casefold()).strip() + " "
     assert words_of(text) == slow
+
+
+def test_a_renamed_theme_keeps_its_old_page_and_feed(tmp_path) -> None:
+    """Renaming a theme's id broke every link to its page and every subscription to its
+    feed; `former_ids` keeps both, and check names the new id where the old is used."""
+    from .conftest import make_small_project, run_cli
+
+    root = make_small_project(tmp_path / "project")
+    themes = root / "content" / "themes.yml"
+    text = themes.read_text(encoding="utf-8")
+    renamed = "- id: model-compression\n  former_ids: [compression]\n"
+    themes.write_text(text.replace("- id: compression\n", renamed, 1), encoding="utf-8")
+    assert run_cli(root, "build", "--strict").returncode == 0
+    site = root / "site"
+    moved = (site / "theme" / "compression" / "index.html").read_text(encoding="utf-8")
+    href = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', moved)[1]
+    assert (site / "theme" / "compression" / href / "index.html").resolve() == (
+        site / "theme" / "model-compression" / "index.html"
+    )
+    feeds = site / "feeds"
+    assert b"<entry>" in (feeds / "compression.xml").read_bytes()
+    assert (feeds / "compression.xml").read_bytes() == (
+        feeds / "model-compression.xml"
+    ).read_bytes()
+
+    record = sorted((root / "content" / "papers").glob("*.yml"))[0]
+    record.write_text(record.read_text(encoding="utf-8") + "themes: [compression]\n", "utf-8")
+    text = themes.read_text(encoding="utf-8")
+    themes.write_text(
+        text.replace(
+            "- id: vision\n", "- id: vision\n  former_ids: [vision, model-compression]\n", 1
+        ),
+        encoding="utf-8",
+    )
+    lines = themes.read_text(encoding="utf-8").splitlines()
+    line = 1 + lines.index("  former_ids: [vision, model-compression]")
+    out = run_cli(root, "check").stdout
+    assert (
+        f"{record.name}:" in out
+        and "unknown theme 'compression'; did you mean 'model-compression'?" in out
+    )
+    for clash in ("vision", "model-compression"):
+        assert (
+            f"content/themes.yml:{line}: error: theme 'vision': field 'former_ids': '{clash}' is a theme's id"
+            in out
+        )

@@ -61,7 +61,7 @@ class Proposal:
 def suggest(library: Linked) -> list[Proposal]:
     """Proposed themes for the library's Unsorted papers, largest first."""
     everywhere = Counter(g for p in library.papers.values() for g in _grams(p))
-    taken = {t.id for t in library.themes}
+    taken = {i for t in library.themes for i in [t.id, *t.former_ids]}  # pages taken
     themes: list[Theme] = []
     left = unsorted(library)
     for _ in range(PASSES):

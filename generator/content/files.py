@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from generator.errors import NotText, ReadingListError
+from generator.errors import NotText, Problem, ReadingListError
 
 log = logging.getLogger(__name__)
 
@@ -298,3 +298,26 @@ def utf8_text(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise NotText(f"not UTF-8 text (byte 0x{data[exc.start]:02x}){again}", line) from None
+
+
+def list_folder(folder: Path, shown: str) -> tuple[list[str], list[Problem]]:
+    """The names in a content folder, sorted (none if it does not exist), and problems:
+    a folder that is a symbolic link is not read, and a name that is not UTF-8 is
+    reported (escaped) and left out."""
+    try:
+        real_folder(folder)
+        names = sorted(os.listdir(folder))
+    except FileNotFoundError:
+        return [], []
+    except UnsafePath as exc:
+        return [], [Problem(shown, 0, exc.reason)]
+    kept, problems = [], []
+    for name in names:
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            shown_name = os.fsencode(name).decode("utf-8", "backslashreplace")
+            problems.append(Problem(f"{shown}/{shown_name}", 0, "the file name is not UTF-8"))
+        else:
+            kept.append(name)
+    return kept, problems

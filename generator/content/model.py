@@ -85,10 +85,7 @@ class Paper:
     )
     former_ids: list[str] = field(
         default_factory=list,
-        metadata={
-            "doc": "Ids of records merged into this one (`readinglist merge`); "
-            "their pages redirect here."
-        },
+        metadata={"doc": "Ids of records merged into this one; their pages redirect here."},
     )
 
     @property
@@ -107,9 +104,7 @@ class Theme:
     description: str = field(
         default="", metadata={"doc": "One or two sentences of Markdown for readers."}
     )
-    icon: str = field(
-        default="", metadata={"doc": "Optional Material icon name, e.g. `material/memory`."}
-    )
+    icon: str = field(default="", metadata={"doc": "Material icon name, e.g. `material/memory`."})
     keywords: list[str] = field(
         default_factory=list,
         metadata={
@@ -125,6 +120,10 @@ class Theme:
     )
     start_here: list[str] = field(
         default_factory=list, metadata={"doc": "Paper ids to list first as good first reads."}
+    )
+    former_ids: list[str] = field(
+        default_factory=list,
+        metadata={"doc": "Ids the theme had before; their pages and feeds lead here."},
     )
 
 

@@ -163,6 +163,7 @@ VALUE_RULES: dict[tuple[type, str], Callable[[str], str | None]] = {
     (Theme, "title"): _check_text,
     (Theme, "icon"): _check_pattern(_ICON, "an icon name such as 'material/memory'"),
     (Theme, "start_here"): _check_pattern(_SLUG, "a paper id"),
+    (Theme, "former_ids"): _check_pattern(_SLUG, "a theme id"),
     (Source, "label"): _check_text,
     (Source, "url"): _check_pattern(_URL, "an http(s) URL"),
 }
@@ -180,6 +181,7 @@ LIST_LIMITS: dict[tuple[type, str], int] = {
     (Theme, "title_keywords"): 1_000,
     (Theme, "exclude"): 1_000,
     (Theme, "start_here"): 50,
+    (Theme, "former_ids"): 100,
 }
 """The most items a list of a record may hold. Generous for any real paper (the largest
 author lists run to a few thousand) and small enough that what the site prints for a

@@ -9,7 +9,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.content.files import UnsafePath, read_regular, real_folder, too_deep, utf8_text
+from generator.content.files import (
+    UnsafePath,
+    list_folder,
+    read_regular,
+    real_folder,
+    too_deep,
+    utf8_text,
+)
 from generator.content.journal import STAGING_PREFIX, recover
 from generator.content.model import Library, Paper, Source, Theme
 from generator.content.schema import Validator
@@ -230,29 +237,6 @@ def recover_content(layout: Layout) -> None:
             log.warning("%s: %s", layout.rel(layout.content), line)
 
 
-def list_folder(folder: Path, shown: str) -> tuple[list[str], list[Problem]]:
-    """The names in a content folder, sorted (none if it does not exist), and problems:
-    a folder that is a symbolic link is not read, and a name that is not UTF-8 is
-    reported (escaped) and left out."""
-    try:
-        real_folder(folder)
-        names = sorted(os.listdir(folder))
-    except FileNotFoundError:
-        return [], []
-    except UnsafePath as exc:
-        return [], [Problem(shown, 0, exc.reason)]
-    kept, problems = [], []
-    for name in names:
-        try:
-            name.encode("utf-8")
-        except UnicodeEncodeError:
-            shown_name = os.fsencode(name).decode("utf-8", "backslashreplace")
-            problems.append(Problem(f"{shown}/{shown_name}", 0, "the file name is not UTF-8"))
-        else:
-            kept.append(name)
-    return kept, problems
-
-
 def foreign_files(layout: Layout) -> list[Problem]:
     """What `content/` must not hold: staging folders (no repository may carry one:
     an older version finished them blindly, which let a pull request write anywhere)
@@ -301,11 +285,19 @@ def _themes(
     themes = [validator.record(Theme, item, ("themes", i)) for i, item in enumerate(items)]
     problems = _problems(rel, validator)
     seen: set[str] = set()
+    ids = {t.id for t in themes if t}  # theme/<id or former id>/ is one theme's page
+    owners: dict[str, str] = {}
     for i, theme in ((i, t) for i, t in enumerate(themes) if t):
         if theme.id in seen:
             line = lines.get(("themes", i, "id"), 0)
             problems.append(Problem(rel, line, f"duplicate theme id {quote(theme.id)}"))
         seen.add(theme.id)
+        for k, old in enumerate(theme.former_ids):
+            other = owners.setdefault(old, theme.id)
+            if old in ids or other != theme.id:
+                clash = "a theme's id" if old in ids else f"a former id of {quote(other)}"
+                message = f"theme {quote(theme.id)}: field 'former_ids': {quote(old)} is {clash}"
+                problems.append(Problem(rel, lines.get(("themes", i, "former_ids", k), 0), message))
         for k, paper_id in enumerate(theme.start_here):
             if papers is not None and paper_id not in papers:
                 close = difflib.get_close_matches(paper_id, list(papers), n=1)
@@ -335,12 +327,13 @@ def load_sources(layout: Layout) -> tuple[dict[str, Source], list[Problem]]:
 def check_references(layout: Layout, library: Library) -> list[Problem]:
     """Theme ids, former ids and listing sources that records name must exist."""
     theme_ids = [t.id for t in library.themes]
+    renamed = {old: [t.id] for t in library.themes for old in t.former_ids}
     problems = []
     for paper in library.papers.values():
         for theme_id in paper.themes:
             if theme_id not in theme_ids:
                 message = f"field 'themes': unknown theme {quote(theme_id)}"
-                close = difflib.get_close_matches(theme_id, theme_ids, n=1)
+                close = renamed.get(theme_id) or difflib.get_close_matches(theme_id, theme_ids, n=1)
                 if close:
                     message += f"; did you mean {close[0]!r}?"
                 path = layout.paper_path(paper.id)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from generator.content.files import inside, write_atomic
+from generator.content.files import inside, list_folder, write_atomic
 from generator.content.model import Paper
 from generator.content.schema import PAPER_FIELDS, value_problem
-from generator.content.store import Layout, list_folder, load_papers
+from generator.content.store import Layout, load_papers
 from generator.content.yamlio import dumps
 from generator.errors import ContentError, ReadingListError
 from generator.ingest.duplicates import paper_keys, title_key, unique_slug

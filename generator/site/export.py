@@ -237,6 +237,8 @@ def export_files(
             (site_url, page, f"{site_url}{theme_feed(theme_id)}"),
             when,
         )
+        for old in theme.former_ids:  # a renamed theme's readers keep their subscription
+            files[theme_feed(old)] = files[theme_feed(theme_id)]
     if library.themes:  # a theme called "sitemap" has the name: Material reads its feed
         feeds = [theme_feed(t.id) for t in library.themes]
         files.setdefault(FEEDS_SITEMAP, feeds_sitemap(site_url, feeds))

@@ -29,7 +29,6 @@ from generator.site.paths import (
     CONFIG,
     CONTRIBUTE,
     HOME,
-    PAPER_DIR,
     PAPERS,
     PAPERS_JSON,
     TAGS,
@@ -116,24 +115,32 @@ def download_files(
 
 
 def redirect_files(linked: Linked, directory_urls: bool) -> dict[str, str]:
-    """A page for each former id of a record (`readinglist merge`) that sends the reader
-    on to the record's page: plain HTML with a relative address, on the web and from
-    disk alike."""
+    """A page for each former id of a record (`readinglist merge`) or a theme (renamed)
+    that sends the reader on to its page: plain HTML with a relative address, on the web
+    and from disk alike."""
+    moves = [
+        (paper_page(o), paper_page(p.id), p.title, "paper")
+        for p in linked.papers.values()
+        for o in p.former_ids
+    ]
+    moves += [
+        (theme_page(o), theme_page(t.id), t.title, "theme")
+        for t in linked.themes
+        for o in t.former_ids
+    ]
     files = {}
-    for paper in linked.papers.values():
-        for old in paper.former_ids:
-            here = paper_page(old)
-            href = escape(paths.href(here, paper_page(paper.id), directory_urls))
-            title = escape(paper.title)
-            name = f"{PAPER_DIR}/{old}/index.html" if directory_urls else f"{PAPER_DIR}/{old}.html"
-            files[name] = (
-                '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-                f"<title>{title}</title>"
-                f'<link rel="canonical" href="{href}">'
-                f'<meta http-equiv="refresh" content="0; url={href}"></head>\n'
-                f'<body><p>This paper\'s page has moved: <a href="{href}">{title}</a>.</p>'
-                "</body></html>\n"
-            )
+    for here, there, name, noun in moves:
+        href = escape(paths.href(here, there, directory_urls))
+        title = escape(name)
+        stem = here.removesuffix(".md")
+        files[f"{stem}/index.html" if directory_urls else f"{stem}.html"] = (
+            '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+            f"<title>{title}</title>"
+            f'<link rel="canonical" href="{href}">'
+            f'<meta http-equiv="refresh" content="0; url={href}"></head>\n'
+            f'<body><p>This {noun}\'s page has moved: <a href="{href}">{title}</a>.</p>'
+            "</body></html>\n"
+        )
     return files
 
 
