@@ -166,7 +166,7 @@ def theme_changes(old: Linked, new: Linked) -> list[str]:
             "`former_ids` if it was renamed)"
         )
     for old_id, new_id in renamed.items():
-        lines.append(f"Theme `{old_id}` renamed `{new_id}`; its old page and feed lead there")
+        lines.append(f"Theme `{old_id}` is now `{new_id}`; its old page and feed lead there")
     for tid in new_themes.keys() & old_themes.keys():
         if to_dict(new_themes[tid]) != to_dict(old_themes[tid]):
             lines.append(f"Theme `{tid}` redefined")

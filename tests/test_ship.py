@@ -539,7 +539,7 @@ def test_diff_tells_a_renamed_theme_from_a_removed_one(tmp_path: Path) -> None:
     text = text.replace("- id: compression\n", "- id: squeeze\n  former_ids: [compression]\n")
     themes.write_text(text.replace("- id: vision\n", "- id: seeing\n"), encoding="utf-8")
     lines = run_cli(root, "diff", "--format", "markdown", "main").stdout.splitlines()
-    assert "- Theme `compression` renamed `squeeze`; its old page and feed lead there" in lines
+    assert "- Theme `compression` is now `squeeze`; its old page and feed lead there" in lines
     assert (
         "- Theme `vision` removed: its page and feed go away (keep `vision` in a theme's "
         "`former_ids` if it was renamed)"
