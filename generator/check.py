@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from pathlib import Path
 
 from generator.analysis import Linked, group
 from generator.analysis.tags import spellings, tag_key
@@ -18,6 +19,7 @@ from generator.content.store import (
     check_references,
     content_problem,
     depth_problem,
+    is_listing,
     line_of,
     load_papers,
     load_sources,
@@ -26,7 +28,7 @@ from generator.content.store import (
 )
 from generator.errors import Problem, SourceError, quote, quote_pair
 from generator.ingest.duplicates import make_slug, possible_duplicates, title_key
-from generator.ingest.records import parse_file
+from generator.ingest.records import SAME_STEM, parse_file
 
 
 def check(layout: Layout) -> list[Problem]:
@@ -37,7 +39,7 @@ def check(layout: Layout) -> list[Problem]:
     papers, problems = load_papers(layout)
     problems += [p for p in [depth_problem(layout)] if p]
     broken = unloaded_records(layout, problems)
-    problems += list_folder(layout.sources, layout.rel(layout.sources))[1]
+    problems += source_file_problems(layout)
     themes, theme_problems = load_themes(layout, papers)
     sources, source_problems = load_sources(layout)
     library = Library(papers=dict(sorted(papers.items())), themes=themes, sources=sources)
@@ -55,6 +57,25 @@ def check(layout: Layout) -> list[Problem]:
             )
         problems += theme_warnings(layout, grouped)
     return sorted(set(problems))
+
+
+def source_file_problems(layout: Layout) -> list[Problem]:
+    """Names in `content/sources/` that are not UTF-8; a file nothing reads; and two
+    files whose names differ only by the extension, which a record's listing (naming
+    its file without one) cannot tell apart."""
+    names, problems = list_folder(layout.sources, layout.rel(layout.sources))
+    first: dict[str, str] = {}
+    for name in names:
+        rel = layout.rel(layout.sources / name)
+        if not is_listing(name):
+            message = "not a listing (.txt, .bib or .json): nothing reads it"
+            problems += [] if name.startswith(".") else [Problem(rel, 0, message, "warning")]
+            continue
+        other = first.setdefault(Path(name).stem, name)
+        if other != name:
+            message = SAME_STEM.format(other) + "; rename one"
+            problems.append(Problem(rel, 0, message))
+    return problems
 
 
 def theme_warnings(layout: Layout, grouped: Linked) -> list[Problem]:

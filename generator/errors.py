@@ -23,7 +23,7 @@ class SourceError(ReadingListError):
 
     def __init__(self, path: object, reason: str, line: int = 0) -> None:
         super().__init__(f"{path}:{line}: {reason}" if line else f"{path}: {reason}")
-        self.reason, self.line = reason, line
+        self.path, self.reason, self.line = path, reason, line
 
 
 class ContentError(ReadingListError):

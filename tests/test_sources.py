@@ -87,3 +87,41 @@ def test_a_labels_file_that_cannot_take_more_is_left_as_it_is(tmp_path: Path) ->
     assert "content/sources.yml: error: cannot add labels for 000_6b32cc8f1414c3bd" in result.stderr
     assert labels.read_text(encoding="utf-8") == "sources: []\n"
     assert not list((root / "content" / "papers").iterdir())
+
+
+def test_ingest_and_check_read_the_same_files(tmp_path: Path) -> None:
+    """`ingest` took `refs.BIB` and `Listing.TXT`, but `check` read only lower-case
+    extensions: every listing of them became "not a file in content/sources/". A BibTeX
+    file named as an existing listing gave two files one source id; a file nothing
+    reads passed in silence."""
+    root = project_without_labels(tmp_path)
+    sources = root / "content" / "sources"
+    listing = tmp_path / "Listing.TXT"
+    listing.write_text(LISTING.read_text(encoding="utf-8"), encoding="utf-8")
+    bib = tmp_path / "refs.BIB"
+    bib.write_text("@misc{k, title={A Paper From BibTeX}, year={2024}}\n", encoding="utf-8")
+    assert run_cli(root, "ingest", str(listing), str(bib)).returncode == 0
+    assert sorted(p.name for p in sources.iterdir()) == ["Listing.TXT", "refs.BIB"]
+    check = run_cli(root, "check")
+    assert check.returncode == 0 and " error" not in check.stdout, check.stdout
+
+    before = {p: p.read_bytes() for p in (root / "content").rglob("*") if p.is_file()}
+    twin = tmp_path / "Listing.bib"
+    twin.write_text("@misc{t, title={Another Paper Entirely}, year={2024}}\n", encoding="utf-8")
+    refused = run_cli(root, "ingest", str(twin))
+    assert refused.returncode == 1
+    assert (
+        f"{twin}: error: content/sources/Listing.TXT has this name but for the extension, and a "
+        "listing names its file without it; rename the file"
+    ) in refused.stderr
+    assert {p: p.read_bytes() for p in (root / "content").rglob("*") if p.is_file()} == before
+
+    (sources / "Listing.bib").write_bytes(twin.read_bytes())  # put there by hand
+    (sources / "notes.md").write_text("Where these came from.\n", encoding="utf-8")
+    out = run_cli(root, "check").stdout
+    assert "content/sources/Listing.bib: error: Listing.TXT has this name but for the " in out
+    assert (
+        "content/sources/notes.md: warning: not a listing (.txt, .bib or .json): nothing reads it"
+    ) in out
+    wrong = run_cli(root, "ingest", "content/sources/notes.md")
+    assert wrong.stderr.startswith("Error: content/sources/notes.md: expected a raw listing")

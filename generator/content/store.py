@@ -76,7 +76,12 @@ class Layout:
         if content_problem(self):
             return []
         names, _ = list_folder(self.sources, self.rel(self.sources))
-        return [self.sources / name for name in names if name.endswith((".txt", ".bib", ".json"))]
+        return [self.sources / name for name in names if is_listing(name)]
+
+
+def is_listing(name: str) -> bool:
+    """A raw listing, BibTeX or daily papers file, by its name: what ingest reads."""
+    return name.lower().endswith((".txt", ".bib", ".json"))
 
 
 def content_problem(layout: Layout) -> Problem | None:

@@ -69,6 +69,9 @@ def parse_file(path: Path) -> ParsedSource:
     )
 
 
+SAME_STEM = "{} has this name but for the extension, and a listing names its file without it"
+"""Two listing files a record's listing cannot tell apart (`str.format` the other)."""
+
 FILLED = ("authors", "year", "venue", "doi", "arxiv", "abstract", *CITATION)
 """Fields an entry fills in when a record has them empty (it never overwrites one)."""
 
@@ -203,7 +206,10 @@ def ingest(
     report = IngestReport()
     merger = Merger(papers, report)
     # Parse everything before writing anything: a bad file aborts the whole run.
-    sources = [parse_file(path) for path in files]
+    try:
+        sources = [parse_file(path) for path in files]
+    except SourceError as exc:  # a file in the project is named as `check` names it
+        raise SourceError(layout.rel(Path(str(exc.path))), exc.reason, exc.line) from None
     copies = _adopt_sources(layout, sources, updates)
     for source in sources:
         report.files += 1
@@ -297,8 +303,13 @@ def _adopt_sources(
     account for their listings; a different file of the same name is an error, but
     for the names in `updates` (a day's papers that `fetch` has grown)."""
     copies = []
+    names = {path.stem: path.name for path in layout.source_files()}
     for source in sources:
         target = layout.sources / source.path.name
+        other = names.setdefault(target.stem, target.name)
+        if other != target.name:
+            message = SAME_STEM.format(layout.rel(layout.sources / other)) + "; rename the file"
+            raise ContentError([Problem(layout.rel(source.path), 0, message)])
         data = read_regular(source.path, MAX_SOURCE_BYTES)
         if os.path.lexists(target):
             if target.name not in updates and not holds(target, data):
