@@ -213,6 +213,14 @@ def unaccounted_listings(
         for listing in paper.listings
     )
     keys = {title_key(k) for p in library.papers.values() for k in [p.title, *p.aliases]}
+    # As `ingest.records.lists`: an entry is also held by its BibTeX key or arXiv id.
+    keyed = {(x.source, x.key) for p in library.papers.values() for x in p.listings if x.key}
+    keyed |= {
+        (x.source, arxiv_base(p.arxiv))
+        for p in library.papers.values()
+        for x in p.listings
+        if p.arxiv
+    }
     for stem in broken:
         held, titles = _what_it_says(layout, stem)
         recorded.update(held)
@@ -233,6 +241,8 @@ def unaccounted_listings(
         for entry in source.entries:
             if (source.stem, entry.position) in recorded and title_key(entry.title) in keys:
                 continue
+            if {(source.stem, entry.key), (source.stem, arxiv_base(entry.arxiv))} & keyed:
+                continue
             refused = value_problem(Paper, "title", entry.title)
             if refused:  # ingest skips it: "run ingest" would go round in a circle
                 message = f"listing {quote(entry.title)} is skipped: field 'title': {refused}"
@@ -243,6 +253,8 @@ def unaccounted_listings(
             message = (
                 f"listing {quote(entry.title)} is in no record; run 'readinglist ingest {rel}'"
             )
+            if entry.key or entry.arxiv:  # held by those, the entries after it stay held
+                message += ", or delete the entry to leave the paper out"
             problems.append(Problem(rel, entry.line, message))
     return problems
 

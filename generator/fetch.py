@@ -5,7 +5,8 @@ the Hugging Face client libraries read; `https://huggingface.co` by default). A 
 is taken when the list already has it (by arXiv id, then by title), when some theme's
 rules match it, when it is named with `--id`, or with `--all`; the others are reported.
 The papers taken are kept as the answer gave them in `content/sources/hf-daily-<date>.json`
-(a later fetch of the same date adds to it, so positions stay), and ingested from it:
+(a later fetch of the same date adds only the papers named with `--id`, or `--all`, so
+that what a curator deleted from it stays out), and ingested from it:
 arXiv id, authors, year, abstract, code link and the listing's full date. Every date is
 asked before anything is written; if any request fails, nothing is.
 """
@@ -138,11 +139,13 @@ def fetch(
             ) from None
         report.warnings += warnings
         items = [paper for paper in items if _usable(paper, date, report)]
-        taken = [paper for paper in items if chosen.takes(paper)]
-        report.left_out += [f"{date} {p['id']}: {p['title']}" for p in items if p not in taken]
-        report.asked.append(f"{date}: {len(items)} paper(s), {len(taken)} taken")
         kept = _kept(layout, date)
         known = {p["id"] for p in kept}
+        # A day kept already was chosen then: what its rules left out, or a curator
+        # took out of its file, stays out unless asked for by id.
+        taken = [p for p in items if p["id"] in known or chosen.takes(p, by_rules=not kept)]
+        report.left_out += [f"{date} {p['id']}: {p['title']}" for p in items if p not in taken]
+        report.asked.append(f"{date}: {len(items)} paper(s), {len(taken)} taken")
         new = [p for p in sorted(taken, key=lambda p: p["id"]) if p["id"] not in known]
         if new or kept:
             files[source_name(date)] = source_text(date, kept + new)
@@ -193,8 +196,12 @@ class Chooser:
         self.ids = {arxiv_base(normal_arxiv(i)) for i in ids}  # as people paste them
         self.rules, self.take_all = rules, take_all
 
-    def takes(self, item: dict[str, Any]) -> bool:
-        if self.take_all or item["id"] in self.ids or item["id"] in self.arxiv:
+    def takes(self, item: dict[str, Any], by_rules: bool = True) -> bool:
+        if self.take_all or item["id"] in self.ids:
+            return True
+        if not by_rules:
+            return False
+        if item["id"] in self.arxiv:
             return True
         if title_key(item["title"]) in self.titles:
             return True

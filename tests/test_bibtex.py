@@ -187,6 +187,26 @@ def test_an_entry_ingest_skips_does_not_fail_check(tmp_path: Path) -> None:
     )
 
 
+def test_an_entry_deleted_from_a_kept_bibtex_file_moves_no_other(tmp_path: Path) -> None:
+    """A curator drops a paper: its record, and its entry in content/sources/. The
+    entries after it moved up a position, and check then called them "in no record"."""
+    from .conftest import make_small_project
+
+    root = make_small_project(tmp_path / "project")
+    bib = root / "content" / "sources" / "refs.bib"
+    entries = [
+        f"@article{{k{n}, title={{Paper Number {n} Of Three}}, year={{2020}}}}\n" for n in (1, 2, 3)
+    ]
+    bib.write_text("".join(entries), encoding="utf-8")
+    assert run_cli(root, "ingest", "content/sources/refs.bib").returncode == 0
+    bib.write_text("".join(entries[1:]), encoding="utf-8")
+    (root / "content" / "papers" / "paper-number-1-of-three.yml").unlink()
+    checked = run_cli(root, "check")
+    assert checked.returncode == 0 and " error" not in checked.stdout, checked.stdout
+    again = run_cli(root, "ingest", "content/sources/refs.bib").stdout
+    assert "0 new paper(s), 0 listing(s) merged into existing papers, 2 already known" in again
+
+
 UNUSUAL = [
     r"See \href{https://github.com/owner/repo} for the code.",  # one argument, as arXiv has
     r"We \input the rest.",

@@ -334,6 +334,49 @@ def test_dates_default_to_yesterday_and_since_asks_each_day(small: Path, hub: st
     assert bad.returncode == 2 and "expected a date such as 2024-03-17" in bad.stderr
 
 
+def test_a_curator_can_leave_out_a_paper_a_fetch_took(small: Path, hub: str) -> None:
+    """A paper a fetch took could not be dropped from its pull request: without its
+    record, check said "in no record; run ingest"; with its line deleted from the kept
+    file too, every paper after it was "in no record"; and fetching the day again, to
+    take a paper left out, brought it back."""
+    assert fetch(small, hub, "--date", "2024-03-17").returncode == 0
+    papers = small / "content" / "papers"
+    kept = small / "content" / "sources" / "hf-daily-2024-03-17.json"
+    rows = kept.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert '"2403.10001"' in rows[1]  # the first of three papers taken
+    (papers / "sparse-caches-for-speculative-decoding.yml").unlink()
+    check = run_cli(small, "check")  # the record alone deleted: check says what to do
+    assert (
+        "content/sources/hf-daily-2024-03-17.json:2: error: listing 'Sparse Caches for "
+        "Speculative Decoding' is in no record; run 'readinglist ingest content/sources/"
+        "hf-daily-2024-03-17.json', or delete the entry to leave the paper out"
+    ) in check.stdout
+    kept.write_text("".join(rows[:1] + rows[2:]), encoding="utf-8")
+    check = run_cli(small, "check")
+    assert check.returncode == 0 and " error" not in check.stdout, check.stdout
+
+    before = {p.name: p.read_bytes() for p in papers.iterdir()}
+    again = fetch(small, hub, "--date", "2024-03-17", "--id", "2403.10003")
+    assert again.returncode == 0, again.stderr
+    after = {p.name: p.read_bytes() for p in papers.iterdir()}
+    assert sorted(after.keys() - before.keys()) == ["a-study-of-bird-migration-patterns.yml"]
+    assert {n: after[n] for n in before} == before  # no paper gained a listing twice
+    assert '"2403.10001"' not in kept.read_text(encoding="utf-8")
+    assert run_cli(small, "check").returncode == 0
+    ingested = run_cli(small, "ingest", "content/sources/hf-daily-2024-03-17.json")
+    assert "0 new paper(s), 0 listing(s) merged into existing papers, 3 already known" in (
+        ingested.stdout
+    )
+    # The last paper's line deleted, its comma left behind: JSON has no room for it.
+    rows = kept.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept.write_text("".join(rows[:-2] + rows[-1:]), encoding="utf-8")
+    assert (
+        f"content/sources/hf-daily-2024-03-17.json:{len(rows) - 1}: error: not a daily papers "
+        "file: Expecting value"
+    ) in run_cli(small, "check").stdout
+    assert "(a comma after the last paper?)" in run_cli(small, "check").stdout
+
+
 def test_without_dates_fetch_catches_up_from_the_newest_day_kept(small: Path, hub: str) -> None:
     """The daily workflow fetched yesterday alone and replaced its pull request: a day
     whose pull request was not merged before the next run was lost."""

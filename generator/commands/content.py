@@ -256,7 +256,8 @@ def fetch(
     A paper is taken when some theme's rules match it or the list has it already (by
     arXiv id, then title); the others are listed as left out, for --id or --all. The
     papers taken are kept in content/sources/hf-daily-<date>.json and ingested with
-    their arXiv id, authors, year and code link. Without --date or --since, it catches
+    their arXiv id, authors, year and code link; a day kept already takes only the
+    papers named with --id (or --all). Without --date or --since, it catches
     up: each day after the newest one kept is asked, so a day whose pull request was
     not merged in time is asked again. Asks HF_ENDPOINT, as the Hugging Face libraries
     do (https://huggingface.co by default). Without a network, or on any error, nothing

@@ -116,8 +116,9 @@ def read_daily(path: Path, shown: str) -> tuple[str, list[Any], str]:
     except NotText as exc:
         raise SourceError(shown, exc.reason, exc.line) from None
     except ValueError as exc:
-        line = getattr(exc, "lineno", 0)
-        raise SourceError(shown, f"not a daily papers file: {exc}", line) from None
+        line, at = getattr(exc, "lineno", 0), getattr(exc, "pos", 0)
+        hint = " (a comma after the last paper?)" if text[:at].rstrip().endswith(",") else ""
+        raise SourceError(shown, f"not a daily papers file: {exc}{hint}", line) from None
     papers = data.get("papers") if isinstance(data, dict) else None
     date = data.get("date") if isinstance(data, dict) else None
     if not isinstance(papers, list) or not isinstance(date, str):

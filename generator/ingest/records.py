@@ -76,6 +76,21 @@ FILLED = ("authors", "year", "venue", "doi", "arxiv", "abstract", *CITATION)
 """Fields an entry fills in when a record has them empty (it never overwrites one)."""
 
 
+def lists(paper: Paper, stem: str, entry: Entry) -> bool:
+    """Does `paper` list `entry` of source `stem` already? At its position, or by its
+    BibTeX key or arXiv id, which stay the entry's when a curator deletes one above it
+    (the entries after it move up)."""
+    return any(
+        x.source == stem
+        and (
+            x.position == entry.position
+            or bool(entry.key and x.key == entry.key)
+            or bool(entry.arxiv and arxiv_base(entry.arxiv) == arxiv_base(paper.arxiv))
+        )
+        for x in paper.listings
+    )
+
+
 class Merger:
     """Folds parsed entries into the set of records: by arXiv id first, then by
     normalised title, then by a spelling of it (`variant_key`), which becomes an alias."""
@@ -113,9 +128,7 @@ class Merger:
             self._create(source, entry, listing)
             return
         paper = self.papers[paper_id]
-        if any(
-            (x.source, x.position) == (listing.source, listing.position) for x in paper.listings
-        ):
+        if lists(paper, source.stem, entry):
             self.report.unchanged += 1
             return
         paper.listings.append(listing)
