@@ -214,13 +214,9 @@ def unaccounted_listings(
     )
     keys = {title_key(k) for p in library.papers.values() for k in [p.title, *p.aliases]}
     # As `ingest.records.lists`: an entry is also held by its BibTeX key or arXiv id.
-    keyed = {(x.source, x.key) for p in library.papers.values() for x in p.listings if x.key}
-    keyed |= {
-        (x.source, arxiv_base(p.arxiv))
-        for p in library.papers.values()
-        for x in p.listings
-        if p.arxiv
-    }
+    papers = library.papers.values()
+    keyed = {(x.source, x.key) for p in papers for x in p.listings if x.key}
+    by_id = {(x.source, arxiv_base(p.arxiv)) for p in papers if p.arxiv for x in p.listings}
     for stem in broken:
         held, titles = _what_it_says(layout, stem)
         recorded.update(held)
@@ -241,7 +237,9 @@ def unaccounted_listings(
         for entry in source.entries:
             if (source.stem, entry.position) in recorded and title_key(entry.title) in keys:
                 continue
-            if {(source.stem, entry.key), (source.stem, arxiv_base(entry.arxiv))} & keyed:
+            if entry.key and (source.stem, entry.key) in keyed:
+                continue
+            if not entry.key and (source.stem, arxiv_base(entry.arxiv)) in by_id:
                 continue
             refused = value_problem(Paper, "title", entry.title)
             if refused:  # ingest skips it: "run ingest" would go round in a circle

@@ -78,15 +78,13 @@ FILLED = ("authors", "year", "venue", "doi", "arxiv", "abstract", *CITATION)
 
 def lists(paper: Paper, stem: str, entry: Entry) -> bool:
     """Does `paper` list `entry` of source `stem` already? At its position, or by its
-    BibTeX key or arXiv id, which stay the entry's when a curator deletes one above it
-    (the entries after it move up)."""
+    BibTeX key, or (a daily paper, which has no key) its arXiv id: these stay the
+    entry's when a curator deletes one above it and the entries after it move up."""
+    by_id = not entry.key and bool(entry.arxiv)
+    by_id = by_id and arxiv_base(entry.arxiv) == arxiv_base(paper.arxiv)
     return any(
         x.source == stem
-        and (
-            x.position == entry.position
-            or bool(entry.key and x.key == entry.key)
-            or bool(entry.arxiv and arxiv_base(entry.arxiv) == arxiv_base(paper.arxiv))
-        )
+        and (x.position == entry.position or by_id or bool(entry.key and x.key == entry.key))
         for x in paper.listings
     )
 
