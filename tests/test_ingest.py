@@ -94,7 +94,7 @@ def test_slug_collision_gets_suffix_and_warning(empty: Layout, tmp_path: Path) -
     slug = "-".join(["scaling"] * 10)
     assert sorted(p.name for p in empty.papers.iterdir()) == [f"{slug}-2.yml", f"{slug}.yml"]
     assert [w.message for w in report.warnings] == [
-        f"another paper already has the id '{slug}'; this one gets '{slug}-2'"
+        f"the id '{slug}' is taken (another paper's, or a merged one's); this one gets '{slug}-2'"
     ]
 
 

@@ -137,3 +137,24 @@ def test_a_dry_run_changes_nothing_and_mistakes_are_one_line(twins: Path) -> Non
     by_path = run_cli(twins, "merge", "--dry-run", f"content/papers/{KEEP}.yml", f"{OTHER}.yml")
     assert by_path.returncode == 0, by_path.stderr
     assert by_path.stdout == result.stdout
+
+
+def test_a_new_record_never_takes_a_merged_records_old_id(tmp_path: Path) -> None:
+    """`new` and `ingest` gave a new paper the id of a record merged away, whose page
+    redirects to the record that has it: check then failed on that other record."""
+    root = make_small_project(tmp_path / "project")
+    keep = root / "content" / "papers" / f"{KEEP}.yml"
+    keep.write_text(
+        keep.read_text(encoding="utf-8")
+        + "former_ids: [sparse-caches-for-serving, dense-caches-for-serving]\n",
+        "utf-8",
+    )
+    assert run_cli(root, "new", "Sparse Caches for Serving").returncode == 0
+    listing = tmp_path / "more.txt"
+    listing.write_text("Mar 9\n\nDense caches for serving!\n\nAn abstract. Two.\n", "utf-8")
+    ingested = run_cli(root, "ingest", str(listing))
+    names = sorted(p.name for p in (root / "content" / "papers").glob("*-caches-for-serving*"))
+    assert names == ["dense-caches-for-serving-2.yml", "sparse-caches-for-serving-2.yml"]
+    assert "the id 'dense-caches-for-serving' is taken" in ingested.stderr
+    check = run_cli(root, "check")
+    assert check.returncode == 0, check.stdout

@@ -28,6 +28,12 @@ def make_slug(title: str) -> str:
     return slugify(title, max_length=SLUG_MAX, word_boundary=True, save_order=True) or "paper"
 
 
+def taken_ids(papers: dict[str, Paper]) -> set[str]:
+    """Ids a new record cannot have: the records', and their former ids (`merge`), whose
+    pages redirect to the record that has them."""
+    return {*papers, *(old for paper in papers.values() for old in paper.former_ids)}
+
+
 def unique_slug(title: str, taken: set[str]) -> str:
     """`make_slug`, with `-2`, `-3`, ... when another paper holds the slug."""
     base = make_slug(title)

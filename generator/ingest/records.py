@@ -26,7 +26,13 @@ from generator.content.yamlio import YamlSyntaxError, dumps, loads
 from generator.errors import ContentError, Problem, SourceError, quote, quote_pair
 from generator.ingest.bibtex import parse_bibtex
 from generator.ingest.daily import SOURCE, SUFFIX, parse_daily
-from generator.ingest.duplicates import paper_keys, possible_duplicates, title_key, unique_slug
+from generator.ingest.duplicates import (
+    paper_keys,
+    possible_duplicates,
+    taken_ids,
+    title_key,
+    unique_slug,
+)
 from generator.ingest.parse import CITATION, MAX_SOURCE_BYTES, Entry, ParsedSource, parse_source
 
 log = logging.getLogger(__name__)
@@ -101,6 +107,7 @@ class Merger:
             variant_key(t): p.id for p in papers.values() for t in [p.title, *p.aliases]
         }
         self.by_arxiv = {arxiv_base(p.arxiv): p.id for p in papers.values() if p.arxiv}
+        self.taken = taken_ids(papers)
         self.changed: set[str] = set()
         self.created: dict[str, tuple[str, int]] = {}
         """New paper id -> the file and line of the entry that made it."""
@@ -155,14 +162,15 @@ class Merger:
         return replace(entry, **changes) if changes else entry  # type: ignore[arg-type]
 
     def _create(self, source: ParsedSource, entry: Entry, listing: Listing) -> None:
-        paper_id = unique_slug(entry.title, set(self.papers))
+        paper_id = unique_slug(entry.title, self.taken)
+        self.taken.add(paper_id)
         if paper_id != unique_slug(entry.title, set()):
             self.report.warnings.append(
                 Problem(
                     str(source.path),
                     entry.line,
-                    f"another paper already has the id {unique_slug(entry.title, set())!r}; "
-                    f"this one gets {paper_id!r}",
+                    f"the id {unique_slug(entry.title, set())!r} is taken (another paper's, "
+                    f"or a merged one's); this one gets {paper_id!r}",
                     "warning",
                 )
             )

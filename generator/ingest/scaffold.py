@@ -8,7 +8,7 @@ from generator.content.schema import PAPER_FIELDS, value_problem
 from generator.content.store import Layout, load_papers
 from generator.content.yamlio import dumps
 from generator.errors import ContentError, ReadingListError
-from generator.ingest.duplicates import paper_keys, title_key, unique_slug
+from generator.ingest.duplicates import paper_keys, taken_ids, title_key, unique_slug
 
 EXAMPLES = {
     "authors": "\n# - Ada Lovelace\n# - Charles Babbage",
@@ -73,7 +73,7 @@ def new_record(layout: Layout, title: str) -> str:
     names, problems = list_folder(layout.papers, layout.rel(layout.papers))
     if problems:
         raise ContentError(problems)
-    paper_id = unique_slug(title, {name.removesuffix(".yml") for name in names})
+    paper_id = unique_slug(title, {name.removesuffix(".yml") for name in names} | taken_ids(papers))
     path = inside(layout.content, f"papers/{paper_id}.yml")
     write_atomic(path, scaffold(title, paper_id))
     return layout.rel(path)
