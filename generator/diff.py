@@ -78,6 +78,8 @@ class ContentDiff:
 
     added: list[Paper] = field(default_factory=list)
     removed: list[Paper] = field(default_factory=list)
+    folded: list[tuple[Paper, Paper]] = field(default_factory=list)
+    """Papers merged into another record (`readinglist merge`): (paper, the record)."""
     edited: list[tuple[Paper, list[str]]] = field(default_factory=list)
     merged: list[tuple[Paper, int, int]] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
@@ -95,6 +97,7 @@ class ContentDiff:
         return not (
             self.added
             or self.removed
+            or self.folded
             or self.edited
             or self.merged
             or self.themes
@@ -118,9 +121,10 @@ def compare(
     diff = ContentDiff(unloaded=list(unloaded_new.values()))
     diff.added = [p for i, p in new.papers.items() if i not in old.papers and i not in unloaded_old]
     diff.repaired = [p for i, p in new.papers.items() if i in unloaded_old]
-    diff.removed = [
-        p for i, p in old.papers.items() if i not in new.papers and i not in unloaded_new
-    ]
+    gone = [p for i, p in old.papers.items() if i not in new.papers and i not in unloaded_new]
+    into = {o: p for p in new.papers.values() for o in p.former_ids}  # its page redirects
+    diff.removed = [p for p in gone if p.id not in into]
+    diff.folded = [(p, into[p.id]) for p in gone if p.id in into]
     for pid, paper in new.papers.items():
         before = old.papers.get(pid)
         if before is None:
@@ -214,9 +218,10 @@ def to_markdown(diff: ContentDiff, base: str, markdown: bool = True) -> str:
     if diff.empty:
         return "\n".join([*out, f"No changes to {style.code('content/')}.", ""])
     total = sum(new - old for _, old, new in diff.merged)
+    folded = f"{len(diff.folded)} merged into another, " if diff.folded else ""
     summary = (
-        f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.edited)} edited, "
-        f"{total} listing(s) merged."
+        f"{len(diff.added)} added, {len(diff.removed)} removed, {folded}"
+        f"{len(diff.edited)} edited, {total} listing(s) merged."
     )
     out += [style.strong(summary), ""]
     if diff.unloaded:
@@ -231,6 +236,9 @@ def to_markdown(diff: ContentDiff, base: str, markdown: bool = True) -> str:
     if diff.removed:
         out += style.heading(3, "\u26a0\ufe0f Removed papers" if markdown else "Removed papers")
         out += [style.item(p) for p in diff.removed] + [""]
+    if diff.folded:
+        out += style.heading(3, "Papers merged into another; their pages redirect there")
+        out += [style.item(p, f" \u2192 {style.code(keep.id)}") for p, keep in diff.folded] + [""]
     if diff.added:
         out += style.heading(3, "Added papers") + [style.item(p) for p in diff.added] + [""]
     if diff.repaired:

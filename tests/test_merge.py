@@ -158,3 +158,21 @@ def test_a_new_record_never_takes_a_merged_records_old_id(tmp_path: Path) -> Non
     assert "the id 'dense-caches-for-serving' is taken" in ingested.stderr
     check = run_cli(root, "check")
     assert check.returncode == 0, check.stdout
+
+
+def test_diff_calls_a_merged_paper_merged_not_removed(twins: Path) -> None:
+    """The pull-request summary put a merged record under "Removed papers", the alarm
+    for a paper whose page goes away, though its page redirects."""
+    from .test_ship import git
+
+    git(twins, "init", "-q", "-b", "main")
+    git(twins, "add", "content")
+    git(twins, "commit", "-q", "-m", "base")
+    assert run_cli(twins, "merge", KEEP, OTHER).returncode == 0
+    out = run_cli(twins, "diff", "--format", "markdown", "main").stdout
+    assert "**0 added, 0 removed, 1 merged into another, 1 edited, 1 listing(s) merged.**" in out
+    assert "Removed papers" not in out
+    assert (
+        "### Papers merged into another; their pages redirect there\n\n"
+        f"- `{OTHER}`: NanoFlow&#58; The Copy \u2192 `{KEEP}`\n"
+    ) in out
