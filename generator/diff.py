@@ -15,6 +15,7 @@ from generator.analysis.mentions import find_mentions
 from generator.content.model import Library, Paper
 from generator.content.schema import to_dict
 from generator.content.store import Layout, load_papers, load_themes
+from generator.content.titles import title_key
 from generator.errors import Problem, ReadingListError, quote
 from generator.site.cite import citation_keys
 from generator.site.markup import inline
@@ -79,7 +80,10 @@ class ContentDiff:
     added: list[Paper] = field(default_factory=list)
     removed: list[Paper] = field(default_factory=list)
     folded: list[tuple[Paper, Paper]] = field(default_factory=list)
-    """Papers merged into another record (`readinglist merge`): (paper, the record)."""
+    """Papers whose page now redirects to another record's (`merge`, or a new id with
+    the old one in `former_ids`): (paper, the record)."""
+    renamed: list[tuple[Paper, Paper]] = field(default_factory=list)
+    """A record under a new id, the old one not in its `former_ids`: (before, after)."""
     edited: list[tuple[Paper, list[str]]] = field(default_factory=list)
     merged: list[tuple[Paper, int, int]] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
@@ -98,6 +102,7 @@ class ContentDiff:
             self.added
             or self.removed
             or self.folded
+            or self.renamed
             or self.edited
             or self.merged
             or self.themes
@@ -123,8 +128,21 @@ def compare(
     diff.repaired = [p for i, p in new.papers.items() if i in unloaded_old]
     gone = [p for i, p in old.papers.items() if i not in new.papers and i not in unloaded_new]
     into = {o: p for p in new.papers.values() for o in p.former_ids}  # its page redirects
-    diff.removed = [p for p in gone if p.id not in into]
     diff.folded = [(p, into[p.id]) for p in gone if p.id in into]
+    # A new record with a gone one's title or listing is that paper under a new id (a
+    # title's typo fixed, and the file named after it): its old page goes away.
+    came: dict[object, Paper] = {}
+    for paper in diff.added:
+        for key in _identity(paper):
+            came.setdefault(key, paper)
+    for paper in (p for p in gone if p.id not in into):
+        successor = next((came[k] for k in _identity(paper) if k in came), None)
+        if successor:
+            diff.renamed.append((paper, successor))
+    moved = {p.id for p, _ in diff.folded + diff.renamed}
+    diff.removed = [p for p in gone if p.id not in moved]
+    moved_to = {q.id for _, q in diff.folded + diff.renamed}  # the same papers, not new
+    diff.added = [p for p in diff.added if p.id not in moved_to]
     for pid, paper in new.papers.items():
         before = old.papers.get(pid)
         if before is None:
@@ -146,6 +164,11 @@ def compare(
     diff.mentions_added = sorted(links_after - links_before)
     diff.mentions_removed = sorted(links_before - links_after)
     return diff
+
+
+def _identity(paper: Paper) -> list[object]:
+    """What says two records are one paper: its title, and each of its listings."""
+    return [title_key(paper.title), *((x.source, x.position) for x in paper.listings)]
 
 
 def _mention_links(library: Linked) -> set[tuple[str, str]]:
@@ -218,7 +241,8 @@ def to_markdown(diff: ContentDiff, base: str, markdown: bool = True) -> str:
     if diff.empty:
         return "\n".join([*out, f"No changes to {style.code('content/')}.", ""])
     total = sum(new - old for _, old, new in diff.merged)
-    folded = f"{len(diff.folded)} merged into another, " if diff.folded else ""
+    moved = len(diff.folded) + len(diff.renamed)
+    folded = f"{moved} under another id, " if moved else ""
     summary = (
         f"{len(diff.added)} added, {len(diff.removed)} removed, {folded}"
         f"{len(diff.edited)} edited, {total} listing(s) merged."
@@ -236,8 +260,14 @@ def to_markdown(diff: ContentDiff, base: str, markdown: bool = True) -> str:
     if diff.removed:
         out += style.heading(3, "\u26a0\ufe0f Removed papers" if markdown else "Removed papers")
         out += [style.item(p) for p in diff.removed] + [""]
+    if diff.renamed:
+        heading = "Papers under a new id: add the old one to `former_ids`, or its page is gone"
+        out += style.heading(
+            3, f"\u26a0\ufe0f {heading}" if markdown else heading.replace("`", "'")
+        )
+        out += [style.item(p, f" \u2192 {style.code(q.id)}") for p, q in diff.renamed] + [""]
     if diff.folded:
-        out += style.heading(3, "Papers merged into another; their pages redirect there")
+        out += style.heading(3, "Papers under another id; their old pages redirect there")
         out += [style.item(p, f" \u2192 {style.code(keep.id)}") for p, keep in diff.folded] + [""]
     if diff.added:
         out += style.heading(3, "Added papers") + [style.item(p) for p in diff.added] + [""]

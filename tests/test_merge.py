@@ -170,9 +170,9 @@ def test_diff_calls_a_merged_paper_merged_not_removed(twins: Path) -> None:
     git(twins, "commit", "-q", "-m", "base")
     assert run_cli(twins, "merge", KEEP, OTHER).returncode == 0
     out = run_cli(twins, "diff", "--format", "markdown", "main").stdout
-    assert "**0 added, 0 removed, 1 merged into another, 1 edited, 1 listing(s) merged.**" in out
+    assert "**0 added, 0 removed, 1 under another id, 1 edited, 1 listing(s) merged.**" in out
     assert "Removed papers" not in out
     assert (
-        "### Papers merged into another; their pages redirect there\n\n"
+        "### Papers under another id; their old pages redirect there\n\n"
         f"- `{OTHER}`: NanoFlow&#58; The Copy \u2192 `{KEEP}`\n"
     ) in out

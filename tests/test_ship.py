@@ -546,3 +546,31 @@ def test_diff_tells_a_renamed_theme_from_a_removed_one(tmp_path: Path) -> None:
     ) in lines
     assert "- Theme `seeing` added" in lines and "- Theme `squeeze` added" not in lines
     assert not [x for x in lines if x.startswith(("- `squeeze`", "- `compression`"))]
+
+
+def test_diff_calls_out_a_paper_whose_id_changed(tmp_path: Path) -> None:
+    """A record renamed by hand (a title's typo fixed, and the file and id with it) was
+    one paper removed and one added; its old page goes away unless `former_ids` keeps
+    it, which the summary now says."""
+    root = make_small_project(tmp_path / "repo")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "content")
+    git(root, "commit", "-q", "-m", "base")
+    papers = root / "content" / "papers"
+    old = next(p for p in sorted(papers.glob("*.yml")) if "\ntitle: Scal" in p.read_text())
+    new = papers / "a-new-id.yml"
+    text = old.read_text(encoding="utf-8").replace(f"id: {old.stem}", "id: a-new-id")
+    new.write_text(text.replace("\ntitle: Scal", "\ntitle: Truly Scal", 1), encoding="utf-8")
+    old.unlink()
+    out = run_cli(root, "diff", "--format", "markdown", "main").stdout
+    assert "**0 added, 0 removed, 1 under another id, 0 edited, 0 listing(s) merged.**" in out
+    assert (
+        "### \u26a0\ufe0f Papers under a new id: add the old one to `former_ids`, or its page "
+        "is gone\n\n"
+    ) in out
+    assert f"- `{old.stem}`: " in out and " \u2192 `a-new-id`\n" in out
+    new.write_text(new.read_text(encoding="utf-8") + f"former_ids: [{old.stem}]\n")
+    out = run_cli(root, "diff", "--format", "markdown", "main").stdout
+    assert "### Papers under another id; their old pages redirect there" in out
+    assert "**0 added, 0 removed, 1 under another id, 0 edited" in out
+    assert "Papers under a new id" not in out
