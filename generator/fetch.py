@@ -42,8 +42,9 @@ ENDPOINT = "https://huggingface.co"
 MAX_ANSWER = 20_000_000
 MAX_DAYS = 92
 """The most dates one fetch asks for (`--since`): a quarter."""
-CATCH_UP = 7
-"""The most days a fetch without dates asks for: a week."""
+CATCH_UP = 31
+"""The most days a fetch without dates asks for: a month, for a pull request not merged
+for weeks (a day with no paper taken keeps no file, so it is asked again)."""
 
 
 @dataclass

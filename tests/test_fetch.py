@@ -385,7 +385,7 @@ def test_without_dates_fetch_catches_up_from_the_newest_day_kept(small: Path, hu
     from generator.fetch import yesterday
 
     until = datetime.date.fromisoformat(yesterday())
-    day = [(until - datetime.timedelta(n)).isoformat() for n in range(40)]
+    day = [(until - datetime.timedelta(n)).isoformat() for n in range(45)]
     HubStandIn.days = {day[3]: DAY}
     try:
         assert fetch(small, hub, "--date", day[3]).returncode == 0
@@ -393,14 +393,14 @@ def test_without_dates_fetch_catches_up_from_the_newest_day_kept(small: Path, hu
         HubStandIn.asked = []
         assert fetch(small, hub).returncode == 0
         assert HubStandIn.asked == [f"/api/daily_papers?date={d}" for d in day[2::-1]]
-        os.rename(  # a list not fetched for a month asks for a week, and says so
+        os.rename(  # a list not fetched for six weeks asks for a month, and says so
             small / "content" / "sources" / f"hf-daily-{day[3]}.json",
-            small / "content" / "sources" / f"hf-daily-{day[30]}.json",
+            small / "content" / "sources" / f"hf-daily-{day[42]}.json",
         )
         HubStandIn.asked = []
         result = fetch(small, hub, "--dry-run")
-        assert HubStandIn.asked == [f"/api/daily_papers?date={d}" for d in day[6::-1]]
-        assert f"note: the newest day kept is {day[30]}; asking for the last 7 days" in (
+        assert HubStandIn.asked == [f"/api/daily_papers?date={d}" for d in day[30::-1]]
+        assert f"note: the newest day kept is {day[42]}; asking for the last 31 days" in (
             result.stderr
         )
     finally:
@@ -435,25 +435,43 @@ def test_the_daily_workflow_runs_its_steps_against_the_hub(small: Path, hub: str
         ]
         path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
         env = {**os.environ, "HF_ENDPOINT": hub, "PATH": path, "PYTHONPATH": str(ROOT)}
-        for step in steps:
-            done = subprocess.run(
-                ["bash", "-e", "-c", step["run"]],
-                cwd=small,
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-            assert done.returncode == 0, done.stderr
+
+        def run_steps() -> str:
+            for step in steps:
+                done = subprocess.run(
+                    ["bash", "-e", "-c", step["run"]],
+                    cwd=small,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                )
+                assert done.returncode == 0, done.stderr
+            return (small / "pr-body.md").read_text(encoding="utf-8")
+
+        body = run_steps()
+        assert (
+            small / "content" / "papers" / "sparse-caches-for-speculative-decoding.yml"
+        ).exists()
+        assert body.startswith("## Content changes since `HEAD`\n")
+        assert (
+            "- `sparse-caches-for-speculative-decoding`: Sparse Caches for Speculative Decoding"
+            in body
+        )
+        day = yesterday()
+        assert body.rstrip().endswith(f"- {day} 2403.10003: A Study of Bird Migration Patterns")
+        # A list whose newest kept day is two months old: the description says what the
+        # fetch could not ask for.
+        import datetime
+
+        old = (datetime.date.fromisoformat(day) - datetime.timedelta(60)).isoformat()
+        kept = small / "content" / "sources" / f"hf-daily-{day}.json"
+        kept.rename(kept.with_name(f"hf-daily-{old}.json"))
+        assert run_steps().startswith(
+            f"> **Note:** the newest day kept is {old}; asking for the last 31 days only\n\n"
+            "## Content changes since `HEAD`\n"
+        )
     finally:
         HubStandIn.days = {"2024-03-17": DAY}
-    assert (small / "content" / "papers" / "sparse-caches-for-speculative-decoding.yml").exists()
-    body = (small / "pr-body.md").read_text(encoding="utf-8")
-    assert body.startswith("## Content changes since `HEAD`\n")
-    assert (
-        "- `sparse-caches-for-speculative-decoding`: Sparse Caches for Speculative Decoding" in body
-    )
-    day = yesterday()
-    assert body.rstrip().endswith(f"- {day} 2403.10003: A Study of Bird Migration Patterns")
     # Only the job that pushes may write, and only what it needs.
     assert flow["permissions"] == {}
     assert flow["jobs"]["fetch"]["permissions"] == {"contents": "write", "pull-requests": "write"}

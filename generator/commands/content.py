@@ -231,7 +231,7 @@ def merge(keep: str, other: str, dry_run: bool) -> None:
     metavar="YYYY-MM-DD",
     help=(
         "A day to fetch; repeat for several. Default: each day after the newest one kept "
-        "in content/sources/, through yesterday (UTC), at most a week."
+        "in content/sources/, through yesterday (UTC), at most a month."
     ),
 )
 @click.option("--since", metavar="YYYY-MM-DD", help="Every day from this one to yesterday.")
