@@ -470,6 +470,14 @@ def test_the_daily_workflow_runs_its_steps_against_the_hub(small: Path, hub: str
             f"> **Note:** the newest day kept is {old}; asking for the last 31 days only\n\n"
             "## Content changes since `HEAD`\n"
         )
+        # Days with hundreds of papers left out: a description holds 65,536 characters.
+        birds = [
+            item(f"2403.2{n:04d}", f"Bird Migration Study {n}", "Birds.", []) for n in range(250)
+        ]
+        HubStandIn.days = {day: birds}
+        lines = run_steps().splitlines()
+        assert len([x for x in lines if x.startswith(f"- {day} 2403.2")]) == 200
+        assert lines[-1] == "- \u2026 and 50 more, in the job's log"
     finally:
         HubStandIn.days = {"2024-03-17": DAY}
     # Only the job that pushes may write, and only what it needs.
