@@ -207,6 +207,24 @@ def test_an_entry_deleted_from_a_kept_bibtex_file_moves_no_other(tmp_path: Path)
     assert "0 new paper(s), 0 listing(s) merged into existing papers, 2 already known" in again
 
 
+def test_twin_entries_of_one_bibtex_file_keep_a_listing_each(tmp_path: Path) -> None:
+    """Two keys for one paper (a Zotero export's twins, same arXiv id): a key holds its
+    entry, and an arXiv id only holds an entry that has no key (a daily paper's)."""
+    from .conftest import make_small_project
+
+    root = make_small_project(tmp_path / "project")
+    bib = tmp_path / "twins.bib"
+    bib.write_text(
+        "@article{a1, title={Twin Paper}, eprint={2401.00001}, archivePrefix={arXiv}}\n"
+        "@article{a2, title={Twin Paper}, eprint={2401.00001}, archivePrefix={arXiv}}\n",
+        encoding="utf-8",
+    )
+    assert run_cli(root, "ingest", str(bib)).returncode == 0
+    papers, _ = load_papers(Layout(root))
+    assert [x.key for x in papers["twin-paper"].listings] == ["a1", "a2"]
+    assert run_cli(root, "check").returncode == 0
+
+
 UNUSUAL = [
     r"See \href{https://github.com/owner/repo} for the code.",  # one argument, as arXiv has
     r"We \input the rest.",

@@ -125,3 +125,8 @@ def test_ingest_and_check_read_the_same_files(tmp_path: Path) -> None:
     ) in out
     wrong = run_cli(root, "ingest", "content/sources/notes.md")
     assert wrong.stderr.startswith("Error: content/sources/notes.md: expected a raw listing")
+    (root / "refs.BIB").write_text("@misc{k2, title={Other}, year={2024}}\n", encoding="utf-8")
+    clash = run_cli(root, "ingest", "refs.BIB")  # a file in the project, named as check would
+    assert clash.stderr.startswith(
+        "refs.BIB: error: content/sources/refs.BIB already exists with other content"
+    ), clash.stderr

@@ -147,3 +147,13 @@ def test_a_renamed_theme_keeps_its_old_page_and_feed(tmp_path) -> None:
             f"content/themes.yml:{line}: error: theme 'vision': field 'former_ids': '{clash}' is a theme's id"
             in out
         )
+    text = themes.read_text(encoding="utf-8")  # one old id claimed by two themes
+    themes.write_text(
+        text.replace("- id: diffusion\n", "- id: diffusion\n  former_ids: [compression]\n", 1),
+        encoding="utf-8",
+    )
+    line = 1 + themes.read_text(encoding="utf-8").splitlines().index("- id: diffusion")
+    assert (
+        f"content/themes.yml:{line + 1}: error: theme 'diffusion': field 'former_ids': "
+        "'compression' is a former id of 'model-compression'"
+    ) in run_cli(root, "check").stdout

@@ -333,7 +333,7 @@ def _adopt_sources(
         if os.path.lexists(target):
             if target.name not in updates and not holds(target, data):
                 message = f"{layout.rel(target)} already exists with other content; rename the file"
-                raise ContentError([Problem(str(source.path), 0, message)])
+                raise ContentError([Problem(layout.rel(source.path), 0, message)])
             if holds(target, data):
                 continue
         copies.append((target, data))
