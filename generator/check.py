@@ -28,7 +28,7 @@ from generator.content.store import (
 )
 from generator.errors import Problem, SourceError, quote, quote_pair
 from generator.ingest.duplicates import make_slug, possible_duplicates, title_key
-from generator.ingest.records import SAME_STEM, parse_file
+from generator.ingest.records import SAME_STEM, IngestReport, Merger, parse_file
 
 
 def check(layout: Layout) -> list[Problem]:
@@ -202,21 +202,15 @@ def unaccounted_listings(
     library: Library,
     broken: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> list[Problem]:
-    """Entries of `content/sources/` that no record lists: run `readinglist ingest`.
+    """Entries of `content/sources/` that no record lists, as `ingest` finds them
+    (`Merger.find`): those it would add.
 
     A record that does not load (`broken`) may hold them: what it still says (its
     listings and titles, when it is YAML at all), or its file's name, which is its
     title's slug, keeps them from being reported twice over."""
-    recorded = Counter(
-        (listing.source, listing.position)
-        for paper in library.papers.values()
-        for listing in paper.listings
-    )
-    keys = {title_key(k) for p in library.papers.values() for k in [p.title, *p.aliases]}
-    # As `ingest.records.lists`: an entry is also held by its BibTeX key or arXiv id.
-    papers = library.papers.values()
-    keyed = {(x.source, x.key) for p in papers for x in p.listings if x.key}
-    by_id = {(x.source, arxiv_base(p.arxiv)) for p in papers if p.arxiv for x in p.listings}
+    finder = Merger(dict(library.papers), IngestReport())
+    recorded: set[tuple[str, int]] = set()
+    keys: set[str] = set()
     for stem in broken:
         held, titles = _what_it_says(layout, stem)
         recorded.update(held)
@@ -235,11 +229,9 @@ def unaccounted_listings(
             if w.message == CONTROL_REPLACED
         ]
         for entry in source.entries:
+            if finder.find(source.stem, entry)[1]:
+                continue
             if (source.stem, entry.position) in recorded and title_key(entry.title) in keys:
-                continue
-            if entry.key and (source.stem, entry.key) in keyed:
-                continue
-            if not entry.key and (source.stem, arxiv_base(entry.arxiv)) in by_id:
                 continue
             refused = value_problem(Paper, "title", entry.title)
             if refused:  # ingest skips it: "run ingest" would go round in a circle
@@ -250,9 +242,8 @@ def unaccounted_listings(
                 continue
             message = (
                 f"listing {quote(entry.title)} is in no record; run 'readinglist ingest {rel}'"
+                ", or delete the entry to leave the paper out"
             )
-            if entry.key or entry.arxiv:  # held by those, the entries after it stay held
-                message += ", or delete the entry to leave the paper out"
             problems.append(Problem(rel, entry.line, message))
     return problems
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import random
+import re
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.content.model import Paper
 from generator.content.store import Layout, load_papers
@@ -173,3 +177,25 @@ def test_an_arxiv_id_or_doi_on_two_records_is_a_warning_with_the_merge(tmp_path:
         "content/papers/machine.yml:4: warning: same DOI as content/papers/engine.yml "
         f"('10.5555/engine.1'); {merge}"
     ) in result.stdout
+
+
+BRITISH = ["organisation", "analysed", "colours", "centre", "catalogue", "travelling"]
+
+
+@given(
+    st.lists(
+        st.sampled_from([*BRITISH, "programme", "grey", "is", "our", "Multi-GPU"])
+        | st.text(alphabet="aegilmnorstuyz- ", max_size=12),
+        max_size=8,
+    )
+)
+def test_a_title_spelt_either_way_has_the_key_of_each_rule_in_turn(words: list[str]) -> None:
+    """`variant_key` tries a word against the spelling rules only when one matches it
+    (one pattern instead of eight); the key is what each rule in turn gives."""
+    from generator.content.titles import _MARK, _SPELLINGS, title_key, variant_key
+
+    title = " ".join(words)
+    every = re.split(r"[\s-]+", _MARK.sub("", unicodedata.normalize("NFKD", title_key(title))))
+    for pattern, american in _SPELLINGS:
+        every = [pattern.sub(american, word) for word in every]
+    assert variant_key(title) == "".join(every)

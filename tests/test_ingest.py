@@ -264,3 +264,41 @@ def test_a_spelling_variant_is_an_alias_and_a_near_title_a_new_record(tmp_path: 
         "Multi-GPU Utilization' may be the paper of content/papers/easyspec.yml"
     ) in result.stderr
     assert f"If they are one paper: readinglist merge easyspec {new}" in result.stderr
+
+
+def test_an_entry_deleted_from_a_raw_listing_moves_no_other(tmp_path: Path) -> None:
+    """A curator drops a paper from a raw listing, its record with it. Every entry after
+    it moved up a position: `check` passed, and `ingest` then gave each of those papers a
+    second listing of the same file (the 354-paper list: 89 of them). A paper a listing
+    holds twice still gets its second listing."""
+    from generator.ingest.records import parse_file
+
+    from .conftest import SMALL_SOURCE, make_small_project, run_cli
+
+    root = make_small_project(tmp_path / "project")
+    listing = root / "content" / "sources" / SMALL_SOURCE
+    text = listing.read_text(encoding="utf-8")
+    entries = parse_file(listing).entries
+    dropped, following = entries[2].title, entries[3].title
+    text = text[: text.index(dropped)] + text[text.index(following) :]
+    listing.write_text(text, encoding="utf-8")
+    papers = load_papers(Layout(root))[0]
+    (gone,) = [p for p in papers.values() if p.title == dropped]
+    (root / "content" / "papers" / f"{gone.id}.yml").unlink()
+    before = snapshot(root / "content" / "papers")
+    checked = run_cli(root, "check")
+    assert checked.returncode == 0 and " error" not in checked.stdout, checked.stdout
+    again = run_cli(root, "ingest", f"content/sources/{SMALL_SOURCE}")
+    assert "0 new paper(s), 0 listing(s) merged into existing papers, 23 already known" in (
+        again.stdout
+    )
+    assert snapshot(root / "content" / "papers") == before
+    first = text[text.index(entries[0].title) : text.index(entries[1].title)]
+    listing.write_text(text.rstrip("\n") + "\n\n" + first, encoding="utf-8")  # listed again
+    checked = run_cli(root, "check")
+    assert checked.returncode == 1 and f"{SMALL_SOURCE}:" in checked.stdout, checked.stdout
+    again = run_cli(root, "ingest", f"content/sources/{SMALL_SOURCE}")
+    assert "1 listing(s) merged into existing papers, 23 already known" in again.stdout
+    (twice,) = [p for p in load_papers(Layout(root))[0].values() if p.title == entries[0].title]
+    assert [x.position for x in twice.listings] == [1, 24]
+    assert run_cli(root, "check").returncode == 0

@@ -50,6 +50,9 @@ _SPELLINGS = [
 ]
 """British spellings and their American forms, per word: `-ise`/`-ize`, `-yse`/`-yze`,
 `-our`/`-or`, `-tre`/`-ter`, `-ogue`/`-og`, `-lling`/`-ling` and a few words."""
+_ANY_SPELLING = re.compile("|".join(pattern.pattern for pattern, _ in _SPELLINGS))
+"""Whether any of `_SPELLINGS` matches a word: a word none matches, most words, is left
+as it is by all of them, and is tried once instead of eight times."""
 _MARK = re.compile("[\u0300-\u036f]")
 
 
@@ -61,7 +64,13 @@ def variant_key(title: str) -> str:
     'easyspeclayerparallelspeculativedecodingformultigpuutilization'
     """
     text = _MARK.sub("", unicodedata.normalize("NFKD", title_key(title)))
-    words = re.split(r"[\s-]+", text)
+    return "".join(
+        _american(word) if _ANY_SPELLING.search(word) else word
+        for word in re.split(r"[\s-]+", text)
+    )
+
+
+def _american(word: str) -> str:
     for pattern, american in _SPELLINGS:
-        words = [pattern.sub(american, word) for word in words]
-    return "".join(words)
+        word = pattern.sub(american, word)
+    return word

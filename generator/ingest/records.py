@@ -10,7 +10,9 @@ import copy
 import logging
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from generator.content.edit import read_styled
@@ -82,17 +84,16 @@ FILLED = ("authors", "year", "venue", "doi", "arxiv", "abstract", *CITATION)
 """Fields an entry fills in when a record has them empty (it never overwrites one)."""
 
 
-def lists(paper: Paper, stem: str, entry: Entry) -> bool:
-    """Does `paper` list `entry` of source `stem` already? At its position, or by its
-    BibTeX key, or (a daily paper, which has no key) its arXiv id: these stay the
-    entry's when a curator deletes one above it and the entries after it move up."""
-    by_id = not entry.key and bool(entry.arxiv)
-    by_id = by_id and arxiv_base(entry.arxiv) == arxiv_base(paper.arxiv)
-    return any(
-        x.source == stem
-        and (x.position == entry.position or by_id or bool(entry.key and x.key == entry.key))
-        for x in paper.listings
-    )
+def lists(paper: Paper, stem: str, entry: Entry, nth: int = 1) -> bool:
+    """Does `paper` list `entry` of source `stem` already, the `nth` of the paper's
+    entries in that source? At the entry's position, or by its BibTeX key; an entry
+    without a key (a raw listing's, a daily paper's) also when the paper lists the source
+    `nth` times. A curator may delete an entry: those after it move up a position, and
+    each stays held by its key or its count."""
+    mine = [x for x in paper.listings if x.source == stem]
+    if entry.key:
+        return any(x.position == entry.position or x.key == entry.key for x in mine)
+    return len(mine) >= nth or any(x.position == entry.position for x in mine)
 
 
 class Merger:
@@ -103,14 +104,18 @@ class Merger:
         self.papers = papers
         self.report = report
         self.by_key = {key: p.id for p in papers.values() for key in paper_keys(p)}
-        self.by_variant = {
-            variant_key(t): p.id for p in papers.values() for t in [p.title, *p.aliases]
-        }
         self.by_arxiv = {arxiv_base(p.arxiv): p.id for p in papers.values() if p.arxiv}
         self.taken = taken_ids(papers)
         self.changed: set[str] = set()
         self.created: dict[str, tuple[str, int]] = {}
         """New paper id -> the file and line of the entry that made it."""
+        self.seen: Counter[tuple[str, str]] = Counter()
+        """(source, paper id) -> how many of the source's entries so far are that paper's."""
+
+    @cached_property
+    def by_variant(self) -> dict[str, str]:
+        """Spelling (`variant_key`) -> paper id, made when a title is not known as it is."""
+        return {variant_key(t): p.id for p in self.papers.values() for t in [p.title, *p.aliases]}
 
     def known(self, entry: Entry) -> str | None:
         """The id of the record an entry belongs to, or None for a new paper."""
@@ -120,6 +125,16 @@ class Merger:
             or self.by_variant.get(variant_key(entry.title))
         )
 
+    def find(self, stem: str, entry: Entry) -> tuple[str | None, bool]:
+        """The id of the record `entry` is a paper of (None: a new paper), and whether
+        that record lists it already (`lists`). Asked once per entry, in the file's order:
+        `check` asks it too, so that it reports what `ingest` would add."""
+        paper_id = self.known(entry)
+        if paper_id is None:
+            return None, False
+        self.seen[stem, paper_id] += 1
+        return paper_id, lists(self.papers[paper_id], stem, entry, self.seen[stem, paper_id])
+
     def add(self, source: ParsedSource, entry: Entry) -> None:
         listing = Listing(
             source=source.stem, date=entry.date, position=entry.position, key=entry.key
@@ -128,14 +143,14 @@ class Merger:
         entry = self._checked(source, entry)
         if not entry.title:
             return
-        paper_id = self.known(entry)
+        paper_id, held = self.find(source.stem, entry)
         if paper_id is None:
             self._create(source, entry, listing)
             return
-        paper = self.papers[paper_id]
-        if lists(paper, source.stem, entry):
+        if held:
             self.report.unchanged += 1
             return
+        paper = self.papers[paper_id]
         paper.listings.append(listing)
         if entry.title != paper.title and entry.title not in paper.aliases:
             paper.aliases.append(entry.title)
@@ -186,6 +201,7 @@ class Merger:
         if entry.arxiv:
             self.by_arxiv[arxiv_base(entry.arxiv)] = paper_id
         self.created[paper_id] = (str(source.path), entry.line)
+        self.seen[source.stem, paper_id] += 1
         self.report.new_papers += 1
         self.changed.add(paper_id)
 
