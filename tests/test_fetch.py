@@ -407,80 +407,223 @@ def test_without_dates_fetch_catches_up_from_the_newest_day_kept(small: Path, hu
         HubStandIn.days = {"2024-03-17": DAY}
 
 
-def test_the_daily_workflow_runs_its_steps_against_the_hub(small: Path, hub: str) -> None:
-    """The readinglist steps of .github/workflows/fetch.yml, as the runner runs them (bash
-    -e, in a checkout), against the stand-in: new records, and a description that is
-    the diff summary and the papers left out."""
-    import os
-    import subprocess
-    import sys
+GH_STAND_IN = """#!/bin/bash
+# gh, as the fetch workflow uses it: one pull request, kept in $GH_STATE while open.
+call="$1 $2"
+case "$call" in
+"pr view")
+  [ -f "$GH_STATE/body" ] || { echo "no pull requests found" >&2; exit 1; }
+  case "$*" in *"--json body"*) cat "$GH_STATE/body" ;; *) echo OPEN ;; esac ;;
+"pr create" | "pr edit")
+  echo "$2" >> "$GH_STATE/calls"
+  while [ $# -gt 0 ]; do [ "$1" = --body-file ] && cp "$2" "$GH_STATE/body"; shift; done ;;
+*) echo "gh stand-in: $*" >&2; exit 2 ;;
+esac
+"""
 
-    import yaml
+
+class DailyWorkflow:
+    """.github/workflows/fetch.yml's steps, run as the runner runs them (bash -e) each
+    morning in a new clone of `remote`, a bare repository standing in for GitHub's
+    (pushes to github.com go there), with `gh` a stand-in that keeps the one pull
+    request in `state/`. Only the Install step is left out: the tests' Python is used."""
+
+    def __init__(self, root: Path, hub: str) -> None:
+        import sys
+
+        import yaml
+
+        from .conftest import ROOT
+        from .test_ship import git
+
+        self.flow = yaml.safe_load((ROOT / ".github" / "workflows" / "fetch.yml").read_text())
+        job = self.flow["jobs"]["fetch"]
+        self.steps = [s for s in job["steps"] if "run" in s and "pip install" not in s["run"]]
+        self.base = root.parent
+        git(root, "init", "-q", "-b", "main")
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "base")
+        self.remote = self.base / "remote.git"
+        git(self.base, "clone", "-q", "--bare", str(root), str(self.remote))
+        self.state = self.base / "state"
+        self.state.mkdir()
+        bin_ = self.base / "bin"
+        bin_.mkdir()
+        (bin_ / "gh").write_text(GH_STAND_IN, encoding="utf-8")
+        (bin_ / "gh").chmod(0o755)
+        path = os.pathsep.join([str(bin_), str(Path(sys.executable).parent), os.environ["PATH"]])
+        self.env = {
+            **os.environ,
+            **job["env"],
+            "HF_ENDPOINT": hub,
+            "PATH": path,
+            "PYTHONPATH": str(ROOT),
+            "GH_TOKEN": "token",
+            "REPOSITORY": "owner/list",
+            "GH_STATE": str(self.state),
+            "GIT_CONFIG_COUNT": "1",
+            "GIT_CONFIG_KEY_0": f"url.{self.remote}.insteadOf",
+            "GIT_CONFIG_VALUE_0": "https://x-access-token:token@github.com/owner/list.git",
+        }
+        self.mornings = 0
+
+    def morning(self) -> Path:
+        """A run of the workflow; the clone it ran in."""
+        import subprocess
+
+        self.mornings += 1
+        work = self.base / f"morning-{self.mornings}"
+        subprocess.run(["git", "clone", "-q", str(self.remote), str(work)], check=True)
+        for step in self.steps:
+            done = subprocess.run(
+                ["bash", "-e", "-c", step["run"]],
+                cwd=work,
+                env=self.env,
+                capture_output=True,
+                text=True,
+            )
+            assert done.returncode == 0, f"{step['name']}: {done.stdout}{done.stderr}"
+        return work
+
+    def body(self) -> str:
+        return (self.state / "body").read_text(encoding="utf-8")
+
+    def calls(self) -> list[str]:
+        return (self.state / "calls").read_text(encoding="utf-8").split()
+
+
+def test_the_daily_workflow_runs_its_steps_against_the_hub(small: Path, hub: str) -> None:
+    """The steps of .github/workflows/fetch.yml against the stand-in: new records, and a
+    pull request whose description is the diff summary and the papers left out."""
+    import datetime
 
     from generator.fetch import yesterday
 
-    from .conftest import ROOT
-    from .test_ship import git
-
-    HubStandIn.days = {yesterday(): DAY}
+    day = yesterday()
+    HubStandIn.days = {day: DAY}
     try:
-        git(small, "init", "-q", "-b", "main")
-        git(small, "add", "-A")
-        git(small, "commit", "-q", "-m", "base")
-        flow = yaml.safe_load((ROOT / ".github" / "workflows" / "fetch.yml").read_text())
-        steps = [s for s in flow["jobs"]["fetch"]["steps"] if "readinglist" in s.get("run", "")]
-        assert [s["name"] for s in steps] == [
-            "Fetch the days not on main yet",
+        flow = DailyWorkflow(small, hub)
+        assert [s["name"] for s in flow.steps] == [
+            "Start from the open pull request's branch, if there is one",
+            "Fetch the days after the newest one kept",
             "Write the pull request's description",
+            "Open or update the pull request",
         ]
-        path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-        env = {**os.environ, "HF_ENDPOINT": hub, "PATH": path, "PYTHONPATH": str(ROOT)}
-
-        def run_steps() -> str:
-            for step in steps:
-                done = subprocess.run(
-                    ["bash", "-e", "-c", step["run"]],
-                    cwd=small,
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                )
-                assert done.returncode == 0, done.stderr
-            return (small / "pr-body.md").read_text(encoding="utf-8")
-
-        body = run_steps()
-        assert (
-            small / "content" / "papers" / "sparse-caches-for-speculative-decoding.yml"
-        ).exists()
-        assert body.startswith("## Content changes since `HEAD`\n")
+        work = flow.morning()
+        assert (work / "content" / "papers" / "sparse-caches-for-speculative-decoding.yml").exists()
+        body = flow.body()
+        assert body.startswith("## Content changes since `")
         assert (
             "- `sparse-caches-for-speculative-decoding`: Sparse Caches for Speculative Decoding"
             in body
         )
-        day = yesterday()
         assert body.rstrip().endswith(f"- {day} 2403.10003: A Study of Bird Migration Patterns")
+        assert flow.calls() == ["create"]
         # A list whose newest kept day is two months old: the description says what the
-        # fetch could not ask for.
-        import datetime
-
+        # fetch could not ask for. (The pull request is closed, its branch replaced.)
+        (flow.state / "body").unlink()
         old = (datetime.date.fromisoformat(day) - datetime.timedelta(60)).isoformat()
-        kept = small / "content" / "sources" / f"hf-daily-{day}.json"
-        kept.rename(kept.with_name(f"hf-daily-{old}.json"))
-        assert run_steps().startswith(
+        kept = small / "content" / "sources" / f"hf-daily-{old}.json"
+        kept.write_text("[]\n", encoding="utf-8")
+        git_commit(small, flow, "a day kept long ago")
+        flow.morning()
+        assert flow.body().startswith(
             f"> **Note:** the newest day kept is {old}; asking for the last 31 days only\n\n"
-            "## Content changes since `HEAD`\n"
+            "## Content changes since `"
         )
         # Days with hundreds of papers left out: a description holds 65,536 characters.
+        (flow.state / "body").unlink()
         birds = [
             item(f"2403.2{n:04d}", f"Bird Migration Study {n}", "Birds.", []) for n in range(250)
         ]
-        HubStandIn.days = {day: birds}
-        lines = run_steps().splitlines()
+        HubStandIn.days = {day: [DAY[0], *birds]}
+        flow.morning()
+        lines = flow.body().splitlines()
         assert len([x for x in lines if x.startswith(f"- {day} 2403.2")]) == 200
         assert lines[-1] == "- \u2026 and 50 more, in the job's log"
     finally:
         HubStandIn.days = {"2024-03-17": DAY}
     # Only the job that pushes may write, and only what it needs.
-    assert flow["permissions"] == {}
-    assert flow["jobs"]["fetch"]["permissions"] == {"contents": "write", "pull-requests": "write"}
-    assert set(flow[True]) == {"schedule", "workflow_dispatch"}
+    assert flow.flow["permissions"] == {}
+    job = flow.flow["jobs"]["fetch"]
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert set(flow.flow[True]) == {"schedule", "workflow_dispatch"}
+
+
+def git_commit(root: Path, flow: DailyWorkflow, message: str) -> None:
+    """Commit `root`'s changes to main and push them to the stand-in for GitHub."""
+    from .test_ship import git
+
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+    git(root, "push", "-q", str(flow.remote), "main")
+
+
+def test_the_daily_workflow_keeps_a_curators_commits_on_its_pull_request(
+    small: Path, hub: str
+) -> None:
+    """A curator pushed a fix to the daily pull request's branch and did not merge it
+    that day. The next morning force-pushed main plus the days not merged: the fix was
+    gone. It now adds the new day to the branch, after the curator's commit, and the
+    description keeps the papers left out of the days before."""
+    import datetime
+    import subprocess
+
+    from generator.fetch import yesterday
+
+    from .test_ship import git
+
+    d1 = yesterday()
+    d2, d3 = (datetime.date.fromisoformat(d1) - datetime.timedelta(n) for n in (1, 2))
+    d2, d3 = d2.isoformat(), d3.isoformat()
+    tiny = item("2403.10020", "Speculative Decoding for Tiny Models", "Faster. Smaller.", ["A"])
+    late = [
+        item("2403.10030", "Speculative Decoding at Scale", "Faster. Bigger.", ["C"]),
+        item("2403.10021", "Bees and Their Flowers", "Bees visit flowers.", ["B"]),
+    ]
+    try:
+        HubStandIn.days = {d3: [tiny]}
+        assert run_cli(small, "fetch", "--date", d3, env={"HF_ENDPOINT": hub}).returncode == 0
+        flow = DailyWorkflow(small, hub)  # main keeps the day before the day before
+        HubStandIn.days = {d3: [tiny], d2: DAY}  # yesterday's list is not out yet
+        HubStandIn.asked = []
+        flow.morning()
+        assert flow.calls() == ["create"]
+        assert HubStandIn.asked == [f"/api/daily_papers?date={d}" for d in (d2, d1)]
+        curator = flow.base / "curator"
+        git(flow.base, "clone", "-q", "-b", "daily-papers", str(flow.remote), str(curator))
+        record = curator / "content" / "papers" / "sparse-caches-for-speculative-decoding.yml"
+        fix = "# Checked against the PDF.\n"
+        record.write_text(record.read_text(encoding="utf-8") + fix, encoding="utf-8")
+        git(curator, "commit", "-q", "-am", "A curator's fix")
+        git(curator, "push", "-q", "origin", "daily-papers")
+        # The next morning, with yesterday's list out.
+        HubStandIn.days = {d3: [tiny], d2: DAY, d1: late}
+        HubStandIn.asked = []
+        flow.morning()
+        assert HubStandIn.asked == [f"/api/daily_papers?date={d1}"]
+        assert flow.calls() == ["create", "edit"]
+
+        def on_branch(*args: str) -> str:
+            done = subprocess.run(
+                ["git", *args], cwd=flow.remote, capture_output=True, text=True, check=True
+            )
+            return done.stdout
+
+        subjects = on_branch("log", "--format=%s", "daily-papers").splitlines()
+        assert subjects[:3] == [
+            f"Daily papers through {d1}",
+            "A curator's fix",
+            f"Daily papers through {d1}",
+        ]
+        assert on_branch("show", f"daily-papers:{record.relative_to(curator)}").endswith(fix)
+        on_branch("show", "daily-papers:content/papers/speculative-decoding-at-scale.yml")
+        body = flow.body()
+        assert "`sparse-caches-for-speculative-decoding`" in body
+        assert "`speculative-decoding-at-scale`" in body
+        assert body.rstrip().endswith(
+            f"- {d2} 2403.10003: A Study of Bird Migration Patterns\n"
+            f"- {d1} 2403.10021: Bees and Their Flowers"
+        )
+    finally:
+        HubStandIn.days = {"2024-03-17": DAY}
