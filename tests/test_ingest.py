@@ -168,6 +168,43 @@ def test_ingest_keeps_every_comment_and_line_a_person_wrote(tmp_path: Path) -> N
     ]
 
 
+def test_a_comment_on_the_lines_of_a_field_that_changes_is_kept(tmp_path: Path) -> None:
+    """Only the lines of a field that changes are written anew, and those lost their
+    comments: `listings: [...]  # flow style` after a new listing, `abstract: ""  # to
+    paste` once an entry filled it. Each comment stays: at the end of the field's first
+    line where the value can have one there, on a line of its own above it otherwise."""
+    from .conftest import make_small_project, run_cli
+
+    root = make_small_project(tmp_path / "project")
+    record = root / "content" / "papers" / "sparse-caches.yml"
+    record.write_text(
+        "id: sparse-caches\ntitle: Sparse Caches\n"
+        "listings: [  # flow style\n  {source: x, date: Mar 1, position: 1},  # the first\n]\n"
+        'abstract: ""  # to paste\nyear: ""  # on arXiv?\nvenue: ""  # ask\n',
+        encoding="utf-8",
+    )
+    (root / "content" / "sources" / "x.txt").write_text(
+        "Mar 1\n\nSparse Caches\n\nShort. Text.\n", encoding="utf-8"
+    )
+    listing = tmp_path / "refs.bib"
+    abstract = "We cache sparsely, " * 12 + "and it is fast."
+    listing.write_text(
+        f"@article{{k1, title={{Sparse Caches}}, year={{2024}}, abstract={{{abstract}}}}}\n",
+        encoding="utf-8",
+    )
+    result = run_cli(root, "ingest", str(listing))
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+    after = record.read_text(encoding="utf-8")
+    for comment in ("# flow style", "# the first", "# to paste", "# on arXiv?", "# ask"):
+        assert after.count(comment) == 1, after
+    assert "listings:  # flow style\n" in after
+    assert "abstract: >-  # to paste\n" in after and "year: '2024'  # on arXiv?\n" in after
+    assert 'venue: ""  # ask\n' in after
+    paper = load_papers(Layout(root))[0]["sparse-caches"]
+    assert [x.source for x in paper.listings] == ["x", "refs"]
+    assert (paper.year, paper.abstract) == ("2024", abstract)
+
+
 def test_ingest_keeps_a_windows_records_line_ends_and_byte_order_mark(tmp_path: Path) -> None:
     """A record saved by Windows' Notepad (a byte-order mark, CRLF) lost its mark when a
     listing was added to it, and the new lines ended in LF alone; `sources.yml` got its

@@ -3,13 +3,16 @@
 A curator's comments, blank lines, key order and quoting stay byte for byte: a new
 listing or alias is inserted after the last item of its block list, an empty field
 gets its value where it is (or a new key at the end of the file), and only the lines
-of a field that really changes are written anew. The result is parsed back and must
-hold exactly the intended record; a layout this module cannot edit in place (a flow
-mapping, say) is written whole instead, and the caller is told.
+of a field that really changes are written anew, each comment on them kept (`_keeping`).
+The result is parsed back and must hold exactly the intended record; a layout this
+module cannot edit in place (a flow mapping, say) is written whole instead, and the
+caller is told.
 """
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -76,10 +79,43 @@ def _edited(text: str, record: dict[str, Any]) -> str | None:
             edits.append((end + 1, end, _items(record[name][len(old) :], value, lines)))
         else:
             edits.append((key.start_mark.line, end, _lines(dumps({name: record[name]}))))
+    comments = _comments(text) if edits else {}
     # Bottom-up, so that the line numbers of the edits still to make stay right.
     for start, end, replacement in sorted(edits, reverse=True):
-        lines[start : end + 1] = replacement
+        lines[start : end + 1] = _keeping(replacement, start, end, comments)
     return "".join(lines + appended)
+
+
+def _comments(text: str) -> dict[int, str]:
+    """0-based line -> the comment that ends it: what lies between the YAML scanner's
+    tokens from a `#` on (a `#` inside a value is in a token)."""
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    found, index = {}, 0
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        for match in re.finditer(r"#[^\n]*", text[index : token.start_mark.index]):
+            line = bisect.bisect_right(starts, index + match.start()) - 1
+            found[line] = match.group()
+        index = max(index, token.end_mark.index)
+    return found
+
+
+def _keeping(replacement: list[str], start: int, end: int, comments: dict[int, str]) -> list[str]:
+    """The lines that replace lines `start`..`end`, with the comments a person wrote on
+    those: the key line's stays at its end where the value's first line can end so (not
+    inside a plain value folded over lines), the others go on lines of their own above."""
+    mine = [line for line in range(start, end + 1) if line in comments]
+    if not mine:
+        return replacement
+    first = replacement[0].rstrip() if replacement else ""
+    trailing = start in comments and (len(replacement) == 1 or first.endswith(_HEADERS))
+    above = [f"{comments[line]}\n" for line in mine if line != start or not trailing]
+    if trailing:
+        replacement = [f"{first}  {comments[start]}\n", *replacement[1:]]
+    return above + replacement
+
+
+_HEADERS = (":", "|", ">", "|-", ">-", "|+", ">+")
+"""How a first line ends whose value goes on below: a comment may follow it."""
 
 
 def _without_empty(data: Any) -> Any:
