@@ -504,7 +504,7 @@ def test_the_daily_workflow_runs_its_steps_against_the_hub(small: Path, hub: str
     try:
         flow = DailyWorkflow(small, hub)
         assert [s["name"] for s in flow.steps] == [
-            "Start from the open pull request's branch, if there is one",
+            "Start from the pull request's branch if a curator pushed to it",
             "Fetch the days after the newest one kept",
             "Write the pull request's description",
             "Open or update the pull request",
@@ -565,7 +565,8 @@ def test_the_daily_workflow_keeps_a_curators_commits_on_its_pull_request(
     """A curator pushed a fix to the daily pull request's branch and did not merge it
     that day. The next morning force-pushed main plus the days not merged: the fix was
     gone. It now adds the new day to the branch, after the curator's commit, and the
-    description keeps the papers left out of the days before."""
+    description keeps the papers left out of the days before. A branch of the bot's
+    commits alone is still made again from main."""
     import datetime
     import subprocess
 
@@ -590,6 +591,10 @@ def test_the_daily_workflow_keeps_a_curators_commits_on_its_pull_request(
         flow.morning()
         assert flow.calls() == ["create"]
         assert HubStandIn.asked == [f"/api/daily_papers?date={d}" for d in (d2, d1)]
+        HubStandIn.asked = []  # open, with the bot's commits alone: made again from main
+        flow.morning()
+        assert flow.calls() == ["create", "edit"]
+        assert HubStandIn.asked == [f"/api/daily_papers?date={d}" for d in (d2, d1)]
         curator = flow.base / "curator"
         git(flow.base, "clone", "-q", "-b", "daily-papers", str(flow.remote), str(curator))
         record = curator / "content" / "papers" / "sparse-caches-for-speculative-decoding.yml"
@@ -602,7 +607,7 @@ def test_the_daily_workflow_keeps_a_curators_commits_on_its_pull_request(
         HubStandIn.asked = []
         flow.morning()
         assert HubStandIn.asked == [f"/api/daily_papers?date={d1}"]
-        assert flow.calls() == ["create", "edit"]
+        assert flow.calls() == ["create", "edit", "edit"]
 
         def on_branch(*args: str) -> str:
             done = subprocess.run(
@@ -611,10 +616,11 @@ def test_the_daily_workflow_keeps_a_curators_commits_on_its_pull_request(
             return done.stdout
 
         subjects = on_branch("log", "--format=%s", "daily-papers").splitlines()
-        assert subjects[:3] == [
+        assert subjects == [  # the second morning's commit replaced the first's
             f"Daily papers through {d1}",
             "A curator's fix",
             f"Daily papers through {d1}",
+            "base",
         ]
         assert on_branch("show", f"daily-papers:{record.relative_to(curator)}").endswith(fix)
         on_branch("show", "daily-papers:content/papers/speculative-decoding-at-scale.yml")
