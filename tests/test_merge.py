@@ -176,3 +176,17 @@ def test_diff_calls_a_merged_paper_merged_not_removed(twins: Path) -> None:
         "### Papers under another id; their old pages redirect there\n\n"
         f"- `{OTHER}`: NanoFlow&#58; The Copy \u2192 `{KEEP}`\n"
     ) in out
+
+
+def test_a_record_renamed_back_may_not_keep_its_own_id_as_a_former_one(tmp_path: Path) -> None:
+    """A record renamed and then renamed back (`former_ids: [x]` on record `x`) passed
+    check, and the build wrote a page that leads to itself over the paper's own."""
+    root = make_small_project(tmp_path / "project")
+    keep = root / "content" / "papers" / f"{KEEP}.yml"
+    keep.write_text(
+        keep.read_text(encoding="utf-8") + f"former_ids: [nanoflow-renamed, {KEEP}]\n", "utf-8"
+    )
+    check = run_cli(root, "check")
+    assert check.returncode == 1
+    assert f"'{KEEP}' is this record's own id, whose page cannot lead to itself" in check.stdout
+    assert "nanoflow-renamed" not in check.stdout

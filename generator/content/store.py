@@ -347,12 +347,13 @@ def check_references(layout: Layout, library: Library) -> list[Problem]:
     for paper in library.papers.values():
         for old in paper.former_ids:
             other = old if old in library.papers else owners.setdefault(old, paper.id)
-            if other != paper.id:
+            if other != paper.id or old == paper.id:
                 path = layout.paper_path(paper.id)
-                message = (
-                    f"field 'former_ids': {quote(old)} is also "
-                    + ("a record's id" if old in library.papers else f"a former id of {other}")
-                    + "; an old page can redirect to one paper only"
+                clash = "a record's id" if old in library.papers else f"a former id of {other}"
+                message = f"field 'former_ids': {quote(old)} is " + (
+                    "this record's own id, whose page cannot lead to itself; remove it"
+                    if old == paper.id
+                    else f"also {clash}; an old page can redirect to one paper only"
                 )
                 problems.append(Problem(layout.rel(path), line_of(path, "former_ids:"), message))
     sources = {path.stem for path in layout.source_files()}
