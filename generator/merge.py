@@ -3,7 +3,8 @@
 KEEP gains OTHER's listings, its titles (as aliases) and its id (as a former id, whose
 page then redirects to KEEP's), and every field it has empty that OTHER fills. A field
 both fill differently is reported and left as KEEP has it. OTHER's file is deleted,
-and a theme's `start_here` that named it names KEEP. All of it lands together, or none.
+the comments a person wrote in it going to the end of KEEP's, and a theme's
+`start_here` that named it names KEEP. All of it lands together, or none.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from generator.content.edit import read_styled
+from generator.content.edit import comments, read_styled
 from generator.content.files import read_regular
 from generator.content.journal import Transaction
 from generator.content.model import Paper
@@ -22,6 +23,7 @@ from generator.content.store import MAX_RECORD_BYTES, Layout, load_papers, load_
 from generator.content.titles import title_key
 from generator.content.writing import record_text
 from generator.errors import ContentError, ReadingListError, quote
+from generator.ingest.scaffold import scaffold
 
 _OWN = ("id", "title", "listings", "aliases", "former_ids")
 """Fields that are the record's own, or that merging always combines."""
@@ -36,9 +38,11 @@ class MergeReport:
     filled: list[str] = field(default_factory=list)
     disagree: list[str] = field(default_factory=list)
     themes_changed: bool = False
+    comments: int = 0
 
     def summary(self) -> str:
         filled = f"; filled {', '.join(self.filled)}" if self.filled else ""
+        filled += f"; {self.comments} comment line(s) moved" if self.comments else ""
         return (
             f"merged content/papers/{self.other}.yml into content/papers/{self.keep}.yml: "
             f"{self.listings} listing(s), {self.aliases} alias(es){filled}; "
@@ -93,7 +97,10 @@ def merge(layout: Layout, keep_id: str, other_id: str, dry_run: bool = False) ->
     if keep_id == other_id:
         raise ReadingListError("a record cannot be merged into itself")
     result, report = merged(papers[keep_id], papers[other_id])
-    planned = record_text(layout, result)
+    moved = _written_comments(layout, other_id)
+    report.comments = len(moved)
+    footer = "".join(f"{x}\n" for x in [f"# Merged from {other_id}:", *moved]) if moved else ""
+    planned = record_text(layout, result, footer)
     if planned.problems:
         raise ContentError(planned.problems)
     themes = _themes_naming(layout, other_id, keep_id)
@@ -105,6 +112,16 @@ def merge(layout: Layout, keep_id: str, other_id: str, dry_run: bool = False) ->
                 transaction.write(layout.themes, themes)
             transaction.delete(layout.paper_path(other_id))
     return report
+
+
+_SCAFFOLDED = {line for line in scaffold("x", "x").splitlines() if line.startswith("#")}
+"""The comments `readinglist new` writes: not a person's, and not worth moving."""
+
+
+def _written_comments(layout: Layout, paper_id: str) -> list[str]:
+    """The comments a person wrote in a record's file, in order."""
+    text, _ = read_styled(read_regular(layout.paper_path(paper_id), MAX_RECORD_BYTES))
+    return [line for line in comments(text).values() if line not in _SCAFFOLDED]
 
 
 def _themes_naming(layout: Layout, old: str, new: str) -> str | None:

@@ -190,3 +190,30 @@ def test_a_record_renamed_back_may_not_keep_its_own_id_as_a_former_one(tmp_path:
     assert check.returncode == 1
     assert f"'{KEEP}' is this record's own id, whose page cannot lead to itself" in check.stdout
     assert "nanoflow-renamed" not in check.stdout
+
+
+def test_the_comments_a_person_wrote_in_the_other_record_move_to_the_kept_one(
+    twins: Path,
+) -> None:
+    """OTHER's file is deleted, and the comments in it went with it, with no word."""
+    from generator.ingest.scaffold import scaffold
+
+    other = twins / "content" / "papers" / f"{OTHER}.yml"
+    text = other.read_text(encoding="utf-8")
+    lines = scaffold("NanoFlow: The Copy", OTHER).splitlines(keepends=True)
+    template = "".join(x for x in lines if x.startswith("#"))  # what `new` comments
+    other.write_text(
+        template
+        + text.replace("venue: OSDI\n", "venue: OSDI  # the camera-ready\n")
+        + "# Section 3 is the part to read.\n",
+        encoding="utf-8",
+    )
+    result = run_cli(twins, "merge", KEEP, OTHER)
+    assert result.returncode == 0, result.stderr
+    assert "2 comment line(s) moved" in result.stdout
+    kept = (twins / "content" / "papers" / f"{KEEP}.yml").read_text(encoding="utf-8")
+    assert kept.endswith(
+        f"# Merged from {OTHER}:\n# the camera-ready\n# Section 3 is the part to read.\n"
+    )
+    assert "# A paper record" not in kept
+    assert run_cli(twins, "check").returncode == 0

@@ -79,14 +79,14 @@ def _edited(text: str, record: dict[str, Any]) -> str | None:
             edits.append((end + 1, end, _items(record[name][len(old) :], value, lines)))
         else:
             edits.append((key.start_mark.line, end, _lines(dumps({name: record[name]}))))
-    comments = _comments(text) if edits else {}
+    found = comments(text) if edits else {}
     # Bottom-up, so that the line numbers of the edits still to make stay right.
     for start, end, replacement in sorted(edits, reverse=True):
-        lines[start : end + 1] = _keeping(replacement, start, end, comments)
+        lines[start : end + 1] = _keeping(replacement, start, end, found)
     return "".join(lines + appended)
 
 
-def _comments(text: str) -> dict[int, str]:
+def comments(text: str) -> dict[int, str]:
     """0-based line -> the comment that ends it: what lies between the YAML scanner's
     tokens from a `#` on (a `#` inside a value is in a token)."""
     starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]

@@ -32,19 +32,20 @@ class RecordText:
     """The file had to be written whole: its comments and layout are lost."""
 
 
-def record_text(layout: Layout, paper: Paper) -> RecordText:
+def record_text(layout: Layout, paper: Paper, footer: str = "") -> RecordText:
     """The text that makes `content/papers/<id>.yml` hold `paper`: the file as it is,
-    changed only where it must be (`content.edit`), or a new file."""
+    changed only where it must be (`content.edit`), or a new file; then `footer`, lines
+    of comments to add at its end."""
     path = layout.paper_path(paper.id)
     try:
         old, restyle = read_styled(read_regular(path, MAX_RECORD_BYTES))
     except FileNotFoundError:
         old = None
     if old is None:
-        text, in_place = dump_paper(paper), True
+        text, in_place = dump_paper(paper) + footer, True
     else:
         text, in_place = edited_record(old, paper)
-        text = restyle(text)
+        text = restyle(text + footer)
     return RecordText(path, text, record_problems(text, paper.id, layout.rel(path)), not in_place)
 
 
