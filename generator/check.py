@@ -28,6 +28,7 @@ from generator.content.store import (
 )
 from generator.errors import Problem, SourceError, quote, quote_pair
 from generator.ingest.duplicates import make_slug, possible_duplicates, title_key
+from generator.ingest.parse import Entry
 from generator.ingest.records import SAME_STEM, IngestReport, Merger, parse_file
 
 
@@ -203,7 +204,8 @@ def unaccounted_listings(
     broken: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> list[Problem]:
     """Entries of `content/sources/` that no record lists, as `ingest` finds them
-    (`Merger.find`): those it would add.
+    (`Merger.find`): those it would add; and listings of a record that its file no
+    longer lists (a curator deleted the entry and kept the record).
 
     A record that does not load (`broken`) may hold them: what it still says (its
     listings and titles, when it is YAML at all), or its file's name, which is its
@@ -216,6 +218,8 @@ def unaccounted_listings(
         recorded.update(held)
         keys |= {title_key(t) for t in titles}
     problems = []
+    read: dict[str, str] = {}
+    unknown: list[tuple[str, str, Entry]] = []
     for path in layout.source_files():
         rel = layout.rel(path)
         try:
@@ -223,6 +227,7 @@ def unaccounted_listings(
         except SourceError as exc:
             problems.append(Problem(rel, exc.line, exc.reason))
             continue
+        read[source.stem] = rel
         problems += [
             Problem(rel, w.line, w.message, w.severity)
             for w in source.warnings
@@ -240,11 +245,37 @@ def unaccounted_listings(
                 continue
             if broken and _slug_of(entry.title, broken):
                 continue
+            unknown.append((rel, source.stem, entry))
+    # A record's listings that its file no longer holds by any of the record's titles.
+    orphans: dict[tuple[str, int], str] = {}
+    for paper in library.papers.values():
+        listed = Counter(x.source for x in paper.listings if x.source in read)
+        for stem in (s for s, count in listed.items() if count > finder.seen[s, paper.id]):
+            orphans.update(
+                ((stem, x.position), paper.id) for x in paper.listings if x.source == stem
+            )
+    explained = set()
+    for rel, stem, entry in unknown:
+        owner = orphans.get((stem, entry.position))
+        if owner:  # most likely the record's own entry, its title since edited
+            explained.add((owner, stem))
+            message = (
+                f"listing {quote(entry.title)} is not a title of "
+                f"{layout.rel(layout.paper_path(owner))}, which lists this entry: if it is "
+                "that paper, add the title to its aliases; if not, delete the entry, or run "
+                f"'readinglist ingest {rel}'"
+            )
+        else:
             message = (
                 f"listing {quote(entry.title)} is in no record; run 'readinglist ingest {rel}'"
                 ", or delete the entry to leave the paper out"
             )
-            problems.append(Problem(rel, entry.line, message))
+        problems.append(Problem(rel, entry.line, message))
+    for paper_id, stem in sorted({(p, s) for (s, _), p in orphans.items()} - explained):
+        path = layout.paper_path(paper_id)
+        message = f"field 'listings': {read[stem]} no longer lists this paper by its titles "
+        message += "as often as this record does: delete the listing it no longer has"
+        problems.append(Problem(layout.rel(path), line_of(path, "listings:"), message, "warning"))
     return problems
 
 

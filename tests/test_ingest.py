@@ -339,3 +339,49 @@ def test_an_entry_deleted_from_a_raw_listing_moves_no_other(tmp_path: Path) -> N
     (twice,) = [p for p in load_papers(Layout(root))[0].values() if p.title == entries[0].title]
     assert [x.position for x in twice.listings] == [1, 24]
     assert run_cli(root, "check").returncode == 0
+
+
+def test_check_says_what_to_do_when_a_record_and_its_listing_part(tmp_path: Path) -> None:
+    """A curator fixed a typo in a record's title: check then called the listing "in no
+    record; run ingest", which makes a second record of the paper. And an entry deleted
+    from its listing with its record kept went unreported."""
+    from generator.content.edit import edited_record
+    from generator.ingest.records import parse_file
+
+    from .conftest import SMALL_SOURCE, make_small_project, run_cli
+
+    root = make_small_project(tmp_path / "project")
+    listing = root / "content" / "sources" / SMALL_SOURCE
+    entries = parse_file(listing).entries
+    papers = load_papers(Layout(root))[0]
+    (fixed,) = [p for p in papers.values() if p.title == entries[1].title]
+    record = root / "content" / "papers" / f"{fixed.id}.yml"
+    fixed.title = "Fixed"
+    record.write_text(edited_record(record.read_text(encoding="utf-8"), fixed)[0], "utf-8")
+    checked = run_cli(root, "check")
+    assert (
+        f"content/sources/{SMALL_SOURCE}:{entries[1].line}: error: listing "
+        f"{entries[1].title!r} is not a title of content/papers/{fixed.id}.yml, which lists "
+        "this entry: if it is that paper, add the title to its aliases"
+    ) in checked.stdout
+    assert "in no record" not in checked.stdout and "no longer lists" not in checked.stdout
+    with record.open("a", encoding="utf-8") as out:
+        out.write(f"aliases: [{entries[1].title!r}]\n")
+    assert run_cli(root, "check").returncode == 0
+    again = run_cli(root, "ingest", f"content/sources/{SMALL_SOURCE}")
+    assert "0 new paper(s), 0 listing(s) merged into existing papers" in again.stdout
+    # The entry deleted, the record kept.
+    text = listing.read_text(encoding="utf-8")
+    listing.write_text(
+        text[: text.index(entries[5].title)] + text[text.index(entries[6].title) :],
+        encoding="utf-8",
+    )
+    (kept,) = [p for p in papers.values() if p.title == entries[5].title]
+    checked = run_cli(root, "check")
+    assert checked.returncode == 0
+    assert (
+        f"content/papers/{kept.id}.yml:" in checked.stdout
+        and f"warning: field 'listings': content/sources/{SMALL_SOURCE} no longer lists this "
+        "paper by its titles as often as this record does"
+        in checked.stdout
+    ), checked.stdout
