@@ -139,6 +139,9 @@ def fetch(
                 "nothing was changed"
             ) from None
         report.warnings += warnings
+        # A paper the Hub lists twice in a day is listed once (the first time).
+        once = {paper["id"]: paper for paper in reversed(items)}
+        items = [paper for paper in items if once[paper["id"]] is paper]
         items = [paper for paper in items if _usable(paper, date, report)]
         kept = _kept(layout, date)
         known = {p["id"] for p in kept}

@@ -633,3 +633,22 @@ def test_the_daily_workflow_keeps_a_curators_commits_on_its_pull_request(
         )
     finally:
         HubStandIn.days = {"2024-03-17": DAY}
+
+
+def test_a_paper_the_hub_lists_twice_in_a_day_is_listed_once(small: Path, hub: str) -> None:
+    """A kept day that held one paper twice gave its record two listings of that day:
+    an entry without a key is held by its count (a raw listing may list a paper twice)."""
+    twice = item("2403.10001", "Sparse Caches for Speculative Decoding", "Again.", ["B"])
+    HubStandIn.days = {"2024-03-17": [DAY[0], twice, DAY[1]]}
+    try:
+        assert fetch(small, hub, "--date", "2024-03-17").returncode == 0
+    finally:
+        HubStandIn.days = {"2024-03-17": DAY}
+    kept = small / "content" / "sources" / "hf-daily-2024-03-17.json"
+    assert [p["id"] for p in json.loads(kept.read_text())["papers"]] == [
+        "2403.10001",
+        "2408.12757",
+    ]
+    paper = load_papers(Layout(small))[0]["sparse-caches-for-speculative-decoding"]
+    assert [x.position for x in paper.listings] == [1]
+    assert paper.abstract.startswith("We speed up")  # the first of the two
