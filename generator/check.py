@@ -246,14 +246,7 @@ def unaccounted_listings(
             if broken and _slug_of(entry.title, broken):
                 continue
             unknown.append((rel, source.stem, entry))
-    # A record's listings that its file no longer holds by any of the record's titles.
-    orphans: dict[tuple[str, int], str] = {}
-    for paper in library.papers.values():
-        listed = Counter(x.source for x in paper.listings if x.source in read)
-        for stem in (s for s, count in listed.items() if count > finder.seen[s, paper.id]):
-            orphans.update(
-                ((stem, x.position), paper.id) for x in paper.listings if x.source == stem
-            )
+    orphans = _orphaned(library, finder.seen, set(read))
     explained = set()
     for rel, stem, entry in unknown:
         owner = orphans.get((stem, entry.position))
@@ -277,6 +270,22 @@ def unaccounted_listings(
         message += "as often as this record does: delete the listing it no longer has"
         problems.append(Problem(layout.rel(path), line_of(path, "listings:"), message, "warning"))
     return problems
+
+
+def _orphaned(
+    library: Library, seen: Counter[tuple[str, str]], stems: set[str]
+) -> dict[tuple[str, int], str]:
+    """(source, position) -> the record whose listing it is, for each listing of a
+    record that lists a file more often than the file holds it under the record's
+    titles (`seen`: what `Merger.find` found)."""
+    orphans: dict[tuple[str, int], str] = {}
+    for paper in library.papers.values():
+        listed = Counter(x.source for x in paper.listings if x.source in stems)
+        for stem in (s for s, count in listed.items() if count > seen[s, paper.id]):
+            orphans.update(
+                ((stem, x.position), paper.id) for x in paper.listings if x.source == stem
+            )
+    return orphans
 
 
 def _what_it_says(layout: Layout, stem: str) -> tuple[list[tuple[str, int]], list[str]]:
