@@ -565,8 +565,8 @@ def test_the_daily_workflow_keeps_a_curators_commits_on_its_pull_request(
     """A curator pushed a fix to the daily pull request's branch and did not merge it
     that day. The next morning force-pushed main plus the days not merged: the fix was
     gone. It now adds the new day to the branch, after the curator's commit, and the
-    description keeps the papers left out of the days before. A branch of the bot's
-    commits alone is still made again from main."""
+    description keeps the papers left out of the days before, but for one the curator
+    took. A branch of the bot's commits alone is still made again from main."""
     import datetime
     import subprocess
 
@@ -582,11 +582,12 @@ def test_the_daily_workflow_keeps_a_curators_commits_on_its_pull_request(
         item("2403.10030", "Speculative Decoding at Scale", "Faster. Bigger.", ["C"]),
         item("2403.10021", "Bees and Their Flowers", "Bees visit flowers.", ["B"]),
     ]
+    fish = item("2403.10005", "Fish and Their Rivers", "Fish swim upstream.", ["F"])
     try:
         HubStandIn.days = {d3: [tiny]}
         assert run_cli(small, "fetch", "--date", d3, env={"HF_ENDPOINT": hub}).returncode == 0
         flow = DailyWorkflow(small, hub)  # main keeps the day before the day before
-        HubStandIn.days = {d3: [tiny], d2: DAY}  # yesterday's list is not out yet
+        HubStandIn.days = {d3: [tiny], d2: [*DAY, fish]}  # yesterday's list is not out yet
         HubStandIn.asked = []
         flow.morning()
         assert flow.calls() == ["create"]
@@ -600,10 +601,13 @@ def test_the_daily_workflow_keeps_a_curators_commits_on_its_pull_request(
         record = curator / "content" / "papers" / "sparse-caches-for-speculative-decoding.yml"
         fix = "# Checked against the PDF.\n"
         record.write_text(record.read_text(encoding="utf-8") + fix, encoding="utf-8")
-        git(curator, "commit", "-q", "-am", "A curator's fix")
+        took = fetch(curator, hub, "--date", d2, "--id", "2403.10003")  # a bird paper too
+        assert took.returncode == 0, took.stderr
+        git(curator, "add", "-A")
+        git(curator, "commit", "-q", "-m", "A curator's fix")
         git(curator, "push", "-q", "origin", "daily-papers")
         # The next morning, with yesterday's list out.
-        HubStandIn.days = {d3: [tiny], d2: DAY, d1: late}
+        HubStandIn.days = {d3: [tiny], d2: [*DAY, fish], d1: late}
         HubStandIn.asked = []
         flow.morning()
         assert HubStandIn.asked == [f"/api/daily_papers?date={d1}"]
@@ -627,8 +631,8 @@ def test_the_daily_workflow_keeps_a_curators_commits_on_its_pull_request(
         body = flow.body()
         assert "`sparse-caches-for-speculative-decoding`" in body
         assert "`speculative-decoding-at-scale`" in body
-        assert body.rstrip().endswith(
-            f"- {d2} 2403.10003: A Study of Bird Migration Patterns\n"
+        assert body.rstrip().endswith(  # the bird paper a curator took is not left out
+            f"<arXiv id>`.\n\n- {d2} 2403.10005: Fish and Their Rivers\n"
             f"- {d1} 2403.10021: Bees and Their Flowers"
         )
     finally:
