@@ -105,7 +105,8 @@ def test_words_of_is_the_same_on_its_ascii_fast_path(text: str) -> None:
 
 def test_a_renamed_theme_keeps_its_old_page_and_feed(tmp_path) -> None:
     """Renaming a theme's id broke every link to its page and every subscription to its
-    feed; `former_ids` keeps both, and check names the new id where the old is used."""
+    feed or its exports; `former_ids` keeps them, and check names the new id where the
+    old is used."""
     from .conftest import make_small_project, run_cli
 
     root = make_small_project(tmp_path / "project")
@@ -125,6 +126,10 @@ def test_a_renamed_theme_keeps_its_old_page_and_feed(tmp_path) -> None:
     assert (feeds / "compression.xml").read_bytes() == (
         feeds / "model-compression.xml"
     ).read_bytes()
+    exports = site / "export" / "themes"  # a reference manager's saved link, too
+    for name in ("bib", "csl.json", "ris"):
+        old = (exports / f"compression.{name}").read_bytes()
+        assert old and old == (exports / f"model-compression.{name}").read_bytes()
 
     record = sorted((root / "content" / "papers").glob("*.yml"))[0]
     record.write_text(record.read_text(encoding="utf-8") + "themes: [compression]\n", "utf-8")

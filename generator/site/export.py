@@ -237,8 +237,10 @@ def export_files(
             (site_url, page, f"{site_url}{theme_feed(theme_id)}"),
             when,
         )
-        for old in theme.former_ids:  # a renamed theme's readers keep their subscription
+        for old in theme.former_ids:  # a renamed theme's readers keep their links
             files[theme_feed(old)] = files[theme_feed(theme_id)]
+            for kind, path in theme_exports(old).items():
+                files[path] = files[theme_exports(theme_id)[kind]]
     if library.themes:  # a theme called "sitemap" has the name: Material reads its feed
         feeds = [theme_feed(t.id) for t in library.themes]
         files.setdefault(FEEDS_SITEMAP, feeds_sitemap(site_url, feeds))
