@@ -123,7 +123,7 @@ class Theme:
     )
     former_ids: list[str] = field(
         default_factory=list,
-        metadata={"doc": "Ids the theme had before; their pages and feeds lead here."},
+        metadata={"doc": "Ids the theme had before; their addresses lead here."},
     )
 
 
