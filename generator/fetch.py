@@ -28,7 +28,7 @@ from generator.content.store import Layout, load_papers, load_themes
 from generator.content.titles import title_key
 from generator.errors import ContentError, ReadingListError
 from generator.ingest.daily import (
-    SUFFIX,
+    kept_date,
     loads,
     papers_of,
     read_daily,
@@ -77,7 +77,7 @@ def catch_up(layout: Layout) -> tuple[list[str], str]:
     merged before the next run is asked again, not lost; yesterday alone if none is kept
     or the newest is yesterday. At most `CATCH_UP` days, with a note when that cuts."""
     until = datetime.date.fromisoformat(yesterday())
-    newest = max(filter(None, map(_kept_date, layout.source_files())), default=until)
+    newest = max(filter(None, (kept_date(p.name) for p in layout.source_files())), default=until)
     start = max(
         min(newest + datetime.timedelta(1), until), until - datetime.timedelta(CATCH_UP - 1)
     )
@@ -85,15 +85,6 @@ def catch_up(layout: Layout) -> tuple[list[str], str]:
     if newest + datetime.timedelta(1) < start:
         note = f"the newest day kept is {newest}; asking for the last {CATCH_UP} days only"
     return dates_between(start, until), note
-
-
-def _kept_date(path: Path) -> datetime.date | None:
-    """The date of a kept `hf-daily-<date>.json`; None for any other file."""
-    try:
-        date = datetime.date.fromisoformat(path.name[len("hf-daily-") : -len(SUFFIX)])
-    except ValueError:
-        return None
-    return date if path.name == source_name(date.isoformat()) else None
 
 
 def answers(endpoint: str, dates: list[str], timeout: float) -> dict[str, list[dict[str, Any]]]:

@@ -15,6 +15,7 @@ The source file keeps the papers taken, as the answer gave them, one per line:
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 from typing import Any
@@ -26,12 +27,23 @@ from generator.ingest.parse import MAX_SOURCE_BYTES, Entry, ParsedSource, extrac
 
 SOURCE = "Hugging Face Daily Papers"
 SUFFIX = ".json"
+_PREFIX = "hf-daily-"
 _TEXT = ("id", "title", "summary", "publishedAt", "githubRepo", "projectPage")
 
 
 def source_name(date: str) -> str:
     """The file a date's papers are kept in: `hf-daily-2024-03-17.json`."""
-    return f"hf-daily-{date}{SUFFIX}"
+    return f"{_PREFIX}{date}{SUFFIX}"
+
+
+def kept_date(name: str) -> datetime.date | None:
+    """The date whose papers a file of this name keeps (`source_name`); None for any
+    other name."""
+    try:
+        date = datetime.date.fromisoformat(name[len(_PREFIX) : -len(SUFFIX)])
+    except ValueError:
+        return None
+    return date if name == source_name(date.isoformat()) else None
 
 
 def loads(text: str | bytes) -> Any:
