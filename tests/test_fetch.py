@@ -434,15 +434,13 @@ class DailyWorkflow:
         import yaml
 
         from .conftest import ROOT
-        from .test_ship import git
+        from .test_ship import commit_base, git
 
         self.flow = yaml.safe_load((ROOT / ".github" / "workflows" / "fetch.yml").read_text())
         job = self.flow["jobs"]["fetch"]
         self.steps = [s for s in job["steps"] if "run" in s and "pip install" not in s["run"]]
         self.base = root.parent
-        git(root, "init", "-q", "-b", "main")
-        git(root, "add", "-A")
-        git(root, "commit", "-q", "-m", "base")
+        commit_base(root, "-A")
         self.remote = self.base / "remote.git"
         git(self.base, "clone", "-q", "--bare", str(root), str(self.remote))
         self.state = self.base / "state"

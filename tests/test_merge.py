@@ -163,11 +163,9 @@ def test_a_new_record_never_takes_a_merged_records_old_id(tmp_path: Path) -> Non
 def test_diff_calls_a_merged_paper_merged_not_removed(twins: Path) -> None:
     """The pull-request summary put a merged record under "Removed papers", the alarm
     for a paper whose page goes away, though its page redirects."""
-    from .test_ship import git
+    from .test_ship import commit_base
 
-    git(twins, "init", "-q", "-b", "main")
-    git(twins, "add", "content")
-    git(twins, "commit", "-q", "-m", "base")
+    commit_base(twins)
     assert run_cli(twins, "merge", KEEP, OTHER).returncode == 0
     out = run_cli(twins, "diff", "--format", "markdown", "main").stdout
     assert "**0 added, 0 removed, 1 under another id, 1 edited, 1 listing(s) merged.**" in out

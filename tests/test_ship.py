@@ -251,11 +251,17 @@ def git(root: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env=env)
 
 
+def commit_base(root: Path, paths: str = "content") -> None:
+    """`root` made a repository whose `main` holds `paths` as they are now: the base
+    that `readinglist diff` (or the daily workflow) compares with."""
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", paths)
+    git(root, "commit", "-q", "-m", "base")
+
+
 def test_diff_reports_added_merged_and_removed_papers(tmp_path: Path) -> None:
     root = make_project(tmp_path / "repo")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "content")
-    git(root, "commit", "-q", "-m", "base")
+    commit_base(root)
     papers = root / "content" / "papers"
     # A new spelling of a known title: the listing merges and the spelling becomes an alias.
     extra = root / "content" / "sources" / "005_extra.txt"
@@ -298,9 +304,7 @@ def test_diff_reports_a_record_that_does_not_load_as_such(tmp_path: Path) -> Non
     broken, mended = sorted((root / "content" / "papers").glob("*.yml"))[:2]
     good = mended.read_text(encoding="utf-8")
     mended.write_text(good + "year: [2024\n", encoding="utf-8")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "content")
-    git(root, "commit", "-q", "-m", "base")
+    commit_base(root)
     mended.write_text(good, encoding="utf-8")
     lines = broken.read_text(encoding="utf-8").count("\n")
     broken.write_text(broken.read_text(encoding="utf-8") + "year: [2024\n", encoding="utf-8")
@@ -324,9 +328,7 @@ def test_diff_calls_out_citation_keys_that_move(tmp_path: Path) -> None:
             f"id: zebra-caches-{n:02d}\ntitle: Zebracaching for Serving, Part {n}\n",
             encoding="utf-8",
         )
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "content")
-    git(root, "commit", "-q", "-m", "base")
+    commit_base(root)
     (papers / "a-zebra-study.yml").write_text(
         "id: a-zebra-study\ntitle: Zebracaching Revisited\n", encoding="utf-8"
     )
@@ -351,9 +353,7 @@ def test_diff_calls_out_citation_keys_that_move(tmp_path: Path) -> None:
 def test_diff_shows_a_base_with_markdown_characters_as_written(tmp_path: Path) -> None:
     """A code span is literal: `HEAD&#126;1` showed the reference, not `HEAD~1`."""
     root = make_small_project(tmp_path / "repo")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "content")
-    git(root, "commit", "-q", "-m", "base")
+    commit_base(root)
     git(root, "commit", "-q", "--allow-empty", "-m", "next")
     result = run_cli(root, "diff", "--format", "markdown", "HEAD~1")
     assert result.stdout.startswith("## Content changes since `HEAD~1`\n"), result.stdout
@@ -384,9 +384,7 @@ def test_diff_never_reads_its_argument_as_an_option(project: Path) -> None:
 def test_diff_of_a_base_with_a_symlink_reads_only_regular_files(tmp_path: Path) -> None:
     root = make_project(tmp_path / "repo")
     (root / "content" / "papers" / "evil.yml").symlink_to("/etc/passwd")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "content")
-    git(root, "commit", "-q", "-m", "base")
+    commit_base(root)
     (root / "content" / "papers" / "evil.yml").unlink()
     result = run_cli(root, "diff", "--format", "markdown", "main")
     assert result.returncode == 0, result.stderr
@@ -396,9 +394,7 @@ def test_diff_of_a_base_with_a_symlink_reads_only_regular_files(tmp_path: Path) 
 
 def test_diff_reports_mention_links_that_change(tmp_path: Path) -> None:
     root = make_project(tmp_path / "repo")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "content")
-    git(root, "commit", "-q", "-m", "base")
+    commit_base(root)
     record = root / "content" / "papers" / "scalable-neural-network-kernels.yml"
     text = record.read_text(encoding="utf-8")
     record.write_text(
@@ -531,9 +527,7 @@ def test_diff_tells_a_renamed_theme_from_a_removed_one(tmp_path: Path) -> None:
     """A removed theme takes its page and feed with it; the summary said only "removed",
     and a rename was a theme removed and another added."""
     root = make_small_project(tmp_path / "repo")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "content")
-    git(root, "commit", "-q", "-m", "base")
+    commit_base(root)
     themes = root / "content" / "themes.yml"
     text = themes.read_text(encoding="utf-8")
     text = text.replace("- id: compression\n", "- id: squeeze\n  former_ids: [compression]\n")
@@ -553,9 +547,7 @@ def test_diff_calls_out_a_paper_whose_id_changed(tmp_path: Path) -> None:
     one paper removed and one added; its old page goes away unless `former_ids` keeps
     it, which the summary now says."""
     root = make_small_project(tmp_path / "repo")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "content")
-    git(root, "commit", "-q", "-m", "base")
+    commit_base(root)
     papers = root / "content" / "papers"
     old = next(p for p in sorted(papers.glob("*.yml")) if "\ntitle: Scal" in p.read_text())
     new = papers / "a-new-id.yml"
