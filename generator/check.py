@@ -26,6 +26,7 @@ from generator.content.store import (
     load_themes,
     read_yaml,
 )
+from generator.content.titles import paper_keys
 from generator.errors import Problem, SourceError, quote, quote_pair
 from generator.ingest.duplicates import make_slug, possible_duplicates, title_key
 from generator.ingest.parse import Entry
@@ -248,7 +249,18 @@ def unaccounted_listings(
             unknown.append((rel, source.stem, entry))
     orphans = _orphaned(library, finder.seen, set(read))
     explained = set()
+    renamed, matched = _renamed(library, {p.stem for p in layout.source_files()}, unknown)
+    for rel, (old, count) in renamed.items():
+        message = (
+            f"this file holds {count} entries that records list from {quote(old)}, "
+            "which is no longer a file in content/sources/: records name a listing by its "
+            f"file's name, so rename it back to {old}{Path(rel).suffix} (readers see the "
+            "label content/sources.yml gives it)"
+        )
+        problems.append(Problem(rel, 0, message))
     for rel, stem, entry in unknown:
+        if (stem, entry.position) in matched:
+            continue
         owner = orphans.get((stem, entry.position))
         if owner:  # most likely the record's own entry, its title since edited
             explained.add((owner, stem))
@@ -286,6 +298,34 @@ def _orphaned(
                 ((stem, x.position), paper.id) for x in paper.listings if x.source == stem
             )
     return orphans
+
+
+def _renamed(
+    library: Library, present: set[str], unknown: list[tuple[str, str, Entry]]
+) -> tuple[dict[str, tuple[str, int]], set[tuple[str, int]]]:
+    """Files a curator renamed: a file -> (the name it had, how many records list it
+    there) when at least half of its unknown entries are, by position and title, the
+    listings of a file that is gone; and those entries, which are not "in no record"."""
+    gone: dict[int, list[tuple[str, list[str]]]] = defaultdict(list)
+    for paper in library.papers.values():
+        for x in paper.listings:
+            if x.source not in present:
+                gone[x.position].append((x.source, paper_keys(paper)))
+    votes: Counter[tuple[str, str]] = Counter()
+    sizes: Counter[str] = Counter()
+    found = set()
+    for rel, stem, entry in unknown:
+        sizes[rel] += 1
+        for old, keys in gone.get(entry.position, []):
+            if title_key(entry.title) in keys:
+                votes[rel, old] += 1
+                found.add((rel, stem, entry.position, old))
+    renamed: dict[str, tuple[str, int]] = {}
+    for (rel, old), count in votes.most_common():
+        if 2 * count >= sizes[rel] and rel not in renamed:
+            renamed[rel] = (old, count)
+    matched = {(stem, pos) for rel, stem, pos, old in found if renamed.get(rel, ("",))[0] == old}
+    return renamed, matched
 
 
 def _what_it_says(layout: Layout, stem: str) -> tuple[list[tuple[str, int]], list[str]]:

@@ -341,6 +341,34 @@ def test_an_entry_deleted_from_a_raw_listing_moves_no_other(tmp_path: Path) -> N
     assert run_cli(root, "check").returncode == 0
 
 
+def test_check_says_to_rename_a_renamed_listing_back(tmp_path: Path) -> None:
+    """A curator gave a listing file a clearer name: every entry of it was then "in no
+    record; run ingest", which gives every paper a second listing and leaves the first
+    one broken. check now names the file's old name, once, and says to rename it back;
+    an entry the file gained at the same time is still reported."""
+    from .conftest import SMALL_SOURCE, make_small_project, run_cli
+
+    root = make_small_project(tmp_path / "project", entries=6)
+    sources = root / "content" / "sources"
+    old, renamed = sources / SMALL_SOURCE, sources / "march-2024.txt"
+    old.rename(renamed)
+    with renamed.open("a", encoding="utf-8") as out:
+        out.write("\nA Paper Added With The Rename\n\nIts abstract.\n")
+    checked = run_cli(root, "check")
+    assert checked.returncode == 1
+    assert (
+        "content/sources/march-2024.txt: error: this file holds 6 entries that records "
+        f"list from {old.stem!r}, which is no longer a file in content/sources/: records name "
+        f"a listing by its file's name, so rename it back to {SMALL_SOURCE}"
+    ) in checked.stdout, checked.stdout
+    unknown = [line for line in checked.stdout.splitlines() if "in no record" in line]
+    assert len(unknown) == 1 and "'A Paper Added With The Rename'" in unknown[0], unknown
+    renamed.rename(old)
+    checked = run_cli(root, "check")
+    assert "rename it back" not in checked.stdout
+    assert "A Paper Added With The Rename" in checked.stdout  # still to ingest
+
+
 def test_check_says_what_to_do_when_a_record_and_its_listing_part(tmp_path: Path) -> None:
     """A curator fixed a typo in a record's title: check then called the listing "in no
     record; run ingest", which makes a second record of the paper. And an entry deleted
