@@ -193,7 +193,7 @@ def unloaded_records(layout: Layout, problems: list[Problem]) -> set[str]:
     that error, once, and nothing derived from their not loading."""
     folder = layout.rel(layout.papers) + "/"
     return {
-        p.path.removeprefix(folder).removesuffix(".yml")
+        re.sub(r"\.ya?ml$", "", p.path.removeprefix(folder))  # and `x.yaml`, named wrong
         for p in problems
         if p.is_error and p.path.startswith(folder) and "/" not in p.path.removeprefix(folder)
     }

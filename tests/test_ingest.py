@@ -341,6 +341,22 @@ def test_an_entry_deleted_from_a_raw_listing_moves_no_other(tmp_path: Path) -> N
     assert run_cli(root, "check").returncode == 0
 
 
+def test_a_record_named_yaml_is_reported_once(tmp_path: Path) -> None:
+    """A record saved as `x.yaml` is not read: check said so, and also called its
+    listing "in no record; run ingest", which would make a second record."""
+    from .conftest import make_small_project, run_cli
+
+    root = make_small_project(tmp_path / "project", entries=3)
+    record = next((root / "content" / "papers").glob("*.yml"))
+    record.rename(record.with_suffix(".yaml"))
+    checked = run_cli(root, "check")
+    errors = [line for line in checked.stdout.splitlines() if ": error: " in line]
+    assert errors == [
+        f"content/papers/{record.stem}.yaml: error: not a record: records are "
+        "content/papers/<id>.yml"
+    ], checked.stdout
+
+
 def test_check_says_to_rename_a_renamed_listing_back(tmp_path: Path) -> None:
     """A curator gave a listing file a clearer name: every entry of it was then "in no
     record; run ingest", which gives every paper a second listing and leaves the first

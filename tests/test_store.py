@@ -144,11 +144,13 @@ def test_files_that_are_not_records_are_named_and_dotfiles_left_alone(tmp_path: 
     (papers / "notes.txt").write_text("todo", encoding="utf-8")
     (papers / "b.yaml").write_text("id: b\ntitle: B\n", encoding="utf-8")
     (papers / ".DS_Store").write_bytes(b"\0")
+    (papers / "sub").mkdir()
+    (papers / "sub" / "c.yml").write_text("id: c\ntitle: C\n", encoding="utf-8")
     found, problems = load_papers(Layout(tmp_path))
     assert list(found) == ["a"]
     assert [str(p) for p in problems] == [
-        "content/papers/b.yaml: error: not a record: records end in .yml",
-        "content/papers/notes.txt: error: not a record: records end in .yml",
+        f"content/papers/{name}: error: not a record: records are content/papers/<id>.yml"
+        for name in ("b.yaml", "notes.txt", "sub")
     ]
     assert load_papers(Layout(tmp_path / "nowhere")) == ({}, [])
 

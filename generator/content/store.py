@@ -208,7 +208,7 @@ def load_papers(
         rel = f"{shown}/{name}"
         if not name.endswith(".yml"):
             if not name.startswith("."):
-                problems.append(Problem(rel, 0, "not a record: records end in .yml"))
+                problems.append(Problem(rel, 0, f"not a record: records are {shown}/<id>.yml"))
             continue
         paper, found = load_paper(layout.papers / name, rel, kept)
         problems += found
