@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from generator.content.yamlio import YamlSyntaxError, dumps, loads
 
+TAB = "a tab in the indent: YAML indents with spaces, never tabs"
+
 
 @pytest.mark.parametrize(
     ("text", "message", "line"),
@@ -21,6 +23,10 @@ from generator.content.yamlio import YamlSyntaxError, dumps, loads
         ),
         ("a: [1, 2\n", "YAML syntax error: did not find expected ',' or ']'", 1),
         ("a: b: c\n", "YAML syntax error: mapping values are not allowed in this context", 1),
+        # An editor's tab, which YAML refuses in an indent: say so, not "cannot start any token".
+        ("a: 1\ntags:\n\t- x\n", f"YAML syntax error: {TAB}", 3),
+        ("a:\n  - x\n \t- y\n", f"YAML syntax error: {TAB}", 3),
+        ("a: x\tb: c\n", "YAML syntax error: mapping values are not allowed in this context", 1),
     ],
 )
 def test_rejects_with_line(text: str, message: str, line: int) -> None:

@@ -60,10 +60,20 @@ def loads(text: str) -> tuple[Any, Lines]:
         opened = exc.context and ("flow" in exc.context or "quoted" in exc.context)
         mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        raise YamlSyntaxError(f"YAML syntax error: {exc.problem or exc}", line) from None
+        problem = exc.problem or str(exc)
+        if mark and _tab_in_indent(text, mark):
+            problem = "a tab in the indent: YAML indents with spaces, never tabs"
+        raise YamlSyntaxError(f"YAML syntax error: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"YAML error: {exc}") from None
     return value, lines
+
+
+def _tab_in_indent(text: str, mark: yaml.Mark) -> bool:
+    """Is the error in its line's indent, and a tab in that indent?"""
+    line = "".join(text.splitlines()[mark.line : mark.line + 1])
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    return "\t" in indent and mark.column <= len(indent)
 
 
 MAX_DEPTH = 20
