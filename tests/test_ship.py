@@ -295,6 +295,8 @@ def test_diff_reports_added_merged_and_removed_papers(tmp_path: Path) -> None:
     assert text.startswith("Content changes since main:\n\n1 added, 1 removed, 1 edited")
     assert "ZeRO: Memory Optimizations" in text and "&#" not in text and "`" not in text
     assert "Removed papers:\n\n- scalable-neural-network-kernels: Scalable Neural" in text
+    # Without BASE, since the last commit (the edits here are not committed).
+    assert run_cli(root, "diff").stdout == text.replace("since main", "since HEAD")
 
 
 def test_diff_reports_a_record_that_does_not_load_as_such(tmp_path: Path) -> None:

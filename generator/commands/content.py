@@ -170,11 +170,12 @@ def _suggest(linked: Any, apply: bool) -> None:
 
 
 @click.command(short_help="What content/ gained, lost and changed since BASE.")
-@click.argument("base")
+@click.argument("base", default="HEAD")
 @format_option("markdown", help="'markdown' for a pull request's job summary.")
 @reports_errors
 def diff(base: str, output_format: str) -> None:
-    """Compare content/ at git ref BASE with the working tree.
+    """Compare content/ at git ref BASE (default: HEAD, the last commit) with the
+    working tree.
 
     Reports papers added, removed and edited, listings merged, theme changes,
     records that do not load and citation keys that move, as plain text; the
