@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import datetime
 import os
-import tempfile
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator.analysis.themes import ThemeRules
@@ -35,7 +33,8 @@ from generator.ingest.daily import (
     source_name,
     source_text,
 )
-from generator.ingest.records import IngestReport, ingest
+from generator.ingest.exports import ingest_texts
+from generator.ingest.records import IngestReport
 from generator.web import RequestFailed, get
 
 ENDPOINT = "https://huggingface.co"
@@ -145,18 +144,8 @@ def fetch(
         if new or kept:
             files[source_name(date)] = source_text(date, kept + new)
     if files:
-        with tempfile.TemporaryDirectory(prefix="readinglist-fetch-") as scratch:
-            paths = []
-            for name, text in files.items():
-                (Path(scratch) / name).write_text(text, encoding="utf-8")
-                paths.append(Path(scratch) / name)
-            ingested = ingest(layout, paths, dry_run=dry_run, updates=frozenset(files))
-        # Its warnings name the files where they are kept, not the scratch folder.
-        kept_as = {str(path): layout.rel(layout.sources / path.name) for path in paths}
-        ingested.warnings = [
-            replace(w, path=kept_as.get(w.path, w.path)) for w in ingested.warnings
-        ]
-        report.ingested = ingested
+        texts = {name: text.encode() for name, text in files.items()}
+        report.ingested = ingest_texts(layout, [], texts, dry_run=dry_run)
     return report
 
 

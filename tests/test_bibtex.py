@@ -207,6 +207,68 @@ def test_an_entry_deleted_from_a_kept_bibtex_file_moves_no_other(tmp_path: Path)
     assert "0 new paper(s), 0 listing(s) merged into existing papers, 2 already known" in again
 
 
+def test_a_newer_export_of_the_same_collection_adds_its_new_entries(tmp_path: Path) -> None:
+    """A reference manager's collection, exported again as it grew, under the same name:
+    ingest refused it ("already exists with other content; rename the file"), and a
+    renamed one gave every paper it had a second listing. Now the copy in
+    content/sources/ keeps every byte it had, a curator's fix too, and gains the
+    entries whose keys it lacks, with the @string they use."""
+    from .conftest import make_small_project
+
+    root = make_small_project(tmp_path / "project", entries=3)
+    export = tmp_path / "zotero" / "refs.bib"
+    export.parent.mkdir()
+    first = (
+        "@article{k1,\r\n  title = {Paper Number One},\r\n  year = {2020}\r\n}\r\n"
+        "@article{k2,\r\n  title = {Paper Number Two},\r\n  year = {2021}\r\n}\r\n"
+    )
+    export.write_bytes(first.encode())
+    assert run_cli(root, "ingest", str(export)).returncode == 0
+    copy = root / "content" / "sources" / "refs.bib"
+    fixed = copy.read_bytes().replace(b"{2021}", b"{2022}")  # a curator's fix, in the copy
+    copy.write_bytes(fixed)
+    grown = first.replace("Paper Number One", "Paper Number One, Retitled") + (
+        "@string{neu = {NeurIPS}}\r\n"
+        "@inproceedings{k3,\r\n  title = {Paper Number Three},\r\n  booktitle = neu,\r\n"
+        "  year = {2023}\r\n}\r\n@article{broken, title = {Unclosed\r\n"
+    )
+    export.write_bytes(grown.encode())
+    before = {p: p.read_bytes() for p in (root / "content").rglob("*") if p.is_file()}
+    dry = run_cli(root, "ingest", "--dry-run", str(export))
+    assert dry.returncode == 0, dry.stderr
+    assert {p: p.read_bytes() for p in (root / "content").rglob("*") if p.is_file()} == before
+    ran = run_cli(root, "ingest", str(export))
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.splitlines()[:2] == [
+        f"append to content/sources/refs.bib the entries of {export} it lacks: k3",
+        "add content/papers/paper-number-three.yml: Paper Number Three",
+    ], ran.stdout
+    assert dry.stdout == "".join(f"would {line}\n" for line in ran.stdout.splitlines()[:2]) + (
+        "would be: " + ran.stdout.splitlines()[2] + "\n"
+    )
+    assert (
+        f"content/sources/refs.bib:1: warning: entry 'k1' reads otherwise in {export}; the "
+        "copy here is kept as it is"
+    ) in ran.stderr
+    assert f"{export}:15: warning: an entry that cannot be read" in ran.stderr
+    appended = copy.read_bytes()
+    assert appended.startswith(fixed) and b"\n" not in appended.replace(b"\r\n", b"")
+    assert appended[len(fixed) :].decode() == (
+        "\r\n@string{neu = {NeurIPS}}\r\n\r\n@inproceedings{k3,\r\n"
+        "  title = {Paper Number Three},\r\n  booktitle = neu,\r\n  year = {2023}\r\n}\r\n"
+    )
+    papers, _ = load_papers(Layout(root))
+    assert papers["paper-number-three"].venue == "NeurIPS"
+    assert [(x.key, x.position) for x in papers["paper-number-three"].listings] == [("k3", 3)]
+    assert papers["paper-number-one"].title == "Paper Number One"
+    assert run_cli(root, "check").returncode == 0
+    again = run_cli(root, "ingest", str(export))
+    assert "0 new paper(s), 0 listing(s) merged into existing papers, 3 already known" in (
+        again.stdout
+    )
+    assert copy.read_bytes() == appended
+
+
 def test_twin_entries_of_one_bibtex_file_keep_a_listing_each(tmp_path: Path) -> None:
     """Two keys for one paper (a Zotero export's twins, same arXiv id): a key holds its
     entry, and an arXiv id only holds an entry that has no key (a daily paper's)."""

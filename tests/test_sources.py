@@ -125,8 +125,9 @@ def test_ingest_and_check_read_the_same_files(tmp_path: Path) -> None:
     ) in out
     wrong = run_cli(root, "ingest", "content/sources/notes.md")
     assert wrong.stderr.startswith("Error: content/sources/notes.md: expected a raw listing")
-    (root / "refs.BIB").write_text("@misc{k2, title={Other}, year={2024}}\n", encoding="utf-8")
-    clash = run_cli(root, "ingest", "refs.BIB")  # a file in the project, named as check would
+    (sources / "Listing.bib").unlink()
+    (root / "Listing.TXT").write_text("Mar 18\n\nOther\n\nIts abstract.\n", encoding="utf-8")
+    clash = run_cli(root, "ingest", "Listing.TXT")  # a file in the project, named as check would
     assert clash.stderr.startswith(
-        "refs.BIB: error: content/sources/refs.BIB already exists with other content"
+        "Listing.TXT: error: content/sources/Listing.TXT already exists with other content"
     ), clash.stderr

@@ -30,7 +30,8 @@ def ingest(files: tuple[Path, ...], dry_run: bool) -> None:
     New papers get a record in content/papers/; papers already there (by title) gain
     a listing and fill only their empty fields: what a person wrote is never changed.
     A file from outside content/sources/ is copied there first, so that every listing
-    stays accounted for. Running it twice changes nothing.
+    stays accounted for. Running it twice changes nothing. A newer export of a
+    BibTeX file copied before, under the same name, adds its new entries to the copy.
 
     \b
     A raw listing is text copied from a paper-aggregator page: a date line such as
@@ -42,12 +43,12 @@ def ingest(files: tuple[Path, ...], dry_run: bool) -> None:
 
         Its abstract, in one or more lines.
     """
-    from generator.ingest.records import ingest as run_ingest
+    from generator.ingest.exports import ingest_files
 
     # The files named here are the user's choice: a link among them is followed once,
     # here, and everything read from content/ itself is read through no link.
     paths = [path.resolve() for path in files]
-    report = run_ingest(project(), paths, progress=len(files) > 3, dry_run=dry_run)
+    report = ingest_files(project(), paths, progress=len(files) > 3, dry_run=dry_run)
     _print_ingested(report, dry_run)
 
 
