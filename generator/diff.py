@@ -55,7 +55,16 @@ def _resolve(layout: Layout, ref: str) -> str | None:
         capture_output=True,
         text=True,
     )
-    return found.stdout.strip() if found.returncode == 0 else None
+    if found.returncode == 0:
+        return found.stdout.strip()
+    repository = subprocess.run(
+        ["git", "rev-parse", "--git-dir"], cwd=layout.root, capture_output=True
+    )
+    if repository.returncode:
+        raise ReadingListError(
+            "the project is not in a git repository: diff compares with a commit"
+        )
+    return None
 
 
 def load_leniently(layout: Layout) -> tuple[Linked, dict[str, Problem]]:

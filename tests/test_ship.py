@@ -366,6 +366,11 @@ def test_diff_shows_a_base_with_markdown_characters_as_written(tmp_path: Path) -
 
 
 def test_diff_with_an_unknown_ref_is_a_clear_error(project: Path) -> None:
+    outside = run_cli(project, "diff")  # an unzipped copy, say: no repository at all
+    assert outside.returncode == 1
+    assert outside.stderr == (
+        "Error: the project is not in a git repository: diff compares with a commit\n"
+    )
     git(project, "init", "-q")
     result = run_cli(project, "diff", "no-such-ref")
     assert result.returncode == 1
