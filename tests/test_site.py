@@ -146,7 +146,10 @@ def test_markup_in_content_renders_as_written(tmp_path: Path) -> None:
     (root / "content" / "papers" / "tricky.yml").write_text(
         "id: tricky\n"
         f"title: {json.dumps(TRICKY)}\n"
-        "abstract: 'Mixture of experts with <img src=x onerror=alert(1)> and [link](javascript:alert(1)).'\n",
+        "abstract: 'Mixture of experts with <img src=x onerror=alert(1)> and [link](javascript:alert(1)).'\n"
+        # Code in a note: it read `&#34;` where a quote was, and a fence was not one.
+        'notes: |-\n  Run `a < b && "c"` first:\n\n  ```python\n  print("hi")\n\n'
+        "  x = 1  # <tag> &amp;\n  ```\n",
         encoding="utf-8",
     )
     result = run_cli(root, "build", "--strict")
@@ -162,6 +165,8 @@ def test_markup_in_content_renders_as_written(tmp_path: Path) -> None:
     )
     other = (site / "theme" / "mixture-of-experts" / "index.html").read_text(encoding="utf-8")
     assert TRICKY in Page(other).text and "<script>alert" not in other
+    assert '<p>Run <code>a &lt; b &amp;&amp; "c"</code> first:</p>' in html
+    assert '<pre><code>print("hi")\n\nx = 1  # &lt;tag&gt; &amp;amp;\n</code></pre>' in html
     # The All papers table's rows hold it as data, in files with no markup at all.
     assert [r[0] for r in table_rows(site)[1] if r[1] == "paper/tricky/"] == [TRICKY]
     assert all(b"<" not in f.read_bytes() for f in (site / "all-papers").glob("*.js"))

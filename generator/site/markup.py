@@ -129,6 +129,7 @@ def xml_chars(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+_CODE = re.compile(r"<code[^>]*>.*?</code>", re.DOTALL)
 NOTES_TAGS = {"p", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "a", "br"}
 
 
@@ -139,7 +140,11 @@ def notes_html(text: str) -> Markup:
     then removes anything Markdown itself could produce that is not plain formatting,
     such as a `javascript:` link written in Markdown syntax.
     """
-    html = markdown.markdown(str(escape(xml_chars(text))), output_format="html")
+    html = markdown.markdown(
+        str(escape(xml_chars(text))), extensions=["fenced_code"], output_format="html"
+    )
+    # Markdown escapes code once more: `"` became `&#34;` above, then `&amp;#34;` there.
+    html = _CODE.sub(lambda code: code[0].replace("&amp;", "&"), html)
     clean = nh3.clean(
         html,
         tags=NOTES_TAGS,
@@ -148,7 +153,9 @@ def notes_html(text: str) -> Markup:
         link_rel="nofollow noopener noreferrer",
     )
     # A blank line would end MkDocs' raw HTML block; and `{` etc. stay text either way.
-    body = "\n".join(line for line in clean.splitlines() if line.strip())
+    # In code a blank line is part of the text: a line of one space keeps it.
+    clean = _CODE.sub(lambda code: re.sub("\n(?=\n)", "\n ", code[0]), clean)
+    body = "\n".join(line for line in clean.splitlines() if line.strip() or line)
     return Markup(f'<div class="rl-notes">\n{body}\n</div>')
 
 
