@@ -269,6 +269,31 @@ def test_a_newer_export_of_the_same_collection_adds_its_new_entries(tmp_path: Pa
     assert copy.read_bytes() == appended
 
 
+def test_two_files_of_one_name_in_one_ingest_are_refused(tmp_path: Path) -> None:
+    """`ingest a/two.bib b/two.bib`: the second copy replaced the first, whose paper
+    kept a listing of a file that no longer held it. Refused now, with or without a
+    copy of that name already there, and nothing is written."""
+    from .conftest import make_small_project
+
+    root = make_small_project(tmp_path / "project", entries=3)
+    first, second = tmp_path / "a" / "two.bib", tmp_path / "b" / "two.bib"
+    for path, n in ((first, 1), (second, 2)):
+        path.parent.mkdir()
+        path.write_text(f"@article{{k{n}, title={{Paper Number {n}}}, year={{2020}}}}\n", "utf-8")
+    for present in (False, True):
+        before = {p: p.read_bytes() for p in (root / "content").rglob("*") if p.is_file()}
+        refused = run_cli(root, "ingest", str(first), str(second))
+        assert refused.returncode == 1
+        assert f"{second}: error: another file named two.bib is ingested too; rename one" in (
+            refused.stderr
+        ), refused.stderr
+        assert {p: p.read_bytes() for p in (root / "content").rglob("*") if p.is_file()} == before
+        if not present:
+            assert run_cli(root, "ingest", str(tmp_path / "a" / "two.bib")).returncode == 0
+            first.write_text(first.read_text("utf-8") + "@misc{k3, title={Three}}\n", "utf-8")
+    assert run_cli(root, "ingest", str(first), str(first)).returncode == 0  # one file, twice
+
+
 def test_twin_entries_of_one_bibtex_file_keep_a_listing_each(tmp_path: Path) -> None:
     """Two keys for one paper (a Zotero export's twins, same arXiv id): a key holds its
     entry, and an arXiv id only holds an entry that has no key (a daily paper's)."""

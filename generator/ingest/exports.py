@@ -21,7 +21,7 @@ from bibtexparser.model import Block, Entry, ParsingFailedBlock, String
 
 from generator.content.files import UnsafePath, holds, read_regular
 from generator.content.store import Layout
-from generator.errors import Problem, quote
+from generator.errors import ContentError, Problem, quote
 from generator.ingest.parse import MAX_SOURCE_BYTES, read_source
 from generator.ingest.records import IngestReport, ingest
 
@@ -85,12 +85,16 @@ def ingest_files(
     """`ingest` of `paths`, where a newer export of a BibTeX file that has a copy in
     `content/sources/` grows that copy instead of being refused."""
     texts: dict[str, bytes] = {}
+    exports: set[Path] = set()
     notes: list[str] = []
     warnings: list[Problem] = []
     for path in paths:
         copy = layout.sources / path.name
-        if path.suffix.lower() != ".bib" or path.parent == layout.sources:
+        if path.suffix.lower() != ".bib" or path.parent == layout.sources or path in exports:
             continue
+        if path.name in texts:  # two exports to grow one copy: which is newer?
+            message = f"another file named {path.name} is ingested too; rename one of them"
+            raise ContentError([Problem(str(path), 0, message)])
         try:
             data = read_regular(copy, MAX_SOURCE_BYTES)
         except (OSError, UnsafePath):  # none, or not one to read: ingest says which
@@ -100,6 +104,7 @@ def ingest_files(
             continue
         more = grown(data, export)
         texts[path.name] = more.data
+        exports.add(path)
         rel = layout.rel(copy)
         if more.added:
             keys = ", ".join(more.added)

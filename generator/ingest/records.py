@@ -339,6 +339,7 @@ def _adopt_sources(
     for the names in `updates` (a day's papers that `fetch` has grown)."""
     copies = []
     names = {path.stem: path.name for path in layout.source_files()}
+    planned: dict[str, bytes] = {}
     for source in sources:
         target = layout.sources / source.path.name
         other = names.setdefault(target.stem, target.name)
@@ -346,6 +347,9 @@ def _adopt_sources(
             message = SAME_STEM.format(layout.rel(layout.sources / other)) + "; rename the file"
             raise ContentError([Problem(layout.rel(source.path), 0, message)])
         data = read_regular(source.path, MAX_SOURCE_BYTES)
+        if planned.setdefault(target.name, data) != data:  # one copy would replace the other
+            message = f"another file named {target.name} is ingested too; rename one of them"
+            raise ContentError([Problem(layout.rel(source.path), 0, message)])
         if os.path.lexists(target):
             if target.name not in updates and not holds(target, data):
                 message = f"{layout.rel(target)} already exists with other content; rename the file"
