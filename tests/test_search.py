@@ -148,3 +148,31 @@ def test_the_browser_splits_text_into_the_terms_the_index_holds(
     assert page.evaluate("texts => texts.map(window.__rlSearch.terms)", texts) == [
         terms(t) for t in texts
     ]
+
+
+def test_a_curators_notes_and_other_titles_are_found(browser, tmp_path: Path) -> None:
+    """A paper's page shows its notes and its other titles (aliases), and the search
+    did not hold them: a word found only there found nothing."""
+    from generator.content.edit import edited_record
+    from generator.content.store import Layout, load_papers
+
+    from .conftest import make_small_project, run_cli, serve_folder
+
+    root = make_small_project(tmp_path / "project", entries=4)
+    noted, aliased = sorted(load_papers(Layout(root))[0].values(), key=lambda p: p.id)[:2]
+    noted.notes = "Pairs well with the **Zyzzogeton** benchmark; read section 3."
+    aliased.aliases = ["Quokkaformer: An Earlier Name"]
+    for paper in (noted, aliased):
+        record = root / "content" / "papers" / f"{paper.id}.yml"
+        record.write_text(edited_record(record.read_text("utf-8"), paper)[0], "utf-8")
+    assert run_cli(root, "build").returncode == 0
+    server, url = serve_folder(root / "site")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        assert [p for p, _ in results(page, url, "zyzzogeton")] == [f"paper/{noted.id}"]
+        assert [p for p, _ in results(page, url, "quokkaformer")] == [f"paper/{aliased.id}"]
+    finally:
+        context.close()
+        server.shutdown()

@@ -10,8 +10,9 @@ first results.
 A term is a run of letters and digits, lower-cased with its accents folded. A
 hyphenated word also gives its joined form (`S-LoRA` gives `s`, `lora` and `slora`).
 `search.js` splits a query in the same way. Each posting is a document and a weight:
-BM25 over the title (which counts three times), the tags (twice), the authors and the
-abstract, times two, plus one when the term is in the title. Terms in more than half
+BM25 over the title (which counts three times), the tags (twice), the authors, the
+abstract, the other titles and the notes, times two, plus one when the term is in the
+title. Terms in more than half
 of the documents are left out, and the manifest names them so that queries skip them
 too. A shard holds every term that starts with its key. It is one character long, or
 longer where one would make a shard too big to fetch quickly: a small site has a few
@@ -89,6 +90,8 @@ class Document:
     authors: str = ""
     ids: str = ""
     """The paper's arXiv id and DOI: a query that is one of them puts the paper first."""
+    more: str = ""
+    """What else its page says that a reader may look for: other titles, the notes."""
 
 
 def documents(linked: Linked) -> list[Document]:
@@ -111,8 +114,8 @@ def documents(linked: Linked) -> list[Document]:
         themes = " · ".join(credit + [titles[t] for t in linked.membership.get(paper.id, [])])
         labels, authors = " ".join(paper.tags), " ".join(paper.authors)
         ids = " ".join(i for i in (paper.arxiv, paper.doi) if i).lower()
-        page = paper_page(paper.id)
-        docs.append(Document(paper.title, page, themes, paper.abstract, labels, authors, ids))
+        page, more = paper_page(paper.id), " ".join([*paper.aliases, paper.notes])
+        docs.append(Document(paper.title, page, themes, paper.abstract, labels, authors, ids, more))
     return docs
 
 
@@ -146,7 +149,7 @@ def _postings(docs: list[Document]) -> tuple[dict[str, list[int]], list[str]]:
     for doc in docs:
         title = terms(doc.title)
         count = Counter(title * TITLE_TIMES + terms(doc.tags) * 2 + terms(doc.text))
-        count.update(terms(doc.authors) + terms(doc.ids) * TITLE_TIMES)
+        count.update(terms(doc.authors) + terms(doc.ids) * TITLE_TIMES + terms(doc.more))
         counts.append(count)
         in_title.append(set(title))
     lengths = [sum(c.values()) for c in counts]
