@@ -113,6 +113,7 @@ def fetch(root: Path, hub: str, *args: str):
 
 
 def test_fetch_adds_the_themed_papers_and_reports_the_others(small: Path, hub: str) -> None:
+    labels = (small / "content" / "sources.yml").read_bytes()
     result = fetch(small, hub, "--date", "2024-03-17")
     assert result.returncode == 0, result.stderr
     assert HubStandIn.asked == ["/api/daily_papers?date=2024-03-17"]
@@ -163,6 +164,13 @@ def test_fetch_adds_the_themed_papers_and_reports_the_others(small: Path, hub: s
     ).read_text()
     assert "https://arxiv.org/abs/2403.10001" in page
     assert ">Ada Lovelace</a>, <a" in page and ">Charles Babbage</a>" in page
+    # A day's file needs no label in sources.yml, which a pull request that adds a
+    # listing the same day also appends to: the two conflicted on GitHub.
+    assert (small / "content" / "sources.yml").read_bytes() == labels
+    assert (
+        'Listed 1 time: <a href="https://huggingface.co/papers?date=2024-03-17">Hugging Face '
+        "Daily Papers</a>, 2024-03-17."
+    ) in page
 
 
 def test_a_second_fetch_adds_nothing_and_id_takes_one_by_hand(small: Path, hub: str) -> None:
@@ -604,6 +612,15 @@ def test_the_daily_workflow_keeps_a_curators_commits_on_its_pull_request(
         git(curator, "add", "-A")
         git(curator, "commit", "-q", "-m", "A curator's fix")
         git(curator, "push", "-q", "origin", "daily-papers")
+        # Meanwhile main gains a listing, whose label sources.yml gains too.
+        other = flow.base / "other"
+        git(flow.base, "clone", "-q", "-b", "main", str(flow.remote), str(other))
+        listing = other / "content" / "sources" / "005_more.txt"
+        listing.write_text("Mar 19\n\nA Paper Merged Into Main\n\nIts abstract.\n", "utf-8")
+        assert run_cli(other, "ingest", "content/sources/005_more.txt").returncode == 0
+        git(other, "add", "-A")
+        git(other, "commit", "-q", "-m", "A listing")
+        git(other, "push", "-q", "origin", "main")
         # The next morning, with yesterday's list out.
         HubStandIn.days = {d3: [tiny], d2: [*DAY, fish], d1: late}
         HubStandIn.asked = []
@@ -617,13 +634,16 @@ def test_the_daily_workflow_keeps_a_curators_commits_on_its_pull_request(
             )
             return done.stdout
 
-        subjects = on_branch("log", "--format=%s", "daily-papers").splitlines()
-        assert subjects == [  # the second morning's commit replaced the first's
+        subjects = on_branch("log", "--first-parent", "--format=%s", "daily-papers")
+        assert subjects.splitlines() == [  # the second morning's commit replaced the first's
             f"Daily papers through {d1}",
+            "Merge remote-tracking branch 'origin/main' into daily-papers",
             "A curator's fix",
             f"Daily papers through {d1}",
             "base",
         ]
+        on_branch("merge-base", "--is-ancestor", "main", "daily-papers")  # it merges cleanly
+        on_branch("show", "daily-papers:content/papers/a-paper-merged-into-main.yml")
         assert on_branch("show", f"daily-papers:{record.relative_to(curator)}").endswith(fix)
         on_branch("show", "daily-papers:content/papers/speculative-decoding-at-scale.yml")
         body = flow.body()

@@ -22,6 +22,7 @@ from typing import Any
 
 from generator.content.controls import CONTROL_REPLACED, first_control, without_controls
 from generator.content.files import UnsafePath, read_regular, utf8_text
+from generator.content.model import Source
 from generator.errors import NotText, Problem, SourceError, quote
 from generator.ingest.parse import MAX_SOURCE_BYTES, Entry, ParsedSource, extract_links
 
@@ -44,6 +45,16 @@ def kept_date(name: str) -> datetime.date | None:
     except ValueError:
         return None
     return date if name == source_name(date.isoformat()) else None
+
+
+def daily_source(stem: str) -> Source | None:
+    """What readers see of a day's file that `content/sources.yml` does not name. Such
+    a file needs no entry there: the daily pull request leaves `sources.yml` alone, so
+    that it does not conflict with a pull request that adds a listing the same day."""
+    date = kept_date(stem + SUFFIX)
+    if date is None:
+        return None
+    return Source(stem, SOURCE, f"https://huggingface.co/papers?date={date.isoformat()}")
 
 
 def loads(text: str | bytes) -> Any:

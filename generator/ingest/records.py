@@ -27,7 +27,7 @@ from generator.content.writing import record_text
 from generator.content.yamlio import YamlSyntaxError, dumps, loads
 from generator.errors import ContentError, Problem, SourceError, quote, quote_pair
 from generator.ingest.bibtex import parse_bibtex
-from generator.ingest.daily import SOURCE, SUFFIX, parse_daily
+from generator.ingest.daily import SOURCE, SUFFIX, daily_source, parse_daily
 from generator.ingest.duplicates import (
     paper_keys,
     possible_duplicates,
@@ -290,7 +290,11 @@ def _labels(layout: Layout, sources: list[ParsedSource]) -> str:
     known, problems = load_sources(layout)
     if problems:
         raise ContentError(problems)
-    new = [path for path in dict.fromkeys(s.path for s in sources) if path.stem not in known]
+    new = [
+        path
+        for path in dict.fromkeys(s.path for s in sources)
+        if path.stem not in known and not daily_source(path.stem)  # which needs none
+    ]
     if not new:
         return ""
     path = layout.source_labels
@@ -325,10 +329,7 @@ def _label(source: Path) -> dict[str, str]:
     suffix = source.suffix.lower()
     if suffix == ".bib":
         return {"label": source.name}
-    if suffix == SUFFIX:
-        date = source.stem.removeprefix("hf-daily-")
-        return {"label": SOURCE, "url": f"https://huggingface.co/papers?date={date}"}
-    return {"label": "Paper listing"}
+    return {"label": SOURCE if suffix == SUFFIX else "Paper listing"}
 
 
 def _adopt_sources(

@@ -12,6 +12,7 @@ from urllib.parse import quote, quote_plus
 from markupsafe import Markup, escape
 
 from generator.content.model import Paper, Source
+from generator.ingest.daily import daily_source
 from generator.site import markup
 from generator.site.cite import Citation
 
@@ -98,13 +99,14 @@ def history(paper: Paper, sources: dict[str, Source]) -> Markup:
 
     Listings are grouped by what `content/sources.yml` calls their files, in the order
     they were first listed, each date once; a file it does not name is "a listing" (a
-    file's hash means nothing to a reader). A paper with no listing was added by hand.
+    file's hash means nothing to a reader), or, if it keeps a day of Hugging Face Daily
+    Papers, that day's page there. A paper with no listing was added by hand.
     """
     if not paper.listings:
         return Markup("Added by hand.")
     groups: dict[tuple[str, str], list[str]] = {}
     for listing in paper.listings:
-        source = sources.get(listing.source)
+        source = sources.get(listing.source) or daily_source(listing.source)
         dates = groups.setdefault((source.label, source.url) if source else ("a listing", ""), [])
         if listing.date and listing.date not in dates:
             dates.append(listing.date)
