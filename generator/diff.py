@@ -198,11 +198,13 @@ def theme_changes(old: Linked, new: Linked) -> list[str]:
         lines.append(f"Theme `{tid}` added")
     for tid in gone - renamed.keys():
         lines.append(
-            f"Theme `{tid}` removed: its page and feed go away (keep `{tid}` in a theme's "
+            f"Theme `{tid}` removed: its page, feed and exports go away (keep `{tid}` in a theme's "
             "`former_ids` if it was renamed)"
         )
     for old_id, new_id in renamed.items():
-        lines.append(f"Theme `{old_id}` is now `{new_id}`; its old page and feed lead there")
+        lines.append(
+            f"Theme `{old_id}` is now `{new_id}`; its old page, feed and exports lead there"
+        )
     for tid in new_themes.keys() & old_themes.keys():
         if to_dict(new_themes[tid]) != to_dict(old_themes[tid]):
             lines.append(f"Theme `{tid}` redefined")

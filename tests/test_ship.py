@@ -540,9 +540,11 @@ def test_diff_tells_a_renamed_theme_from_a_removed_one(tmp_path: Path) -> None:
     text = text.replace("- id: compression\n", "- id: squeeze\n  former_ids: [compression]\n")
     themes.write_text(text.replace("- id: vision\n", "- id: seeing\n"), encoding="utf-8")
     lines = run_cli(root, "diff", "--format", "markdown", "main").stdout.splitlines()
-    assert "- Theme `compression` is now `squeeze`; its old page and feed lead there" in lines
     assert (
-        "- Theme `vision` removed: its page and feed go away (keep `vision` in a theme's "
+        "- Theme `compression` is now `squeeze`; its old page, feed and exports lead there" in lines
+    )
+    assert (
+        "- Theme `vision` removed: its page, feed and exports go away (keep `vision` in a theme's "
         "`former_ids` if it was renamed)"
     ) in lines
     assert "- Theme `seeing` added" in lines and "- Theme `squeeze` added" not in lines
