@@ -167,6 +167,8 @@ def test_markup_in_content_renders_as_written(tmp_path: Path) -> None:
     assert TRICKY in Page(other).text and "<script>alert" not in other
     assert '<p>Run <code>a &lt; b &amp;&amp; "c"</code> first:</p>' in html
     assert '<pre><code>print("hi")\n\nx = 1  # &lt;tag&gt; &amp;amp;\n</code></pre>' in html
+    tricky = next(e for e in json.loads((site / "papers.json").read_text()) if e["id"] == "tricky")
+    assert tricky["notes"].startswith('Run `a < b && "c"` first:\n\n```python\n')  # as written
     # The All papers table's rows hold it as data, in files with no markup at all.
     assert [r[0] for r in table_rows(site)[1] if r[1] == "paper/tricky/"] == [TRICKY]
     assert all(b"<" not in f.read_bytes() for f in (site / "all-papers").glob("*.js"))

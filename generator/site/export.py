@@ -66,6 +66,7 @@ def paper_entry(
         "mentioned_by": library.mentioned_by.get(paper.id, []),
         "aliases": paper.aliases,
         "tags": paper.tags,
+        "notes": paper.notes,
         "arxiv": paper.arxiv,
     }
 
