@@ -34,7 +34,8 @@ class Grown:
     added: list[str]
     """The keys of the entries appended."""
     differ: list[tuple[str, int]]
-    """The key and line in the copy of each entry both hold that the export has otherwise."""
+    """Each entry or `@string` both hold that the export has otherwise: what it is
+    (`entry 'k'`) and its line in the copy."""
     unread: list[int]
     """The lines of the export's entries that cannot be read, left out."""
 
@@ -57,8 +58,9 @@ def grown(copy: bytes, export: str) -> Grown:
             unread.append((block.start_line or 0) + 1)
         elif name and name not in held:
             (entries if isinstance(block, Entry) else strings).append(block)
-        elif name and held[name][0] != _raw(block) and isinstance(block, Entry):
-            differ.append((block.key, held[name][1]))
+        elif name and held[name][0] != _raw(block):
+            what = "entry" if isinstance(block, Entry) else "@string"
+            differ.append((f"{what} {quote(name[1])}", held[name][1]))
     if not entries:
         return Grown(copy, [], differ, unread)
     added = "\n\n".join((b.raw or "").strip() for b in strings + entries)
@@ -109,8 +111,8 @@ def ingest_files(
         if more.added:
             keys = ", ".join(more.added)
             notes.append(f"append to {rel} the entries of {path} it lacks: {keys}")
-        for key, line in more.differ:
-            message = f"entry {quote(key)} reads otherwise in {path}; the copy here is kept "
+        for what, line in more.differ:
+            message = f"{what} reads otherwise in {path}; the copy here is kept "
             message += "as it is: change the record by hand to take what changed"
             warnings.append(Problem(rel, line, message, "warning"))
         for line in more.unread:
