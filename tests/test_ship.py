@@ -512,6 +512,10 @@ def test_site_and_repository_come_from_a_github_remote(tmp_path: Path) -> None:
     )
     edit = "https://github.com/Alice/papers/edit/main/content/papers/tutel-adaptive-mixture-of-experts-at-scale.yml"
     assert paper.links.count(edit) == 2
+    # A reader who is no curator can suggest a paper, through the repository's form.
+    contribute = read(root / "site" / "contribute" / "index.html")
+    suggest = "https://github.com/Alice/papers/issues/new?template=suggest-paper.yml"
+    assert suggest in contribute.links and "Suggest a paper: open an issue" in contribute.text
     # The site's own address goes where it names the site, not in a citation's url.
     feed = (root / "site" / "feed.xml").read_text(encoding="utf-8")
     assert "https://alice.github.io/papers/paper/" in feed
@@ -528,6 +532,7 @@ def test_no_placeholder_links_without_environment_or_remote(seed_site: Path) -> 
         assert {row["url"] for row in csv.DictReader(rows)} == {""}
     contribute = read(seed_site / "contribute" / "index.html").text
     assert "Edit this entry" not in contribute and "content/papers/<id>.yml" in contribute
+    assert "Suggest a paper" not in contribute  # no repository to open an issue in
 
 
 def test_diff_tells_a_renamed_theme_from_a_removed_one(tmp_path: Path) -> None:

@@ -83,13 +83,19 @@ def github_urls(folder: Path) -> dict[str, str]:
     return {"site_url": site_url, "repo_url": f"https://github.com/{owner}/{name}"}
 
 
+SUGGEST = "/issues/new?template=suggest-paper.yml"
+"""`.github/ISSUE_TEMPLATE/suggest-paper.yml`'s form; GitHub opens a blank issue without it."""
+
+
 def site_options(config: Any, root: Path) -> SiteOptions:
     """What the generator takes from a loaded configuration."""
     edit_base = ""
     if config.repo_url and config.edit_uri:
         edit_base = config.repo_url.rstrip("/") + "/" + config.edit_uri.strip("/") + "/"
+    github = (config.repo_url or "").startswith("https://github.com/")
     return SiteOptions(
         edit_base=edit_base,
+        suggest_url=config.repo_url.rstrip("/") + SUGGEST if github else "",
         cname=config.extra.get("cname", ""),
         site_url=config.site_url.rstrip("/") + "/" if config.site_url else "",
         site_name=config.site_name,

@@ -68,6 +68,9 @@ class SiteOptions:
 
     edit_base: str = ""
     """Prefix of edit links, e.g. `https://github.com/o/r/edit/main/`; empty for none."""
+    suggest_url: str = ""
+    """Where a reader suggests a paper: the repository's issue form on GitHub; empty
+    for none."""
     cname: str = ""
     """Custom domain for GitHub Pages, written to a `CNAME` file; empty for none."""
     site_url: str = ""
