@@ -121,7 +121,10 @@ def test_a_page_describes_itself_to_search_engines_and_link_previews(site: Path)
     )
     assert description("theme/engines") == "Machines that compute."
     # A page with nothing of its own to say has the site's description.
-    site_description = "A curated, searchable reading list of machine-learning research papers."
+    site_description = (
+        "A curated map of research on making machine learning cheaper, faster and smaller: "
+        "training at scale, serving, compression, architecture search and more."
+    )
     assert description("papers") == site_description
 
 

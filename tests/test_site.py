@@ -243,3 +243,37 @@ def test_paper_sections_are_in_the_table_of_contents(seed_site: Path, exported: 
         expected = ["#cite", "#listing-history"] + (["#related-papers"] if entry["related"] else [])
         assert toc[: len(expected)] == expected, entry["id"]
         assert all(f'id="{anchor[1:]}"' in html for anchor in toc)
+
+
+def test_the_home_page_is_the_lists_own(tmp_path: Path) -> None:
+    """Someone starting a list of their own got the built-in list's heading and intro
+    ("Efficient machine learning: ..."), written into the template, "1 papers from 1
+    listings, grouped into 0 themes" and an empty map of themes. The heading and the
+    intro are now `mkdocs.yml`'s site_name and site_description; counts agree with
+    their number, and a list without themes shows no Themes section."""
+    root = make_project(tmp_path / "p", with_papers=False)
+    for path in [*(root / "content" / "sources").iterdir(), root / "content" / "themes.yml"]:
+        path.unlink()
+    (root / "content" / "sources.yml").unlink()
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    start = text.index("site_name:")
+    end = text.index("# Where the site is published")
+    config.write_text(
+        text[:start]
+        + "site_name: Robot learning notes\nsite_description: Papers on *robots* & <b>.\n"
+        + text[end:],
+        encoding="utf-8",
+    )
+    listing = root / "content" / "sources" / "first.txt"
+    listing.write_text("Mar 18\n\nA Paper On Robots\n\nRobots learn.\n", encoding="utf-8")
+    assert run_cli(root, "ingest", "content/sources/first.txt").returncode == 0
+    result = run_cli(root, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    home = Page((root / "site" / "index.html").read_text(encoding="utf-8"))
+    html = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert home.h1 == "Robot learning notes" and "<title>Robot learning notes</title>" in html
+    words = " ".join(home.text.split())
+    assert "Papers on *robots* & <b>. 1 paper from 1 listing ." in words
+    assert "Efficient" not in home.text and 'id="themes"' not in html
+    assert "1 entry" in home.text and "1 entries" not in home.text  # the grid's cell

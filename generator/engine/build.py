@@ -99,6 +99,7 @@ def site_options(config: Any, root: Path) -> SiteOptions:
         cname=config.extra.get("cname", ""),
         site_url=config.site_url.rstrip("/") + "/" if config.site_url else "",
         site_name=config.site_name,
+        site_description=config.site_description or "",
         directory_urls=config.use_directory_urls,
         offline_bundle=bool(config.extra.get("offline_bundle")),
         build_date=build_date(root).isoformat(),

@@ -186,9 +186,10 @@ def source_overlap(library: Linked | Library) -> Markup:
     for i, row in enumerate(matrix):
         for j, n in enumerate(row):
             what = (
-                f"listing {sources[i].label}: {n:,} entries"
+                f"listing {sources[i].label}: {n:,} entr{'y' if n == 1 else 'ies'}"
                 if i == j
-                else f"listings {sources[i].label} and {sources[j].label}: {n:,} shared papers"
+                else f"listings {sources[i].label} and {sources[j].label}: {n:,} shared "
+                + ("paper" if n == 1 else "papers")
             )
             body.append(_cell(i, j, n, n / peak, what, (left + cell * j, top + cell * i), cell))
     shared = sum(matrix[i][j] for i, j in combinations(range(len(sources)), 2))

@@ -74,12 +74,18 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["number"] = number
+    env.filters["count"] = count
     return env
 
 
 def number(count: int) -> Markup:
     """A count as the pages and the All papers table write it: 3,121."""
     return Markup(f"{count:,}")
+
+
+def count(n: int, noun: str) -> Markup:
+    """`1 paper`, `3,121 papers`."""
+    return Markup(f"{n:,} {noun}{'' if n == 1 else 's'}")
 
 
 class Renderer:

@@ -76,6 +76,8 @@ class SiteOptions:
     site_url: str = ""
     """Where the site is published, ending in `/`; empty when unknown."""
     site_name: str = "Reading list"
+    site_description: str = ""
+    """`mkdocs.yml`'s: what the list is about, under its name on the home page."""
     directory_urls: bool = True
     """MkDocs' `use_directory_urls`: `paper/x/` on the web, `paper/x.html` offline."""
     build_date: str = "1970-01-01T00:00:00+00:00"
