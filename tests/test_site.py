@@ -248,9 +248,10 @@ def test_paper_sections_are_in_the_table_of_contents(seed_site: Path, exported: 
 def test_the_home_page_is_the_lists_own(tmp_path: Path) -> None:
     """Someone starting a list of their own got the built-in list's heading and intro
     ("Efficient machine learning: ..."), written into the template, "1 papers from 1
-    listings, grouped into 0 themes" and an empty map of themes. The heading and the
-    intro are now `mkdocs.yml`'s site_name and site_description; counts agree with
-    their number, and a list without themes shows no Themes section."""
+    listings, grouped into 0 themes", an empty map of themes, and before any paper an
+    empty "Recently listed" and a 0 by 0 grid. The heading and the intro are now
+    `mkdocs.yml`'s site_name and site_description; counts agree with their number, and
+    a section with nothing to show is left out."""
     root = make_project(tmp_path / "p", with_papers=False)
     for path in [*(root / "content" / "sources").iterdir(), root / "content" / "themes.yml"]:
         path.unlink()
@@ -265,15 +266,27 @@ def test_the_home_page_is_the_lists_own(tmp_path: Path) -> None:
         + text[end:],
         encoding="utf-8",
     )
-    listing = root / "content" / "sources" / "first.txt"
-    listing.write_text("Mar 18\n\nA Paper On Robots\n\nRobots learn.\n", encoding="utf-8")
-    assert run_cli(root, "ingest", "content/sources/first.txt").returncode == 0
-    result = run_cli(root, "build", "--strict")
-    assert result.returncode == 0, result.stderr
-    home = Page((root / "site" / "index.html").read_text(encoding="utf-8"))
-    html = (root / "site" / "index.html").read_text(encoding="utf-8")
-    assert home.h1 == "Robot learning notes" and "<title>Robot learning notes</title>" in html
-    words = " ".join(home.text.split())
-    assert "Papers on *robots* & <b>. 1 paper from 1 listing ." in words
-    assert "Efficient" not in home.text and 'id="themes"' not in html
-    assert "1 entry" in home.text and "1 entries" not in home.text  # the grid's cell
+
+    def home() -> tuple[Page, str]:
+        result = run_cli(root, "build", "--strict")
+        assert result.returncode == 0, result.stderr
+        html = (root / "site" / "index.html").read_text(encoding="utf-8")
+        return Page(html), html
+
+    page, html = home()  # nothing in it yet
+    assert page.h1 == "Robot learning notes" and "<title>Robot learning notes</title>" in html
+    words = " ".join(page.text.split())
+    assert "Papers on *robots* & <b>. 0 papers from 0 listings ." in words
+    assert "Efficient" not in words
+    for section in ("themes", "recently-listed", "where-the-papers-come-from"):
+        assert f'id="{section}"' not in html
+    for n in (1, 2):  # one paper, listed twice
+        listing = root / "content" / "sources" / f"{n}.txt"
+        listing.write_text(f"Mar 1{n}\n\nA Paper On Robots\n\nRobots learn.\n", "utf-8")
+        assert run_cli(root, "ingest", f"content/sources/{n}.txt").returncode == 0
+    page, html = home()
+    words = " ".join(page.text.split())
+    assert "Papers on *robots* & <b>. 1 paper from 2 listings ." in words
+    assert 'id="recently-listed"' in html and 'id="where-the-papers-come-from"' in html
+    assert 'id="themes"' not in html
+    assert "1 · Mar 11: 1 entry" in words and "1 · Mar 11 and 2 · Mar 12: 1 shared paper" in words
