@@ -280,6 +280,8 @@ def test_the_home_page_is_the_lists_own(tmp_path: Path) -> None:
     assert "Efficient" not in words
     for section in ("themes", "recently-listed", "where-the-papers-come-from"):
         assert f'id="{section}"' not in html
+    themes = (root / "site" / "themes" / "index.html").read_text(encoding="utf-8")
+    assert "This list has no themes yet" in Page(themes).text and "<table" not in themes
     for n in (1, 2):  # one paper, listed twice
         listing = root / "content" / "sources" / f"{n}.txt"
         listing.write_text(f"Mar 1{n}\n\nA Paper On Robots\n\nRobots learn.\n", "utf-8")
