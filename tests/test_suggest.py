@@ -101,6 +101,23 @@ def test_apply_keeps_a_windows_files_line_ends_and_byte_order_mark(broad: Path) 
         themes_yml.write_bytes(before)
 
 
+def test_apply_makes_the_file_for_a_list_without_themes(broad: Path) -> None:
+    """A list just begun has no content/themes.yml: --apply said the file "does not end
+    with its themes: list" and wrote nothing. It now writes the file."""
+    themes_yml = broad / "content" / "themes.yml"
+    before = themes_yml.read_text()
+    try:
+        themes_yml.unlink()
+        printed = run_cli(broad, "themes", "--suggest").stdout
+        assert printed.startswith("- id: ")
+        result = run_cli(broad, "themes", "--suggest", "--apply")
+        assert result.returncode == 0, result.stderr
+        assert themes_yml.read_text() == "themes:\n" + printed
+        assert load_library(Layout(broad)).themes
+    finally:
+        themes_yml.write_text(before)
+
+
 def test_apply_refuses_a_file_that_does_not_end_with_the_list(broad: Path) -> None:
     themes_yml = broad / "content" / "themes.yml"
     before = themes_yml.read_text()
