@@ -197,3 +197,20 @@ def test_messages_quote_only_the_start_of_a_long_value(tmp_path: Path) -> None:
     problems = problems_for(tmp_path, f"id: {long_id}\ntitle: T\n")
     assert len(problems) == 1 and len(problems[0]) < 300
     assert problems[0].endswith("Not A Slug\u2026'")
+
+
+def test_a_list_just_begun_may_declare_no_themes_or_sources_yet(tmp_path: Path) -> None:
+    """`themes:` with nothing under it is how a new list's file begins; it was "expected
+    a top-level 'themes:' list", as was `sources:` alone. A file without the key still is."""
+    from generator.content.store import load_sources, load_themes
+
+    layout = Layout(tmp_path)
+    (tmp_path / "content" / "papers").mkdir(parents=True)
+    (tmp_path / "content" / "themes.yml").write_text("# To come.\nthemes:\n", encoding="utf-8")
+    (tmp_path / "content" / "sources.yml").write_text("sources:\n", encoding="utf-8")
+    assert load_themes(layout) == ([], [])
+    assert load_sources(layout) == ({}, [])
+    (tmp_path / "content" / "themes.yml").write_text("theme:\n- id: x\n", encoding="utf-8")
+    assert [str(p) for p in load_themes(layout)[1]] == [
+        "content/themes.yml:1: error: expected a top-level 'themes:' list"
+    ]
