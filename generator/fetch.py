@@ -118,6 +118,11 @@ def fetch(
     if errors:
         raise ContentError(errors)
     report = FetchReport()
+    if not themes and not take_all:  # a list just begun: say why so little is taken
+        report.warnings.append(
+            "the list has no themes yet, so only the papers it has and those named with "
+            "--id are taken (--all takes every one)"
+        )
     chosen = Chooser(papers, ThemeRules(themes), ids, take_all)
     files: dict[str, str] = {}
     for date, answer in answers(endpoint, dates, timeout).items():

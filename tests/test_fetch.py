@@ -173,6 +173,19 @@ def test_fetch_adds_the_themed_papers_and_reports_the_others(small: Path, hub: s
     ) in page
 
 
+def test_a_list_without_themes_is_told_why_little_is_taken(small: Path, hub: str) -> None:
+    """A list just begun has no themes, so a fetch took nothing new, and said only which
+    papers it left out. It now says why, and what takes them."""
+    (small / "content" / "themes.yml").unlink()
+    result = fetch(small, hub, "--date", "2024-03-17", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "warning: the list has no themes yet, so only the papers it has and those named "
+        "with --id are taken (--all takes every one)"
+    ) in result.stderr
+    assert "themes yet" not in fetch(small, hub, "--date", "2024-03-17", "--all").stderr
+
+
 def test_a_second_fetch_adds_nothing_and_id_takes_one_by_hand(small: Path, hub: str) -> None:
     assert fetch(small, hub, "--date", "2024-03-17").returncode == 0
     content = {p: p.read_bytes() for p in (small / "content").rglob("*") if p.is_file()}
