@@ -248,9 +248,8 @@ def _theme_ids(text: str) -> list[object] | None:
         data, _ = loads(text)
     except YamlSyntaxError:
         return None
-    items = data.get("themes") if isinstance(data, dict) else None
-    if items in (None, "") and isinstance(data, dict) and "themes" in data:
-        return []  # `themes:` with nothing under it yet, as a new list's file begins
+    # `themes:` with nothing under it yet, as a new list's file begins, is an empty list.
+    items = data.get("themes") or [] if isinstance(data, dict) and "themes" in data else None
     if not isinstance(items, list):
         return None
     return [item.get("id") if isinstance(item, dict) else None for item in items]

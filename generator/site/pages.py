@@ -196,17 +196,18 @@ class Renderer:
 
     def home(self) -> str:
         recent = recently_listed(self.library.papers.values(), RECENT)
-        files = {x.source for p in self.library.papers.values() for x in p.listings}
-        overlap = charts.figure(  # how two or more listings overlap; one has nothing to show
-            charts.source_overlap(self.library),
-            "Rows and columns are listing files, numbered in the order they were added.",
-        )
+        overlap = Markup()  # how two or more listings overlap; one has nothing to show
+        if len({x.source for p in self.library.papers.values() for x in p.listings}) > 1:
+            overlap = charts.figure(
+                charts.source_overlap(self.library),
+                "Rows and columns are listing files, numbered in the order they were added.",
+            )
         return self.render(
             HOME,
             "home.md.j2",
             recent=recent,
             theme_map=self.theme_map(),
-            overlap=overlap if len(files) > 1 else "",
+            overlap=overlap,
             options=self.options,
         )
 
