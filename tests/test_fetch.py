@@ -666,6 +666,15 @@ def test_the_daily_workflow_keeps_a_curators_commits_on_its_pull_request(
             f"<arXiv id>`.\n\n- {d2} 2403.10005: Fish and Their Rivers\n"
             f"- {d1} 2403.10021: Bees and Their Flowers"
         )
+        # A morning with no new papers, after main moved again: main is merged all the same.
+        git(other, "pull", "-q", "origin", "main")
+        (other / "content" / "papers" / "a-paper-merged-into-main.yml").unlink()
+        (other / "content" / "sources" / "005_more.txt").unlink()
+        git(other, "commit", "-q", "-am", "The listing taken out again")
+        git(other, "push", "-q", "origin", "main")
+        flow.morning()
+        assert flow.calls() == ["create", "edit", "edit", "edit"]
+        on_branch("merge-base", "--is-ancestor", "main", "daily-papers")
     finally:
         HubStandIn.days = {"2024-03-17": DAY}
 
