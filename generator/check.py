@@ -324,7 +324,8 @@ def _renamed(
     for (rel, old), count in votes.most_common():
         if 2 * count >= sizes[rel] and rel not in renamed:
             renamed[rel] = (old, count)
-    matched = {(stem, pos) for rel, stem, pos, old in found if renamed.get(rel, ("",))[0] == old}
+    named = {(old, rel) for rel, (old, _) in renamed.items()}
+    matched = {(stem, pos) for rel, stem, pos, old in found if (old, rel) in named}
     return renamed, matched
 
 

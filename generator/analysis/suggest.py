@@ -30,7 +30,7 @@ from generator.content.edit import read_styled
 from generator.content.files import project_lock, read_regular, real_folder, write_atomic
 from generator.content.model import Paper, Theme
 from generator.content.store import MAX_RECORD_BYTES, Layout, themes_text_problems
-from generator.content.yamlio import YamlSyntaxError, loads
+from generator.content.yamlio import YamlSyntaxError, loads, top_list
 from generator.errors import ContentError, ReadingListError
 
 MAX_CLUSTERS = 12
@@ -248,8 +248,7 @@ def _theme_ids(text: str) -> list[object] | None:
         data, _ = loads(text)
     except YamlSyntaxError:
         return None
-    # `themes:` with nothing under it yet, as a new list's file begins, is an empty list.
-    items = data.get("themes") or [] if isinstance(data, dict) and "themes" in data else None
+    items = top_list(data, "themes")
     if not isinstance(items, list):
         return None
     return [item.get("id") if isinstance(item, dict) else None for item in items]

@@ -21,7 +21,7 @@ from generator.content.journal import STAGING_PREFIX, recover
 from generator.content.model import Library, Paper, Source, Theme
 from generator.content.schema import Validator
 from generator.content.titles import paper_keys
-from generator.content.yamlio import YamlSyntaxError, loads
+from generator.content.yamlio import YamlSyntaxError, loads, top_list
 from generator.errors import ContentError, NotText, Problem, quote
 
 log = logging.getLogger(__name__)
@@ -284,7 +284,7 @@ def _themes(
     data: object, lines: dict, rel: str, papers: Collection[str] | None = None
 ) -> tuple[list[Theme], list[Problem]]:
     validator = Validator(lines)
-    items = data.get("themes") or [] if isinstance(data, dict) and "themes" in data else None
+    items = top_list(data, "themes")
     if not isinstance(items, list):
         return [], [Problem(rel, 1, "expected a top-level 'themes:' list")]
     themes = [validator.record(Theme, item, ("themes", i)) for i, item in enumerate(items)]
@@ -321,7 +321,7 @@ def load_sources(layout: Layout) -> tuple[dict[str, Source], list[Problem]]:
     data, lines, problems = read_yaml(layout.source_labels, rel)
     if problems:
         return {}, problems
-    items = data.get("sources") or [] if isinstance(data, dict) and "sources" in data else None
+    items = top_list(data, "sources")
     if not isinstance(items, list):
         return {}, [Problem(rel, 1, "expected a top-level 'sources:' list")]
     validator = Validator(lines)

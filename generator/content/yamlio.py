@@ -76,6 +76,12 @@ def _tab_in_indent(text: str, mark: yaml.Mark) -> bool:
     return "\t" in indent and mark.column <= len(indent)
 
 
+def top_list(data: Any, key: str) -> Any:
+    """The value under `key` of a file whose top level is a mapping; `key:` with nothing
+    under it, as a new list's file begins, is an empty list; None without the key."""
+    return data.get(key) or [] if isinstance(data, dict) and key in data else None
+
+
 MAX_DEPTH = 20
 """How deeply values may nest; records need 3 levels, and a reader recursing on a
 thousand would overflow the stack."""

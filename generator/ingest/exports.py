@@ -19,7 +19,7 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.model import Block, Entry, ParsingFailedBlock, String
 
-from generator.content.files import UnsafePath, holds, read_regular
+from generator.content.files import UnsafePath, read_regular
 from generator.content.store import Layout
 from generator.errors import ContentError, Problem, quote
 from generator.ingest.parse import MAX_SOURCE_BYTES, read_source
@@ -102,7 +102,7 @@ def ingest_files(
         except (OSError, UnsafePath):  # none, or not one to read: ingest says which
             continue
         export = read_source(path)  # refused here as ingest would refuse it
-        if holds(copy, read_regular(path, MAX_SOURCE_BYTES)):
+        if data == read_regular(path, MAX_SOURCE_BYTES):
             continue
         more = grown(data, export)
         texts[path.name] = more.data
