@@ -27,10 +27,12 @@ from generator.content.store import (
     read_yaml,
 )
 from generator.content.titles import paper_keys
+from generator.engine.icons import project_icon_folders
 from generator.errors import Problem, SourceError, quote, quote_pair
 from generator.ingest.duplicates import make_slug, possible_duplicates, title_key
 from generator.ingest.parse import Entry
 from generator.ingest.records import SAME_STEM, IngestReport, Merger, parse_file
+from generator.site.icons import icon_problems
 
 
 def check(layout: Layout) -> list[Problem]:
@@ -46,6 +48,8 @@ def check(layout: Layout) -> list[Problem]:
     sources, source_problems = load_sources(layout)
     library = Library(papers=dict(sorted(papers.items())), themes=themes, sources=sources)
     problems += theme_problems + source_problems
+    if any(theme.icon for theme in themes):
+        problems += icon_problems(layout, themes, project_icon_folders(layout.root))
     problems += check_references(layout, library)
     problems += duplicate_warnings(layout, library)
     problems += tag_warnings(layout, library)

@@ -164,13 +164,18 @@ def test_a_content_error_replaces_the_page_until_it_is_fixed(browser, tmp_path: 
 def random_edits(root: Path, rng: random.Random, count: int) -> list[str]:
     """`count` edits of every kind a curator makes, applied one by one as `next()` asks:
     a field of a record, a new record, a deleted record, a record renamed (its old id
-    kept in `former_ids`, so its old page redirects), a theme's keyword, title or id."""
+    kept in `former_ids`, so its old page redirects), a theme's keyword, title, id or
+    icon (which the navigation of every page in the Themes section shows)."""
     papers = root / "content" / "papers"
     themes = root / "content" / "themes.yml"
     kinds = ["field", "title", "new", "delete", "rename", "keyword", "theme title", "theme id"]
+    kinds.append("icon")
+    icons = ["material/star-outline", "material/school", "material/lightning-bolt"]
     done = []
     for i in range(count):
         kind = kinds[i % len(kinds)] if i < len(kinds) else rng.choice(kinds)
+        if i == count - 1:  # last, so that no later change of the navigation hides it
+            kind = "icon"
         records = sorted(papers.glob("*.yml"))
         record = rng.choice(records)
         text = record.read_text(encoding="utf-8")
@@ -222,10 +227,14 @@ def random_edits(root: Path, rng: random.Random, count: int) -> list[str]:
                 [
                     n
                     for n, line in enumerate(lines)
-                    if line.startswith("  keywords: [" if kind == "keyword" else "  title: ")
+                    if line.startswith(
+                        {"keyword": "  keywords: [", "icon": "  icon: "}.get(kind, "  title: ")
+                    )
                 ]
             )
-            if kind == "keyword":
+            if kind == "icon":
+                lines[at] = f"  icon: {rng.choice(icons)}\n"
+            elif kind == "keyword":
                 lines[at] = lines[at].replace("[", f"[decod{'e' * (i % 3)}ing, ", 1)
             else:
                 lines[at] = lines[at].rstrip("\n") + f" {i}\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -162,3 +163,48 @@ def test_a_renamed_theme_keeps_its_old_page_and_feed(tmp_path) -> None:
         f"content/themes.yml:{line + 1}: error: theme 'diffusion': field 'former_ids': "
         "'compression' is a former id of 'model-compression'"
     ) in run_cli(root, "check").stdout
+
+
+def test_a_themes_icon_shows_in_the_navigation_and_a_missing_one_is_named(tmp_path) -> None:
+    """`icon:` was documented and set on every built-in theme, yet shown nowhere. It is
+    now each theme page's icon in the navigation (Material's own, or one of the list's
+    under `overrides/.icons/`); a name the theme has no icon for is an error at its line
+    in `check` and `build`, where Material's templates would have stopped mid-build."""
+    from mkdocs.theme import Theme as MkDocsTheme
+
+    from .conftest import make_small_project, run_cli
+
+    root = make_small_project(tmp_path / "project")
+    themes = root / "content" / "themes.yml"
+    own = root / "overrides" / ".icons" / "list"
+    own.mkdir(parents=True)
+    (own / "owl.svg").write_text('<svg viewBox="0 0 24 24"><path d="M1 1h9z"/></svg>', "utf-8")
+    text = themes.read_text(encoding="utf-8")
+    icon = re.search(r"- id: vision\n(?:  .*\n)*?  icon: (\S+)\n", text)[1]
+    themes.write_text(text.replace(f"icon: {icon}", "icon: list/owl", 1), encoding="utf-8")
+    assert run_cli(root, "check").returncode == 0
+    assert run_cli(root, "build", "--strict").returncode == 0
+    page = (root / "site" / "theme" / "compression" / "index.html").read_text(encoding="utf-8")
+    nav = re.findall(r'<a href="([^"]*)" class="md-nav__link">\s*(<svg.*?</svg>)?', page)
+    icons = dict(nav)
+    assert '<path d="M1 1h9z"/>' in icons["../vision/"]
+    diffusion = re.search(r"- id: diffusion\n(?:  .*\n)*?  icon: (\S+)\n", text)[1]
+    (folder,) = [d for d in MkDocsTheme(name="material").dirs if (Path(d) / ".icons").is_dir()]
+    svg = (Path(folder) / ".icons" / f"{diffusion}.svg").read_text(encoding="utf-8")
+    assert icons["../diffusion/"] == svg.strip()
+
+    themes.write_text(text.replace(f"icon: {icon}", "icon: material/no-such-icon", 1), "utf-8")
+    line = 1 + themes.read_text(encoding="utf-8").splitlines().index(
+        "  icon: material/no-such-icon"
+    )
+    expected = (
+        f"content/themes.yml:{line}: error: theme 'vision': field 'icon': the site's theme has "
+        "no icon 'material/no-such-icon'"
+    )
+    checked = run_cli(root, "check")
+    assert checked.returncode == 1 and expected in checked.stdout
+    before = page
+    built = run_cli(root, "build")
+    assert built.returncode == 1 and expected in built.stderr + built.stdout
+    assert "Traceback" not in built.stderr
+    assert (root / "site" / "theme" / "compression" / "index.html").read_text("utf-8") == before

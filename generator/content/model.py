@@ -104,7 +104,13 @@ class Theme:
     description: str = field(
         default="", metadata={"doc": "One or two sentences of Markdown for readers."}
     )
-    icon: str = field(default="", metadata={"doc": "Material icon name, e.g. `material/memory`."})
+    icon: str = field(
+        default="",
+        metadata={
+            "doc": "Beside its title in the navigation: `material/memory`,"
+            " or yours in `overrides/.icons/`."
+        },
+    )
     keywords: list[str] = field(
         default_factory=list,
         metadata={

@@ -20,6 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from generator.content.files import real_folder
+from generator.engine.icons import icon_folders
 from generator.site.clock import build_date
 from generator.site.output import BuildError, publish, staging_for
 from generator.site.paths import SiteOptions
@@ -102,6 +103,7 @@ def site_options(config: Any, root: Path) -> SiteOptions:
         site_description=config.site_description or "",
         directory_urls=config.use_directory_urls,
         offline_bundle=bool(config.extra.get("offline_bundle")),
+        icon_folders=icon_folders(config.theme.dirs),
         build_date=build_date(root).isoformat(),
     )
 

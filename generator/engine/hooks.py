@@ -31,15 +31,14 @@ def on_config(config: Any) -> Any:
         config = preview.failed(config, "\n".join([f"{exc}:" if problems else str(exc), *problems]))
     else:
         config.nav = generated.nav
-    if preview.is_preview(config):
-        preview.keep_or_clear(config)
     return config
 
 
-def on_files(files: Any, config: Any) -> Any:
+def on_nav(nav: Any, config: Any, files: Any) -> Any:
     if preview.is_preview(config):
         preview.remove_stale(config, {file.dest_uri for file in files})
-    return files
+        preview.keep_or_clear(config, nav)
+    return nav
 
 
 def on_env(env: Any, config: Any, files: Any) -> Any:

@@ -5,9 +5,9 @@ the configuration (`FLAG` in `extra`). Each rebuild then regenerates `build/docs
 which rewrites only the files whose bytes changed, and MkDocs rebuilds only the pages
 whose source is newer than their output. Two things keep that equal to a clean build:
 
-- `keep_or_clear`: when something every page shows has changed (the navigation, the
-  configuration, the theme overrides, the engine's versions), the site folder is
-  emptied first, so that every page is built again;
+- `keep_or_clear`: when something every page shows has changed (the navigation and its
+  icons, the configuration, the theme overrides, the engine's versions), the site
+  folder is emptied first, so that every page is built again;
 - `remove_stale`: outputs of pages and files that no longer exist are deleted.
 
 A build whose content fails to load is made from an empty folder instead, with the
@@ -96,12 +96,18 @@ def failed(config: Any, message: str) -> Any:
     return config
 
 
-def shared_key(config: Any) -> str:
-    """A digest of what every page shows, beyond its own source: the navigation, the
-    configuration files, the theme overrides, the error shown, the engine's versions."""
+NAV_META = ("icon", "subtitle", "status")
+"""What Material's navigation shows of each page's front matter, beside its title."""
+
+
+def shared_key(config: Any, nav: Any) -> str:
+    """A digest of what every page shows, beyond its own source: the navigation (with
+    its pages' icons), the configuration files, the theme overrides, the error shown,
+    the engine's versions."""
     digest = hashlib.blake2b(digest_size=16)
     parts = {
         "nav": config.nav,
+        "nav_meta": [[page.file.src_uri, *map(page.meta.get, NAV_META)] for page in nav.pages],
         "docs_dir": config.docs_dir,
         "site_url": config.site_url,
         "extra": {k: str(v) for k, v in sorted(config.extra.items())},
@@ -123,11 +129,16 @@ def _version(name: str) -> str:
         return f"{name} missing"
 
 
-def keep_or_clear(config: Any) -> None:
-    """Empty the site folder when what every page shows has changed since its last build."""
+def keep_or_clear(config: Any, nav: Any) -> None:
+    """Empty the site folder when what every page shows has changed since its last build.
+
+    A dirty build reads only the pages it builds, but each built page's navigation shows
+    the others' icons: every page of the navigation is read here, as a clean build does."""
+    for page in nav.pages:
+        page.read_source(config)
     site = Path(config.site_dir)
     marker = site / MARKER
-    key = shared_key(config)
+    key = shared_key(config, nav)
     try:
         if marker.read_text(encoding="utf-8") == key:
             return

@@ -19,9 +19,11 @@ from generator.analysis import Linked, analyse
 from generator.analysis.themes import unsorted
 from generator.content.files import real_folder, sync_folder, write_atomic
 from generator.content.store import KeptRecords, Layout, load_library, recover_content
+from generator.errors import ContentError
 from generator.site import paths
 from generator.site.cite import Citation, citation_list
 from generator.site.export import export_files, papers_json
+from generator.site.icons import icon_problems
 from generator.site.manifest import Manifest, generation_key
 from generator.site.markup import yaml_json
 from generator.site.pages import Renderer
@@ -81,6 +83,10 @@ def generate(
     # Every record first: pages link across papers, so every page must see the same,
     # complete data.
     library = load_library(layout, kept)
+    if options.icon_folders:  # an unknown icon would stop the theme's templates mid-build
+        problems = icon_problems(layout, library.themes, options.icon_folders)
+        if problems:
+            raise ContentError(problems)
     linked = analyse(library)
     cited = citation_list(linked)  # one key per paper, on its page and in every export
     files = {

@@ -83,6 +83,10 @@ class SiteOptions:
     build_date: str = "1970-01-01T00:00:00+00:00"
     """The date the output carries (ISO 8601), from `site.clock.build_date`."""
 
+    icon_folders: tuple[str, ...] = ()
+    """The site theme's `.icons` folders, which a theme's `icon` must be in; none to
+    leave icons unchecked."""
+
     offline_bundle: bool = False
     """The published site carries its offline bundle under `download/` (the Pages
     workflow puts it there and says so with `OFFLINE_BUNDLE`)."""

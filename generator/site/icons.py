@@ -1,0 +1,38 @@
+"""A theme's `icon`: shown beside its title in the site's navigation, so it must be one
+of the site theme's icons (Material's own, or an `.svg` under `overrides/.icons/`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.content.model import Theme
+from generator.content.store import Layout, read_yaml
+from generator.errors import Problem, quote
+
+ICONS = "https://squidfunk.github.io/mkdocs-material/reference/icons-emojis/"
+"""Where Material's icons can be searched for their names."""
+
+
+def icon_problems(layout: Layout, themes: Sequence[Theme], folders: Sequence[str]) -> list[Problem]:
+    """An error at its line for each theme whose icon is none of the `.icons` folders'
+    (the theme's folders, `engine.build.icon_folders`). The schema has already held the
+    name to `set/name`, so it names a file inside one of them."""
+    missing = [
+        (i, theme)
+        for i, theme in enumerate(themes)
+        if theme.icon and not any(Path(f, f"{theme.icon}.svg").is_file() for f in folders)
+    ]
+    if not missing:
+        return []
+    rel = layout.rel(layout.themes)
+    lines = read_yaml(layout.themes, rel)[1]
+    return [
+        Problem(
+            rel,
+            lines.get(("themes", i, "icon"), 0),
+            f"theme {quote(theme.id)}: field 'icon': the site's theme has no icon "
+            f"{quote(theme.icon)}; find one at {ICONS}",
+        )
+        for i, theme in missing
+    ]
