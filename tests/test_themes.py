@@ -192,6 +192,7 @@ def test_a_themes_icon_shows_in_the_navigation_and_a_missing_one_is_named(tmp_pa
     (folder,) = [d for d in MkDocsTheme(name="material").dirs if (Path(d) / ".icons").is_dir()]
     svg = (Path(folder) / ".icons" / f"{diffusion}.svg").read_text(encoding="utf-8")
     assert icons["../diffusion/"] == svg.strip()
+    assert icons["../../themes/"].startswith("<svg")  # the Overview's, aligned with theirs
 
     themes.write_text(text.replace(f"icon: {icon}", "icon: material/no-such-icon", 1), "utf-8")
     line = 1 + themes.read_text(encoding="utf-8").splitlines().index(
