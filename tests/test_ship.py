@@ -506,6 +506,8 @@ def test_site_and_repository_come_from_a_github_remote(tmp_path: Path) -> None:
     assert "WARNING" not in result.stderr
     home = read(root / "site" / "index.html")
     assert "https://github.com/Alice/papers" in home.links
+    # Its heading and intro are mkdocs.yml's; a list may have no content/themes.yml yet.
+    assert "https://github.com/Alice/papers/edit/main/mkdocs.yml" in home.links
     assert not [h for h in home.links if h.endswith("-offline.zip")]  # none published here
     paper = read(
         root / "site" / "paper" / "tutel-adaptive-mixture-of-experts-at-scale" / "index.html"
