@@ -32,7 +32,8 @@ def icon_problems(layout: Layout, themes: Sequence[Theme], folders: Sequence[str
             rel,
             lines.get(("themes", i, "icon"), 0),
             f"theme {quote(theme.id)}: field 'icon': the site's theme has no icon "
-            f"{quote(theme.icon)}; find one at {ICONS}",
+            f"{quote(theme.icon)}, nor is there an overrides/.icons/{theme.icon}.svg; "
+            f"find Material's at {ICONS}",
         )
         for i, theme in missing
     ]
