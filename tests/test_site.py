@@ -149,7 +149,9 @@ def test_markup_in_content_renders_as_written(tmp_path: Path) -> None:
         "abstract: 'Mixture of experts with <img src=x onerror=alert(1)> and [link](javascript:alert(1)).'\n"
         # Code in a note: it read `&#34;` where a quote was, and a fence was not one.
         'notes: |-\n  Run `a < b && "c"` first:\n\n  ```python\n  print("hi")\n\n'
-        "  x = 1  # <tag> &amp;\n  ```\n",
+        "  x = 1  # <tag> &amp;\n  ```\n\n"
+        # A heading ran into the next line as bare text, and a table was a line of pipes.
+        "  ## Why\n\n  | a | b |\n  | - | - |\n  | <x> | 2 |\n",
         encoding="utf-8",
     )
     result = run_cli(root, "build", "--strict")
@@ -167,6 +169,8 @@ def test_markup_in_content_renders_as_written(tmp_path: Path) -> None:
     assert TRICKY in Page(other).text and "<script>alert" not in other
     assert '<p>Run <code>a &lt; b &amp;&amp; "c"</code> first:</p>' in html
     assert '<pre><code>print("hi")\n\nx = 1  # &lt;tag&gt; &amp;amp;\n</code></pre>' in html
+    # Under the page's "Notes" (h2), the note's own highest heading is an h3.
+    assert "<h3>Why</h3>" in html and "<th>a</th>" in html and "<td>&lt;x&gt;</td>" in html
     tricky = next(e for e in json.loads((site / "papers.json").read_text()) if e["id"] == "tricky")
     assert tricky["notes"].startswith('Run `a < b && "c"` first:\n\n```python\n')  # as written
     # The All papers table's rows hold it as data, in files with no markup at all.

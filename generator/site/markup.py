@@ -130,7 +130,9 @@ def xml_chars(text: str) -> str:
 
 
 _CODE = re.compile(r"<code[^>]*>.*?</code>", re.DOTALL)
+_HEADING = re.compile(r"<(/?)h([1-6])>")
 NOTES_TAGS = {"p", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "a", "br"}
+NOTES_TAGS |= {"h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"}
 
 
 def notes_html(text: str) -> Markup:
@@ -141,10 +143,13 @@ def notes_html(text: str) -> Markup:
     such as a `javascript:` link written in Markdown syntax.
     """
     html = markdown.markdown(
-        str(escape(xml_chars(text))), extensions=["fenced_code"], output_format="html"
+        str(escape(xml_chars(text))), extensions=["fenced_code", "tables"], output_format="html"
     )
     # Markdown escapes code once more: `"` became `&#34;` above, then `&amp;#34;` there.
     html = _CODE.sub(lambda code: code[0].replace("&amp;", "&"), html)
+    # The note's headings go under the page's "Notes" (h2): its highest becomes h3.
+    top = min((int(level) for _, level in _HEADING.findall(html)), default=3)
+    html = _HEADING.sub(lambda h: f"<{h[1]}h{min(int(h[2]) - top + 3, 6)}>", html)
     clean = nh3.clean(
         html,
         tags=NOTES_TAGS,
