@@ -241,6 +241,27 @@ def test_an_unknown_start_here_paper_has_its_line_and_a_suggestion(project: Path
     ) in result.stdout
 
 
+def test_a_renamed_start_here_paper_is_named_by_its_new_id(project: Path) -> None:
+    """A record renamed as CONTRIBUTING says (its old id kept in `former_ids`) left its
+    theme's `start_here` with an unknown id, and no suggestion: the ids look nothing
+    alike. The error now names the record's id."""
+    old = "a-survey-on-inference-optimization-techniques-for-mixture-of-experts-models"
+    papers = project / "content" / "papers"
+    text = (papers / f"{old}.yml").read_text(encoding="utf-8")
+    (papers / f"{old}.yml").unlink()
+    (papers / "moe-inference-survey.yml").write_text(
+        text.replace(f"id: {old}\n", f"id: moe-inference-survey\nformer_ids: [{old}]\n", 1),
+        encoding="utf-8",
+    )
+    themes = project / "content" / "themes.yml"
+    line = next(n for n, row in enumerate(themes.read_text().splitlines(), 1) if old in row)
+    result = run_cli(project, "check")
+    assert (
+        f"content/themes.yml:{line}: error: theme 'mixture-of-experts': field 'start_here': "
+        f"unknown paper '{old}'; did you mean 'moe-inference-survey'?"
+    ) in result.stdout
+
+
 def test_two_themes_naming_one_unknown_paper_each_get_their_own_line(project: Path) -> None:
     """Two themes start with the same survey; when its id changes, each theme's error
     named the first theme's line, found by a text search."""

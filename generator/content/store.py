@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import logging
 import os
-from collections.abc import Collection
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -260,7 +260,7 @@ def foreign_files(layout: Layout) -> list[Problem]:
 
 
 def load_themes(
-    layout: Layout, papers: Collection[str] | None = None
+    layout: Layout, papers: Mapping[str, Paper] | None = None
 ) -> tuple[list[Theme], list[Problem]]:
     """The themes declared in `content/themes.yml` (none if the file is absent); with
     `papers`, a `start_here` entry naming none of them is an error at its line."""
@@ -281,7 +281,7 @@ def themes_text_problems(text: str, rel: str) -> list[Problem]:
 
 
 def _themes(
-    data: object, lines: dict, rel: str, papers: Collection[str] | None = None
+    data: object, lines: dict, rel: str, papers: Mapping[str, Paper] | None = None
 ) -> tuple[list[Theme], list[Problem]]:
     validator = Validator(lines)
     items = top_list(data, "themes")
@@ -292,6 +292,7 @@ def _themes(
     seen: set[str] = set()
     ids = {t.id for t in themes if t}  # theme/<id or former id>/ is one theme's page
     owners: dict[str, str] = {}
+    renamed = {old: [p.id] for p in (papers or {}).values() for old in p.former_ids}
     for i, theme in ((i, t) for i, t in enumerate(themes) if t):
         if theme.id in seen:
             line = lines.get(("themes", i, "id"), 0)
@@ -305,7 +306,7 @@ def _themes(
                 problems.append(Problem(rel, lines.get(("themes", i, "former_ids", k), 0), message))
         for k, paper_id in enumerate(theme.start_here):
             if papers is not None and paper_id not in papers:
-                close = difflib.get_close_matches(paper_id, list(papers), n=1)
+                close = renamed.get(paper_id) or difflib.get_close_matches(paper_id, papers, n=1)
                 message = f"theme {quote(theme.id)}: field 'start_here': unknown paper " + (
                     f"{quote(paper_id)}; did you mean {close[0]!r}?" if close else quote(paper_id)
                 )
