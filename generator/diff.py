@@ -206,8 +206,10 @@ def theme_changes(old: Linked, new: Linked) -> list[str]:
             f"Theme `{old_id}` is now `{new_id}`; its old page, feed and exports lead there"
         )
     for tid in new_themes.keys() & old_themes.keys():
-        if to_dict(new_themes[tid]) != to_dict(old_themes[tid]):
-            lines.append(f"Theme `{tid}` redefined")
+        now, before = to_dict(new_themes[tid]), to_dict(old_themes[tid])
+        changed = [key for key in now | before if now.get(key) != before.get(key)]
+        if changed:
+            lines.append(f"Theme `{tid}` redefined: {', '.join(changed)}")
     for tid in sorted(new_themes.keys() | gone - renamed.keys()):
         before = {p for p, ts in old.membership.items() if was.get(tid, tid) in ts}
         after = {p for p, ts in new.membership.items() if tid in ts}

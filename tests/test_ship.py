@@ -556,6 +556,11 @@ def test_diff_tells_a_renamed_theme_from_a_removed_one(tmp_path: Path) -> None:
     ) in lines
     assert "- Theme `seeing` added" in lines and "- Theme `squeeze` added" not in lines
     assert not [x for x in lines if x.startswith(("- `squeeze`", "- `compression`"))]
+    # A theme changed in place says what changed, not only that it did.
+    text = themes.read_text(encoding="utf-8").replace("image-auto-adjust", "star", 1)
+    themes.write_text(text.replace("title: Diffusion", "title: Generative diffusion", 1), "utf-8")
+    lines = run_cli(root, "diff", "--format", "markdown", "main").stdout.splitlines()
+    assert "- Theme `diffusion` redefined: title, icon" in lines
 
 
 def test_diff_calls_out_a_paper_whose_id_changed(tmp_path: Path) -> None:
