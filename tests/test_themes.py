@@ -181,7 +181,10 @@ def test_a_themes_icon_shows_in_the_navigation_and_a_missing_one_is_named(tmp_pa
     (own / "owl.svg").write_text('<svg viewBox="0 0 24 24"><path d="M1 1h9z"/></svg>', "utf-8")
     text = themes.read_text(encoding="utf-8")
     icon = re.search(r"- id: vision\n(?:  .*\n)*?  icon: (\S+)\n", text)[1]
-    themes.write_text(text.replace(f"icon: {icon}", "icon: list/owl", 1), encoding="utf-8")
+    retrieval = re.search(r"- id: retrieval\n(?:  .*\n)*?  icon: (\S+)\n", text)[1]
+    chosen = text.replace(f"icon: {icon}", "icon: list/owl", 1)
+    chosen = chosen.replace(f"icon: {retrieval}", "icon: fontawesome/solid/brain", 1)
+    themes.write_text(chosen, encoding="utf-8")
     assert run_cli(root, "check").returncode == 0
     assert run_cli(root, "build", "--strict").returncode == 0
     page = (root / "site" / "theme" / "compression" / "index.html").read_text(encoding="utf-8")
@@ -192,6 +195,8 @@ def test_a_themes_icon_shows_in_the_navigation_and_a_missing_one_is_named(tmp_pa
     (folder,) = [d for d in MkDocsTheme(name="material").dirs if (Path(d) / ".icons").is_dir()]
     svg = (Path(folder) / ".icons" / f"{diffusion}.svg").read_text(encoding="utf-8")
     assert icons["../diffusion/"] == svg.strip()
+    brain = Path(folder, ".icons", "fontawesome", "solid", "brain.svg").read_text(encoding="utf-8")
+    assert icons["../retrieval/"] == brain.strip()  # a set of three parts
     assert icons["../../themes/"].startswith("<svg")  # the Overview's, aligned with theirs
 
     themes.write_text(text.replace(f"icon: {icon}", "icon: material/no-such-icon", 1), "utf-8")

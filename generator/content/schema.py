@@ -41,7 +41,7 @@ ENTRY_TYPE = re.compile(
 )
 """The entry types of BibTeX and biblatex that describe a work."""
 _URL = re.compile(r"https?://[^\s/?#]+[^\s]*")
-_ICON = re.compile(r"[a-z0-9-]+/[a-z0-9-]+")
+_ICON = re.compile(r"[a-z0-9-]+(?:/[a-z0-9-]+){1,2}")  # material/x, fontawesome/solid/x
 
 
 @dataclass(frozen=True)
