@@ -416,6 +416,8 @@ def test_diff_reports_mention_links_that_change(tmp_path: Path) -> None:
 
 
 def test_new_scaffolds_a_record_that_checks(project: Path) -> None:
+    from generator.site.markup import notes_html
+
     result = run_cli(project, "new", "A Study of *Things*: 0704.0010")
     assert result.stdout == "Created content/papers/a-study-of-things-0704-0010.yml\n"
     text = (project / "content" / "papers" / "a-study-of-things-0704-0010.yml").read_text(
@@ -428,6 +430,13 @@ def test_new_scaffolds_a_record_that_checks(project: Path) -> None:
         check.returncode == 0
         and "a-study-of-things-0704-0010.yml: warning: in no theme" in check.stdout
     )
+    # Its notes example, uncommented as it stands, keeps a Markdown list a list (a folded
+    # `>-` block, as it was, joined the list's lines into one).
+    lines = text.splitlines()
+    start = lines.index("# notes: |-")
+    end = next(n for n in range(start + 1, len(lines)) if " — " in lines[n])
+    notes = yaml.safe_load("\n".join(line[2:] for line in lines[start:end]))["notes"]
+    assert "<li>its lines kept as written</li>" in notes_html(notes)
     again = run_cli(project, "new", "a study of things 0704.0010")
     assert again.returncode == 1
     assert (

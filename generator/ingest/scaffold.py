@@ -21,7 +21,8 @@ EXAMPLES = {
     "aliases": "\n# - Another spelling of the title",
     "themes": "[llm-serving]",
     "tags": "[survey]",
-    "notes": ">-\n#   Why this paper matters, in Markdown.",
+    # A literal block: a folded one (`>-`) would join a list's or a table's lines.
+    "notes": "|-\n#   Why this paper matters, in Markdown:\n#\n#   - its lines kept as written",
     "arxiv": "'2408.12757'",
     "former_ids": "[an-old-id]",
     "type": "inproceedings",
