@@ -206,8 +206,8 @@ def theme_changes(old: Linked, new: Linked) -> list[str]:
             f"Theme `{old_id}` is now `{new_id}`; its old page, feed and exports lead there"
         )
     for tid in new_themes.keys() & old_themes.keys():
-        now, before = to_dict(new_themes[tid]), to_dict(old_themes[tid])
-        changed = [key for key in now | before if now.get(key) != before.get(key)]
+        now, then = to_dict(new_themes[tid]), to_dict(old_themes[tid])
+        changed = [key for key in now | then if now.get(key) != then.get(key)]
         if changed:
             lines.append(f"Theme `{tid}` redefined: {', '.join(changed)}")
     for tid in sorted(new_themes.keys() | gone - renamed.keys()):

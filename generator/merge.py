@@ -1,8 +1,10 @@
 """`readinglist merge KEEP OTHER`: fold a duplicate record into another.
 
 KEEP gains OTHER's listings, its titles (as aliases) and its id (as a former id, whose
-page then redirects to KEEP's), and every field it has empty that OTHER fills. A field
-both fill differently is reported and left as KEEP has it. OTHER's file is deleted,
+page then redirects to KEEP's), and every field it has empty that OTHER fills. What a
+curator adds to a record, its tags, themes, links and notes, is combined: KEEP's first,
+then OTHER's. Any other field both fill differently is reported and left as KEEP has
+it, as is a link of the same name to another address. OTHER's file is deleted,
 the comments a person wrote in it going to the end of KEEP's, and a theme's
 `start_here` that named it names KEEP. All of it lands together, or none.
 """
@@ -13,6 +15,7 @@ import copy
 import difflib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from generator.content.edit import comments, read_styled
 from generator.content.files import read_regular
@@ -27,6 +30,8 @@ from generator.ingest.scaffold import scaffold
 
 _OWN = ("id", "title", "listings", "aliases", "former_ids")
 """Fields that are the record's own, or that merging always combines."""
+_CURATED = ("tags", "themes", "links", "notes")
+"""Fields a person writes, which merging combines rather than choose one of."""
 
 
 @dataclass
@@ -36,12 +41,14 @@ class MergeReport:
     listings: int = 0
     aliases: int = 0
     filled: list[str] = field(default_factory=list)
+    combined: list[str] = field(default_factory=list)
     disagree: list[str] = field(default_factory=list)
     themes_changed: bool = False
     comments: int = 0
 
     def summary(self) -> str:
         filled = f"; filled {', '.join(self.filled)}" if self.filled else ""
+        filled += f"; combined {', '.join(self.combined)}" if self.combined else ""
         filled += f"; {self.comments} comment line(s) moved" if self.comments else ""
         return (
             f"merged content/papers/{self.other}.yml into content/papers/{self.keep}.yml: "
@@ -73,11 +80,30 @@ def merged(keep: Paper, other: Paper) -> tuple[Paper, MergeReport]:
         if not mine:
             setattr(result, name, copy.deepcopy(theirs))
             report.filled.append(name)
+        elif name in _CURATED:
+            setattr(result, name, _combined(mine, theirs))
+            report.combined.append(name)
+            if name == "links":  # a name both give another address: KEEP's stays
+                report.disagree += [
+                    f"field 'links': kept {key} {_shown(mine[key])}; {other.id} had {_shown(url)}"
+                    for key, url in theirs.items()
+                    if mine.get(key, url) != url
+                ]
         else:
             report.disagree.append(
                 f"field '{name}': kept {_shown(mine)}; {other.id} had {_shown(theirs)}"
             )
     return result, report
+
+
+def _combined(mine: Any, theirs: Any) -> Any:
+    """KEEP's value, then what OTHER's adds: list items and link names it lacks, or its
+    notes as paragraphs after KEEP's."""
+    if isinstance(mine, str):
+        return mine if theirs in mine else f"{mine.rstrip()}\n\n{theirs}"
+    if isinstance(mine, dict):
+        return {**mine, **{k: v for k, v in theirs.items() if k not in mine}}
+    return [*mine, *(x for x in theirs if x not in mine)]
 
 
 def _shown(value: object) -> str:

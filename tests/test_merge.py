@@ -80,6 +80,44 @@ def test_merge_folds_the_other_record_in_and_keeps_what_was_written(twins: Path)
     assert checked.returncode == 0, checked.stdout
 
 
+def test_what_a_curator_added_to_both_records_is_combined(twins: Path) -> None:
+    """Tags, themes, links and notes are what a person adds to a record. When both had
+    them, KEEP's were kept, OTHER's went with its file, and a warning said so: notes a
+    curator wrote were lost. Now both are kept, KEEP's first; a link name that both give
+    a different address keeps KEEP's, with a warning."""
+    papers = twins / "content" / "papers"
+    keep, other = papers / f"{KEEP}.yml", papers / f"{OTHER}.yml"
+    keep.write_text(
+        keep.read_text(encoding="utf-8")
+        + "tags: [serving, mine]\nthemes: [llm-serving]\nnotes: Read section 3 first.\n"
+        + "links:\n  code: https://github.com/keep/nanoflow\n",
+        encoding="utf-8",
+    )
+    other.write_text(
+        other.read_text(encoding="utf-8").replace("tags: [serving]\n", "tags: [serving, theirs]\n")
+        + "themes: [hardware]\nnotes: |-\n  The artifact is worth running:\n\n  - it builds\n"
+        + "links:\n  code: https://github.com/other/nanoflow\n  slides: https://example.org/s\n",
+        encoding="utf-8",
+    )
+    result = run_cli(twins, "merge", KEEP, OTHER)
+    assert result.returncode == 0, result.stderr
+    assert "; filled venue; combined links, themes, tags, notes;" in result.stdout
+    assert (
+        f"content/papers/{KEEP}.yml: warning: field 'links': kept code "
+        f"'https://github.com/keep/nanoflow'; {OTHER} had 'https://github.com/other/nanoflow'"
+    ) in result.stderr
+    assert "field 'notes'" not in result.stderr and "field 'tags'" not in result.stderr
+    paper = load_papers(Layout(twins))[0][KEEP]
+    assert paper.tags == ["serving", "mine", "theirs"]
+    assert paper.themes == ["llm-serving", "hardware"]
+    assert paper.links == {
+        "code": "https://github.com/keep/nanoflow",
+        "slides": "https://example.org/s",
+    }
+    assert paper.notes == "Read section 3 first.\n\nThe artifact is worth running:\n\n- it builds"
+    assert run_cli(twins, "check").returncode == 0
+
+
 def test_merge_keeps_a_windows_themes_files_line_ends_and_byte_order_mark(twins: Path) -> None:
     """`themes.yml` saved by Windows' Notepad: renaming a `start_here` entry wrote every
     line of it back with LF alone."""
