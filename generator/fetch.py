@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.analysis.themes import ThemeRules
-from generator.content.identifiers import arxiv_base, normal_arxiv
+from generator.content.identifiers import arxiv_base, arxiv_problem, normal_arxiv
 from generator.content.model import Paper
 from generator.content.schema import value_problem
 from generator.content.store import Layout, load_papers, load_themes
@@ -117,6 +117,10 @@ def fetch(
     errors = [p for p in problems + theme_problems if p.is_error]
     if errors:
         raise ContentError(errors)
+    for wanted in sorted(ids):  # before asking anything: a typo would take nothing
+        refused = arxiv_problem(arxiv_base(normal_arxiv(wanted)))
+        if refused:
+            raise ReadingListError(f"--id: {refused}; nothing was changed")
     report = FetchReport()
     if not themes and not take_all:  # a list just begun: say why so little is taken
         report.warnings.append(
@@ -125,6 +129,7 @@ def fetch(
         )
     chosen = Chooser(papers, ThemeRules(themes), ids, take_all)
     files: dict[str, str] = {}
+    listed: set[str] = set()
     for date, answer in answers(endpoint, dates, timeout).items():
         try:
             items, warnings = papers_of(answer, date)
@@ -137,6 +142,7 @@ def fetch(
         # A paper the Hub lists twice in a day is listed once (the first time).
         once = {paper["id"]: paper for paper in reversed(items)}
         items = [paper for paper in items if once[paper["id"]] is paper]
+        listed.update(once)
         items = [paper for paper in items if _usable(paper, date, report)]
         kept = _kept(layout, date)
         known = {p["id"] for p in kept}
@@ -148,6 +154,12 @@ def fetch(
         new = [p for p in sorted(taken, key=lambda p: p["id"]) if p["id"] not in known]
         if new or kept:
             files[source_name(date)] = source_text(date, kept + new)
+    asked = ", ".join(sorted(dates)) if len(dates) < 4 else f"{min(dates)} to {max(dates)}"
+    report.warnings += [
+        f"--id {wanted}: not among the papers of {asked or 'any day'}; ask for the day "
+        "that lists it with --date"
+        for wanted in sorted(chosen.ids - listed)
+    ]
     if files:
         texts = {name: text.encode() for name, text in files.items()}
         report.ingested = ingest_texts(layout, [], texts, dry_run=dry_run)

@@ -211,6 +211,29 @@ def test_a_second_fetch_adds_nothing_and_id_takes_one_by_hand(small: Path, hub: 
     assert run_cli(small, "check").returncode == 0
 
 
+def test_an_id_the_days_do_not_list_is_named_and_one_that_is_no_id_refused(
+    small: Path, hub: str
+) -> None:
+    """`--id` takes a paper of the days fetched. A mistyped id, or one from another
+    day, took nothing and said nothing; text that is no arXiv id asked the Hub first."""
+    args = ["--date", "2024-03-17", "--id", "2403.10030", "--id", "2403.10003", "--dry-run"]
+    result = fetch(small, hub, *args)
+    assert result.returncode == 0
+    assert (
+        "--id 2403.10030: not among the papers of 2024-03-17; ask for the day that lists it "
+        "with --date"
+    ) in result.stderr
+    assert "--id 2403.10003" not in result.stderr  # the day lists it: it is taken
+    assert "a-study-of-bird-migration-patterns.yml" in result.stdout
+    HubStandIn.asked.clear()
+    refused = fetch(small, hub, "--date", "2024-03-17", "--id", "bird-migration")
+    assert refused.returncode == 1 and HubStandIn.asked == []
+    assert refused.stderr == (
+        "Error: --id: expected an arXiv id such as '2309.10818', got 'bird-migration'; "
+        "nothing was changed\n"
+    )
+
+
 def test_a_dry_run_shows_and_changes_nothing(small: Path, hub: str) -> None:
     content = {p: p.read_bytes() for p in (small / "content").rglob("*") if p.is_file()}
     result = fetch(small, hub, "--date", "2024-03-17", "--dry-run")
