@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -52,7 +53,7 @@ def check(layout: Layout) -> list[Problem]:
         problems += icon_problems(layout, themes, project_icon_folders(layout.root))
     problems += check_references(layout, library)
     problems += duplicate_warnings(layout, library)
-    problems += tag_warnings(layout, library)
+    problems += tag_warnings(layout, library) + note_link_warnings(layout, library)
     problems += unaccounted_listings(layout, library, broken)
     if themes and not theme_problems:
         grouped = group(library)
@@ -136,6 +137,30 @@ def duplicate_warnings(layout: Layout, library: Library) -> list[Problem]:
                 )
                 line = line_of(path, f"{name}:")
                 problems.append(Problem(layout.rel(path), line, message, "warning"))
+    return problems
+
+
+_NOTE_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
+
+
+def note_link_warnings(layout: Layout, library: Library) -> list[Problem]:
+    """A link in a note that is neither an http(s) address nor a paper's id leads
+    nowhere on the web or from disk alike, so the page shows its text only."""
+    ids = [*library.papers, *(old for p in library.papers.values() for old in p.former_ids)]
+    known = set(ids)
+    problems = []
+    for paper in (p for p in library.papers.values() if "](" in p.notes):
+        for target in _NOTE_LINK.findall(paper.notes):
+            if target.startswith(("http://", "https://")) or target in known:
+                continue
+            close = difflib.get_close_matches(target, ids, n=1)
+            message = f"field 'notes': the link to {quote(target)} leads nowhere, so it " + (
+                f"shows as text; did you mean the paper {close[0]!r}?"
+                if close
+                else "shows as text: link a paper by its id, or an http(s) address"
+            )
+            path = layout.paper_path(paper.id)
+            problems.append(Problem(layout.rel(path), line_of(path, "notes:"), message, "warning"))
     return problems
 
 

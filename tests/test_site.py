@@ -296,3 +296,60 @@ def test_the_home_page_is_the_lists_own(tmp_path: Path) -> None:
     assert 'id="recently-listed"' in html and 'id="where-the-papers-come-from"' in html
     assert 'id="themes"' not in html
     assert "1 · Mar 11: 1 entry" in words and "1 · Mar 11 and 2 · Mar 12: 1 shared paper" in words
+
+
+def test_a_note_links_another_paper_by_its_id_on_the_web_and_from_disk(tmp_path: Path) -> None:
+    """A relative link in a note went through as written: `../other/` worked on the web
+    and not from disk, `other` nowhere. A link to a paper's id (or an id it had before a
+    merge) now leads to its page in both; any other relative link is its text, and
+    `check` says why, with the id it was probably meant to be."""
+    import zipfile
+
+    from .conftest import make_small_project
+
+    root = make_small_project(tmp_path / "project")
+    papers = sorted((root / "content" / "papers").glob("*.yml"))
+    first, second, third = (p.stem for p in papers[:3])
+    (root / "content" / "papers" / f"{third}.yml").write_text(
+        (root / "content" / "papers" / f"{third}.yml").read_text(encoding="utf-8")
+        + "former_ids: [an-old-name]\n",
+        encoding="utf-8",
+    )
+    record = root / "content" / "papers" / f"{first}.yml"
+    record.write_text(
+        record.read_text(encoding="utf-8")
+        + f"notes: |-\n  See [the second]({second}), [the third](an-old-name),\n"
+        f"  [not this](../{second}/), [nor this]({second[:-2]}) and [that](/elsewhere).\n",
+        encoding="utf-8",
+    )
+    line = len(record.read_text(encoding="utf-8").splitlines()) - 2
+    checked = run_cli(root, "check").stdout
+    prefix = f"content/papers/{first}.yml:{line}: warning: field 'notes': the link to "
+    assert (
+        prefix + "'/elsewhere' leads nowhere, so it shows as text: link a paper by its id, "
+        "or an http(s) address"
+    ) in checked
+    for near in (f"../{second}/", second[:-2]):
+        assert (
+            prefix + f"'{near}' leads nowhere, so it shows as text; did you mean the paper "
+            f"'{second}'?"
+        ) in checked
+    assert run_cli(root, "build", "--strict").returncode == 0
+    assert run_cli(root, "bundle").returncode == 0
+    page = root / "site" / "paper" / first / "index.html"
+    with zipfile.ZipFile(root / "dist" / "efficient-ml-reading-list-offline.zip") as zf:
+        zf.extractall(tmp_path / "offline")
+    offline = tmp_path / "offline" / "efficient-ml-reading-list-offline"
+    for site, here, suffix in [
+        (root / "site", page, "/index.html"),
+        (offline, offline / "paper" / f"{first}.html", ".html"),
+    ]:
+        html = here.read_text(encoding="utf-8")
+        notes = html[html.index('<div class="rl-notes">') :].split("</div>")[0]
+        links = re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', notes)
+        assert [(str(resolve(site, here, h)), text) for h, text in links] == [
+            (str((site / "paper" / f"{second}{suffix}").resolve()), "the second"),
+            (str((site / "paper" / f"{third}{suffix}").resolve()), "the third"),
+        ]
+        assert all((site / "paper" / f"{p}{suffix}").is_file() for p in (second, third))
+        assert "not this, nor this and that." in Page(html).text

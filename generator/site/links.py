@@ -23,6 +23,7 @@ class Links:
         self._anchors: dict[tuple[int, str], Markup] = {}
         self._depths: dict[str, int] = {}
         self._joined: dict[tuple[int, tuple[str, ...], str], Markup] = {}
+        self._renamed = {old: p.id for p in library.papers.values() for old in p.former_ids}
 
     def href(self, here: str, target: str) -> str:
         return paths.href(here, target, self.directory_urls)
@@ -30,6 +31,13 @@ class Links:
     def a_paper(self, here: str, paper_id: str) -> Markup:
         """`<a>` to a paper page, for raw HTML blocks (the URL is final: MkDocs keeps it)."""
         return self.anchor(here, paper_page(paper_id), self.library.papers[paper_id].title)
+
+    def to_paper(self, here: str, paper_id: str) -> str | None:
+        """The address of a paper's page (one merged away leads to the paper it went
+        into) from `here`, for a link a curator wrote as its id; None for no paper."""
+        paper_id = self._renamed.get(paper_id, paper_id)
+        found = paper_id in self.library.papers
+        return self.href(here, paper_page(paper_id)) if found else None
 
     def a_tag(self, here: str, tag: str) -> Markup:
         return self.anchor(here, tag_page(tag), tag)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -131,17 +132,26 @@ def xml_chars(text: str) -> str:
 
 _CODE = re.compile(r"<code[^>]*>.*?</code>", re.DOTALL)
 _HEADING = re.compile(r"<(/?)h([1-6])>")
+_DEAD_LINK = re.compile(r'<a rel="[^"]*">(.*?)</a>', re.DOTALL)
 NOTES_TAGS = {"p", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "a", "br"}
 NOTES_TAGS |= {"h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"}
 
 
-def notes_html(text: str) -> Markup:
+def notes_html(text: str, to_paper: Callable[[str], str | None] = lambda _: None) -> Markup:
     """Curator's notes: Markdown for formatting, raw HTML shown as text, then sanitised.
 
     Escaping first makes `<b>` in a note read as "<b>"; the allow-list sanitiser (nh3)
     then removes anything Markdown itself could produce that is not plain formatting,
-    such as a `javascript:` link written in Markdown syntax.
+    such as a `javascript:` link written in Markdown syntax. A link keeps an http(s)
+    address, or one that `to_paper` makes of a paper's id (`[see](flash-attention)`);
+    any other, which would lead nowhere on the web or from disk, is left as its text.
     """
+
+    def address(tag: str, name: str, value: str) -> str | None:
+        if name != "href" or value.startswith(("http://", "https://")):
+            return value
+        return to_paper(value)
+
     html = markdown.markdown(
         str(escape(xml_chars(text))), extensions=["fenced_code", "tables"], output_format="html"
     )
@@ -156,7 +166,9 @@ def notes_html(text: str) -> Markup:
         attributes={"a": {"href", "title"}},
         url_schemes={"http", "https"},
         link_rel="nofollow noopener noreferrer",
+        attribute_filter=address,
     )
+    clean = _DEAD_LINK.sub(r"\1", clean)  # a link left without an address is its text
     # A blank line would end MkDocs' raw HTML block; and `{` etc. stay text either way.
     # In code a blank line is part of the text: a line of one space keeps it.
     clean = _CODE.sub(lambda code: re.sub("\n(?=\n)", "\n ", code[0]), clean)

@@ -171,7 +171,6 @@ class Renderer:
             "html_paragraphs": markup.html_paragraphs,
             "link": markup.link,
             "paragraphs": markup.paragraphs,
-            "notes_html": markup.notes_html,
             "meta": meta,
             "edit": self.edit,
         }
@@ -362,6 +361,8 @@ class Renderer:
             tags=Markup(self.links.tag_chips(here, paper)),
             history=citation.history(paper, self.library.sources),
             aliases=_joined(", ", (f"“{markup.html_text(a)}”" for a in paper.aliases)),
+            notes=paper.notes
+            and markup.notes_html(paper.notes, partial(self.links.to_paper, here)),
             related=_joined("", (self._related(here, r, themes) for r in related)),
             bibtex=self.cite_text(paper.id),
             citation=citation.meta_tags(paper, self.cited[paper.id]),
