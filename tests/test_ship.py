@@ -437,6 +437,13 @@ def test_new_scaffolds_a_record_that_checks(project: Path) -> None:
     end = next(n for n in range(start + 1, len(lines)) if " — " in lines[n])
     notes = yaml.safe_load("\n".join(line[2:] for line in lines[start:end]))["notes"]
     assert "<li>its lines kept as written</li>" in notes_html(notes)
+    # A link or an arXiv id pasted where the title goes made a record titled with it.
+    for pasted in ("https://arxiv.org/abs/2408.12757v2", "2408.12757"):
+        refused = run_cli(project, "new", pasted)
+        assert refused.returncode == 1 and refused.stderr == (
+            f"Error: expected the paper's title, got '{pasted}': run readinglist new "
+            "\"The Paper's Title\" and put the address in the record's arxiv: or url: field\n"
+        )
     again = run_cli(project, "new", "a study of things 0704.0010")
     assert again.returncode == 1
     assert (

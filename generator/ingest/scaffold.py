@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from generator.content.files import inside, list_folder, write_atomic
+from generator.content.identifiers import arxiv_problem
 from generator.content.model import Paper
 from generator.content.schema import PAPER_FIELDS, value_problem
 from generator.content.store import Layout, load_papers
 from generator.content.yamlio import dumps
-from generator.errors import ContentError, ReadingListError
+from generator.errors import ContentError, ReadingListError, quote
 from generator.ingest.duplicates import paper_keys, taken_ids, title_key, unique_slug
 
 EXAMPLES = {
@@ -61,6 +62,12 @@ def new_record(layout: Layout, title: str) -> str:
     title = " ".join(title.split())
     if not title:
         raise ReadingListError("the title is empty")
+    address = title.lower().startswith(("http://", "https://", "doi:", "arxiv:"))
+    if address or arxiv_problem(title) is None:  # a pasted link or arXiv id
+        raise ReadingListError(
+            f"expected the paper's title, got {quote(title)}: run readinglist new "
+            "\"The Paper's Title\" and put the address in the record's arxiv: or url: field"
+        )
     problem = value_problem(Paper, "title", title)
     if problem:
         raise ReadingListError(f"the title cannot be a record's: {problem}")
