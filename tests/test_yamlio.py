@@ -27,6 +27,13 @@ TAB = "a tab in the indent: YAML indents with spaces, never tabs"
         ("a: 1\ntags:\n\t- x\n", f"YAML syntax error: {TAB}", 3),
         ("a:\n  - x\n \t- y\n", f"YAML syntax error: {TAB}", 3),
         ("a: x\tb: c\n", "YAML syntax error: mapping values are not allowed in this context", 1),
+        # A no-break space, pasted from a web page: it looks like a space and is none.
+        (
+            "id: x\ntags:\n\u00a0\u00a0- survey\nyear: '2024'\n",
+            "YAML syntax error: a no-break space (U+00A0) in the indent: YAML indents with "
+            "plain spaces",
+            3,
+        ),
     ],
 )
 def test_rejects_with_line(text: str, message: str, line: int) -> None:

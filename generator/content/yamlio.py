@@ -8,6 +8,7 @@ rejected, and the line of every key and item is kept for error messages.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -61,19 +62,30 @@ def loads(text: str) -> tuple[Any, Lines]:
         mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         problem = exc.problem or str(exc)
-        if mark and _tab_in_indent(text, mark):
+        odd = ""
+        for where in (m for m in (mark, exc.context_mark) if m):  # or the key it was reading
+            odd = _odd_indent(text, where)
+            if odd:
+                line = where.line + 1
+                break
+        if odd == "\t":
             problem = "a tab in the indent: YAML indents with spaces, never tabs"
+        elif odd:  # pasted from a web page or a word processor, it looks like a space
+            name = unicodedata.name(odd, "space").lower()
+            problem = f"a {name} (U+{ord(odd):04X}) in the indent: YAML indents with plain spaces"
         raise YamlSyntaxError(f"YAML syntax error: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"YAML error: {exc}") from None
     return value, lines
 
 
-def _tab_in_indent(text: str, mark: yaml.Mark) -> bool:
-    """Is the error in its line's indent, and a tab in that indent?"""
+def _odd_indent(text: str, mark: yaml.Mark) -> str:
+    """The first character of the error's line's indent that is not a space (a tab, a
+    no-break space), if the error is in that indent; '' otherwise."""
     line = "".join(text.splitlines()[mark.line : mark.line + 1])
-    indent = line[: len(line) - len(line.lstrip(" \t"))]
-    return "\t" in indent and mark.column <= len(indent)
+    indent = line[: len(line) - len(line.lstrip())]
+    odd = indent.replace(" ", "")[:1]
+    return odd if mark.column <= len(indent) else ""
 
 
 def top_list(data: Any, key: str) -> Any:
