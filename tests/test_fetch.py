@@ -376,6 +376,16 @@ def test_dates_default_to_yesterday_and_since_asks_each_day(small: Path, hub: st
     assert len(HubStandIn.asked) == 3
     bad = fetch(small, hub, "--date", "17 March")
     assert bad.returncode == 2 and "expected a date such as 2024-03-17" in bad.stderr
+    # Today's list is still growing, and a day kept is not chosen from again: the papers
+    # the Hub added later in the day were never taken.
+    HubStandIn.asked = []
+    today = (datetime.date.fromisoformat(yesterday()) + datetime.timedelta(days=1)).isoformat()
+    early = fetch(small, hub, "--date", today)
+    assert early.returncode == 2 and HubStandIn.asked == []
+    assert (
+        f"Error: Invalid value: {today} is not over yet (in UTC): the papers the Hub lists "
+        "later would never be taken; fetch it from tomorrow on"
+    ) in early.stderr
 
 
 def test_a_curator_can_leave_out_a_paper_a_fetch_took(small: Path, hub: str) -> None:

@@ -278,6 +278,12 @@ def fetch(
             )
     except ValueError as exc:
         raise click.BadParameter(f"expected a date such as 2024-03-17 ({exc})") from None
+    unfinished = [day for day in days if day > yesterday()]
+    if unfinished:  # the Hub still adds to it, and a day kept is not chosen from again
+        raise click.BadParameter(
+            f"{unfinished[0]} is not over yet (in UTC): the papers the Hub lists later would "
+            "never be taken; fetch it from tomorrow on"
+        )
     endpoint = os.environ.get("HF_ENDPOINT") or ENDPOINT
     if not days:
         days, note = catch_up(project())
