@@ -151,7 +151,9 @@ def test_markup_in_content_renders_as_written(tmp_path: Path) -> None:
         'notes: |-\n  Run `a < b && "c"` first:\n\n  ```python\n  print("hi")\n\n'
         "  x = 1  # <tag> &amp;\n  ```\n\n"
         # A heading ran into the next line as bare text, and a table was a line of pipes.
-        "  ## Why\n\n  | a | b |\n  | - | - |\n  | <x> | 2 |\n",
+        "  ## Why\n\n  | a | b |\n  | - | - |\n  | <x> | 2 |\n\n"
+        # A quote was '&gt; text', and a link with a title lost its address.
+        '  > Quoted, with [a titled link](https://example.org/p "The title").\n',
         encoding="utf-8",
     )
     result = run_cli(root, "build", "--strict")
@@ -171,6 +173,10 @@ def test_markup_in_content_renders_as_written(tmp_path: Path) -> None:
     assert '<pre><code>print("hi")\n\nx = 1  # &lt;tag&gt; &amp;amp;\n</code></pre>' in html
     # Under the page's "Notes" (h2), the note's own highest heading is an h3.
     assert "<h3>Why</h3>" in html and "<th>a</th>" in html and "<td>&lt;x&gt;</td>" in html
+    assert (
+        '<blockquote>\n<p>Quoted, with <a href="https://example.org/p" title="The title" '
+        'rel="nofollow noopener noreferrer">a titled link</a>.</p>\n</blockquote>'
+    ) in html
     tricky = next(e for e in json.loads((site / "papers.json").read_text()) if e["id"] == "tricky")
     assert tricky["notes"].startswith('Run `a < b && "c"` first:\n\n```python\n')  # as written
     # The All papers table's rows hold it as data, in files with no markup at all.

@@ -132,9 +132,15 @@ def xml_chars(text: str) -> str:
 
 _CODE = re.compile(r"<code[^>]*>.*?</code>", re.DOTALL)
 _HEADING = re.compile(r"<(/?)h([1-6])>")
-_DEAD_LINK = re.compile(r'<a rel="[^"]*">(.*?)</a>', re.DOTALL)
+_DEAD_LINK = re.compile(r"<a(?![^>]*\shref=)[^>]*>(.*?)</a>", re.DOTALL)
 NOTES_TAGS = {"p", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "a", "br"}
 NOTES_TAGS |= {"h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"}
+
+
+def _inert(text: str) -> str:
+    """Text in which no HTML can begin: `<` and `&` escaped. Quotes and `>` stay, for
+    Markdown's link titles and quotes; only a tag or an entity could make markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;")
 
 
 def notes_html(text: str, to_paper: Callable[[str], str | None] = lambda _: None) -> Markup:
@@ -153,9 +159,9 @@ def notes_html(text: str, to_paper: Callable[[str], str | None] = lambda _: None
         return to_paper(value)
 
     html = markdown.markdown(
-        str(escape(xml_chars(text))), extensions=["fenced_code", "tables"], output_format="html"
+        _inert(xml_chars(text)), extensions=["fenced_code", "tables"], output_format="html"
     )
-    # Markdown escapes code once more: `"` became `&#34;` above, then `&amp;#34;` there.
+    # Markdown escapes code once more: `&` became `&amp;` above, then `&amp;amp;` there.
     html = _CODE.sub(lambda code: code[0].replace("&amp;", "&"), html)
     # The note's headings go under the page's "Notes" (h2): its highest becomes h3.
     top = min((int(level) for _, level in _HEADING.findall(html)), default=3)
