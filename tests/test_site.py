@@ -153,7 +153,8 @@ def test_markup_in_content_renders_as_written(tmp_path: Path) -> None:
         # A heading ran into the next line as bare text, and a table was a line of pipes.
         "  ## Why\n\n  | a | b |\n  | - | - |\n  | <x> | 2 |\n\n"
         # A quote was '&gt; text', and a link with a title lost its address.
-        '  > Quoted, with [a titled link](https://example.org/p "The title").\n',
+        '  > Quoted, with [a titled link](https://example.org/p "The title").\n\n'
+        "  Also <https://example.org/q?a=1&b=2>.\n",
         encoding="utf-8",
     )
     result = run_cli(root, "build", "--strict")
@@ -176,6 +177,10 @@ def test_markup_in_content_renders_as_written(tmp_path: Path) -> None:
     assert (
         '<blockquote>\n<p>Quoted, with <a href="https://example.org/p" title="The title" '
         'rel="nofollow noopener noreferrer">a titled link</a>.</p>\n</blockquote>'
+    ) in html
+    assert (
+        '<p>Also <a href="https://example.org/q?a=1&amp;b=2" rel="nofollow noopener noreferrer">'
+        "https://example.org/q?a=1&amp;b=2</a>.</p>"
     ) in html
     tricky = next(e for e in json.loads((site / "papers.json").read_text()) if e["id"] == "tricky")
     assert tricky["notes"].startswith('Run `a < b && "c"` first:\n\n```python\n')  # as written

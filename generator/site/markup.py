@@ -137,10 +137,14 @@ NOTES_TAGS = {"p", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote"
 NOTES_TAGS |= {"h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"}
 
 
+_AUTOLINK = re.compile(r"&lt;(https?://[^\s<>]+)>")
+
+
 def _inert(text: str) -> str:
     """Text in which no HTML can begin: `<` and `&` escaped. Quotes and `>` stay, for
-    Markdown's link titles and quotes; only a tag or an entity could make markup."""
-    return text.replace("&", "&amp;").replace("<", "&lt;")
+    Markdown's link titles and quotes, and so does the `<` of a Markdown autolink
+    (`<https://…>`); only a tag or an entity could make markup."""
+    return _AUTOLINK.sub(r"<\1>", text.replace("&", "&amp;").replace("<", "&lt;"))
 
 
 def notes_html(text: str, to_paper: Callable[[str], str | None] = lambda _: None) -> Markup:
