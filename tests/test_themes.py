@@ -214,3 +214,11 @@ def test_a_themes_icon_shows_in_the_navigation_and_a_missing_one_is_named(tmp_pa
     assert built.returncode == 1 and expected in built.stderr + built.stdout
     assert "Traceback" not in built.stderr
     assert (root / "site" / "theme" / "compression" / "index.html").read_text("utf-8") == before
+    # A theme before it that does not validate is left out of those loaded: the icon's
+    # line is still its own, not the line of the next theme's icon.
+    broken = themes.read_text(encoding="utf-8").replace(
+        "- id: compression\n", "- id: Compression!\n", 1
+    )
+    themes.write_text(broken, encoding="utf-8")
+    checked = run_cli(root, "check")
+    assert "theme 'vision': field 'icon'" in checked.stdout and expected in checked.stdout
