@@ -330,16 +330,24 @@ def test_a_note_links_another_paper_by_its_id_on_the_web_and_from_disk(tmp_path:
     record.write_text(
         record.read_text(encoding="utf-8")
         + f"notes: |-\n  See [the second]({second}), [the third](an-old-name),\n"
-        f"  [not this](../{second}/), [nor this]({second[:-2]}) and [that](/elsewhere).\n",
+        f"  [not this](../{second}/), [nor this]({second[:-2]}) and [that](/elsewhere).\n"
+        "  Nor [by reference][r].\n\n  [r]: /by-reference\n",
         encoding="utf-8",
     )
-    line = len(record.read_text(encoding="utf-8").splitlines()) - 2
+    line = len(record.read_text(encoding="utf-8").splitlines()) - 5
     checked = run_cli(root, "check").stdout
     prefix = f"content/papers/{first}.yml:{line}: warning: field 'notes': the link to "
     assert (
         prefix + "'/elsewhere' leads nowhere, so it shows as text: link a paper by its id, "
         "or an http(s) address"
     ) in checked
+    assert (
+        (  # a link by reference: check asks the page's own renderer what it met
+            prefix + "'/by-reference' leads nowhere, so it shows as text: link a paper by its id, "
+            "or an http(s) address"
+        )
+        in checked
+    )
     for near in (f"../{second}/", second[:-2]):
         assert (
             prefix + f"'{near}' leads nowhere, so it shows as text; did you mean the paper "
@@ -363,4 +371,4 @@ def test_a_note_links_another_paper_by_its_id_on_the_web_and_from_disk(tmp_path:
             (str((site / "paper" / f"{third}{suffix}").resolve()), "the third"),
         ]
         assert all((site / "paper" / f"{p}{suffix}").is_file() for p in (second, third))
-        assert "not this, nor this and that." in Page(html).text
+        assert "not this, nor this and that. Nor by reference." in Page(html).text
