@@ -34,7 +34,6 @@ from generator.ingest.duplicates import make_slug, possible_duplicates, title_ke
 from generator.ingest.parse import Entry
 from generator.ingest.records import SAME_STEM, IngestReport, Merger, parse_file
 from generator.site.icons import icon_problems
-from generator.site.markup import notes_html
 
 
 def check(layout: Layout) -> list[Problem]:
@@ -145,10 +144,15 @@ def note_link_warnings(layout: Layout, library: Library) -> list[Problem]:
     """A link in a note that is neither an http(s) address nor a paper's id leads
     nowhere on the web or from disk alike, so the page shows its text only. The page's
     own `notes_html` says which addresses it met, so `check` and the page agree."""
+    linking = [p for p in library.papers.values() if "](" in p.notes or "]:" in p.notes]
+    if not linking:
+        return []
+    from generator.site.markup import notes_html  # Markdown, for notes that have links
+
     ids = [*library.papers, *(old for p in library.papers.values() for old in p.former_ids)]
     known = set(ids)
     problems = []
-    for paper in (p for p in library.papers.values() if "](" in p.notes or "]:" in p.notes):
+    for paper in linking:
         met: list[str] = []
         notes_html(paper.notes, met.append)  # each address it met; it keeps none
         for target in (t for t in met if t not in known):
