@@ -152,7 +152,8 @@ def run_stages(root: Path, runs: int) -> dict:
     from generator.analysis.mentions import find_mentions
     from generator.analysis.related import related_papers, vectorize
     from generator.content.files import sync_folder
-    from generator.content.store import Layout, load_library
+    from generator.content.library import load_library
+    from generator.content.store import Layout
     from generator.ingest.records import ingest
     from generator.site.cite import citation_list
     from generator.site.generate import download_files, generate

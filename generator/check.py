@@ -13,11 +13,11 @@ from generator.analysis.themes import unsorted
 from generator.content.controls import CONTROL_REPLACED
 from generator.content.files import list_folder
 from generator.content.identifiers import arxiv_base
+from generator.content.library import check_references
 from generator.content.model import Library, Paper
 from generator.content.schema import value_problem
 from generator.content.store import (
     Layout,
-    check_references,
     content_problem,
     depth_problem,
     is_listing,

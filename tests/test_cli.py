@@ -227,6 +227,20 @@ def test_one_bad_field_is_one_error(project: Path) -> None:
     )
 
 
+def test_a_start_here_paper_whose_record_does_not_load_is_not_unknown(project: Path) -> None:
+    """One typo in a theme's first read brought a second error, "unknown paper", at the
+    theme: the paper is known, its record does not load, and says why."""
+    survey = "a-survey-on-inference-optimization-techniques-for-mixture-of-experts-models"
+    record = project / "content" / "papers" / f"{survey}.yml"
+    record.write_text(record.read_text(encoding="utf-8") + "year: 20x4\n", encoding="utf-8")
+    for command in ("check", "build"):
+        result = run_cli(project, command)
+        lines = (result.stdout + result.stderr).splitlines()
+        errors = [line for line in lines if ": error: " in line]
+        assert result.returncode == 1 and len(errors) == 1, (command, errors)
+        assert errors[0].startswith(f"content/papers/{survey}.yml:"), (command, errors)
+
+
 def test_an_unknown_start_here_paper_has_its_line_and_a_suggestion(project: Path) -> None:
     themes = project / "content" / "themes.yml"
     text = themes.read_text(encoding="utf-8")

@@ -15,8 +15,9 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from generator.analysis.related import Neighbours, paper_text, related_papers, vectorize, words
 from generator.analysis.stop_words import ENGLISH_STOP_WORDS as OUR_STOP_WORDS
+from generator.content.library import load_library
 from generator.content.model import Paper
-from generator.content.store import Layout, load_library
+from generator.content.store import Layout
 from generator.site.charts import paper_positions
 
 from .conftest import CORPUS

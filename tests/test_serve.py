@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from generator.content.edit import edited_record
-from generator.content.store import KeptRecords, Layout, load_library, load_paper
+from generator.content.library import load_library
+from generator.content.store import KeptRecords, Layout, load_paper
 from generator.errors import ContentError
 
 from .conftest import ROOT, make_project, make_small_project, run_process

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.content.library import load_library
 from generator.content.schema import to_dict
-from generator.content.store import Layout, load_library, load_paper, load_papers
+from generator.content.store import Layout, load_paper, load_papers
 from generator.content.writing import dump_paper
 from generator.errors import ContentError
 
@@ -72,7 +73,9 @@ def test_good_record_loads(tmp_path: Path) -> None:
         ),
         (
             GOOD.replace("id: x", "id: y"),
-            "content/papers/x.yml:1: error: field 'id': expected 'x' (the file's name), got 'y'",
+            "content/papers/x.yml:1: error: field 'id': expected 'x' (the file's name), got 'y'; "
+            "to rename the record, set its id to 'x' and keep 'y' in former_ids, so that its "
+            "old page leads to the new one",
         ),
         (
             GOOD + "title: Again\n",

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator.analysis import group
-from generator.content.store import Layout, load_library
+from generator.content.library import load_library
+from generator.content.store import Layout
 
 from .conftest import ROOT, make_project, run_cli
 

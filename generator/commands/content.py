@@ -133,7 +133,7 @@ def themes(suggest: bool, apply: bool) -> None:
     content/themes.yml. --apply appends them there; give each a description after.
     """
     from generator.analysis import group
-    from generator.content.store import load_library
+    from generator.content.library import load_library
 
     if apply and not suggest:
         raise click.UsageError("--apply goes with --suggest")

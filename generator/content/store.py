@@ -18,11 +18,11 @@ from generator.content.files import (
     utf8_text,
 )
 from generator.content.journal import STAGING_PREFIX, recover
-from generator.content.model import Library, Paper, Source, Theme
+from generator.content.model import Paper, Source, Theme
 from generator.content.schema import Validator
 from generator.content.titles import paper_keys
 from generator.content.yamlio import YamlSyntaxError, loads, top_list
-from generator.errors import ContentError, NotText, Problem, quote
+from generator.errors import NotText, Problem, quote
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +179,11 @@ def _paper(raw: bytes, stem: str, rel: str) -> tuple[Paper | None, list[Problem]
     problems = _problems(rel, validator)
     if paper is not None and paper.id != stem:
         line = lines.get(("id",), 0)
-        message = f"field 'id': expected {quote(stem)} (the file's name), got {quote(paper.id)}"
+        message = (
+            f"field 'id': expected {quote(stem)} (the file's name), got {quote(paper.id)}; to "
+            f"rename the record, set its id to {quote(stem)} and keep {quote(paper.id)} in "
+            "former_ids, so that its old page leads to the new one"
+        )
         problems.append(Problem(rel, line, message))
         paper = None
     return paper, problems
@@ -270,7 +274,7 @@ def load_themes(
     data, lines, problems = read_yaml(layout.themes, rel)
     if problems:
         return [], problems
-    return _themes(data, lines, rel, papers)
+    return _themes(data, lines, rel, papers, layout)
 
 
 def themes_text_problems(text: str, rel: str) -> list[Problem]:
@@ -281,8 +285,15 @@ def themes_text_problems(text: str, rel: str) -> list[Problem]:
 
 
 def _themes(
-    data: object, lines: dict, rel: str, papers: Mapping[str, Paper] | None = None
+    data: object,
+    lines: dict,
+    rel: str,
+    papers: Mapping[str, Paper] | None = None,
+    layout: Layout | None = None,
 ) -> tuple[list[Theme], list[Problem]]:
+    """The themes, and their problems; with `papers`, the `start_here` entries that
+    name none, except one whose record file is in `layout` but does not load: that
+    file's own error says why, and once (a `start_here` entry is a slug)."""
     validator = Validator(lines)
     items = top_list(data, "themes")
     if not isinstance(items, list):
@@ -305,7 +316,11 @@ def _themes(
                 message = f"theme {quote(theme.id)}: field 'former_ids': {quote(old)} is {clash}"
                 problems.append(Problem(rel, lines.get(("themes", i, "former_ids", k), 0), message))
         for k, paper_id in enumerate(theme.start_here):
-            if papers is not None and paper_id not in papers:
+            if (
+                papers is not None
+                and paper_id not in papers
+                and not (layout and os.path.lexists(layout.paper_path(paper_id)))
+            ):
                 close = renamed.get(paper_id) or difflib.get_close_matches(paper_id, papers, n=1)
                 message = f"theme {quote(theme.id)}: field 'start_here': unknown paper " + (
                     f"{quote(paper_id)}; did you mean {close[0]!r}?" if close else quote(paper_id)
@@ -330,51 +345,6 @@ def load_sources(layout: Layout) -> tuple[dict[str, Source], list[Problem]]:
     return {s.id: s for s in found if s is not None}, _problems(rel, validator)
 
 
-def check_references(layout: Layout, library: Library) -> list[Problem]:
-    """Theme ids, former ids and listing sources that records name must exist."""
-    theme_ids = [t.id for t in library.themes]
-    renamed = {old: [t.id] for t in library.themes for old in t.former_ids}
-    problems = []
-    for paper in library.papers.values():
-        for theme_id in paper.themes:
-            if theme_id not in theme_ids:
-                message = f"field 'themes': unknown theme {quote(theme_id)}"
-                close = renamed.get(theme_id) or difflib.get_close_matches(theme_id, theme_ids, n=1)
-                if close:
-                    message += f"; did you mean {close[0]!r}?"
-                path = layout.paper_path(paper.id)
-                problems.append(Problem(layout.rel(path), line_of(path, "themes:"), message))
-    owners: dict[str, str] = {}
-    for paper in library.papers.values():
-        for old in paper.former_ids:
-            other = old if old in library.papers else owners.setdefault(old, paper.id)
-            if other != paper.id or old == paper.id:
-                path = layout.paper_path(paper.id)
-                clash = "a record's id" if old in library.papers else f"a former id of {other}"
-                message = f"field 'former_ids': {quote(old)} is " + (
-                    "this record's own id, whose page cannot lead to itself; remove it"
-                    if old == paper.id
-                    else f"also {clash}; an old page can redirect to one paper only"
-                )
-                problems.append(Problem(layout.rel(path), line_of(path, "former_ids:"), message))
-    sources = {path.stem for path in layout.source_files()}
-    for paper in library.papers.values():
-        for listing in paper.listings:
-            if listing.source not in sources:
-                path = layout.paper_path(paper.id)
-                message = (
-                    f"field 'listings': source {quote(listing.source)} is not a file in "
-                    f"{layout.rel(layout.sources)}/"
-                )
-                problems.append(Problem(layout.rel(path), line_of(path, "listings:"), message))
-                break
-    for source_id in library.sources:
-        if source_id not in sources:
-            message = f"source {quote(source_id)} is not a file in {layout.rel(layout.sources)}/"
-            problems.append(Problem(layout.rel(layout.source_labels), 0, message, "warning"))
-    return problems
-
-
 def line_of(path: Path, prefix: str) -> int:
     """The first line of a file that starts with `prefix`; 0 if none."""
     try:
@@ -385,16 +355,3 @@ def line_of(path: Path, prefix: str) -> int:
         if line.startswith(prefix):
             return number
     return 0
-
-
-def load_library(layout: Layout, kept: KeptRecords | None = None) -> Library:
-    """All of `content/`, validated; raise ContentError listing every error."""
-    papers, problems = load_papers(layout, kept)
-    themes, theme_problems = load_themes(layout, papers)
-    sources, source_problems = load_sources(layout)
-    library = Library(papers=dict(sorted(papers.items())), themes=themes, sources=sources)
-    problems += theme_problems + source_problems + check_references(layout, library)
-    problems += [p for p in [depth_problem(layout)] if p]
-    if any(p.is_error for p in problems):
-        raise ContentError(sorted(problems))
-    return library

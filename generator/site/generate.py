@@ -18,7 +18,8 @@ from markupsafe import escape
 from generator.analysis import Linked, analyse
 from generator.analysis.themes import unsorted
 from generator.content.files import real_folder, sync_folder, write_atomic
-from generator.content.store import KeptRecords, Layout, load_library, recover_content
+from generator.content.library import load_library
+from generator.content.store import KeptRecords, Layout, recover_content
 from generator.errors import ContentError
 from generator.site import paths
 from generator.site.cite import Citation, citation_list
