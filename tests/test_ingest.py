@@ -379,6 +379,16 @@ def test_check_says_to_rename_a_renamed_listing_back(tmp_path: Path) -> None:
     ) in checked.stdout, checked.stdout
     unknown = [line for line in checked.stdout.splitlines() if "in no record" in line]
     assert len(unknown) == 1 and "'A Paper Added With The Rename'" in unknown[0], unknown
+    # The records that list the old name: one error, not one each (they came first, and
+    # hid the advice under six, or ninety, lines alike).
+    gone = [x for x in checked.stdout.splitlines() if "error: field 'listings'" in x]
+    assert len(gone) == 1 and gone[0].endswith(
+        f"error: field 'listings': source {old.stem!r} is not a file in content/sources/, "
+        "and 5 other records list it too: put the file back under that name, or delete "
+        f"their listings of it (grep -l 'source: {old.stem}' content/papers/)"
+    ), gone
+    build = run_cli(root, "build")
+    assert build.returncode == 1 and gone[0] in build.stderr, build.stderr
     renamed.rename(old)
     checked = run_cli(root, "check")
     assert "rename it back" not in checked.stdout

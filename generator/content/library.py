@@ -59,18 +59,32 @@ def check_references(layout: Layout, library: Library) -> list[Problem]:
                 )
                 problems.append(Problem(layout.rel(path), line_of(path, "former_ids:"), message))
     sources = {path.stem for path in layout.source_files()}
-    for paper in library.papers.values():
-        for listing in paper.listings:
-            if listing.source not in sources:
-                path = layout.paper_path(paper.id)
-                message = (
-                    f"field 'listings': source {quote(listing.source)} is not a file in "
-                    f"{layout.rel(layout.sources)}/"
-                )
-                problems.append(Problem(layout.rel(path), line_of(path, "listings:"), message))
-                break
+    problems += _missing_sources(layout, library, sources)
     for source_id in library.sources:
         if source_id not in sources:
             message = f"source {quote(source_id)} is not a file in {layout.rel(layout.sources)}/"
             problems.append(Problem(layout.rel(layout.source_labels), 0, message, "warning"))
+    return problems
+
+
+def _missing_sources(layout: Layout, library: Library, sources: set[str]) -> list[Problem]:
+    """A listing of a file that is not in `content/sources/`: one error for each such
+    file, at the first record that lists it, with how many others do. A renamed or
+    deleted listing file gave an error for each of its ninety records."""
+    listing: dict[str, list[str]] = {}
+    for paper in library.papers.values():
+        for gone in dict.fromkeys(x.source for x in paper.listings if x.source not in sources):
+            listing.setdefault(gone, []).append(paper.id)
+    problems = []
+    for source, (first, *others) in listing.items():
+        folder = layout.rel(layout.sources)
+        message = f"field 'listings': source {quote(source)} is not a file in {folder}/"
+        if others:
+            message += (
+                f", and {len(others)} other records list it too: put the file back under "
+                f"that name, or delete their listings of it (grep -l 'source: {source}' "
+                f"{layout.rel(layout.papers)}/)"
+            )
+        path = layout.paper_path(first)
+        problems.append(Problem(layout.rel(path), line_of(path, "listings:"), message))
     return problems
