@@ -293,3 +293,32 @@ def test_an_abstract_with_no_title_is_skipped_with_its_line(tmp_path: Path) -> N
     assert [(w.line, w.message.rsplit(":", 1)[1]) for w in source.warnings] == [
         (3, " no title comes before it")
     ]
+
+
+def test_a_paragraph_of_several_lines_is_never_a_title(tmp_path: Path) -> None:
+    """A title is one line. A list of titles with no blank lines between them, or a
+    header run into the date line, was read as one title: `ingest` made a record
+    called "Papers I liked Dec 1" whose abstract was the titles."""
+    listing = "Papers I liked\nDec 1\n\n1. Mamba: Linear-Time Sequence Modeling\n2. QLoRA\n"
+    with pytest.raises(SourceError) as info:
+        parse_source(write(tmp_path, listing))
+    assert str(info.value) == (
+        f"{tmp_path}/listing.txt:1: no entries found (expected a title, then its "
+        "abstract): skipped 'Papers I liked Dec 1': 2 lines where a title is due, and a "
+        "title is one line; put a blank line between titles, and between a title and its "
+        "abstract"
+    )
+    # Among paragraphs as they should be, it is skipped with its line, and the rest read.
+    listing = f"Mar 17\n\nA Title\n\n{ABSTRACT_1}\n\nTwo\nLines\n\nB Title\n\n{ABSTRACT_2}\n"
+    source = parse_source(write(tmp_path, listing))
+    assert [(e.title, e.abstract) for e in source.entries] == [
+        ("A Title", ABSTRACT_1),
+        ("B Title", ABSTRACT_2),
+    ]
+    assert [(w.line, w.message.split(":")[0]) for w in source.warnings] == [
+        (7, "skipped 'Two Lines'")
+    ]
+    # An abstract may still wrap over lines.
+    wrapped = ABSTRACT_1.replace(". ", ".\n")
+    (entry,) = parse_source(write(tmp_path, f"Mar 17\n\nA Title\n\n{wrapped}\n")).entries
+    assert entry.abstract == ABSTRACT_1

@@ -163,7 +163,12 @@ def read_source(path: Path) -> str:
 
 def paragraphs(text: str) -> list[tuple[int, str]]:
     """Blank-line separated paragraphs as (first line number, text joined by spaces)."""
-    found: list[tuple[int, str]] = []
+    return [(start, " ".join(lines)) for start, lines in _blocks(text)]
+
+
+def _blocks(text: str) -> list[tuple[int, list[str]]]:
+    """Blank-line separated paragraphs as (first line number, their stripped lines)."""
+    found: list[tuple[int, list[str]]] = []
     start, lines = 0, list[str]()
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
@@ -171,10 +176,10 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
                 start = number
             lines.append(line.strip())
         elif lines:
-            found.append((start, " ".join(lines)))
+            found.append((start, lines))
             lines = []
     if lines:
-        found.append((start, " ".join(lines)))
+        found.append((start, lines))
     return found
 
 
@@ -211,8 +216,8 @@ def parse_source(path: Path) -> ParsedSource:
         line = text.count("\n", 0, control) + 1
         reader.warn(line, CONTROL_REPLACED)
         text = without_controls(text)
-    for line, para in paragraphs(text):
-        reader.read(line, para)
+    for line, lines in _blocks(text):
+        reader.read(line, " ".join(lines), len(lines))
     return reader.finish()
 
 
@@ -231,7 +236,10 @@ class _Reader:
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(Problem(str(self.path), line, message, "warning"))
 
-    def read(self, line: int, para: str) -> None:
+    def read(self, line: int, para: str, height: int = 1) -> None:
+        """One paragraph of `height` lines. A title is one line (a page's copy never
+        breaks one), so a taller paragraph where a title is due is no paper: a list of
+        titles, or a header run into the date, read as one title, made a junk record."""
         if not self.entries and self.pending is None and para.casefold() in HEADER_LINES:
             return
         if date_problem(para) is None:  # `Mar 17`, or `2024-03-17` as records have it
@@ -243,6 +251,13 @@ class _Reader:
             self.authors = names
         elif self.pending is None and len(para) > _TITLE_MAX:
             self.warn(line, f"skipped {quote(para, 60)}: no title comes before it")
+        elif self.pending is None and height > 1:
+            self.warn(
+                line,
+                f"skipped {quote(para, 60)}: {height} lines where a title is due, and a "
+                "title is one line; put a blank line between titles, and between a title "
+                "and its abstract",
+            )
         elif self.pending is None or looks_like_title(para):
             self._flush()
             self.pending = (line, para)
@@ -274,7 +289,11 @@ class _Reader:
     def finish(self) -> ParsedSource:
         self._flush()
         if not self.entries:
-            raise SourceError(self.path, "no entries found (expected a title, then its abstract)")
+            message = "no entries found (expected a title, then its abstract)"
+            skipped = [w for w in self.warnings if w.message.startswith("skipped")]
+            if skipped:  # why, at its line
+                raise SourceError(self.path, f"{message}: {skipped[0].message}", skipped[0].line)
+            raise SourceError(self.path, message)
         if not self.date:
             self.warn(0, "no date line (such as 'Mar 17' or '2024-03-17') found")
         return ParsedSource(self.path, self.entries, self.warnings)
