@@ -202,6 +202,24 @@ def test_real_dates_are_dates(tmp_path: Path, date: str) -> None:
     assert source.warnings == []
 
 
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ("Dec 1, 2024", "2024-12-01"),
+        ("December 1, 2024", "2024-12-01"),
+        ("Mon, 2 Dec 2024", "2024-12-02"),
+        ("1 Dec", "Dec 1"),
+        ("Dec. 1st", "Dec 1"),
+    ],
+)
+def test_dates_as_other_pages_write_them_are_dates(tmp_path: Path, written: str, kept: str) -> None:
+    """`Dec 1, 2024` was read as a title: `ingest` made a record `dec-1-2024`, with no
+    abstract, and its papers had no date. It is kept as a record's date is written."""
+    source = parse_source(write(tmp_path, f"{written}\n\nA title\n\n{ABSTRACT_1}\n"))
+    assert [(e.title, e.date) for e in source.entries] == [("A title", kept)]
+    assert source.warnings == []
+
+
 def test_control_characters_are_replaced_and_warned_about(tmp_path: Path) -> None:
     path = write(tmp_path, f"Mar 17\n\nA \x1b[31mred\x07 title\n\n{ABSTRACT_1}\x00\n")
     with pytest.raises(SourceError, match="NUL byte"):

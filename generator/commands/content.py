@@ -35,8 +35,8 @@ def ingest(files: tuple[Path, ...], dry_run: bool) -> None:
 
     \b
     A raw listing is text copied from a paper-aggregator page: a date line such as
-    'Mar 17' (or '2024-03-17'), then each paper's title and its abstract, as
-    paragraphs separated by blank lines:
+    'Mar 17' (or '2024-03-17', 'Dec 1, 2024'), then each paper's title (one line)
+    and its abstract, as paragraphs separated by blank lines:
         Mar 17
 
         A Paper's Title

@@ -136,6 +136,31 @@ def date_problem(value: str) -> str | None:
     return f"expected a date such as 'Mar 17' or '2024-03-17', got {quote(value)}"
 
 
+_WEEKDAY = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)[a-z]*,? )?"
+_SPELLED = re.compile(
+    _WEEKDAY + r"(?:([A-Z][a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?|(\d{1,2}) ([A-Z][a-z]+)\.?)"
+    r"(?:,? (\d{4}))?"
+)
+
+
+def listing_date(text: str) -> str | None:
+    """A listing's date line as a record keeps it, or None if `text` is no date.
+    `Mar 17` and `2024-03-17` stay as written; other ways pages write a date become
+    one of those: `Dec 1, 2024` and `Mon, 2 Dec 2024` a full date, `1 Dec` `Dec 1`."""
+    if date_problem(text) is None:
+        return text
+    found = _SPELLED.fullmatch(text)
+    if found is None:
+        return None
+    month, day, year = found[1] or found[4], int(found[2] or found[3]), found[5]
+    if not is_date(f"{month} {day}"):
+        return None
+    if not year:
+        return f"{month[:3]} {day}"
+    number = MONTHS.index(month[:3]) + 1
+    return f"{year}-{number:02}-{day:02}" if _real_day(int(year), number, day) else None
+
+
 def _real_day(year: int, month: int, day: int) -> bool:
     try:
         datetime.date(year, month, day)

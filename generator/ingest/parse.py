@@ -1,6 +1,6 @@
 """Parse raw listings copied from a paper-aggregator page.
 
-A listing is a few header lines, a date line such as `Mar 17` (or `2024-03-17`), then
+A listing is a few header lines, a date line such as `Mar 17` (`listing_date`), then
 paragraphs: a title, its abstract, the next title, and so on. Copies from real pages
 come with Windows line endings, byte-order marks, non-breaking spaces and missing
 abstracts, so pairing is decided by what each paragraph looks like, not by counting.
@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from generator.content.controls import CONTROL_REPLACED, first_control, without_controls
 from generator.content.files import UnsafePath, read_regular, utf8_text
-from generator.content.identifiers import date_problem
+from generator.content.identifiers import listing_date
 from generator.errors import NotText, Problem, SourceError, quote
 from generator.ingest.clutter import HEADER_LINES, author_names, is_furniture
 
@@ -242,9 +242,9 @@ class _Reader:
         titles, or a header run into the date, read as one title, made a junk record."""
         if not self.entries and self.pending is None and para.casefold() in HEADER_LINES:
             return
-        if date_problem(para) is None:  # `Mar 17`, or `2024-03-17` as records have it
+        if (date := listing_date(para)) is not None:
             self._flush()
-            self.date = para
+            self.date = date
         elif is_furniture(para):
             return
         elif self.pending and not self.authors and (names := author_names(para)):
