@@ -102,7 +102,7 @@ class Theme:
     id: str = field(metadata={"doc": "Slug used in URLs and in papers' `themes:` lists."})
     title: str = field(metadata={"doc": "Display name."})
     description: str = field(
-        default="", metadata={"doc": "One or two sentences of Markdown for readers."}
+        default="", metadata={"doc": "One or two sentences for readers, shown as written."}
     )
     icon: str = field(
         default="",
