@@ -165,6 +165,41 @@ def test_strings_and_joins_read_as_bibtex_reads_them(tmp_path: Path) -> None:
     assert c.venue == "icml # 2024"  # a name the file does not define: as written
 
 
+def test_a_volume_entries_cross_reference_is_no_paper_and_fills_theirs(tmp_path: Path) -> None:
+    """DBLP's export "with crossref" ends with the conference's @proceedings, which
+    `ingest` made a paper called "International Conference on Machine Learning, ICML
+    2022". It is the volume its entries name: they take what they leave out from it."""
+    from generator.ingest.bibtex import parse_bibtex
+
+    path = tmp_path / "dblp.bib"
+    path.write_text(
+        "@inproceedings{DBLP:conf/icml/A22, title = {Widget Attention}, pages = {1--9},\n"
+        "  crossref = {DBLP:conf/icml/2022}}\n"
+        "@inproceedings{DBLP:conf/icml/B22, title = {Gadget Search}, year = 2021,\n"
+        "  booktitle = {ICML Workshops}, crossref = {dblp:conf/ICML/2022}}\n"
+        "@proceedings{DBLP:conf/icml/2022, title = {International Conference on Machine\n"
+        "  Learning, {ICML} 2022}, publisher = {{PMLR}}, volume = {162}, year = {2022}}\n",
+        encoding="utf-8",
+    )
+    a, b = parse_bibtex(path).entries
+    assert (a.title, a.booktitle, a.venue, a.year, a.publisher, a.volume, a.position) == (
+        "Widget Attention",
+        "International Conference on Machine Learning, ICML 2022",
+        "International Conference on Machine Learning, ICML 2022",
+        "2022",
+        "PMLR",
+        "162",
+        1,
+    )
+    assert (b.title, b.booktitle, b.year, b.publisher, b.position) == (
+        "Gadget Search",
+        "ICML Workshops",  # what an entry gives stays
+        "2021",
+        "PMLR",
+        2,
+    )
+
+
 def test_an_entry_ingest_skips_does_not_fail_check(tmp_path: Path) -> None:
     """An entry whose title is over the records' limit was skipped by ingest, and
     `check` then called it "in no record; run 'readinglist ingest'", which skips it

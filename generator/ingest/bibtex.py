@@ -185,7 +185,7 @@ def parse_bibtex(path: Path) -> ParsedSource:
         Problem(str(path), (block.start_line or 0) + 1, _failure(block), "warning")
         for block in library.failed_blocks
     ]
-    entries: list[Entry] = []
+    read = []
     for block in library.entries:
         line = (block.start_line or 0) + 1
         fields = {name.lower(): field.value for name, field in block.fields_dict.items()}
@@ -202,6 +202,14 @@ def parse_bibtex(path: Path) -> ParsedSource:
             except LatexError as exc:
                 message = _undecoded(block.key, "author", exc)
                 warnings.append(Problem(str(path), line, message, "warning"))
+        read.append((block, line, fields))
+    entries: list[Entry] = []
+    volumes = {block.key.lower(): fields for block, _, fields in read}
+    named = {_text(fields.get("crossref", "")).lower() for _, _, fields in read}
+    for block, line, fields in read:
+        if block.key.lower() in named:
+            continue  # a volume (DBLP's @proceedings) that entries name: no paper
+        _inherit(fields, volumes.get(_text(fields.get("crossref", "")).lower()))
         title = _text(fields.get("title", ""))
         problem = _unusable(block.entry_type.lower(), block.key, title)
         if problem:
@@ -214,6 +222,18 @@ def parse_bibtex(path: Path) -> ParsedSource:
     if not entries:
         raise SourceError(path, "no BibTeX entries with a title found")
     return ParsedSource(path, entries, warnings)
+
+
+def _inherit(fields: dict[str, object], volume: dict[str, object] | None) -> None:
+    """The fields an entry leaves to the volume its `crossref` names, as BibTeX fills
+    them: its year, publisher and volume, and its booktitle, or else its title."""
+    if volume is None:
+        return
+    for name in ("year", "publisher", "volume", "booktitle"):
+        if not _text(fields.get(name, "")):
+            fields[name] = volume.get(name) or ""
+    if not _text(fields["booktitle"]):
+        fields["booktitle"] = volume.get("title") or ""
 
 
 def _undecoded(key: str, name: str, error: LatexError) -> str:
