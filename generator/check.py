@@ -10,7 +10,6 @@ from pathlib import Path
 from generator.analysis import Linked, group
 from generator.analysis.tags import spellings, tag_key
 from generator.analysis.themes import unsorted
-from generator.content.controls import CONTROL_REPLACED
 from generator.content.files import list_folder
 from generator.content.identifiers import arxiv_base
 from generator.content.library import check_references
@@ -261,11 +260,8 @@ def unaccounted_listings(
             problems.append(Problem(rel, exc.line, exc.reason))
             continue
         read[source.stem] = rel
-        problems += [
-            Problem(rel, w.line, w.message, w.severity)
-            for w in source.warnings
-            if w.message == CONTROL_REPLACED
-        ]
+        # What `ingest` warned of, a reviewer sees too: text that became no paper, above all.
+        problems += [Problem(rel, w.line, w.message, w.severity) for w in source.warnings]
         for entry in source.entries:
             if finder.find(source.stem, entry)[1]:
                 continue

@@ -439,3 +439,21 @@ def test_check_says_what_to_do_when_a_record_and_its_listing_part(tmp_path: Path
         "paper by its titles as often as this record does"
         in checked.stdout
     ), checked.stdout
+
+
+def test_check_shows_what_ingest_warned_of_in_a_listing(tmp_path: Path) -> None:
+    """`ingest` warned that a paragraph became no paper; `check`, which is all a
+    reviewer of the pull request sees, said nothing of it."""
+    from .conftest import make_small_project, run_cli
+
+    root = make_small_project(tmp_path / "project", entries=2)
+    listing = root / "content" / "sources" / "005_more.txt"
+    listing.write_text(
+        "Mar 18\n\nA Widget Paper\n\nWe study widgets. They work.\n\nTwo Titles\nRun Together\n",
+        encoding="utf-8",
+    )
+    ingested = run_cli(root, "ingest", "content/sources/005_more.txt")
+    warning = "content/sources/005_more.txt:7: warning: skipped 'Two Titles Run Together'"
+    assert warning in ingested.stderr, ingested.stderr
+    checked = run_cli(root, "check")
+    assert checked.returncode == 0 and warning in checked.stdout, checked.stdout
