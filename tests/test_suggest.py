@@ -115,6 +115,11 @@ def test_apply_makes_the_file_for_a_list_without_themes(broad: Path) -> None:
         assert result.returncode == 0, result.stderr
         assert themes_yml.read_text() == "themes:\n" + printed
         assert load_library(Layout(broad)).themes
+        # Nor did it take a file that says so, as YAML writes an empty list.
+        themes_yml.write_text("# Ours.\nthemes: []  # none yet\n")
+        result = run_cli(broad, "themes", "--suggest", "--apply")
+        assert result.returncode == 0, result.stderr
+        assert themes_yml.read_text() == "# Ours.\nthemes:  # none yet\n" + printed
     finally:
         themes_yml.write_text(before)
 

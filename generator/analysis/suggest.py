@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -233,6 +234,8 @@ def appended(themes_yml: str, proposals: list[Proposal]) -> str:
     """`content/themes.yml`'s text with the proposals added at the end of its `themes:`
     list, comments and all; ReadingListError if the file does not end with that list."""
     text = themes_yml if themes_yml.strip() else "themes:\n"
+    if _theme_ids(text) == []:  # `themes: []`, as a new list may have it: a block list
+        text = re.sub(r"(?m)^themes:[ \t]*\[[ \t]*\]", "themes:", text, count=1)
     new = (text if text.endswith("\n") else text + "\n") + as_yaml(proposals)
     before = _theme_ids(text)
     if before is None or _theme_ids(new) != [*before, *(p.theme.id for p in proposals)]:
