@@ -205,7 +205,7 @@ def parse_bibtex(path: Path) -> ParsedSource:
         read.append((block, line, fields))
     entries: list[Entry] = []
     volumes = {block.key.lower(): fields for block, _, fields in read}
-    named = {_text(fields.get("crossref", "")).lower() for _, _, fields in read}
+    named = {_text(fields.get("crossref", "")).lower() for _, _, fields in read} - {""}
     for block, line, fields in read:
         if block.key.lower() in named:
             continue  # a volume (DBLP's @proceedings) that entries name: no paper
