@@ -93,6 +93,15 @@ def test_bibtex_in_a_listing_file_is_refused_and_nothing_is_written(project: Pat
     result = run_cli(project, "ingest", str(project / "refs.json"))
     assert result.returncode == 1
     assert "refs.json: not a daily papers file: expected 'date' and 'papers'" in result.stderr
+    # CSL-JSON, which Zotero exports and every built site offers, is named as what it is.
+    csl = [{"id": "a", "type": "article-journal", "title": "A Title"}]
+    (project / "refs.json").write_text(json.dumps(csl), encoding="utf-8")
+    result = run_cli(project, "ingest", str(project / "refs.json"))
+    assert result.returncode == 1
+    assert (
+        "refs.json: this is CSL-JSON, which ingest does not read: export the collection as "
+        "BibTeX and ingest the .bib file"
+    ) in result.stderr
     assert sorted((project / "content").rglob("*")) == before
 
 

@@ -144,6 +144,12 @@ def read_daily(path: Path, shown: str) -> tuple[str, list[Any], str]:
         raise SourceError(shown, f"not a daily papers file: {exc}{hint}", line) from None
     papers = data.get("papers") if isinstance(data, dict) else None
     date = data.get("date") if isinstance(data, dict) else None
+    if isinstance(data, list) and data and all(isinstance(x, dict) and "type" in x for x in data):
+        raise SourceError(  # what Zotero exports, and the site offers, as "CSL-JSON"
+            shown,
+            "this is CSL-JSON, which ingest does not read: export the collection as "
+            "BibTeX and ingest the .bib file",
+        )
     if not isinstance(papers, list) or not isinstance(date, str):
         raise SourceError(shown, "not a daily papers file: expected 'date' and 'papers'")
     return date, papers, text
