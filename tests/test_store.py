@@ -108,6 +108,18 @@ def test_record_errors(tmp_path: Path, text: str, expected: str) -> None:
     assert problems_for(tmp_path, text) == [expected]
 
 
+def test_every_bad_item_of_a_field_is_reported_and_a_bare_address_named(tmp_path: Path) -> None:
+    """Of two links pasted without `https://`, the first alone was reported: fixing it
+    gave the second, one `check` at a time. And the error did not say what was missing."""
+    text = GOOD + "links:\n  code: github.com/x/y\n  paper: www.example.org/p.pdf\n"
+    assert problems_for(tmp_path, text) == [
+        "content/papers/x.yml:9: error: field 'links.code': expected an http(s) URL, got "
+        "'github.com/x/y'; did you mean 'https://github.com/x/y'?",
+        "content/papers/x.yml:10: error: field 'links.paper': expected an http(s) URL, got "
+        "'www.example.org/p.pdf'; did you mean 'https://www.example.org/p.pdf'?",
+    ]
+
+
 def test_arxiv_id_that_yaml11_would_make_a_float_stays_a_string(tmp_path: Path) -> None:
     path = tmp_path / "x.yml"
     path.write_text(GOOD + "arxiv: 0704.0010\n", encoding="utf-8")

@@ -161,6 +161,19 @@ def listing_date(text: str) -> str | None:
     return f"{year}-{number:02}-{day:02}" if _real_day(int(year), number, day) else None
 
 
+_URL = re.compile(r"https?://[^\s/?#]+[^\s]*")
+_BARE_URL = re.compile(r"(?:[\w-]+\.)+[A-Za-z]{2,}(?:[/?#]\S*)?")
+
+
+def url_problem(value: str) -> str | None:
+    """An http(s) URL; `github.com/x/y`, pasted without its scheme, is named with it."""
+    if _URL.fullmatch(value):
+        return None
+    bare = _BARE_URL.fullmatch(value)
+    hint = f"; did you mean {quote('https://' + value)}?" if bare else ""
+    return f"expected an http(s) URL, got {quote(value)}{hint}"
+
+
 def _real_day(year: int, month: int, day: int) -> bool:
     try:
         datetime.date(year, month, day)

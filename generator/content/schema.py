@@ -28,6 +28,7 @@ from generator.content.identifiers import (
     doi_problem,
     normal_arxiv,
     normal_doi,
+    url_problem,
     year_problem,
 )
 from generator.content.model import Listing, Paper, Source, Theme
@@ -40,7 +41,6 @@ ENTRY_TYPE = re.compile(
     "|misc|online|phdthesis|preprint|proceedings|report|techreport|thesis|unpublished"
 )
 """The entry types of BibTeX and biblatex that describe a work."""
-_URL = re.compile(r"https?://[^\s/?#]+[^\s]*")
 _ICON = re.compile(r"[a-z0-9-]+(?:/[a-z0-9-]+){1,2}")  # material/x, fontawesome/solid/x
 
 
@@ -140,7 +140,7 @@ VALUE_RULES: dict[tuple[type, str], Callable[[str], str | None]] = {
     (Paper, "aliases"): _short_text(TITLE_LIMIT),
     (Paper, "doi"): doi_problem,
     (Paper, "arxiv"): arxiv_problem,
-    (Paper, "links"): _check_pattern(_URL, "an http(s) URL"),
+    (Paper, "links"): url_problem,
     (Paper, "themes"): _check_pattern(_SLUG, "a theme id"),
     (Paper, "notes"): _check_notes,
     (Paper, "former_ids"): _check_pattern(_SLUG, "a paper id"),
@@ -151,7 +151,7 @@ VALUE_RULES: dict[tuple[type, str], Callable[[str], str | None]] = {
     (Paper, "volume"): _short_text(100),
     (Paper, "number"): _short_text(100),
     (Paper, "pages"): _short_text(100),
-    (Paper, "url"): _check_pattern(_URL, "an http(s) URL"),
+    (Paper, "url"): url_problem,
     (Paper, "arxiv_class"): _check_pattern(
         re.compile(r"[a-z-]+(?:\.[A-Za-z-]+)?"), "an arXiv category such as 'cs.LG'"
     ),
@@ -165,7 +165,7 @@ VALUE_RULES: dict[tuple[type, str], Callable[[str], str | None]] = {
     (Theme, "start_here"): _check_pattern(_SLUG, "a paper id"),
     (Theme, "former_ids"): _check_pattern(_SLUG, "a theme id"),
     (Source, "label"): _check_text,
-    (Source, "url"): _check_pattern(_URL, "an http(s) URL"),
+    (Source, "url"): url_problem,
 }
 
 
@@ -246,12 +246,13 @@ class Validator:
         rule = VALUE_RULES.get((cls, spec.name))
         # An empty required value is checked too: a record must not have a blank title.
         leaves = [(converted, path)] if converted == "" and spec.required else []
+        failed = False  # every item that fails is reported, not the first only
         for item, item_path in leaves or _leaves(converted, path):
             message = rule(item) if rule else None
             if message:
                 self.error(item_path, f"field '{_dotted(item_path)}': {message}")
-                return None
-        return converted
+                failed = True
+        return None if failed else converted
 
     def string(self, value: Any, path: tuple[Any, ...]) -> str | None:
         if isinstance(value, str):
