@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
+from generator.content.identifiers import url_problem
 from generator.content.model import Paper
-from generator.content.schema import _URL
 from generator.content.store import Layout
 from generator.content.writing import dump_paper
 
@@ -96,7 +96,7 @@ def hostile_paper(i: int) -> Paper:
         id=hostile_id(i),
         title=hostile_title(i),
         abstract=f"Abstract {i}: {text}\n\n{text} ends here.",
-        links={"code": url} if _URL.fullmatch(url) else {},
+        links={"code": url} if url_problem(url) is None else {},
         aliases=[f"{one_line(text)} alias {i}"],
         tags=[text],
         notes=f"Note {i}: {text}",
