@@ -120,6 +120,19 @@ def test_every_bad_item_of_a_field_is_reported_and_a_bare_address_named(tmp_path
     ]
 
 
+def test_a_list_written_as_one_value_is_shown_as_a_list(tmp_path: Path) -> None:
+    """`tags: quantization` is a slip anyone new to YAML makes; the error now shows the
+    list it meant, where YAML would read that as written."""
+    text = GOOD + "tags: quantization\nauthors: Ada Lovelace, Charles Babbage\naliases: 'a: b'\n"
+    assert problems_for(tmp_path, text) == [
+        "content/papers/x.yml:8: error: field 'tags': expected a list, got 'quantization': "
+        "write [quantization]",
+        "content/papers/x.yml:9: error: field 'authors': expected a list, got 'Ada Lovelace, "
+        "Charles Babbage': write [Ada Lovelace, Charles Babbage]",
+        "content/papers/x.yml:10: error: field 'aliases': expected a list, got 'a: b'",
+    ]
+
+
 def test_arxiv_id_that_yaml11_would_make_a_float_stays_a_string(tmp_path: Path) -> None:
     path = tmp_path / "x.yml"
     path.write_text(GOOD + "arxiv: 0704.0010\n", encoding="utf-8")

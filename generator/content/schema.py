@@ -36,6 +36,7 @@ from generator.content.yamlio import Lines
 from generator.errors import quote
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_PLAIN_ITEMS = re.compile(r"[\w][\w .,'-]*")
 ENTRY_TYPE = re.compile(
     "article|book|booklet|conference|inbook|incollection|inproceedings|manual|mastersthesis"
     "|misc|online|phdthesis|preprint|proceedings|report|techreport|thesis|unpublished"
@@ -281,7 +282,10 @@ class Validator:
         if not isinstance(value, list):
             if value == "":
                 return []
-            self.error(path, f"field '{_dotted(path)}': expected a list, got {_describe(value)}")
+            safe = isinstance(value, str) and _PLAIN_ITEMS.fullmatch(value)  # as YAML reads it
+            hint = f": write [{value}]" if safe else ""
+            message = f"expected a list, got {_describe(value)}{hint}"
+            self.error(path, f"field '{_dotted(path)}': {message}")
             return None
         items = [self.string(v, (*path, i)) for i, v in enumerate(value)]
         return None if any(i is None for i in items) else items  # type: ignore[return-value]
