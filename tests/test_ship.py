@@ -452,6 +452,29 @@ def test_new_scaffolds_a_record_that_checks(project: Path) -> None:
     )
 
 
+def test_a_list_begun_from_an_emptied_clone_has_no_content_folder_and_works(
+    tmp_path: Path,
+) -> None:
+    """CONTRIBUTING starts a list of one's own by emptying content/. Git keeps no empty
+    folder, so a clone of that fork has none: `build` said "Aborted with a
+    configuration error!" (mkdocs.yml watches content/), and `new` and `ingest` said
+    "content: No such file or directory"."""
+    from .conftest import SEEDS, SMALL_SOURCE, make_project
+
+    root = make_project(tmp_path / "list", with_papers=False)
+    shutil.rmtree(root / "content")
+    built = run_cli(root, "build")
+    assert built.returncode == 0, built.stderr
+    assert (root / "site" / "index.html").is_file()
+    created = run_cli(root, "new", "A Paper Of One's Own")
+    assert created.returncode == 0, created.stderr
+    shutil.rmtree(root / "content")
+    ingested = run_cli(root, "ingest", str(SEEDS / SMALL_SOURCE))
+    assert ingested.returncode == 0, ingested.stderr
+    assert (root / "content" / "sources" / SMALL_SOURCE).is_file()
+    assert run_cli(root, "check").returncode == 0
+
+
 def test_the_offline_bundle_is_linked_where_it_is_published(tmp_path: Path) -> None:
     """As the Pages workflow publishes it: the link resolves inside the site folder."""
     root = make_small_project(tmp_path / "project")

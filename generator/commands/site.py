@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import click
@@ -25,6 +26,8 @@ def _prepare(layout: Layout) -> Path:
     for folder in (layout.build, layout.build / "docs"):
         folder.mkdir(exist_ok=True)
         real_folder(folder)
+    if not os.path.lexists(layout.content):  # MkDocs refuses to watch a folder that is not
+        layout.content.mkdir()  # there, and a list emptied in git has none after a clone
     return config_file
 
 

@@ -220,8 +220,7 @@ def inside(root: Path, rel: str) -> Path:
     if not parts or rel.startswith("/") or any(p in ("..", ".") for p in parts) or "\\" in rel:
         raise UnsafePath(repr(rel), f"not a path inside {root.name}/")
     folder = root
-    real_folder(folder)
-    for part in parts[:-1]:
+    for part in ("", *parts[:-1]):  # `root` itself first: a new list has no content/
         folder = folder / part
         try:
             real_folder(folder)
