@@ -322,9 +322,9 @@ def test_a_paragraph_of_several_lines_is_never_a_title(tmp_path: Path) -> None:
         parse_source(write(tmp_path, listing))
     assert str(info.value) == (
         f"{tmp_path}/listing.txt:1: no entries found (expected a title, then its "
-        "abstract): skipped 'Papers I liked Dec 1': 2 lines where a title is due, and a "
-        "title is one line; put a blank line between titles, and between a title and its "
-        "abstract"
+        "abstract): skipped 'Papers I liked Dec 1', and its abstract if one follows: 2 "
+        "lines where a title is due, and a title is one line; put a blank line between "
+        "titles, and between a title and its abstract"
     )
     # Among paragraphs as they should be, it is skipped with its line, and the rest read.
     listing = f"Mar 17\n\nA Title\n\n{ABSTRACT_1}\n\nTwo\nLines\n\nB Title\n\n{ABSTRACT_2}\n"
@@ -333,8 +333,18 @@ def test_a_paragraph_of_several_lines_is_never_a_title(tmp_path: Path) -> None:
         ("A Title", ABSTRACT_1),
         ("B Title", ABSTRACT_2),
     ]
-    assert [(w.line, w.message.split(":")[0]) for w in source.warnings] == [
+    assert [(w.line, w.message.split(",")[0]) for w in source.warnings] == [
         (7, "skipped 'Two Lines'")
+    ]
+    # A title wrapped by hand is skipped with its abstract, which was then read as the
+    # next title: a record called "Its abstract. Short." whose abstract was B's title.
+    listing = (
+        f"Mar 17\n\nA Long Title\nThat Wraps\n\nIts abstract. Short.\n\nB Title\n\n{ABSTRACT_2}\n"
+    )
+    source = parse_source(write(tmp_path, listing))
+    assert [(e.title, e.abstract) for e in source.entries] == [("B Title", ABSTRACT_2)]
+    assert [(w.line, w.message.split(",")[0]) for w in source.warnings] == [
+        (3, "skipped 'A Long Title That Wraps'")
     ]
     # An abstract may still wrap over lines.
     wrapped = ABSTRACT_1.replace(". ", ".\n")

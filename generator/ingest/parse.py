@@ -232,6 +232,8 @@ class _Reader:
         self.date = ""
         self.pending: tuple[int, str] | None = None
         self.authors: list[str] = []
+        self.skipped = False
+        """The paragraph before was skipped where a title was due: its abstract may follow."""
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(Problem(str(self.path), line, message, "warning"))
@@ -239,9 +241,12 @@ class _Reader:
     def read(self, line: int, para: str, height: int = 1) -> None:
         """One paragraph of `height` lines. A title is one line (a page's copy never
         breaks one), so a taller paragraph where a title is due is no paper: a list of
-        titles, or a header run into the date, read as one title, made a junk record."""
+        titles, or a header run into the date, read as one title, made a junk record. A
+        title wrapped by hand is skipped too, and then so is its abstract, which would
+        otherwise be read as the next title."""
         if not self.entries and self.pending is None and para.casefold() in HEADER_LINES:
             return
+        after_skipped, self.skipped = self.skipped, False
         if (date := listing_date(para)) is not None:
             self._flush()
             self.date = date
@@ -249,14 +254,17 @@ class _Reader:
             return
         elif self.pending and not self.authors and (names := author_names(para)):
             self.authors = names
+        elif after_skipped and self.pending is None and not looks_like_title(para):
+            return  # the abstract of the paragraph skipped just before, as its warning says
         elif self.pending is None and len(para) > _TITLE_MAX:
             self.warn(line, f"skipped {quote(para, 60)}: no title comes before it")
         elif self.pending is None and height > 1:
+            self.skipped = True
             self.warn(
                 line,
-                f"skipped {quote(para, 60)}: {height} lines where a title is due, and a "
-                "title is one line; put a blank line between titles, and between a title "
-                "and its abstract",
+                f"skipped {quote(para, 60)}, and its abstract if one follows: {height} "
+                "lines where a title is due, and a title is one line; put a blank line "
+                "between titles, and between a title and its abstract",
             )
         elif self.pending is None or looks_like_title(para):
             self._flush()
