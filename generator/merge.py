@@ -46,14 +46,17 @@ class MergeReport:
     themes_changed: bool = False
     comments: int = 0
 
-    def summary(self) -> str:
+    def summary(self, dry_run: bool = False) -> str:
         filled = f"; filled {', '.join(self.filled)}" if self.filled else ""
         filled += f"; combined {', '.join(self.combined)}" if self.combined else ""
         filled += f"; {self.comments} comment line(s) moved" if self.comments else ""
+        merged, redirects = (
+            ("would merge", "would redirect") if dry_run else ("merged", "now redirects")
+        )
         return (
-            f"merged content/papers/{self.other}.yml into content/papers/{self.keep}.yml: "
+            f"{merged} content/papers/{self.other}.yml into content/papers/{self.keep}.yml: "
             f"{self.listings} listing(s), {self.aliases} alias(es){filled}; "
-            f"its page now redirects to {self.keep}'s"
+            f"its page {redirects} to {self.keep}'s"
         )
 
 

@@ -160,7 +160,9 @@ def test_the_old_page_redirects_on_the_site_and_from_disk(twins: Path, browser) 
 def test_a_dry_run_changes_nothing_and_mistakes_are_one_line(twins: Path) -> None:
     content = {p: p.read_bytes() for p in (twins / "content").rglob("*") if p.is_file()}
     result = run_cli(twins, "merge", "--dry-run", KEEP, OTHER)
-    assert result.returncode == 0 and result.stdout.startswith("would have merged ")
+    assert result.returncode == 0 and result.stdout.startswith("would merge ")
+    # It says what would happen as what would happen: "its page now redirects" did not.
+    assert result.stdout.endswith(f"; its page would redirect to {KEEP}'s\n")
     assert {p: p.read_bytes() for p in (twins / "content").rglob("*") if p.is_file()} == content
     missing = run_cli(twins, "merge", KEEP, "no-such-paper")
     assert missing.returncode == 1

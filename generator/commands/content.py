@@ -222,7 +222,7 @@ def merge(keep: str, other: str, dry_run: bool) -> None:
         click.echo(f"content/papers/{keep}.yml: warning: {line}", err=True)
     if report.themes_changed:
         click.echo(f"content/themes.yml: start_here names {keep} instead of {other}", err=True)
-    click.echo(("would have " if dry_run else "") + report.summary())
+    click.echo(report.summary(dry_run))
 
 
 @click.command(short_help="Add papers from Hugging Face Daily Papers.")
