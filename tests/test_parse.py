@@ -321,11 +321,18 @@ def test_a_paragraph_of_several_lines_is_never_a_title(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as info:
         parse_source(write(tmp_path, listing))
     assert str(info.value) == (
-        f"{tmp_path}/listing.txt:1: no entries found (expected a title, then its "
-        "abstract): skipped 'Papers I liked Dec 1', and its abstract if one follows: 2 "
-        "lines where a title is due, and a title is one line; put a blank line between "
-        "titles, and between a title and its abstract"
+        f"{tmp_path}/listing.txt:4: no entries found (expected a title, then its "
+        "abstract): skipped '1. Mamba: Linear-Time Sequence Modeling 2. QLoRA', and its "
+        "abstract if one follows: 2 lines where a title is due, and a title is one line; "
+        "put a blank line between titles, and between a title and its abstract"
     )
+    # A date line run into the header is a date line, and the header before it no paper.
+    listing = f"Papers I liked\nDec 1\n\nA Title\n\n{ABSTRACT_1}\n"
+    source = parse_source(write(tmp_path, listing))
+    assert [(e.title, e.date, e.line) for e in source.entries] == [("A Title", "Dec 1", 4)]
+    assert [(w.line, w.message) for w in source.warnings] == [
+        (1, "'Papers I liked' left out: it comes before the first date line, in the page's header")
+    ]
     # Among paragraphs as they should be, it is skipped with its line, and the rest read.
     listing = f"Mar 17\n\nA Title\n\n{ABSTRACT_1}\n\nTwo\nLines\n\nB Title\n\n{ABSTRACT_2}\n"
     source = parse_source(write(tmp_path, listing))

@@ -9,7 +9,7 @@ abstracts, so pairing is decided by what each paragraph looks like, not by count
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -216,9 +216,31 @@ def parse_source(path: Path) -> ParsedSource:
         line = text.count("\n", 0, control) + 1
         reader.warn(line, CONTROL_REPLACED)
         text = without_controls(text)
-    for line, lines in _blocks(text):
+    blocks = list(_split_at_dates(_blocks(text)))
+    # A page's header comes before its first date line: nothing there is a paper.
+    reader.header = any(listing_date(lines[0]) is not None for _, lines in blocks)
+    for line, lines in blocks:
         reader.read(line, " ".join(lines), len(lines))
     return reader.finish()
+
+
+def _split_at_dates(
+    blocks: list[tuple[int, list[str]]],
+) -> Iterator[tuple[int, list[str]]]:
+    """The paragraphs, with a date line run into the lines around it (`Papers I liked`,
+    then `Dec 1`, and no blank line) a paragraph of its own."""
+    for start, lines in blocks:
+        run: list[str] = []
+        for n, text in enumerate(lines):
+            if len(lines) > 1 and listing_date(text) is not None:
+                if run:
+                    yield start + n - len(run), run
+                yield start + n, [text]
+                run = []
+            else:
+                run.append(text)
+        if run:
+            yield start + len(lines) - len(run), run
 
 
 class _Reader:
@@ -234,6 +256,8 @@ class _Reader:
         self.authors: list[str] = []
         self.skipped = False
         """The paragraph before was skipped where a title was due: its abstract may follow."""
+        self.header = False
+        """Before the first date line of a listing that has one."""
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(Problem(str(self.path), line, message, "warning"))
@@ -246,6 +270,12 @@ class _Reader:
         otherwise be read as the next title."""
         if not self.entries and self.pending is None and para.casefold() in HEADER_LINES:
             return
+        if self.header and listing_date(para) is None:
+            if not (para.casefold() in HEADER_LINES or is_furniture(para)):
+                message = "left out: it comes before the first date line, in the page's header"
+                self.warn(line, f"{quote(para, 60)} {message}")
+            return
+        self.header = False
         after_skipped, self.skipped = self.skipped, False
         if (date := listing_date(para)) is not None:
             self._flush()
