@@ -26,8 +26,10 @@ def _prepare(layout: Layout) -> Path:
     for folder in (layout.build, layout.build / "docs"):
         folder.mkdir(exist_ok=True)
         real_folder(folder)
-    if not os.path.lexists(layout.content):  # MkDocs refuses to watch a folder that is not
-        layout.content.mkdir()  # there, and a list emptied in git has none after a clone
+    # mkdocs.yml watches content/, and MkDocs refuses a watched folder that is not there:
+    # a list emptied in git has none after a clone.
+    if not os.path.lexists(layout.content):
+        layout.content.mkdir()
     return config_file
 
 

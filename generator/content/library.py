@@ -76,8 +76,8 @@ def _missing_sources(layout: Layout, library: Library, sources: set[str]) -> lis
         for gone in dict.fromkeys(x.source for x in paper.listings if x.source not in sources):
             listing.setdefault(gone, []).append(paper.id)
     problems = []
+    folder = layout.rel(layout.sources)
     for source, (first, *others) in listing.items():
-        folder = layout.rel(layout.sources)
         message = f"field 'listings': source {quote(source)} is not a file in {folder}/"
         if others:
             message += (

@@ -264,20 +264,20 @@ class _Reader:
 
     def read(self, line: int, para: str, height: int = 1) -> None:
         """One paragraph of `height` lines. A title is one line (a page's copy never
-        breaks one), so a taller paragraph where a title is due is no paper: a list of
-        titles, or a header run into the date, read as one title, made a junk record. A
-        title wrapped by hand is skipped too, and then so is its abstract, which would
-        otherwise be read as the next title."""
+        breaks one), so a taller paragraph where a title is due is no paper (a list of
+        titles read as one title made a junk record); nor is the abstract after it,
+        which would be read as the next title."""
+        date = listing_date(para)
         if not self.entries and self.pending is None and para.casefold() in HEADER_LINES:
             return
-        if self.header and listing_date(para) is None:
+        if self.header and date is None:
             if not (para.casefold() in HEADER_LINES or is_furniture(para)):
                 message = "left out: it comes before the first date line, in the page's header"
                 self.warn(line, f"{quote(para, 60)} {message}")
             return
         self.header = False
         after_skipped, self.skipped = self.skipped, False
-        if (date := listing_date(para)) is not None:
+        if date is not None:
             self._flush()
             self.date = date
         elif is_furniture(para):
