@@ -209,6 +209,37 @@ def test_a_volume_entries_cross_reference_is_no_paper_and_fills_theirs(tmp_path:
     )
 
 
+def test_arxiv_as_a_journal_gives_the_id_and_not_the_venue(tmp_path: Path) -> None:
+    """Semantic Scholar exports a preprint as `journal = {ArXiv}, volume = {abs/…}` with
+    no eprint, and DBLP names arXiv `CoRR`. The id was lost, so the record had no arXiv
+    link and did not meet the same paper fetched from the Hub; and "ArXiv" hid the
+    booktitle that names the real venue."""
+    from generator.ingest.bibtex import parse_bibtex
+
+    path = tmp_path / "s2.bib"
+    path.write_text(
+        "@Article{Dao2022FlashAttentionFA,\n"
+        " booktitle = {Neural Information Processing Systems},\n"
+        " journal = {ArXiv}, title = {Flash Widgets}, volume = {abs/2205.14135},\n"
+        " year = {2022}}\n"
+        "@article{DBLP:journals/corr/abs-2210-17323, title = {Gadget Quantization},\n"
+        " journal = {CoRR}, volume = {abs/2210.17323}, year = {2022}}\n"
+        "@article{c, title = {Old Style}, journal = {arXiv}, volume = {abs/cs/0112017}}\n"
+        "@article{d, title = {A Journal}, journal = {JMLR}, volume = {abs/2210.17323}}\n",
+        encoding="utf-8",
+    )
+    a, b, c, d = parse_bibtex(path).entries
+    assert (a.arxiv, a.venue, a.journal, a.volume) == (
+        "2205.14135",
+        "Neural Information Processing Systems",
+        "ArXiv",  # the citation fields stay as the export gives them
+        "abs/2205.14135",
+    )
+    assert (b.arxiv, b.venue) == ("2210.17323", "")
+    assert (c.arxiv, c.venue) == ("cs/0112017", "")
+    assert (d.arxiv, d.venue) == ("", "JMLR")  # a volume so named elsewhere is no id
+
+
 def test_an_entry_ingest_skips_does_not_fail_check(tmp_path: Path) -> None:
     """An entry whose title is over the records' limit was skipped by ingest, and
     `check` then called it "in no record; run 'readinglist ingest'", which skips it

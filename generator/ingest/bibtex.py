@@ -61,6 +61,7 @@ TYPES = frozenset(
 _VENUE_FIELDS = ("journaltitle", "journal", "booktitle", "howpublished", "publisher")
 _DECODED = (*_VENUE_FIELDS, "volume", "number", "issue", "pages")
 """Fields read out of LaTeX, beside the title, abstract, year, DOI and eprint."""
+_ARXIV_VENUE = re.compile(r"arxiv|corr$", re.IGNORECASE)
 _ARXIV_IN_TEXT = re.compile(r"arxiv[:\s]+([0-9]{4}\.[0-9]{4,5}(?:v\d+)?)", re.IGNORECASE)
 
 
@@ -274,10 +275,11 @@ def _entry(
 
     authors = [name for name in map(_name, _list(fields.get("author"))) if name]
     year = _text(fields.get("year", "")) or _text(fields.get("date", ""))[:4]
-    venue = next((_text(fields[f]) for f in _VENUE_FIELDS if _text(fields.get(f, ""))), "")
-    arxiv = _arxiv(fields, venue)
-    if venue.lower().startswith("arxiv"):
-        venue = ""  # Google Scholar's "arXiv preprint arXiv:…" is the id, not a venue
+    venues = [_text(fields.get(name, "")) for name in _VENUE_FIELDS]
+    arxiv = _arxiv(fields, next(filter(None, venues), ""))
+    # Google Scholar's "arXiv preprint arXiv:…", Semantic Scholar's "ArXiv" and DBLP's
+    # "CoRR" say where the preprint is, which the arXiv id says; the next field may not.
+    venue = next((v for v in venues if v and not _ARXIV_VENUE.match(v)), "")
     doi = normal_doi(_text(fields.get("doi", "")))
     url = _text(fields.get("url", ""))
     citation: dict[str, Any] = {
@@ -319,6 +321,9 @@ def _arxiv(fields: dict[str, object], venue: str) -> str:
     url = _text(fields.get("url", ""))
     if "arxiv.org/" in url:
         return normal_arxiv(url)
+    volume = _text(fields.get("volume", ""))
+    if _ARXIV_VENUE.match(venue) and volume.startswith("abs/"):
+        return volume[len("abs/") :]  # Semantic Scholar's and DBLP's `volume = {abs/<id>}`
     found = _ARXIV_IN_TEXT.search(venue)
     return found.group(1) if found else ""
 
