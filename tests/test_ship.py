@@ -475,6 +475,35 @@ def test_a_list_begun_from_an_emptied_clone_has_no_content_folder_and_works(
     assert run_cli(root, "check").returncode == 0
 
 
+def test_plain_mkdocs_builds_a_fresh_clone(tmp_path: Path) -> None:
+    """The README says plain `mkdocs build` works from the root, its hook generating
+    first. In a fresh clone MkDocs refused the configuration before the hook ran:
+    "Config value 'docs_dir': The path '…/build/docs' isn't an existing directory"
+    (git keeps no ignored folder), and in a clone of a list begun by emptying content/,
+    "Config value 'watch': The path '…/content' isn't an existing file or directory"."""
+    from .test_independence import tracked_copy
+
+    root = tracked_copy(tmp_path / "clone")
+    shutil.rmtree(root / "content")
+
+    def mkdocs_build() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"},
+        )
+
+    empty = mkdocs_build()
+    assert empty.returncode == 0, empty.stderr
+    assert (root / "site" / "index.html").is_file()
+    shutil.copytree(make_small_project(tmp_path / "small") / "content", root / "content")
+    listed = mkdocs_build()
+    assert listed.returncode == 0, listed.stderr
+    assert len(list((root / "site" / "paper").iterdir())) == 24
+
+
 def test_the_offline_bundle_is_linked_where_it_is_published(tmp_path: Path) -> None:
     """As the Pages workflow publishes it: the link resolves inside the site folder."""
     root = make_small_project(tmp_path / "project")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 import click
@@ -26,10 +25,6 @@ def _prepare(layout: Layout) -> Path:
     for folder in (layout.build, layout.build / "docs"):
         folder.mkdir(exist_ok=True)
         real_folder(folder)
-    # mkdocs.yml watches content/, and MkDocs refuses a watched folder that is not there:
-    # a list emptied in git has none after a clone.
-    if not os.path.lexists(layout.content):
-        layout.content.mkdir()
     return config_file
 
 

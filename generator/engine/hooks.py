@@ -54,5 +54,5 @@ def on_post_build(config: Any) -> None:
 def on_serve(server: Any, config: Any, builder: Any) -> Any:
     # Each rebuild regenerates `docs_dir` first; watching it too would build each edit twice.
     server.unwatch(config.docs_dir)
-    preview.serving(config)
+    preview.serving(config, server)
     return server

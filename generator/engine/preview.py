@@ -33,7 +33,7 @@ import jinja2
 from mkdocs.exceptions import PluginError
 
 from generator.content.files import real_folder
-from generator.content.store import KeptRecords
+from generator.content.store import KeptRecords, Layout
 
 FLAG = "readinglist_preview"
 """Set in `extra` by `readinglist serve` (`engine.build.serve`)."""
@@ -178,5 +178,10 @@ def built(config: Any) -> None:
         log.info("Site %s in %.1f s", outcome, time.monotonic() - _clock["started"])
 
 
-def serving(config: Any) -> None:
+def serving(config: Any, server: Any) -> None:
+    """Watch `content/` (made if a list emptied in git has none). `mkdocs.yml` cannot
+    name it: MkDocs refuses a configuration that watches a folder that is not there."""
+    content = Layout(Path(config.config_file_path).parent).content
+    content.mkdir(exist_ok=True)
+    server.watch(str(content))
     log.info("Serving on %s", config.site_url)
