@@ -480,7 +480,8 @@ def test_plain_mkdocs_builds_a_fresh_clone(tmp_path: Path) -> None:
     first. In a fresh clone MkDocs refused the configuration before the hook ran:
     "Config value 'docs_dir': The path '…/build/docs' isn't an existing directory"
     (git keeps no ignored folder), and in a clone of a list begun by emptying content/,
-    "Config value 'watch': The path '…/content' isn't an existing file or directory"."""
+    "Config value 'watch': The path '…/content' isn't an existing file or directory".
+    With no repository it warned on every page ("edit_uri: … is not a valid URL")."""
     from .test_independence import tracked_copy
 
     root = tracked_copy(tmp_path / "clone")
@@ -488,7 +489,7 @@ def test_plain_mkdocs_builds_a_fresh_clone(tmp_path: Path) -> None:
 
     def mkdocs_build() -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build"],
+            [sys.executable, "-m", "mkdocs", "build", "--strict"],
             cwd=root,
             capture_output=True,
             text=True,

@@ -52,6 +52,13 @@ def project_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
         raise BuildError(f"{config_file.name}: {exc}") from None
 
 
+def no_edit_links_without_a_repository(config: Any) -> None:
+    """As `project_config` loads it: plain `mkdocs build` from the root, through the hook,
+    keeps `edit_uri` with no `repo_url`, and MkDocs warns of it on every page."""
+    if not config.repo_url:
+        config.edit_uri = ""
+
+
 _GITHUB_REMOTE = re.compile(
     r"(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)"
     r"([A-Za-z0-9-]+)/([A-Za-z0-9._-]+?)(?:\.git)?/?"

@@ -13,7 +13,7 @@ from typing import Any
 from generator.content.files import project_lock
 from generator.content.store import Layout
 from generator.engine import preview
-from generator.engine.build import site_options
+from generator.engine.build import no_edit_links_without_a_repository, site_options
 from generator.engine.lift import on_page_content, on_page_markdown  # noqa: F401  (events)
 from generator.errors import ContentError, ReadingListError
 from generator.site.generate import generate
@@ -21,6 +21,7 @@ from generator.site.generate import generate
 
 def on_config(config: Any) -> Any:
     preview.started()
+    no_edit_links_without_a_repository(config)
     layout = Layout(Path(config.config_file_path).parent)
     try:
         options, kept = site_options(config, layout.root), preview.kept_records(config)
