@@ -222,3 +222,33 @@ def test_a_themes_icon_shows_in_the_navigation_and_a_missing_one_is_named(tmp_pa
     themes.write_text(broken, encoding="utf-8")
     checked = run_cli(root, "check")
     assert "theme 'vision': field 'icon'" in checked.stdout and expected in checked.stdout
+
+
+def test_a_keyword_that_cannot_match_as_written_is_an_error_at_its_line(tmp_path) -> None:
+    """A keyword with no word in it ('(', '', '*') matched nothing, and one with a * not
+    at its end ('*former', 'quant*ization') matched the words around the *: each went
+    without a word, and the theme silently missed its papers."""
+    from .conftest import make_small_project, run_cli
+
+    root = make_small_project(tmp_path / "project")
+    themes = root / "content" / "themes.yml"
+    text = themes.read_text(encoding="utf-8")
+    themes.write_text(
+        text + "- id: odd\n  title: Odd\n"
+        "  keywords: [quantiz*, 'C++', mixture-of-expert*, '(', '*former']\n"
+        "  exclude: [quant*ization]\n",
+        encoding="utf-8",
+    )
+    line = len(text.splitlines()) + 3
+    checked = run_cli(root, "check")
+    assert checked.returncode == 1
+    errors = [row for row in checked.stdout.splitlines() if ": error: " in row]
+    n = text.count("\n- id: ")
+    assert errors == [
+        f"content/themes.yml:{line}: error: field 'themes[{n}].keywords[{k}]': expected "
+        f"words, with * only at the end, got {word}"
+        for k, word in ((3, "'('"), (4, "'*former'"))
+    ] + [
+        f"content/themes.yml:{line + 1}: error: field 'themes[{n}].exclude[0]': expected "
+        "words, with * only at the end, got 'quant*ization'"
+    ]

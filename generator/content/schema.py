@@ -130,6 +130,9 @@ def _check_notes(value: str) -> str | None:
     return None
 
 
+# A rule's words, as `analysis.themes` splits them: '(' matches nothing, '*former' 'former'.
+_KEYWORD = _check_pattern(re.compile(r"[^*]*[\w+][^*]*\*?"), "words, with * only at the end")
+
 # Extra rules beyond the type, per (record type, field). The table keeps them together.
 VALUE_RULES: dict[tuple[type, str], Callable[[str], str | None]] = {
     (Paper, "id"): _check_pattern(_SLUG, "a lowercase slug such as 'my-paper-title'"),
@@ -165,6 +168,7 @@ VALUE_RULES: dict[tuple[type, str], Callable[[str], str | None]] = {
     (Theme, "icon"): _check_pattern(_ICON, "an icon name such as 'material/memory'"),
     (Theme, "start_here"): _check_pattern(_SLUG, "a paper id"),
     (Theme, "former_ids"): _check_pattern(_SLUG, "a theme id"),
+    **{(Theme, rule): _KEYWORD for rule in ("keywords", "title_keywords", "exclude")},
     (Source, "label"): _check_text,
     (Source, "url"): url_problem,
 }
