@@ -61,7 +61,8 @@ def test_a_curators_pull_request_leaves_the_suite_green(tmp_path: Path) -> None:
     victim.unlink()
     assert run_cli(root, "check").returncode in (0, 1)  # the content changed, whatever it says
     tests = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *CONTENT_TESTS],
+        # In this worker's process: more workers would only contend with the suite's own.
+        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", *CONTENT_TESTS],
         cwd=root,
         capture_output=True,
         text=True,
