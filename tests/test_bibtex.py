@@ -430,11 +430,12 @@ def test_one_value_the_latex_decoder_fails_on_is_a_warning(project: Path, tmp_pa
     assert "Traceback" not in checked.stderr and "0 error(s)" in checked.stderr
 
 
-def test_a_few_thousand_entries_with_latex_ingest_with_warnings_at_most(
+def test_a_thousand_entries_with_latex_ingest_with_warnings_at_most(
     project: Path, tmp_path: Path
 ) -> None:
-    """As an arXiv or Zotero export of a few thousand papers: math, accents, macros of
-    every kind in abstracts; no file is refused because of one value."""
+    """As an arXiv or Zotero export of a thousand papers: math, accents, macros of every
+    kind in abstracts; no file is refused because of one value. (Every piece turns up
+    hundreds of times; `bench/run.py --bibtex` times ten thousand.)"""
     import random
 
     rng = random.Random(3)
@@ -463,7 +464,7 @@ def test_a_few_thousand_entries_with_latex_ingest_with_warnings_at_most(
         "``q''",
     ]
     entries = []
-    for i in range(3000):
+    for i in range(1000):
         words = " ".join(rng.choice(pieces) + " word" for _ in range(8))
         entries.append(
             f"@article{{e{i},\n  title = {{Paper {i} on {rng.choice(['sparse', 'dense'])} models}},\n"
@@ -474,7 +475,7 @@ def test_a_few_thousand_entries_with_latex_ingest_with_warnings_at_most(
     bib.write_text("\n".join(entries), encoding="utf-8")
     result = run_cli(project, "ingest", str(bib))
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "3000 listing(s): 3000 new paper(s)" in result.stdout
+    assert "1000 listing(s): 1000 new paper(s)" in result.stdout
     assert "Traceback" not in result.stderr
     assert not [line for line in result.stderr.splitlines() if ": error: " in line]
 
