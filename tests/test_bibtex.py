@@ -70,6 +70,24 @@ def test_bibtex_never_overwrites_a_curated_value(project: Path) -> None:
     assert (papers[NANOFLOW].year, papers[NANOFLOW].authors) == ("1999", ["Ada Curated"])
 
 
+def test_a_field_written_null_is_empty_and_filled(project: Path) -> None:
+    """`venue: null` and `doi: ~` are how YAML, and the tools that write it, say "no
+    value". The record was refused ("expected a DOI … got 'null'"), or its page showed
+    the venue "null"; now they are empty fields, which ingest fills where they stand."""
+    path = project / "content" / "papers" / f"{NANOFLOW}.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("abstract:", "venue: null  # to do\ndoi: ~\nabstract:", 1), "utf-8"
+    )
+    assert run_cli(project, "check").returncode == 0
+    assert run_cli(project, "ingest", str(CORPUS)).returncode == 0
+    papers, _ = load_papers(Layout(project))
+    assert (papers[NANOFLOW].venue, papers[NANOFLOW].doi) == ("ICML", "10.5555/3700215")
+    after = path.read_text(encoding="utf-8")
+    assert "venue: ICML  # to do\ndoi: 10.5555/3700215\nabstract:" in after  # where they were
+    assert after.count("venue:") == after.count("doi:") == 1
+
+
 def test_bibtex_in_a_listing_file_is_refused_and_nothing_is_written(project: Path) -> None:
     disguised = project / "refs.txt"
     shutil.copy(CORPUS, disguised)

@@ -243,7 +243,7 @@ def check_and_build(root: Path) -> str:
 def test_values_yaml_11_would_change_are_kept_as_written(built: Path, tmp_path: Path) -> None:
     root = tmp_path / "project"
     shutil.copytree(built, root, symlinks=True)
-    edit(RECORD, lambda t: t + "tags: [NO, 1.10, 0704.0010, yes, ~]\n")(root)
+    edit(RECORD, lambda t: t + "tags: [NO, 1.10, 0704.0010, yes, '~']\n")(root)
     html = check_and_build(root)
     tags = html.split("<strong>Tags:</strong>", 1)[1].split("</p>", 1)[0]
     assert re.findall(r">([^<]*)</a>", tags) == ["NO", "1.10", "0704.0010", "yes", "~"]

@@ -133,6 +133,15 @@ def test_a_list_written_as_one_value_is_shown_as_a_list(tmp_path: Path) -> None:
     ]
 
 
+def test_an_empty_tag_is_an_error(tmp_path: Path) -> None:
+    """`tags: ['', ' ', ~]` loaded, and each made a link with no text on the page."""
+    text = GOOD + "tags: ['', ' ', x, ~]\n"
+    assert problems_for(tmp_path, text) == [
+        f"content/papers/x.yml:8: error: field 'tags[{n}]': expected some text, got only spaces"
+        for n in (0, 1, 3)
+    ]
+
+
 def test_arxiv_id_that_yaml11_would_make_a_float_stays_a_string(tmp_path: Path) -> None:
     path = tmp_path / "x.yml"
     path.write_text(GOOD + "arxiv: 0704.0010\n", encoding="utf-8")

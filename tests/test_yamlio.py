@@ -57,6 +57,23 @@ def test_values_stay_as_written() -> None:
     assert lines[("answer",)] == 3
 
 
+def test_yamls_null_is_an_empty_value_and_a_quoted_one_text() -> None:
+    """`venue: null` or `doi: ~`, as YAML writes "no value" (and tools that write YAML
+    do), was kept as the text "null": a venue shown as "null" on the page, a DOI refused
+    as "expected a DOI … got 'null'". A quoted 'null' is still the text."""
+    data, _ = loads("a: null\nb: ~\nc: Null\nd: NULL\ne: 'null'\nf: [x, null]\ng: nullable\n")
+    assert data == {
+        "a": "",
+        "b": "",
+        "c": "",
+        "d": "",
+        "e": "null",
+        "f": ["x", ""],
+        "g": "nullable",
+    }
+    assert loads(dumps({"x": "null", "y": "~"}))[0] == {"x": "null", "y": "~"}
+
+
 def test_dump_quotes_yaml11_lookalikes_and_folds_prose() -> None:
     prose = " ".join(["word"] * 30)
     text = dumps({"arxiv": "0704.0010", "flag": "NO", "abstract": prose})

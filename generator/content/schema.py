@@ -109,7 +109,6 @@ ABSTRACT_LIMIT = 50_000
 """Characters in an abstract (arXiv allows 1,920): a 2 MB one made a record the loader
 then refused."""
 
-
 NOTES_LIMIT = 4000
 NOTES_BRACKETS = 200
 _DEEP_NESTING = re.compile(r"^[ \t]*(?:[*+>-][ \t]+){11,}", re.MULTILINE)
@@ -146,6 +145,7 @@ VALUE_RULES: dict[tuple[type, str], Callable[[str], str | None]] = {
     (Paper, "arxiv"): arxiv_problem,
     (Paper, "links"): url_problem,
     (Paper, "themes"): _check_pattern(_SLUG, "a theme id"),
+    (Paper, "tags"): _check_text,
     (Paper, "notes"): _check_notes,
     (Paper, "former_ids"): _check_pattern(_SLUG, "a paper id"),
     (Paper, "type"): _check_pattern(ENTRY_TYPE, "a BibTeX entry type such as 'article'"),

@@ -2,8 +2,9 @@
 
 Records are built from parser events, without PyYAML's constructor: every plain
 scalar stays the string it was written as (YAML 1.1 would turn `NO` into False and
-`0704.0010` into a float), anchors, aliases, explicit tags and duplicate keys are
-rejected, and the line of every key and item is kept for error messages.
+`0704.0010` into a float), but for YAML's null (`null`, `~`), which is empty; anchors,
+aliases, explicit tags and duplicate keys are rejected, and the line of every key and
+item is kept for error messages.
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ def top_list(data: Any, key: str) -> Any:
     return data.get(key) or [] if isinstance(data, dict) and key in data else None
 
 
+_NULL = frozenset({"null", "Null", "NULL", "~"})
+
 MAX_DEPTH = 20
 """How deeply values may nest; records need 3 levels, and a reader recursing on a
 thousand would overflow the stack."""
@@ -110,7 +113,8 @@ def _value(events: Iterator[Any], event: Any, path: tuple[Any, ...], lines: Line
     if tag not in (None, "!") and tag not in _PLAIN_TAGS:
         raise YamlSyntaxError(f"tag {quote(tag)} is not allowed; write a plain value", line)
     if isinstance(event, yaml.ScalarEvent):
-        return event.value
+        # YAML's own "no value", as tools that write YAML say it: an empty field.
+        return "" if event.implicit[0] and event.value in _NULL else event.value
     if isinstance(event, yaml.SequenceStartEvent):
         items: list[Any] = []
         for event in events:
