@@ -457,3 +457,25 @@ def test_check_shows_what_ingest_warned_of_in_a_listing(tmp_path: Path) -> None:
     assert warning in ingested.stderr, ingested.stderr
     checked = run_cli(root, "check")
     assert checked.returncode == 0 and warning in checked.stdout, checked.stdout
+
+
+def test_a_numbered_listing_gives_titles_and_finds_records_made_before(tmp_path: Path) -> None:
+    """`1. Sparse Widgets` in a listing is the paper "Sparse Widgets" (`test_parse`). A
+    record that an earlier `ingest` made from that line, titled "1. Sparse Widgets", is
+    still the entry's record: `check` passes and `ingest` makes no second one."""
+    from .conftest import make_small_project, run_cli
+
+    root = make_small_project(tmp_path / "project")
+    listing = "Dec 3\n\n1. Sparse Widgets\n\nWe make widgets sparse.\n\n2. Dense Gadgets\n\nNo.\n"
+    (root / "content" / "sources" / "num.txt").write_text(listing, encoding="utf-8")
+    (root / "content" / "papers" / "1-sparse-widgets.yml").write_text(
+        "id: 1-sparse-widgets\ntitle: 1. Sparse Widgets\nabstract: We make widgets sparse.\n"
+        "listings:\n- source: num\n  date: Dec 3\n  position: 1\n",
+        encoding="utf-8",
+    )
+    assert run_cli(root, "ingest", "content/sources/num.txt").returncode == 0
+    papers, _ = load_papers(Layout(root))
+    assert papers["dense-gadgets"].title == "Dense Gadgets"
+    assert "sparse-widgets" not in papers and papers["1-sparse-widgets"].listings[0].position == 1
+    checked = run_cli(root, "check")
+    assert checked.returncode == 0 and "num.txt" not in checked.stdout, checked.stdout

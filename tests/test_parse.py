@@ -220,6 +220,29 @@ def test_dates_as_other_pages_write_them_are_dates(tmp_path: Path, written: str,
     assert source.warnings == []
 
 
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("1. Sparse Widgets", "Sparse Widgets"),
+        ("12) Sparse Widgets", "Sparse Widgets"),
+        ("- Sparse Widgets", "Sparse Widgets"),
+        ("* Sparse Widgets", "Sparse Widgets"),
+        ("\u2022 Sparse Widgets", "Sparse Widgets"),
+        ("1.58-bit Widgets", "1.58-bit Widgets"),
+        ("2 Bits Are Enough", "2 Bits Are Enough"),
+        ("-1 Is a Number", "-1 Is a Number"),
+    ],
+)
+def test_a_list_marker_before_a_title_is_not_part_of_it(
+    tmp_path: Path, line: str, title: str
+) -> None:
+    """A listing copied from a numbered or bulleted list gave titles such as "1. Sparse
+    Widgets", and records such as `1-sparse-widgets` that did not merge with the same
+    paper listed elsewhere."""
+    source = parse_source(write(tmp_path, f"Mar 17\n\n{line}\n\n{ABSTRACT_1}\n"))
+    assert [e.title for e in source.entries] == [title]
+
+
 def test_control_characters_are_replaced_and_warned_about(tmp_path: Path) -> None:
     path = write(tmp_path, f"Mar 17\n\nA \x1b[31mred\x07 title\n\n{ABSTRACT_1}\x00\n")
     with pytest.raises(SourceError, match="NUL byte"):

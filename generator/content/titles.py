@@ -14,6 +14,15 @@ _QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032`\u00b4"), "'") 
     map(ord, "\u201c\u201d\u201e\u201f\u2033"), '"'
 )
 _PUNCTUATION = re.compile(r"[^\w\s]|_")
+_LIST_MARKER = re.compile(r"(?:[0-9]{1,3}[.)]|[-*\u2022\u2023\u25e6]) (?=\S)")
+
+
+def unmarked(title: str) -> str:
+    """The title without a `1. `, `2) `, `- ` or `• ` before it: the numbered or
+    bulleted list it was copied from, not the title. Whitespace is collapsed."""
+    title = " ".join(title.split())
+    marker = _LIST_MARKER.match(title)
+    return title[marker.end() :] if marker else title
 
 
 def title_key(title: str) -> str:
@@ -63,7 +72,8 @@ def variant_key(title: str) -> str:
     >>> variant_key("EasySpec: Layer-Parallel Speculative Decoding for Multi-GPU Utilisation")
     'easyspeclayerparallelspeculativedecodingformultigpuutilization'
     """
-    text = _MARK.sub("", unicodedata.normalize("NFKD", title_key(title)))
+    # `ingest` reads a listing's "1. Title" as "Title"; a record may predate that.
+    text = _MARK.sub("", unicodedata.normalize("NFKD", title_key(unmarked(title))))
     return "".join(
         _american(word) if _ANY_SPELLING.search(word) else word
         for word in re.split(r"[\s-]+", text)

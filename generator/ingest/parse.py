@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from generator.content.controls import CONTROL_REPLACED, first_control, without_controls
 from generator.content.files import UnsafePath, read_regular, utf8_text
 from generator.content.identifiers import listing_date
+from generator.content.titles import unmarked
 from generator.errors import NotText, Problem, SourceError, quote
 from generator.ingest.clutter import HEADER_LINES, author_names, is_furniture
 
@@ -313,7 +314,7 @@ class _Reader:
         abstract = clean_abstract(" ".join(abstract.split()))
         self.entries.append(
             Entry(
-                title=" ".join(pending[1].split()),
+                title=unmarked(pending[1]),
                 abstract=abstract,
                 date=self.date,
                 position=len(self.entries) + 1,
