@@ -448,7 +448,11 @@ def test_new_scaffolds_a_record_that_checks(project: Path) -> None:
     assert again.returncode == 1
     assert (
         again.stderr
-        == "Error: content/papers/a-study-of-things-0704-0010.yml already has this title\n"
+        == "Error: content/papers/a-study-of-things-0704-0010.yml already has this title, "
+        "written 'A Study of *Things*: 0704.0010'\n"
+    )
+    assert run_cli(project, "new", "A Study of *Things*: 0704.0010").stderr.endswith(
+        "already has this title\n"
     )
 
 

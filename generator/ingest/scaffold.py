@@ -75,8 +75,10 @@ def new_record(layout: Layout, title: str) -> str:
     key = title_key(title)
     for paper in papers.values():
         if key in paper_keys(paper):
+            written = next((t for t in (paper.title, *paper.aliases) if title_key(t) == key), "")
+            spelled = f", written {quote(written)}" if written not in ("", title) else ""
             raise ReadingListError(
-                f"{layout.rel(layout.paper_path(paper.id))} already has this title"
+                f"{layout.rel(layout.paper_path(paper.id))} already has this title{spelled}"
             )
     names, problems = list_folder(layout.papers, layout.rel(layout.papers))
     if problems:
