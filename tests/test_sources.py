@@ -61,21 +61,26 @@ def test_pages_name_the_source_and_say_when_a_paper_was_added_by_hand(tmp_path: 
 
 
 def test_check_reports_a_bad_url_and_a_label_for_no_file(tmp_path: Path) -> None:
+    """A label for no file is named at its line; so is a file labelled twice (which
+    label readers saw was silently the last) and a label left empty."""
     root = make_project(tmp_path / "p")
     (root / "content" / "sources.yml").write_text(
         "sources:\n- id: nowhere\n  label: Gone\n- id: 000_6b32cc8f1414c3bd\n  label: X\n"
-        "  url: javascript:alert(1)\n",
+        "  url: javascript:alert(1)\n- id: 000_6b32cc8f1414c3bd\n  label: Y\n"
+        "- id: 001_0529e621f9bb2487\n  label: ~\n",
         encoding="utf-8",
     )
     result = run_cli(root, "check")
     assert result.returncode == 1
-    assert (
+    shown = [row for row in result.stdout.splitlines() if row.startswith("content/sources.yml")]
+    assert shown == [
         "content/sources.yml:6: error: field 'sources[1].url': expected an http(s) URL, "
-        "got 'javascript:alert(1)'" in result.stdout
-    )
-    assert "content/sources.yml: warning: source 'nowhere' is not a file in content/sources/" in (
-        result.stdout
-    )
+        "got 'javascript:alert(1)'",
+        "content/sources.yml:7: error: source '000_6b32cc8f1414c3bd' is named twice (first on "
+        "line 4)",
+        "content/sources.yml:10: error: field 'sources[3].label': expected some text, got nothing",
+        "content/sources.yml:2: warning: source 'nowhere' is not a file in content/sources/",
+    ]
 
 
 def test_a_labels_file_that_cannot_take_more_is_left_as_it_is(tmp_path: Path) -> None:

@@ -137,8 +137,8 @@ def test_an_empty_tag_is_an_error(tmp_path: Path) -> None:
     """`tags: ['', ' ', ~]` loaded, and each made a link with no text on the page."""
     text = GOOD + "tags: ['', ' ', x, ~]\n"
     assert problems_for(tmp_path, text) == [
-        f"content/papers/x.yml:8: error: field 'tags[{n}]': expected some text, got only spaces"
-        for n in (0, 1, 3)
+        f"content/papers/x.yml:8: error: field 'tags[{n}]': expected some text, got {got}"
+        for n, got in ((0, "nothing"), (1, "only spaces"), (3, "nothing"))
     ]
 
 

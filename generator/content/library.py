@@ -63,7 +63,8 @@ def check_references(layout: Layout, library: Library) -> list[Problem]:
     for source_id in library.sources:
         if source_id not in sources:
             message = f"source {quote(source_id)} is not a file in {layout.rel(layout.sources)}/"
-            problems.append(Problem(layout.rel(layout.source_labels), 0, message, "warning"))
+            line = line_of(layout.source_labels, f"- id: {source_id}")
+            problems.append(Problem(layout.rel(layout.source_labels), line, message, "warning"))
     return problems
 
 

@@ -81,7 +81,8 @@ def _check_pattern(pattern: re.Pattern[str], what: str) -> Callable[[str], str |
 
 
 def _check_text(value: str) -> str | None:
-    return None if value.strip() else "expected some text, got only spaces"
+    got = "only spaces" if value else "nothing"  # `label:` or `label: ~` is empty
+    return None if value.strip() else f"expected some text, got {got}"
 
 
 def _short_text(limit: int) -> Callable[[str], str | None]:
@@ -131,7 +132,6 @@ def _check_notes(value: str) -> str | None:
 
 # A rule's words, as `analysis.themes` splits them: '(' matches nothing, '*former' 'former'.
 _KEYWORD = _check_pattern(re.compile(r"[^*]*[\w+][^*]*\*?"), "words, with * only at the end")
-
 # Extra rules beyond the type, per (record type, field). The table keeps them together.
 VALUE_RULES: dict[tuple[type, str], Callable[[str], str | None]] = {
     (Paper, "id"): _check_pattern(_SLUG, "a lowercase slug such as 'my-paper-title'"),

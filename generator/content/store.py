@@ -342,7 +342,13 @@ def load_sources(layout: Layout) -> tuple[dict[str, Source], list[Problem]]:
         return {}, [Problem(rel, 1, "expected a top-level 'sources:' list")]
     validator = Validator(lines)
     found = [validator.record(Source, item, ("sources", i)) for i, item in enumerate(items)]
-    return {s.id: s for s in found if s is not None}, _problems(rel, validator)
+    problems, first = _problems(rel, validator), dict[str, int]()
+    for i, item in enumerate(items):  # which of two labels would readers see?
+        name, line = item.get("id") if isinstance(item, dict) else None, lines[("sources", i)]
+        if isinstance(name, str) and first.setdefault(name, line) != line:
+            message = f"source {quote(name)} is named twice (first on line {first[name]})"
+            problems.append(Problem(rel, line, message))
+    return {s.id: s for s in found if s is not None}, problems
 
 
 def line_of(path: Path, prefix: str) -> int:
