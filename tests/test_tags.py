@@ -12,7 +12,7 @@ from .htmltools import Page
 RECORDS = {
     "alpha": ("Alpha Experts Everywhere", ["LLM", "Mixture of Experts"]),
     "beta": ("Beta Experts Anywhere", ["llm"]),
-    "gamma": ("Gamma Experts Nowhere", ["LLM", "survey"]),
+    "gamma": ("Gamma Experts Nowhere", ["LLM", "survey", "llm", "LLM"]),
     "delta": ("Delta Experts Somewhere", []),
 }
 
@@ -38,6 +38,11 @@ def test_paper_pages_and_cards_carry_chips_that_lead_to_the_tag_page(tagged: Pat
     assert "../../tag/llm/" in paper.links and "../../tag/mixture-of-experts/" in paper.links
     theme = (site / "theme" / "experts" / "index.html").read_text(encoding="utf-8")
     assert theme.count('<span class="rl-tags">') == 3  # delta has no tags
+    # One chip per tag page: gamma's `LLM`, `llm` and `LLM` were three chips "LLM".
+    gamma = (site / "paper" / "gamma" / "index.html").read_text(encoding="utf-8")
+    chips = gamma.split('<span class="rl-tags">', 1)[1].split("</span>", 1)[0]
+    assert chips.index("tag/llm/") < chips.index("tag/survey/")  # in the record's order
+    assert (chips.count('href="../../tag/llm/"'), chips.count("tag/survey/")) == (1, 1)
     # `LLM` and `llm` share one page, under the first spelling met.
     tag = Page((site / "tag" / "llm" / "index.html").read_text(encoding="utf-8"))
     assert tag.h1.strip() == "Tag: LLM"

@@ -43,8 +43,12 @@ class Links:
         return self.anchor(here, tag_page(tag), tag)
 
     def tag_chips(self, here: str, paper: Paper, limit: int | None = None) -> str:
-        """The paper's tags as links; on a card, the first `limit` and how many more."""
-        tags = list(dict.fromkeys(paper.tags))
+        """The paper's tags as links, one per tag page (`LLM` and `llm` are one tag); on a
+        card, the first `limit` and how many more."""
+        pages: dict[str, str] = {}
+        for tag in paper.tags:
+            pages.setdefault(tag_page(tag), tag)
+        tags = list(pages.values())
         shown = tags if limit is None else tags[:limit]
         chips = "".join(self.a_tag(here, tag) for tag in shown)
         more = f" +{len(tags) - len(shown)} more" if len(tags) > len(shown) else ""
