@@ -86,6 +86,27 @@ def test_notes_keep_markdown_formatting_and_lose_everything_else(hostile_project
     assert "<a" not in notes and "javascript:" not in notes and "click 8" in notes
 
 
+def test_an_image_in_notes_is_a_link_to_it_and_loads_nothing() -> None:
+    """`![diagram](https://…)` in a note vanished from the page, its words too: the
+    sanitiser drops an `<img>` whole. The site loads nothing from another host, so an
+    image is a link to it, named by its alt text; one with no web address is its text."""
+    from generator.site.markup import notes_html
+
+    html = str(
+        notes_html(
+            'See ![the "big" <diagram>](https://example.org/x.png "Its title") and '
+            "![](https://example.org/y.png), ![local](figure.png) and `![c](d)`."
+        )
+    )
+    assert "<img" not in html and "figure.png" not in html
+    assert (
+        '<p>See <a href="https://example.org/x.png" title="Its title" rel="nofollow noopener '
+        'noreferrer">the "big" &lt;diagram&gt;</a> and <a href="https://example.org/y.png" '
+        'rel="nofollow noopener noreferrer">https://example.org/y.png</a>, local and '
+        "<code>![c](d)</code>.</p>"
+    ) in html
+
+
 def test_search_index_holds_the_strings_as_text(
     hostile_project: Path, trusted: tuple[set[str], set[str]]
 ) -> None:

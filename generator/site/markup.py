@@ -133,6 +133,20 @@ def xml_chars(text: str) -> str:
 _CODE = re.compile(r"<code[^>]*>.*?</code>", re.DOTALL)
 _HEADING = re.compile(r"<(/?)h([1-6])>")
 _DEAD_LINK = re.compile(r"<a(?![^>]*\shref=)[^>]*>(.*?)</a>", re.DOTALL)
+_IMAGE = re.compile(r"<img\b([^>]*)>")
+_ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
+
+
+def _image_link(image: re.Match[str]) -> str:
+    """Markdown's `<img>` as a link to the image, named by its alt text (or address):
+    a page loads nothing from another host, and the sanitiser would drop the `<img>`
+    and its words with it."""
+    found = dict(_ATTRIBUTE.findall(image[1]))
+    title = f' title="{found["title"]}"' if "title" in found else ""
+    text = found.get("alt") or found.get("src", "")
+    return f'<a href="{found.get("src", "")}"{title}>{text}</a>'
+
+
 NOTES_TAGS = {"p", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "a", "br"}
 NOTES_TAGS |= {"h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"}
 
@@ -167,6 +181,7 @@ def notes_html(text: str, to_paper: Callable[[str], str | None] = lambda _: None
     )
     # Markdown escapes code once more: `&` became `&amp;` above, then `&amp;amp;` there.
     html = _CODE.sub(lambda code: code[0].replace("&amp;", "&"), html)
+    html = _IMAGE.sub(_image_link, html)  # only Markdown made tags: code shows `&lt;img`
     # The note's headings go under the page's "Notes" (h2): its highest becomes h3.
     top = min((int(level) for _, level in _HEADING.findall(html)), default=3)
     html = _HEADING.sub(lambda h: f"<{h[1]}h{min(int(h[2]) - top + 3, 6)}>", html)
