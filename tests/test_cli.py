@@ -276,6 +276,24 @@ def test_a_renamed_start_here_paper_is_named_by_its_new_id(project: Path) -> Non
     ) in result.stdout
 
 
+def test_a_start_here_paper_named_twice_is_an_error(project: Path) -> None:
+    """A paper pasted twice into `start_here` showed its card twice on the theme page."""
+    survey = "a-survey-on-inference-optimization-techniques-for-mixture-of-experts-models"
+    themes = project / "content" / "themes.yml"
+    text = themes.read_text(encoding="utf-8").replace(f"[{survey}]", f"[{survey}, {survey}]", 1)
+    themes.write_text(text, encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if survey in row)
+    result = run_cli(project, "check")
+    assert (
+        result.returncode == 1
+        and (
+            f"content/themes.yml:{line}: error: theme 'mixture-of-experts': field 'start_here': "
+            f"'{survey}' is named twice"
+        )
+        in result.stdout.splitlines()
+    )
+
+
 def test_two_themes_naming_one_unknown_paper_each_get_their_own_line(project: Path) -> None:
     """Two themes start with the same survey; when its id changes, each theme's error
     named the first theme's line, found by a text search."""

@@ -316,7 +316,12 @@ def _themes(
                 message = f"theme {quote(theme.id)}: field 'former_ids': {quote(old)} is {clash}"
                 problems.append(Problem(rel, lines.get(("themes", i, "former_ids", k), 0), message))
         for k, paper_id in enumerate(theme.start_here):
-            if (
+            if paper_id in theme.start_here[:k]:  # its card would show twice
+                message = (
+                    f"theme {quote(theme.id)}: field 'start_here': {quote(paper_id)} is named twice"
+                )
+                problems.append(Problem(rel, lines.get(("themes", i, "start_here", k), 0), message))
+            elif (
                 papers is not None
                 and paper_id not in papers
                 and not (layout and os.path.lexists(layout.paper_path(paper_id)))
