@@ -316,11 +316,10 @@ def _themes(
                 message = f"theme {quote(theme.id)}: field 'former_ids': {quote(old)} is {clash}"
                 problems.append(Problem(rel, lines.get(("themes", i, "former_ids", k), 0), message))
         for k, paper_id in enumerate(theme.start_here):
-            if paper_id in theme.start_here[:k]:  # its card would show twice
-                message = (
-                    f"theme {quote(theme.id)}: field 'start_here': {quote(paper_id)} is named twice"
-                )
-                problems.append(Problem(rel, lines.get(("themes", i, "start_here", k), 0), message))
+            if paper_id in theme.start_here[:k]:  # as a merge of two of them leaves it
+                message = f"theme {quote(theme.id)}: field 'start_here': {quote(paper_id)} is "
+                line = lines.get(("themes", i, "start_here", k), 0)
+                problems.append(Problem(rel, line, message + "named twice", "warning"))
             elif (
                 papers is not None
                 and paper_id not in papers

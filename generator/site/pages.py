@@ -221,7 +221,7 @@ class Renderer:
         """A theme's page (its description, start here, its map and its first papers)
         and the pages of its other papers, `LIST_PAGE` a page."""
         papers = sorted(self.members[theme.id], key=_card_order)
-        first = [p for pid in theme.start_here for p in papers if p.id == pid]
+        first = [p for pid in dict.fromkeys(theme.start_here) for p in papers if p.id == pid]
         chosen = {p.id for p in first}
         rest = [p for p in papers if p.id not in chosen]
         first_page, *more = lists.paged(theme_page(theme.id), rest, self.href, len(first))
