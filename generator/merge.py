@@ -115,7 +115,11 @@ def _shown(value: object) -> str:
 
 def merge(layout: Layout, keep_id: str, other_id: str, dry_run: bool = False) -> MergeReport:
     papers, problems = load_papers(layout)
-    errors = [p for p in problems if p.is_error]
+    # The two may share a title, or a citation key: merging them is what resolves it,
+    # and check says to. Any other record's error stops the merge.
+    pair = {layout.rel(layout.paper_path(i)) for i in (keep_id, other_id)}
+    both = keep_id in papers and other_id in papers
+    errors = [p for p in problems if p.is_error and not (both and p.path in pair)]
     if errors:
         raise ContentError(errors)
     for paper_id in (keep_id, other_id):

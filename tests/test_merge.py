@@ -255,3 +255,39 @@ def test_the_comments_a_person_wrote_in_the_other_record_move_to_the_kept_one(
     )
     assert "# A paper record" not in kept
     assert run_cli(twins, "check").returncode == 0
+
+
+def test_two_records_of_one_title_are_merged_as_check_says(twins: Path) -> None:
+    """check called two records of one title an error and said to merge them, and merge
+    refused while content had an error: that one. It now merges the two; an error in
+    any other record still stops it. An alias that is another record's title is named
+    at its line, with what to do."""
+    papers = twins / "content" / "papers"
+    other = papers / f"{OTHER}.yml"
+    title = "NanoFlow: Towards Optimal Large Language Model Serving Throughput"
+    other.write_text(
+        other.read_text(encoding="utf-8").replace("'NanoFlow: The Copy'", f"'{title}'"), "utf-8"
+    )
+    listing = twins / "content" / "sources" / "900_copy.txt"
+    listing.write_text(listing.read_text().replace("NanoFlow: The Copy", title), "utf-8")
+    checked = run_cli(twins, "check")
+    assert (  # on the record read second: its line 3, under the comment
+        f"content/papers/{KEEP}.yml:3: error: field 'title': same title as "
+        f"content/papers/{OTHER}.yml; merge the two records (readinglist merge {OTHER} {KEEP}), "
+        "or make one an alias of the other"
+    ) in checked.stdout.splitlines(), checked.stdout
+    (papers / "broken.yml").write_text("id: broken\ntitle: [\n", encoding="utf-8")
+    stopped = run_cli(twins, "merge", KEEP, OTHER)
+    assert stopped.returncode == 1 and "broken.yml" in stopped.stderr and other.exists()
+    (papers / "broken.yml").unlink()
+    assert run_cli(twins, "merge", KEEP, OTHER).returncode == 0
+    assert not other.exists() and run_cli(twins, "check").returncode == 0
+    # An alias that is another record's title.
+    second = papers / "second.yml"
+    second.write_text(f"id: second\ntitle: Second\naliases:\n- '{title}'\n", encoding="utf-8")
+    checked = run_cli(twins, "check")
+    assert (
+        "content/papers/second.yml:3: error: field 'aliases': same title as "
+        f"content/papers/{KEEP}.yml; merge the two records (readinglist merge {KEEP} second), "
+        "or remove the alias"
+    ) in checked.stdout.splitlines(), checked.stdout

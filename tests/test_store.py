@@ -170,7 +170,8 @@ def test_same_title_in_two_records(tmp_path: Path) -> None:
     (papers / "b.yml").write_text("id: b\ntitle: 'same title.'\n", encoding="utf-8")
     _, problems = load_papers(Layout(tmp_path))
     assert [str(p) for p in problems] == [
-        "content/papers/b.yml: error: same title as content/papers/a.yml; merge the two records, or make one an alias of the other"
+        "content/papers/b.yml:2: error: field 'title': same title as content/papers/a.yml; merge "
+        "the two records (readinglist merge a b), or make one an alias of the other"
     ]
 
 

@@ -206,7 +206,7 @@ def load_papers(
     names, problems = list_folder(layout.papers, shown)
     problems = foreign_files(layout) + problems
     papers: dict[str, Paper] = {}
-    owners: dict[str, str] = {}
+    owners: dict[str, tuple[str, str]] = {}  # title key -> (record, title or aliases)
     pinned: dict[str, str] = {}  # a `bibkey` -> the record that pins it
     for name in names:
         rel = f"{shown}/{name}"
@@ -218,14 +218,22 @@ def load_papers(
         problems += found
         if paper is None:
             continue
-        for key in paper_keys(paper):
-            other = owners.setdefault(key, paper.id)
+        kinds = ["title", *["aliases"] * len(paper.aliases)]
+        for key, what in zip(paper_keys(paper), kinds, strict=True):
+            other, its = owners.setdefault(key, (paper.id, what))
             if other != paper.id:
                 message = (
-                    f"same title as {shown}/{other}.yml; "
-                    "merge the two records, or make one an alias of the other"
+                    f"field {what!r}: same title as {shown}/{other}.yml"
+                    + ("" if its == "title" else " (an alias there)")
+                    + f"; merge the two records (readinglist merge {other} {paper.id}), or "
+                    + (
+                        "make one an alias of the other"
+                        if what == its == "title"
+                        else "remove the alias"
+                    )
                 )
-                problems.append(Problem(rel, 0, message))
+                line = line_of(layout.papers / name, f"{what}:")
+                problems.append(Problem(rel, line, message))
                 break
         if paper.bibkey:
             other = pinned.setdefault(paper.bibkey, paper.id)
