@@ -120,7 +120,8 @@ def duplicate_warnings(layout: Layout, library: Library) -> list[Problem]:
             f"possible duplicate of {path_b} ({title_a} / {title_b}); if they are one "
             f"paper: readinglist merge {a.id} {b.id}"
         )
-        problems.append(Problem(path_a, 0, message, "warning"))
+        line = line_of(layout.paper_path(a.id), "title:")
+        problems.append(Problem(path_a, line, message, "warning"))
     # The same arXiv id (any version) or DOI on two records is the same paper twice.
     for name, label, key in (("arxiv", "arXiv id", arxiv_base), ("doi", "DOI", str.lower)):
         first: dict[str, Paper] = {}

@@ -146,6 +146,7 @@ def test_a_possible_duplicate_shows_where_the_titles_differ_and_how_to_merge(
     result = run_cli(root, "check")
     output = result.stdout + result.stderr
     warning = next(line for line in output.splitlines() if "possible duplicate" in line)
+    assert warning.startswith("content/papers/first.yml:2: warning: "), warning  # its title
     assert "Risks, Benefits and Alternatives' / '" in warning, warning
     assert "Risks, Benefits or Others')" in warning, warning
     assert warning.endswith("if they are one paper: readinglist merge first second"), warning
