@@ -231,6 +231,43 @@ def test_pages_workflow_deploys_with_pages_permissions() -> None:
     assert flow["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
 
 
+@pytest.mark.parametrize(
+    ("remote", "site", "repository"),
+    [
+        ("https://github.com/Alice/papers.git", "https://alice.github.io/papers/", "Alice/papers"),
+        # A user or organisation site is served at the root of its host, not under its name.
+        (
+            "https://github.com/Alice/alice.github.io",
+            "https://alice.github.io/",
+            "Alice/alice.github.io",
+        ),
+        (
+            "git@github.com:Alice/Alice.GitHub.io.git",
+            "https://alice.github.io/",
+            "Alice/Alice.GitHub.io",
+        ),
+    ],
+)
+def test_the_pages_workflow_takes_the_address_from_its_checkout(
+    tmp_path: Path, remote: str, site: str, repository: str
+) -> None:
+    """The workflow set SITE_URL to https://<owner>.github.io/<repository>/, wrong for
+    a user site (a repository named <owner>.github.io, served at the host's root): its
+    feeds, sitemap and canonical links led nowhere. It now leaves the address to the
+    checkout's remote, as a local build takes it."""
+    from generator.engine.build import github_urls
+
+    env = load_workflow("pages.yml")["jobs"]["build"]["env"]
+    assert "SITE_URL" not in env and "REPO_URL" not in env
+    assert env["EDIT_URI"] == "edit/${{ github.event.repository.default_branch }}/"
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "remote", "add", "origin", remote], cwd=tmp_path, check=True)
+    assert github_urls(tmp_path) == {
+        "site_url": site,
+        "repo_url": f"https://github.com/{repository}",
+    }
+
+
 def test_issue_form_asks_for_a_theme_without_listing_them() -> None:
     """A list of themes here went stale with every theme a curator added."""
     form = yaml.safe_load(
