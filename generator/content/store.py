@@ -324,10 +324,11 @@ def _themes(
                 message = f"theme {quote(theme.id)}: field 'former_ids': {quote(old)} is {clash}"
                 problems.append(Problem(rel, lines.get(("themes", i, "former_ids", k), 0), message))
         for k, paper_id in enumerate(theme.start_here):
+            line = lines.get(("themes", i, "start_here", k), 0)
             if paper_id in theme.start_here[:k]:  # as a merge of two of them leaves it
-                message = f"theme {quote(theme.id)}: field 'start_here': {quote(paper_id)} is "
-                line = lines.get(("themes", i, "start_here", k), 0)
-                problems.append(Problem(rel, line, message + "named twice", "warning"))
+                twice = f"{quote(paper_id)} is named twice"
+                message = f"theme {quote(theme.id)}: field 'start_here': {twice}"
+                problems.append(Problem(rel, line, message, "warning"))
             elif (
                 papers is not None
                 and paper_id not in papers
@@ -337,7 +338,7 @@ def _themes(
                 message = f"theme {quote(theme.id)}: field 'start_here': unknown paper " + (
                     f"{quote(paper_id)}; did you mean {close[0]!r}?" if close else quote(paper_id)
                 )
-                problems.append(Problem(rel, lines.get(("themes", i, "start_here", k), 0), message))
+                problems.append(Problem(rel, line, message))
     return [t for t in themes if t is not None], problems
 
 
