@@ -243,6 +243,22 @@ def test_a_list_marker_before_a_title_is_not_part_of_it(
     assert [e.title for e in source.entries] == [title]
 
 
+@pytest.mark.parametrize("written", ["Today", "Yesterday", "3 days ago", "an hour ago"])
+def test_a_date_relative_to_the_copy_is_no_title(tmp_path: Path, written: str) -> None:
+    """`Today` above a page's papers became a paper, `today.yml`, with no abstract. It
+    is a date line that says no date: its papers have none, with a warning at it."""
+    path = write(tmp_path, f"Mar 17\n\nOld\n\n{ABSTRACT_1}\n\n{written}\n\nNew\n\n{ABSTRACT_2}\n")
+    source = parse_source(path)
+    assert [(e.title, e.date) for e in source.entries] == [("Old", "Mar 17"), ("New", "")]
+    assert [(w.line, w.message) for w in source.warnings] == [
+        (
+            7,
+            f"{written!r} is a date as of when the page was copied: write the date it was, "
+            "such as 'Mar 17', or the papers after it have none",
+        )
+    ]
+
+
 def test_control_characters_are_replaced_and_warned_about(tmp_path: Path) -> None:
     path = write(tmp_path, f"Mar 17\n\nA \x1b[31mred\x07 title\n\n{ABSTRACT_1}\x00\n")
     with pytest.raises(SourceError, match="NUL byte"):

@@ -25,6 +25,17 @@ _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _URL = re.compile(r"https?://[^\s<>\"'{}\\\]\[|`]+")
 _URL_TRAILING = ".,;:!?)]}'\"*"
 _TITLE_MAX = 250
+_RELATIVE_DATE = re.compile(
+    r"today|yesterday|(?:an?|one|\d{1,3}) (?:minute|hour|day|week|month)s? ago", re.IGNORECASE
+)
+"""A date as pages show it relative to now: `Today`, `3 days ago`. No date to keep."""
+
+
+def _date_of(text: str) -> str | None:
+    """A date line's date as a record keeps it (`listing_date`), or "" for one relative
+    to when the page was copied (`Today`), which says none; None for no date line."""
+    date = listing_date(text)
+    return "" if date is None and _RELATIVE_DATE.fullmatch(text) else date
 
 
 @dataclass(frozen=True)
@@ -219,7 +230,7 @@ def parse_source(path: Path) -> ParsedSource:
         text = without_controls(text)
     blocks = list(_split_at_dates(_blocks(text)))
     # A page's header comes before its first date line: nothing there is a paper.
-    reader.header = any(listing_date(lines[0]) is not None for _, lines in blocks)
+    reader.header = any(_date_of(lines[0]) is not None for _, lines in blocks)
     for line, lines in blocks:
         reader.read(line, " ".join(lines), len(lines))
     return reader.finish()
@@ -233,7 +244,7 @@ def _split_at_dates(
     for start, lines in blocks:
         run: list[str] = []
         for n, text in enumerate(lines):
-            if len(lines) > 1 and listing_date(text) is not None:
+            if len(lines) > 1 and _date_of(text) is not None:
                 if run:
                     yield start + n - len(run), run
                 yield start + n, [text]
@@ -253,6 +264,8 @@ class _Reader:
         self.entries: list[Entry] = []
         self.warnings: list[Problem] = []
         self.date = ""
+        self.dated = False
+        """A date line was read: one relative to the copy (`Today`) too."""
         self.pending: tuple[int, str] | None = None
         self.authors: list[str] = []
         self.skipped = False
@@ -268,7 +281,7 @@ class _Reader:
         breaks one), so a taller paragraph where a title is due is no paper (a list of
         titles read as one title made a junk record); nor is the abstract after it,
         which would be read as the next title."""
-        date = listing_date(para)
+        date = _date_of(para)
         if not self.entries and self.pending is None and para.casefold() in HEADER_LINES:
             return
         if self.header and date is None:
@@ -280,7 +293,13 @@ class _Reader:
         after_skipped, self.skipped = self.skipped, False
         if date is not None:
             self._flush()
-            self.date = date
+            self.date, self.dated = date, True
+            if not date:
+                self.warn(
+                    line,
+                    f"{quote(para)} is a date as of when the page was copied: write the date "
+                    "it was, such as 'Mar 17', or the papers after it have none",
+                )
         elif is_furniture(para):
             return
         elif self.pending and not self.authors and (names := author_names(para)):
@@ -333,6 +352,6 @@ class _Reader:
             if skipped:  # why, at its line
                 raise SourceError(self.path, f"{message}: {skipped[0].message}", skipped[0].line)
             raise SourceError(self.path, message)
-        if not self.date:
+        if not self.dated:
             self.warn(0, "no date line (such as 'Mar 17' or '2024-03-17') found")
         return ParsedSource(self.path, self.entries, self.warnings)
