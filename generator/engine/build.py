@@ -43,18 +43,18 @@ def project_config(config_file: Path, **overrides: Any) -> MkDocsConfig:
                 for key, value in github_urls(Path(config.config_file_path).parent).items()
                 if not config[key] and key not in overrides
             }
-        if not config.repo_url and "repo_url" not in missing and config.edit_uri:
-            missing["edit_uri"] = ""  # with no repository, no page has an edit link
         if missing:  # loaded again, so that MkDocs derives `repo_name` and the rest
             config = load_config(config_file=str(config_file), **overrides, **missing)
+        no_edit_links_without_a_repository(config)
         return config
     except (ConfigurationError, Abort) as exc:
         raise BuildError(f"{config_file.name}: {exc}") from None
 
 
 def no_edit_links_without_a_repository(config: Any) -> None:
-    """As `project_config` loads it: plain `mkdocs build` from the root, through the hook,
-    keeps `edit_uri` with no `repo_url`, and MkDocs warns of it on every page."""
+    """With no repository, no page has an edit link: MkDocs keeps `edit_uri` without a
+    `repo_url`, and warns of it on every page. `project_config` and the hook (plain
+    `mkdocs build` from the root) both call this."""
     if not config.repo_url:
         config.edit_uri = ""
 
