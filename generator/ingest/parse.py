@@ -210,10 +210,15 @@ def looks_like_bibtex(text: str) -> int:
 
 def parse_source(path: Path) -> ParsedSource:
     """Parse one raw listing file; raise SourceError if it holds nothing usable.
+    (`records.parse_file` reads a listing copied from arXiv with `ingest.arxiv`.)"""
+    text, warnings = listing_text(path)
+    return parse_listing(path, text, warnings)
 
-    A file that holds BibTeX is refused: read as a listing it would give one junk
-    paper per pair of lines.
-    """
+
+def listing_text(path: Path) -> tuple[str, list[Problem]]:
+    """A listing file's text, normalised, and its control characters replaced (with a
+    warning). A file that holds BibTeX is refused: read as a listing it would give one
+    junk paper per pair of lines."""
     text = normalise_text(read_source(path))
     bibtex = looks_like_bibtex(text)
     if bibtex:
@@ -222,12 +227,17 @@ def parse_source(path: Path) -> ParsedSource:
             "this is BibTeX, not a raw listing; give the file a .bib name to ingest it as BibTeX",
             bibtex,
         )
-    reader = _Reader(path)
     control = first_control(text)
-    if control is not None:
-        line = text.count("\n", 0, control) + 1
-        reader.warn(line, CONTROL_REPLACED)
-        text = without_controls(text)
+    if control is None:
+        return text, []
+    line = text.count("\n", 0, control) + 1
+    return without_controls(text), [Problem(str(path), line, CONTROL_REPLACED, "warning")]
+
+
+def parse_listing(path: Path, text: str, warnings: list[Problem]) -> ParsedSource:
+    """The entries of a listing's text (`listing_text`): titles, abstracts, date lines."""
+    reader = _Reader(path)
+    reader.warnings = warnings
     blocks = list(_split_at_dates(_blocks(text)))
     # A page's header comes before its first date line: nothing there is a paper.
     reader.header = any(_date_of(lines[0]) is not None for _, lines in blocks)

@@ -26,6 +26,7 @@ from generator.content.titles import variant_key
 from generator.content.writing import record_text
 from generator.content.yamlio import YamlSyntaxError, dumps, loads
 from generator.errors import ContentError, Problem, SourceError, quote, quote_pair
+from generator.ingest.arxiv import from_arxiv, parse_arxiv
 from generator.ingest.bibtex import parse_bibtex
 from generator.ingest.daily import SOURCE, SUFFIX, daily_source, parse_daily
 from generator.ingest.duplicates import (
@@ -35,7 +36,14 @@ from generator.ingest.duplicates import (
     title_key,
     unique_slug,
 )
-from generator.ingest.parse import CITATION, MAX_SOURCE_BYTES, Entry, ParsedSource, parse_source
+from generator.ingest.parse import (
+    CITATION,
+    MAX_SOURCE_BYTES,
+    Entry,
+    ParsedSource,
+    listing_text,
+    parse_listing,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +71,15 @@ class IngestReport:
 
 
 def parse_file(path: Path) -> ParsedSource:
-    """A raw listing (`.txt`), a BibTeX file (`.bib`) or the daily papers `fetch` kept
-    (`.json`); anything else is refused."""
+    """A raw listing (`.txt`; one copied from arXiv is read as arXiv writes it), a
+    BibTeX file (`.bib`) or the daily papers `fetch` kept (`.json`); anything else is
+    refused."""
     suffix = path.suffix.lower()
     if suffix == ".bib":
         return parse_bibtex(path)
     if suffix == ".txt":
-        return parse_source(path)
+        text, warnings = listing_text(path)
+        return (parse_arxiv if from_arxiv(text) else parse_listing)(path, text, warnings)
     if suffix == SUFFIX:
         return parse_daily(path)
     raise SourceError(

@@ -1,0 +1,173 @@
+"""Listings copied from arXiv itself: a listing page or the daily email.
+
+A page such as `arxiv.org/list/cs.LG/new`, copied from the browser, gives each paper as
+
+    [1] arXiv:2412.04453 [pdf, html, other]
+    Title: Sparse Widget Routing
+    Ada Lovelace, Charles Babbage
+    Comments: 12 pages. Code: https://github.com/ada/widgets
+    Subjects: Machine Learning (cs.LG); Computation and Language (cs.CL)
+
+    We route widgets sparsely...   (the abstract: on the `new` pages, not the `recent` ones)
+
+under a date such as `Fri, 6 Dec 2024`. The email gives `arXiv:2412.04453` on a line of
+its own, then `Date:`, `Title:`, `Authors:`, `Categories:` and the rest, a field wrapped
+onto indented lines, and the abstract between `\\\\` lines. Both are read here
+(`from_arxiv` tells them from other listings), with the arXiv id, the authors, the year,
+the primary category, a `Journal-ref:` as the venue and a `DOI:`. Each paper's date is
+the page's date above it, or in the email its own `Date:`. Lines between papers that
+name none (the page's header, the email's separators) are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import dropwhile, takewhile
+from pathlib import Path
+
+from generator.content.identifiers import listing_date, normal_doi
+from generator.errors import Problem, SourceError
+from generator.ingest.parse import Entry, ParsedSource, clean_abstract, extract_links
+
+WARN = "warning"
+_ID_LINE = re.compile(
+    r"(?:\[\d+\]\s+)?arXiv:(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
+    r"(?:\s+\(.*?\))?(?:\s+\[[^\]]*\])?(?:\s+\(.*?\))?"
+)
+"""`[1] arXiv:2412.04453 [pdf, html, other]` (a page) or `arXiv:2412.04453` (the email),
+with what the page adds: `(cross-list from cs.CL)`, `(replaced)`."""
+_FIELD = re.compile(
+    r"(Title|Authors|Date|Categories|Subjects|Comments|Journal-ref|DOI|License"
+    r"|Report-no|Report-number|MSC-class|ACM-class):\s*(.*)"
+)
+_DATE = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*, \d{1,2} [A-Z][a-z]+ \d{4}")
+_CLASS = re.compile(r"\(([a-z-]+(?:\.[A-Za-z-]+)?)\)")
+_AFFILIATIONS = re.compile(r"\s*\(\(\d+\).*\)\s*$|\s*\(\d+(?:,\s*\d+)*\)")
+"""The email's `Ada Lovelace (1), Charles Babbage (2) ((1) Cambridge, (2) London)`."""
+_ABSTRACT_WORDS = 12
+"""A page's paragraph after a paper's fields is its abstract if it is one line (as a
+browser copies it) of this many words, with no ` | `. Another is a heading (`Cross
+submissions (showing 5 of 5 entries)`) or the page's footer, its links one to a line."""
+
+
+def from_arxiv(text: str) -> bool:
+    """Whether a listing is arXiv's: a line that is an arXiv id, as the page or the
+    email writes it, followed by a title."""
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        found = _ID_LINE.fullmatch(line.strip())
+        if found and (line.lstrip().startswith("[") or _titled(lines[n + 1 : n + 5])):
+            return True
+    return False
+
+
+def _titled(lines: list[str]) -> bool:
+    return any(line.startswith("Title:") for line in lines)
+
+
+def parse_arxiv(path: Path, text: str, warnings: list[Problem]) -> ParsedSource:
+    """The papers of an arXiv listing (`from_arxiv`), in the order given."""
+    lines = text.split("\n")
+    starts = [n for n, line in enumerate(lines) if _ID_LINE.fullmatch(line.strip())]
+    entries: list[Entry] = []
+    date, email = "", "\\\\" in lines  # each of the email's papers has its own date
+    for n, start in enumerate(starts):
+        for line in [] if email else lines[(starts[n - 1] + 1 if n else 0) : start]:
+            heading = _DATE.search(line) if len(line) <= 80 else None  # `Fri, 6 Dec 2024`
+            if heading and not _FIELD.match(line):
+                date = listing_date(heading.group(0)) or date
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        entry = _entry(lines, start, end, date, len(entries) + 1)
+        if entry is not None:
+            entries.append(entry)
+    if not entries:
+        raise SourceError(path, "no papers found in this arXiv listing")
+    if not any(e.date for e in entries):
+        warnings.append(Problem(str(path), 0, "no date (such as 'Fri, 6 Dec 2024') found", WARN))
+    bare = [e for e in entries if not e.abstract]
+    if bare:
+        message = (
+            f"{len(bare)} of {len(entries)} papers come without an abstract: arXiv's "
+            "'recent' pages and its replacements show none, its 'new' pages do"
+        )
+        warnings.append(Problem(str(path), bare[0].line, message, WARN))
+    return ParsedSource(path, entries, warnings)
+
+
+def _entry(lines: list[str], start: int, end: int, date: str, position: int) -> Entry | None:
+    """The paper whose id is on line `start` (0-based), read up to line `end`: its
+    fields, then its abstract (the email's, between `\\\\` lines; the page's, the line
+    after the fields, with or without a blank line between)."""
+    found = _ID_LINE.fullmatch(lines[start].strip())
+    arxiv = found.group(1) if found else ""
+    body = list(enumerate(lines[start + 1 : end], start + 2))  # (line number, text)
+    marks = [i for i, (_, line) in enumerate(body) if line.startswith("\\\\")]
+    if marks:  # the email; `\\\\ ( https://arxiv.org/abs/… )` at once says no abstract
+        fields, line, _ = _fields(body[: marks[0]], labelled=True)
+        stop = (marks[1:] or [marks[0]])[0]
+        bare = body[marks[0]][1].strip() == "\\\\"
+        abstract = " ".join(text for _, text in body[marks[0] + 1 : stop]) if bare else ""
+    else:
+        fields, line, rest = _fields(body, labelled=False)
+        paragraph = list(takewhile(bool, dropwhile(lambda text: not text, rest)))
+        abstract = paragraph[0] if len(paragraph) == 1 else ""
+        if len(abstract.split()) < _ABSTRACT_WORDS or " | " in abstract:
+            abstract = ""  # a heading or the page's footer
+    if not fields.get("Title"):
+        return None
+    text = clean_abstract(" ".join(abstract.split()))
+    classes = _CLASS.findall(fields.get("Subjects", "")) or fields.get("Categories", "").split()
+    own = _DATE.search(fields.get("Date", ""))
+    return Entry(
+        title=fields["Title"],
+        abstract=text,
+        date=(listing_date(own.group(0)) if own else None) or date,
+        position=position,
+        line=line,
+        links=extract_links(f"{text} {fields.get('Comments', '')}"),
+        authors=_authors(fields.get("Authors", "")),
+        year=f"20{arxiv[:2]}" if arxiv[:4].isdigit() else "",
+        venue=fields.get("Journal-ref", ""),
+        doi=normal_doi(fields.get("DOI", "").split(" ")[0]),
+        arxiv=arxiv,
+        arxiv_class=classes[0] if classes else "",
+    )
+
+
+def _fields(body: list[tuple[int, str]], labelled: bool) -> tuple[dict[str, str], int, list[str]]:
+    """`Name: value` lines (a value the email wraps onto indented lines joined), the
+    title's line, and the lines after the fields. On a page, the title and the authors
+    may come unlabelled, in that order, and the fields end at a blank line or at a line
+    that is none of them."""
+    fields: dict[str, str] = {}
+    name, title_line = "", 0
+    for n, (number, line) in enumerate(body):
+        field = _FIELD.fullmatch(line)
+        if field:
+            name = field.group(1)
+            fields[name] = field.group(2).strip()
+        elif line[:1].isspace() and line.strip() and name:
+            fields[name] += " " + line.strip()
+        elif labelled and "Date" not in fields and _DATE.search(line):
+            fields["Date"] = line  # `replaced with revised version Tue, 3 Dec 2024 …`
+        elif labelled or not (line.strip() or fields):
+            continue
+        elif line.strip() and "Title" not in fields:
+            name, fields["Title"] = "Title", line.strip()
+        elif line.strip() and name == "Title" and "Authors" not in fields:
+            name, fields["Authors"] = "Authors", line.strip()
+        else:
+            return _tidy(fields), title_line, [text.strip() for _, text in body[n:]]
+        if name == "Title" and not title_line:
+            title_line = number
+    return _tidy(fields), title_line, []
+
+
+def _tidy(fields: dict[str, str]) -> dict[str, str]:
+    return {name: " ".join(value.split()) for name, value in fields.items()}
+
+
+def _authors(text: str) -> list[str]:
+    """`Ada Lovelace, Charles Babbage and Grace Hopper` -> the three names."""
+    text = _AFFILIATIONS.sub("", text)
+    return [a.strip() for a in re.split(r",\s*(?:and\s+)?|\s+and\s+", text) if a.strip()]
