@@ -218,6 +218,13 @@ def theme_changes(old: Linked, new: Linked) -> list[str]:
     return sorted(lines)
 
 
+def markdown_text(text: str) -> str:
+    """Text for GitHub's Markdown, shown as written (`inline`), with an invisible space
+    after each `@` and `#`: a title that names `@someone` or `#12` notifies no one and
+    links no issue."""
+    return str(inline(text)).replace("&#64;", "&#64;&#8203;").replace("&#35;", "&#35;&#8203;")
+
+
 class _Style:
     """How a report marks code, text and headings: Markdown, or plain terminal text."""
 
@@ -235,7 +242,7 @@ class _Style:
         return f"{fence}{pad}{text}{pad}{fence}"
 
     def text(self, text: str) -> str:
-        return str(inline(text)) if self.markdown else " ".join(text.split())
+        return markdown_text(text) if self.markdown else " ".join(text.split())
 
     def heading(self, level: int, text: str) -> list[str]:
         return [f"{'#' * level} {text}" if self.markdown else f"{text}:", ""]

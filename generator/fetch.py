@@ -50,8 +50,8 @@ for weeks (a day with no paper taken keeps no file, so it is asked again)."""
 class FetchReport:
     asked: list[str] = field(default_factory=list)
     """One line per date: how many papers the answer had and how many were taken."""
-    left_out: list[str] = field(default_factory=list)
-    """`2024-03-17 2403.12345: Title` for each paper not taken."""
+    left_out: list[tuple[str, str, str]] = field(default_factory=list)
+    """(date, arXiv id, title) of each paper not taken."""
     warnings: list[str] = field(default_factory=list)
     ingested: IngestReport | None = None
 
@@ -149,7 +149,7 @@ def fetch(
         # A day kept already was chosen then: what its rules left out, or a curator
         # took out of its file, stays out unless asked for by id.
         taken = [p for p in items if p["id"] in known or chosen.takes(p, by_rules=not kept)]
-        report.left_out += [f"{date} {p['id']}: {p['title']}" for p in items if p not in taken]
+        report.left_out += [(date, p["id"], p["title"]) for p in items if p not in taken]
         report.asked.append(f"{date}: {len(items)} paper(s), {len(taken)} taken")
         new = [p for p in sorted(taken, key=lambda p: p["id"]) if p["id"] not in known]
         if new or kept:

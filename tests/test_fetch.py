@@ -552,7 +552,10 @@ def test_the_daily_workflow_runs_its_steps_against_the_hub(small: Path, hub: str
     from generator.fetch import yesterday
 
     day = yesterday()
-    HubStandIn.days = {day: DAY}
+    # The Hub's titles reach the description: a hostile one links, shows and notifies
+    # nothing there (the bird paper stays the last line).
+    hostile = item("2403.10009", "Hi @octocat #1 [x](https://evil.example) <img src=x>", ".", [])
+    HubStandIn.days = {day: [hostile, *DAY]}
     try:
         flow = DailyWorkflow(small, hub)
         assert [s["name"] for s in flow.steps] == [
@@ -570,6 +573,11 @@ def test_the_daily_workflow_runs_its_steps_against_the_hub(small: Path, hub: str
             in body
         )
         assert body.rstrip().endswith(f"- {day} 2403.10003: A Study of Bird Migration Patterns")
+        shown = next(line for line in body.splitlines() if "2403.10009" in line)
+        assert shown == (
+            f"- {day} 2403.10009: Hi &#64;&#8203;octocat &#35;&#8203;1 &#91;x&#93;&#40;https&#58;"
+            "//evil.example&#41; &#60;img src&#61;x&#62;"
+        )
         assert flow.calls() == ["create"]
         # A list whose newest kept day is two months old: the description says what the
         # fetch could not ask for. (The pull request is closed, its branch replaced.)

@@ -304,7 +304,7 @@ def test_diff_reports_added_merged_and_removed_papers(tmp_path: Path) -> None:
     extra = root / "content" / "sources" / "005_extra.txt"
     extra.write_text(
         "Apr 2\n\nZeRO - Memory Optimizations Toward Training Trillion Parameter Models\n\n"
-        "Another copy. It merges by title.\n\nA Brand New Paper on Things\n\nIt is new. Really.\n",
+        "Another copy. It merges by title.\n\nA New Paper by @octocat on #12\n\nIt is new. Really.\n",
         encoding="utf-8",
     )
     assert run_cli(root, "ingest", str(extra)).returncode == 0
@@ -317,7 +317,8 @@ def test_diff_reports_added_merged_and_removed_papers(tmp_path: Path) -> None:
         "### \u26a0\ufe0f Removed papers\n\n"
         "- `scalable-neural-network-kernels`: Scalable Neural Network Kernels\n\n"
         "### Added papers\n\n"
-        "- `a-brand-new-paper-on-things`: A Brand New Paper on Things\n\n"
+        # A title naming `@someone` or `#12` notifies no one and links no issue.
+        "- `a-new-paper-by-octocat-on-12`: A New Paper by &#64;&#8203;octocat on &#35;&#8203;12\n\n"
         "### Edited papers\n\n"
         "- `zero-memory-optimizations-toward-training-trillion-parameter-models`: ZeRO&#58; Memory Optimizations Toward Training Trillion Parameter Models (aliases)\n\n"
         "### Listings merged\n\n"
@@ -331,6 +332,7 @@ def test_diff_reports_added_merged_and_removed_papers(tmp_path: Path) -> None:
     text = run_cli(root, "diff", "main").stdout
     assert text.startswith("Content changes since main:\n\n1 added, 1 removed, 1 edited")
     assert "ZeRO: Memory Optimizations" in text and "&#" not in text and "`" not in text
+    assert "A New Paper by @octocat on #12" in text
     assert "Removed papers:\n\n- scalable-neural-network-kernels: Scalable Neural" in text
     # Without BASE, since the last commit (the edits here are not committed).
     assert run_cli(root, "diff").stdout == text.replace("since main", "since HEAD")

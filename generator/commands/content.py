@@ -247,6 +247,7 @@ def merge(keep: str, other: str, dry_run: bool) -> None:
 @click.option("--all", "take_all", is_flag=True, help="Take every paper, in a theme or not.")
 @click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per request.")
+@format_option("markdown", help="'markdown' writes the titles left out for a pull request.")
 @reports_errors
 @locked
 def fetch(
@@ -256,6 +257,7 @@ def fetch(
     take_all: bool,
     dry_run: bool,
     timeout: float,
+    output_format: str,
 ) -> None:
     """Add the papers of a day of Hugging Face Daily Papers that belong to the list.
 
@@ -271,6 +273,7 @@ def fetch(
     """
     import datetime
 
+    from generator.diff import markdown_text
     from generator.fetch import ENDPOINT, catch_up, dates_between, yesterday
     from generator.fetch import fetch as run_fetch
 
@@ -306,8 +309,9 @@ def fetch(
         click.echo(f"warning: {line}", err=True)
     for line in report.asked:
         click.echo(f"fetched {line}")
-    for line in report.left_out:
-        click.echo(f"left out {line}")
+    shown = markdown_text if output_format == "markdown" else str
+    for day, arxiv, title in report.left_out:
+        click.echo(f"left out {day} {shown(arxiv)}: {shown(title)}")
     if report.ingested:
         _print_ingested(report.ingested, dry_run)
 
