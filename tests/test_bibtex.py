@@ -280,6 +280,30 @@ def test_an_entry_ingest_skips_does_not_fail_check(tmp_path: Path) -> None:
     )
 
 
+def test_a_zotero_export_with_files_warns_that_their_paths_go_public(tmp_path: Path) -> None:
+    """Zotero's export with "Export Files" names where each PDF is kept: the user's name
+    and folders, copied into the public `content/sources/`, and said nowhere. One
+    warning now says so, at the first such field, from `ingest` and from `check`."""
+    from .conftest import make_small_project
+
+    root = make_small_project(tmp_path / "project")
+    bib = tmp_path / "zotero.bib"
+    bib.write_text(
+        "@article{a, title={A Fine Title}, year={2021},\n"
+        "  file = {Full Text PDF:/Users/jane/Zotero/storage/AB12/a.pdf:application/pdf}}\n"
+        "@article{b, title={Another Title}, url={https://example.org/b},\n"
+        "  file = {C:\\Users\\jane\\b.pdf}}\n"
+        "@article{c, title={A Third}, pdf={https://example.org/c.pdf}}\n",
+        encoding="utf-8",
+    )
+    warning = "zotero.bib:2: warning: 2 field(s) such as file = 'Full Text PDF:/Users/jane/Zotero/"
+    ingested = run_cli(root, "ingest", str(bib))
+    assert ingested.returncode == 0 and warning in ingested.stderr, ingested.stderr
+    assert "name files on the computer this was exported from" in ingested.stderr
+    checked = run_cli(root, "check")
+    assert checked.returncode == 0 and f"content/sources/{warning}" in checked.stdout
+
+
 def test_an_entry_deleted_from_a_kept_bibtex_file_moves_no_other(tmp_path: Path) -> None:
     """A curator drops a paper: its record, and its entry in content/sources/. The
     entries after it moved up a position, and check then called them "in no record"."""

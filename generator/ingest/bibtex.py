@@ -16,6 +16,7 @@ from typing import Any
 import bibtexparser
 import bibtexparser.middlewares as mw
 from bibtexparser.middlewares.names import NameParts
+from bibtexparser.model import Entry as BibEntry
 from pylatexenc import latexwalker
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
@@ -61,6 +62,7 @@ TYPES = frozenset(
 _VENUE_FIELDS = ("journaltitle", "journal", "booktitle", "howpublished", "publisher")
 _DECODED = (*_VENUE_FIELDS, "volume", "number", "issue", "pages")
 """Fields read out of LaTeX, beside the title, abstract, year, DOI and eprint."""
+_FILE_FIELD = re.compile(r"file|pdf|local-url|bdsk-file-\d+", re.IGNORECASE)
 _ARXIV_VENUE = re.compile(r"arxiv|corr$", re.IGNORECASE)
 _ARXIV_IN_TEXT = re.compile(r"arxiv[:\s]+([0-9]{4}\.[0-9]{4,5}(?:v\d+)?)", re.IGNORECASE)
 
@@ -204,6 +206,7 @@ def parse_bibtex(path: Path) -> ParsedSource:
                 message = _undecoded(block.key, "author", exc)
                 warnings.append(Problem(str(path), line, message, "warning"))
         read.append((block, line, fields))
+    warnings += _local_files(path, library.entries)
     entries: list[Entry] = []
     volumes = {block.key.lower(): fields for block, _, fields in read}
     named = {_text(fields.get("crossref", "")).lower() for _, _, fields in read} - {""}
@@ -223,6 +226,27 @@ def parse_bibtex(path: Path) -> ParsedSource:
     if not entries:
         raise SourceError(path, "no BibTeX entries with a title found")
     return ParsedSource(path, entries, warnings)
+
+
+def _local_files(path: Path, entries: list[BibEntry]) -> list[Problem]:
+    """One warning for the entries whose `file` field (Zotero's, JabRef's, Mendeley's;
+    BibDesk's `bdsk-file-1`) names where the exporter keeps each PDF: the copy in
+    `content/sources/` is public. The copy stays as exported (`ingest.exports`)."""
+    found = [
+        field
+        for entry in entries
+        for field in entry.fields
+        if _FILE_FIELD.fullmatch(field.key) and not str(field.value).startswith("http")
+    ]
+    if not found:
+        return []
+    shown = quote(str(found[0].value), 50)
+    message = (
+        f"{len(found)} field(s) such as {found[0].key} = {shown} name files on the computer "
+        "this was exported from, which a public repository shows: delete them, or export "
+        "without files"
+    )
+    return [Problem(str(path), (found[0].start_line or 0) + 1, message, "warning")]
 
 
 def _inherit(fields: dict[str, object], volume: dict[str, object] | None) -> None:
