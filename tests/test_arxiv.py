@@ -179,6 +179,8 @@ def test_ingest_and_check_take_an_arxiv_page(tmp_path: Path) -> None:
         "2024",
     )
     assert routing.listings[0].source == "arxiv-new" and routing.listings[0].date == "2024-12-06"
+    labels = (root / "content" / "sources.yml").read_text(encoding="utf-8")
+    assert labels.endswith("- id: arxiv-new\n  label: arXiv listing\n"), labels
     merged = papers["speculative-decoding-with-small-drafts"]
     assert [x.position for x in merged.listings] == [3]
     assert "speculative-decoding-with-tiny-drafts" not in papers

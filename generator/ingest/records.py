@@ -300,11 +300,11 @@ def _labels(layout: Layout, sources: list[ParsedSource]) -> str:
     known, problems = load_sources(layout)
     if problems:
         raise ContentError(problems)
-    new = [
-        path
-        for path in dict.fromkeys(s.path for s in sources)
-        if path.stem not in known and not daily_source(path.stem)  # which needs none
-    ]
+    new = {
+        source.path: source
+        for source in sources
+        if source.stem not in known and not daily_source(source.stem)  # which needs none
+    }.values()
     if not new:
         return ""
     path = layout.source_labels
@@ -334,12 +334,15 @@ def _labels(layout: Layout, sources: list[ParsedSource]) -> str:
     return restyle(text)
 
 
-def _label(source: Path) -> dict[str, str]:
+def _label(source: ParsedSource) -> dict[str, str]:
     """What readers see of a new source file, until a curator says better."""
-    suffix = source.suffix.lower()
+    suffix = source.path.suffix.lower()
     if suffix == ".bib":
-        return {"label": source.name}
-    return {"label": SOURCE if suffix == SUFFIX else "Paper listing"}
+        return {"label": source.path.name}
+    if suffix == SUFFIX:
+        return {"label": SOURCE}
+    # Only arXiv's own pages give a listing's entries their ids (`ingest.arxiv`).
+    return {"label": "arXiv listing" if any(e.arxiv for e in source.entries) else "Paper listing"}
 
 
 def _adopt_sources(
