@@ -187,3 +187,20 @@ def test_ingest_and_check_take_an_arxiv_page(tmp_path: Path) -> None:
     checked = run_cli(root, "check")
     said = [line for line in checked.stdout.splitlines() if "arxiv-new" in line]
     assert checked.returncode == 0 and len(said) == 1 and "without an abstract" in said[0], said
+
+
+def test_a_listing_made_to_stall_the_reader_is_read_in_one_pass(tmp_path: Path) -> None:
+    """A line of 100,000 `(a)` after an id took the id pattern minutes (its parts could
+    split the same text many ways), and an author line of many affiliations half a
+    minute: a pull request could stall `check` in CI. Both now take one pass."""
+    import time
+
+    authors = "Authors: " + "Ada Lovelace (1), ((1) Cambridge " * 20_000
+    stall = "arXiv:2412.00002 " + "(a) " * 100_000 + "x"
+    text = f"[1] arXiv:2412.00001 [pdf]\nTitle: A Title\n{authors}\n\n{stall}\n"
+    began = time.process_time()
+    parsed = parse_file(write(tmp_path, "stall.txt", text))
+    spent = time.process_time() - began
+    assert [e.title for e in parsed.entries] == ["A Title"]
+    assert parsed.entries[0].authors[0] == "Ada Lovelace"
+    assert spent < 30  # minutes before; well under a second

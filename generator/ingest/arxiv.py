@@ -32,18 +32,22 @@ from generator.ingest.parse import Entry, ParsedSource, clean_abstract, extract_
 WARN = "warning"
 _ID_LINE = re.compile(
     r"(?:\[\d+\]\s+)?arXiv:(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
-    r"(?:\s+\(.*?\))?(?:\s+\[[^\]]*\])?(?:\s+\(.*?\))?"
+    r"(?:\s+\([^()]*\))*(?:\s+\[[^\[\]]*\](?:\s+\([^()]*\))*)?"
 )
 """`[1] arXiv:2412.04453 [pdf, html, other]` (a page) or `arXiv:2412.04453` (the email),
-with what the page adds: `(cross-list from cs.CL)`, `(replaced)`."""
+with what the page adds: `(cross-list from cs.CL)`, `(replaced)`. No part of it can
+match the same text two ways, so a line that is almost one costs no backtracking."""
+_ID_MAX = 200
+"""An id line is short; a longer line is not looked at (`_arxiv_id`)."""
 _FIELD = re.compile(
     r"(Title|Authors|Date|Categories|Subjects|Comments|Journal-ref|DOI|License"
     r"|Report-no|Report-number|MSC-class|ACM-class):\s*(.*)"
 )
 _DATE = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*, \d{1,2} [A-Z][a-z]+ \d{4}")
 _CLASS = re.compile(r"\(([a-z-]+(?:\.[A-Za-z-]+)?)\)")
-_AFFILIATIONS = re.compile(r"\s*\(\(\d+\).*\)\s*$|\s*\(\d+(?:,\s*\d+)*\)")
-"""The email's `Ada Lovelace (1), Charles Babbage (2) ((1) Cambridge, (2) London)`."""
+_MARKER = re.compile(r" ?\(\d+(?:, ?\d+)*\)")
+"""The email's affiliation marks: `Ada Lovelace (1), Charles Babbage (2) ((1) Cambridge,
+(2) London)`, where the names of the places close the line."""
 _ABSTRACT_WORDS = 12
 """A page's paragraph after a paper's fields is its abstract if it is one line (as a
 browser copies it) of this many words, with no ` | `. Another is a heading (`Cross
@@ -55,10 +59,16 @@ def from_arxiv(text: str) -> bool:
     email writes it, followed by a title."""
     lines = text.split("\n")
     for n, line in enumerate(lines):
-        found = _ID_LINE.fullmatch(line.strip())
+        found = _arxiv_id(line)
         if found and (line.lstrip().startswith("[") or _titled(lines[n + 1 : n + 5])):
             return True
     return False
+
+
+def _arxiv_id(line: str) -> str:
+    """The arXiv id of a line that is an id line (`_ID_LINE`), or ''."""
+    found = _ID_LINE.fullmatch(line.strip()) if len(line) <= _ID_MAX else None
+    return found.group(1) if found else ""
 
 
 def _titled(lines: list[str]) -> bool:
@@ -68,7 +78,7 @@ def _titled(lines: list[str]) -> bool:
 def parse_arxiv(path: Path, text: str, warnings: list[Problem]) -> ParsedSource:
     """The papers of an arXiv listing (`from_arxiv`), in the order given."""
     lines = text.split("\n")
-    starts = [n for n, line in enumerate(lines) if _ID_LINE.fullmatch(line.strip())]
+    starts = [n for n, line in enumerate(lines) if _arxiv_id(line)]
     entries: list[Entry] = []
     date, email = "", "\\\\" in lines  # each of the email's papers has its own date
     for n, start in enumerate(starts):
@@ -98,8 +108,7 @@ def _entry(lines: list[str], start: int, end: int, date: str, position: int) -> 
     """The paper whose id is on line `start` (0-based), read up to line `end`: its
     fields, then its abstract (the email's, between `\\\\` lines; the page's, the line
     after the fields, with or without a blank line between)."""
-    found = _ID_LINE.fullmatch(lines[start].strip())
-    arxiv = found.group(1) if found else ""
+    arxiv = _arxiv_id(lines[start])
     body = list(enumerate(lines[start + 1 : end], start + 2))  # (line number, text)
     marks = [i for i, (_, line) in enumerate(body) if line.startswith("\\\\")]
     if marks:  # the email; `\\\\ ( https://arxiv.org/abs/… )` at once says no abstract
@@ -169,5 +178,6 @@ def _tidy(fields: dict[str, str]) -> dict[str, str]:
 
 def _authors(text: str) -> list[str]:
     """`Ada Lovelace, Charles Babbage and Grace Hopper` -> the three names."""
-    text = _AFFILIATIONS.sub("", text)
+    places = text.find("((")
+    text = _MARKER.sub("", text[:places] if places > 0 else text)
     return [a.strip() for a in re.split(r",\s*(?:and\s+)?|\s+and\s+", text) if a.strip()]
