@@ -479,3 +479,37 @@ def test_a_numbered_listing_gives_titles_and_finds_records_made_before(tmp_path:
     assert "sparse-widgets" not in papers and papers["1-sparse-widgets"].listings[0].position == 1
     checked = run_cli(root, "check")
     assert checked.returncode == 0 and "num.txt" not in checked.stdout, checked.stdout
+
+
+def test_a_link_left_empty_is_a_placeholder_that_ingest_keeps(tmp_path: Path) -> None:
+    """`links: {code: }` was an error ("expected an http(s) URL, got ''") where every
+    other field left empty is a placeholder. Once it loaded, `ingest` deleted such a
+    block as it added a listing: the record it wrote dropped the lines a person wrote."""
+    from .conftest import make_small_project, run_cli
+
+    root = make_small_project(tmp_path / "project", entries=6)
+    records = sorted((root / "content" / "papers").glob("*.yml"))
+    first, second = [p for p in records if "links:" not in p.read_text(encoding="utf-8")][:2]
+    placeholder = "links:\n  code:  # the repository, once it is out\n  project: ~\n"
+    first.write_text(first.read_text(encoding="utf-8") + placeholder, encoding="utf-8")
+    partial = "links:\n  code: https://github.com/ada/widgets\n  project:\n"
+    second.write_text(second.read_text(encoding="utf-8") + partial, encoding="utf-8")
+    before = {p: p.read_text(encoding="utf-8") for p in (first, second)}
+    checked = run_cli(root, "check")
+    assert checked.returncode == 0, checked.stdout
+    papers, _ = load_papers(Layout(root))
+    assert papers[first.stem].links == {}
+    assert papers[second.stem].links == {"code": "https://github.com/ada/widgets"}
+    again = root / "content" / "sources" / "005_again.txt"
+    titles = [papers[p.stem].title for p in (first, second)]
+    again.write_text(
+        f"Mar 20\n\n{titles[0]}\n\nListed again. Fine.\n\n{titles[1]}\n\nAgain. Fine.\n",
+        encoding="utf-8",
+    )
+    assert run_cli(root, "ingest", "content/sources/005_again.txt").returncode == 0
+    for path, text in before.items():
+        after = path.read_text(encoding="utf-8")
+        assert after.startswith(text.split("links:")[0]) and after.endswith(
+            text[text.index("links:") :].replace("links:", "")
+        ), after
+        assert "links:" in after and "source: 005_again" in after

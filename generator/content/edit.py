@@ -64,10 +64,11 @@ def _edited(text: str, record: dict[str, Any]) -> str | None:
     nodes = {key.value: (key, value) for key, value in root.value}
     edits: list[tuple[int, int, list[str]]] = []
     appended: list[str] = []
+    held = _without_empty(current)
     for name in [*current, *(k for k in target if k not in current)]:
-        old, new = current.get(name), target.get(name)
-        if old == new or (new is None and old in ("", [], {})):
-            continue  # an empty field may stay, as a placeholder
+        old, new = held.get(name), target.get(name)
+        if old == new:
+            continue  # an empty field may stay, as a placeholder (`links: {code: }` too)
         if name not in nodes:
             appended += _lines(dumps({name: record[name]}))
             continue
@@ -119,9 +120,12 @@ _HEADERS = (":", "|", ">", "|-", ">-", "|+", ">+")
 
 
 def _without_empty(data: Any) -> Any:
+    """What the loader keeps of a record's fields: none left empty, and none of a
+    mapping's (`links: {code: }`)."""
     if not isinstance(data, dict):
         return data
-    return {k: v for k, v in data.items() if v not in ("", [], {})}
+    kept = {k: _without_empty(v) for k, v in data.items()}
+    return {k: v for k, v in kept.items() if v not in ("", [], {})}
 
 
 def _as_text(value: Any) -> Any:

@@ -305,7 +305,7 @@ class Validator:
             if not key.strip():
                 self.error((*path, key), f"field '{_dotted(path)}': a link needs a name")
                 return None
-        items = {k: self.string(v, (*path, k)) for k, v in value.items()}
+        items = {k: self.string(v, (*path, k)) for k, v in value.items() if v != ""}  # a blank
         return None if any(v is None for v in items.values()) else items  # type: ignore[return-value]
 
     def listings(self, value: Any, path: tuple[Any, ...]) -> list[Listing] | None:
