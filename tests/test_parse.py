@@ -183,7 +183,9 @@ def test_parser_never_crashes(tmp_path_factory, text: str) -> None:
     assert [e.position for e in source.entries] == list(range(1, len(source.entries) + 1))
 
 
-@pytest.mark.parametrize("title", ["Octopus 2", "Novel 3", "Decoding 7", "March 32", "Feb 30"])
+@pytest.mark.parametrize(
+    "title", ["Octopus 2", "Novel 3", "Decoding 7", "March 32", "Feb 30", "2024/2/30 Widgets"]
+)
 def test_words_with_a_number_are_titles_not_dates(tmp_path: Path, title: str) -> None:
     """`Octopus 2` used to be read as a date line (`Oct...`), and its paper vanished."""
     path = write(tmp_path, f"Mar 17\n\n{title}\n\n{ABSTRACT_1}\n\nNext\n\n{ABSTRACT_2}\n")
@@ -210,11 +212,15 @@ def test_real_dates_are_dates(tmp_path: Path, date: str) -> None:
         ("Mon, 2 Dec 2024", "2024-12-02"),
         ("1 Dec", "Dec 1"),
         ("Dec. 1st", "Dec 1"),
+        ("2024/12/1", "2024-12-01"),
+        ("2024.12.01", "2024-12-01"),
+        ("2024-12-1", "2024-12-01"),
     ],
 )
 def test_dates_as_other_pages_write_them_are_dates(tmp_path: Path, written: str, kept: str) -> None:
     """`Dec 1, 2024` was read as a title: `ingest` made a record `dec-1-2024`, with no
-    abstract, and its papers had no date. It is kept as a record's date is written."""
+    abstract, and its papers had no date. It is kept as a record's date is written.
+    `2024/12/1` was left out of the page as its furniture, and its papers had no date."""
     source = parse_source(write(tmp_path, f"{written}\n\nA title\n\n{ABSTRACT_1}\n"))
     assert [(e.title, e.date) for e in source.entries] == [("A title", kept)]
     assert source.warnings == []

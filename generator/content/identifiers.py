@@ -143,12 +143,20 @@ _SPELLED = re.compile(
 )
 
 
+_YEAR_FIRST = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
+
+
 def listing_date(text: str) -> str | None:
     """A listing's date line as a record keeps it, or None if `text` is no date.
     `Mar 17` and `2024-03-17` stay as written; other ways pages write a date become
-    one of those: `Dec 1, 2024` and `Mon, 2 Dec 2024` a full date, `1 Dec` `Dec 1`."""
+    one of those: `Dec 1, 2024`, `Mon, 2 Dec 2024` and `2024/12/1` a full date, `1 Dec`
+    `Dec 1`. (`1/12/2024` is left alone: the first of December, or January the 12th?)"""
     if date_problem(text) is None:
         return text
+    numeric = _YEAR_FIRST.fullmatch(text)
+    if numeric:
+        year, month, day = int(numeric[1]), int(numeric[3]), int(numeric[4])
+        return f"{year}-{month:02}-{day:02}" if _real_day(year, month, day) else None
     found = _SPELLED.fullmatch(text)
     if found is None:
         return None
