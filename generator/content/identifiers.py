@@ -155,8 +155,7 @@ def listing_date(text: str) -> str | None:
         return text
     numeric = _YEAR_FIRST.fullmatch(text)
     if numeric:
-        year, month, day = int(numeric[1]), int(numeric[3]), int(numeric[4])
-        return f"{year}-{month:02}-{day:02}" if _real_day(year, month, day) else None
+        return _full_date(int(numeric[1]), int(numeric[3]), int(numeric[4]))
     found = _SPELLED.fullmatch(text)
     if found is None:
         return None
@@ -165,8 +164,11 @@ def listing_date(text: str) -> str | None:
         return None
     if not year:
         return f"{month[:3]} {day}"
-    number = MONTHS.index(month[:3]) + 1
-    return f"{year}-{number:02}-{day:02}" if _real_day(int(year), number, day) else None
+    return _full_date(int(year), MONTHS.index(month[:3]) + 1, day)
+
+
+def _full_date(year: int, month: int, day: int) -> str | None:
+    return f"{year}-{month:02}-{day:02}" if _real_day(year, month, day) else None
 
 
 _URL = re.compile(r"https?://[^\s/?#]+[^\s]*")
