@@ -513,3 +513,29 @@ def test_a_link_left_empty_is_a_placeholder_that_ingest_keeps(tmp_path: Path) ->
             text[text.index("links:") :].replace("links:", "")
         ), after
         assert "links:" in after and "source: 005_again" in after
+
+
+def test_a_record_made_from_an_id_before_its_title_is_still_found(tmp_path: Path) -> None:
+    """`[2412.00003] Tiny Drafts` is now the paper "Tiny Drafts" with its arXiv id
+    (`test_parse`). A record an earlier `ingest` made from such a line, titled with the
+    id, is still that paper's record: the paper listed elsewhere as "Tiny Drafts" joins
+    it, and `check` passes."""
+    from .conftest import make_small_project, run_cli
+
+    root = make_small_project(tmp_path / "project", entries=2)
+    sources = root / "content" / "sources"
+    listing = "Dec 3\n\n[2412.00003] Tiny Drafts\n\nWe draft tiny things. Good.\n"
+    (sources / "ids.txt").write_text(listing, encoding="utf-8")
+    (root / "content" / "papers" / "2412-00003-tiny-drafts.yml").write_text(
+        "id: 2412-00003-tiny-drafts\ntitle: '[2412.00003] Tiny Drafts'\n"
+        "listings:\n- source: ids\n  date: Dec 3\n  position: 1\n",
+        encoding="utf-8",
+    )
+    later = "Dec 9\n\nTiny Drafts\n\nWe draft tiny things. Good.\n"
+    (sources / "later.txt").write_text(later, encoding="utf-8")
+    assert run_cli(root, "ingest", "content/sources/later.txt").returncode == 0
+    papers, _ = load_papers(Layout(root))
+    assert "tiny-drafts" not in papers
+    assert [x.source for x in papers["2412-00003-tiny-drafts"].listings] == ["ids", "later"]
+    checked = run_cli(root, "check")
+    assert checked.returncode == 0 and "ids.txt" not in checked.stdout, checked.stdout

@@ -15,13 +15,16 @@ _QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032`\u00b4"), "'") 
 )
 _PUNCTUATION = re.compile(r"[^\w\s]|_")
 _LIST_MARKER = re.compile(r"(?:[0-9]{1,3}[.)]|[-*\u2022\u2023\u25e6]) (?=\S)")
+ARXIV_BEFORE = re.compile(r"\[(?:arXiv:)?(\d{4}\.\d{4,5})(?:v\d+)?\] (?=\S)", re.IGNORECASE)
+"""`[2412.00001] ` before a title: its arXiv id, as some pages list papers."""
 
 
 def unmarked(title: str) -> str:
-    """The title without a `1. `, `2) `, `- ` or `• ` before it: the numbered or
-    bulleted list it was copied from, not the title. Whitespace is collapsed."""
+    """The title without a `1. `, `2) `, `- ` or `• ` before it (the numbered or
+    bulleted list it was copied from), or a `[2412.00001] ` (its arXiv id): not the
+    title. Whitespace is collapsed."""
     title = " ".join(title.split())
-    marker = _LIST_MARKER.match(title)
+    marker = _LIST_MARKER.match(title) or ARXIV_BEFORE.match(title)
     return title[marker.end() :] if marker else title
 
 

@@ -9,7 +9,7 @@ abstracts, so pairing is decided by what each paragraph looks like, not by count
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from generator.content.controls import CONTROL_REPLACED, first_control, without_controls
 from generator.content.files import UnsafePath, read_regular, utf8_text
 from generator.content.identifiers import listing_date
-from generator.content.titles import unmarked
+from generator.content.titles import ARXIV_BEFORE, unmarked
 from generator.errors import NotText, Problem, SourceError, quote
 from generator.ingest.clutter import HEADER_LINES, author_names, is_furniture
 
@@ -29,6 +29,12 @@ _RELATIVE_DATE = re.compile(
     r"today|yesterday|(?:an?|one|\d{1,3}) (?:minute|hour|day|week|month)s? ago", re.IGNORECASE
 )
 """A date as pages show it relative to now: `Today`, `3 days ago`. No date to keep."""
+_ARXIV_LINK = re.compile(
+    r"(?:https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/|arXiv:)(\d{4}\.\d{4,5})(?:v\d+)?"
+    r"(?:\.pdf)?/?",
+    re.IGNORECASE,
+)
+"""A line that is a paper's arXiv address or id, alone: it belongs to the title above."""
 
 
 def _date_of(text: str) -> str | None:
@@ -238,7 +244,7 @@ def parse_listing(path: Path, text: str, warnings: list[Problem]) -> ParsedSourc
     """The entries of a listing's text (`listing_text`): titles, abstracts, date lines."""
     reader = _Reader(path)
     reader.warnings = warnings
-    blocks = list(_split_at_dates(_blocks(text)))
+    blocks = list(_split_at_dates(_links_apart(_blocks(text))))
     # A page's header comes before its first date line: nothing there is a paper.
     reader.header = any(_date_of(lines[0]) is not None for _, lines in blocks)
     for line, lines in blocks:
@@ -246,8 +252,18 @@ def parse_listing(path: Path, text: str, warnings: list[Problem]) -> ParsedSourc
     return reader.finish()
 
 
+def _links_apart(blocks: list[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    """The paragraphs, with an arXiv link on the line under a title one of its own."""
+    for start, lines in blocks:
+        if len(lines) > 1 and _ARXIV_LINK.fullmatch(lines[-1]):
+            yield start, lines[:-1]
+            yield start + len(lines) - 1, lines[-1:]
+        else:
+            yield start, lines
+
+
 def _split_at_dates(
-    blocks: list[tuple[int, list[str]]],
+    blocks: Iterable[tuple[int, list[str]]],
 ) -> Iterator[tuple[int, list[str]]]:
     """The paragraphs, with a date line run into the lines around it (`Papers I liked`,
     then `Dec 1`, and no blank line) a paragraph of its own."""
@@ -282,6 +298,8 @@ class _Reader:
         """The paragraph before was skipped where a title was due: its abstract may follow."""
         self.header = False
         """Before the first date line of a listing that has one."""
+        self.arxiv = ""
+        """The arXiv id given under the pending title."""
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(Problem(str(self.path), line, message, "warning"))
@@ -300,6 +318,13 @@ class _Reader:
                 self.warn(line, f"{quote(para, 60)} {message}")
             return
         self.header = False
+        link = _ARXIV_LINK.fullmatch(para)
+        if link and self.pending and not self.arxiv:
+            self.arxiv = link[1]
+            return
+        if link:  # an address read as a title made a record of it
+            self.warn(line, f"left out {quote(para)}: an arXiv link goes under its title")
+            return
         after_skipped, self.skipped = self.skipped, False
         if date is not None:
             self._flush()
@@ -341,9 +366,11 @@ class _Reader:
 
     def _emit(self, pending: tuple[int, str], abstract: str) -> None:
         abstract = clean_abstract(" ".join(abstract.split()))
+        before = ARXIV_BEFORE.match(pending[1].strip())
         self.entries.append(
             Entry(
                 title=unmarked(pending[1]),
+                arxiv=self.arxiv or (before[1] if before else ""),
                 abstract=abstract,
                 date=self.date,
                 position=len(self.entries) + 1,
@@ -352,7 +379,7 @@ class _Reader:
                 authors=self.authors,
             )
         )
-        self.pending, self.authors = None, []
+        self.pending, self.authors, self.arxiv = None, [], ""
 
     def finish(self) -> ParsedSource:
         self._flush()
