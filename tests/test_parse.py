@@ -404,30 +404,31 @@ def test_a_paragraph_of_several_lines_is_never_a_title(tmp_path: Path) -> None:
     assert entry.abstract == ABSTRACT_1
 
 
-def test_an_arxiv_link_under_a_title_is_its_id_not_a_paper(tmp_path: Path) -> None:
-    """A newsletter lists each paper's arXiv address under its title. A link on a line
-    of its own became a paper titled with the address (its title had no abstract), and
-    a link on the title's paragraph made the paper vanish. `[2412.00003] Title` kept
-    the id in the title."""
+def test_a_link_under_a_title_is_the_papers_not_a_paper(tmp_path: Path) -> None:
+    """A newsletter lists each paper's addresses under its title. A link on a line of
+    its own became a paper titled with the address (the real title had no abstract),
+    and one on the title's paragraph made the paper vanish. An arXiv address now gives
+    the paper its id, another a link; `[2412.00003] Title` gives the id too."""
     text = (
         "Mar 17\n\n"
-        "Sparse Widgets\nhttps://arxiv.org/abs/2412.00001v2\n\n"
+        "Sparse Widgets\nhttps://arxiv.org/abs/2412.00001v2\nCode: https://github.com/a/w\n\n"
         f"{ABSTRACT_1}\n\n"
-        "Dense Gadgets\n\narXiv:2412.00002\n\n"
+        "Dense Gadgets\n\narXiv:2412.00002\n\nhttps://github.com/g/gadgets\n\n"
         f"{ABSTRACT_2}\n\n"
-        "[2412.00003] Tiny Drafts\n\n"
+        "[2412.00003] Tiny Drafts\n\nPaper: https://openreview.net/forum?id=abc\n\n"
         f"{ABSTRACT_1}\n\n"
         "https://arxiv.org/pdf/2412.00009\n\n"
         "[Re] Reproducing Widgets\n\n"
         f"{ABSTRACT_2}\n"
     )
     source = parse_source(write(tmp_path, text))
-    assert [(e.title, e.arxiv, e.abstract, e.line) for e in source.entries] == [
-        ("Sparse Widgets", "2412.00001", ABSTRACT_1, 3),
-        ("Dense Gadgets", "2412.00002", ABSTRACT_2, 8),
-        ("Tiny Drafts", "2412.00003", ABSTRACT_1, 14),
-        ("[Re] Reproducing Widgets", "", ABSTRACT_2, 20),
-    ]
+    assert [(e.title, e.arxiv, e.abstract, e.line, e.links) for e in source.entries] == [
+        ("Sparse Widgets", "2412.00001", ABSTRACT_1, 3, {"code": "https://github.com/a/w"}),
+        ("Dense Gadgets", "2412.00002", ABSTRACT_2, 9, {"code": "https://github.com/g/gadgets"}),
+        ("Tiny Drafts", "2412.00003", ABSTRACT_1, 17,
+         {"project": "https://openreview.net/forum?id=abc"}),
+        ("[Re] Reproducing Widgets", "", ABSTRACT_2, 25, {}),
+    ]  # fmt: skip
     assert [(w.line, w.message) for w in source.warnings] == [
-        (18, "left out 'https://arxiv.org/pdf/2412.00009': an arXiv link goes under its title")
+        (23, "left out 'https://arxiv.org/pdf/2412.00009': a paper's link goes under its title")
     ]

@@ -30,11 +30,11 @@ _RELATIVE_DATE = re.compile(
 )
 """A date as pages show it relative to now: `Today`, `3 days ago`. No date to keep."""
 _ARXIV_LINK = re.compile(
-    r"(?:https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/|arXiv:)(\d{4}\.\d{4,5})(?:v\d+)?"
-    r"(?:\.pdf)?/?",
-    re.IGNORECASE,
+    r"(?:https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/|arXiv:)(\d{4}\.\d{4,5})", re.IGNORECASE
 )
-"""A line that is a paper's arXiv address or id, alone: it belongs to the title above."""
+_LINK_LINE = re.compile(r"(?:[A-Za-z][\w .-]{0,30}:\s*)?(?:https?://\S+|arXiv:\d{4}\.\d{4,5}\S*)")
+"""A line that is a paper's address alone (`Code: https://…`, `arXiv:2412.00001`): it
+belongs to the title above, and the arXiv one gives its id (`_ARXIV_LINK`)."""
 
 
 def _date_of(text: str) -> str | None:
@@ -253,13 +253,13 @@ def parse_listing(path: Path, text: str, warnings: list[Problem]) -> ParsedSourc
 
 
 def _links_apart(blocks: list[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
-    """The paragraphs, with an arXiv link on the line under a title one of its own."""
+    """The paragraphs, with each link on the lines under a title one of its own."""
     for start, lines in blocks:
-        if len(lines) > 1 and _ARXIV_LINK.fullmatch(lines[-1]):
-            yield start, lines[:-1]
-            yield start + len(lines) - 1, lines[-1:]
-        else:
-            yield start, lines
+        cut = len(lines)
+        while cut > 1 and _LINK_LINE.fullmatch(lines[cut - 1]):
+            cut -= 1
+        yield start, lines[:cut]
+        yield from ((start + n, [lines[n]]) for n in range(cut, len(lines)))
 
 
 def _split_at_dates(
@@ -298,8 +298,8 @@ class _Reader:
         """The paragraph before was skipped where a title was due: its abstract may follow."""
         self.header = False
         """Before the first date line of a listing that has one."""
-        self.arxiv = ""
-        """The arXiv id given under the pending title."""
+        self.under: list[str] = []
+        """The links on the lines under the pending title (`_LINK_LINE`)."""
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(Problem(str(self.path), line, message, "warning"))
@@ -318,12 +318,11 @@ class _Reader:
                 self.warn(line, f"{quote(para, 60)} {message}")
             return
         self.header = False
-        link = _ARXIV_LINK.fullmatch(para)
-        if link and self.pending and not self.arxiv:
-            self.arxiv = link[1]
-            return
-        if link:  # an address read as a title made a record of it
-            self.warn(line, f"left out {quote(para)}: an arXiv link goes under its title")
+        if _LINK_LINE.fullmatch(para):  # read as a title, an address made a record of it
+            if self.pending:
+                self.under.append(para)
+            else:
+                self.warn(line, f"left out {quote(para)}: a paper's link goes under its title")
             return
         after_skipped, self.skipped = self.skipped, False
         if date is not None:
@@ -366,20 +365,22 @@ class _Reader:
 
     def _emit(self, pending: tuple[int, str], abstract: str) -> None:
         abstract = clean_abstract(" ".join(abstract.split()))
-        before = ARXIV_BEFORE.match(pending[1].strip())
+        ids = [found[1] for found in map(_ARXIV_LINK.search, self.under) if found]
+        ids.append(found[1] if (found := ARXIV_BEFORE.match(pending[1].strip())) else "")
+        links = [link for link in self.under if not _ARXIV_LINK.search(link)]
         self.entries.append(
             Entry(
                 title=unmarked(pending[1]),
-                arxiv=self.arxiv or (before[1] if before else ""),
+                arxiv=ids[0],
                 abstract=abstract,
                 date=self.date,
                 position=len(self.entries) + 1,
                 line=pending[0],
-                links=extract_links(abstract),
+                links=extract_links(" ".join([*links, abstract])),
                 authors=self.authors,
             )
         )
-        self.pending, self.authors, self.arxiv = None, [], ""
+        self.pending, self.authors, self.under = None, [], []
 
     def finish(self) -> ParsedSource:
         self._flush()
