@@ -110,7 +110,7 @@ def test_a_listing_page_gives_each_paper_with_its_id_authors_and_date(
 ) -> None:
     """Read as any other listing, the page was refused: "no entries found". A browser
     may copy a paper's abstract with or without a blank line before it."""
-    moved = (f"(cs.CL)\n\n{ABSTRACT}\n", f"(cs.CL)\n{ABSTRACT}\n\n")  # same line numbers
+    moved = (f"(cs.CL)\n\n{ABSTRACT}\n", f"(cs.CL)\n    {ABSTRACT}\n\n")  # same line numbers
     page = NEW_PAGE if blank else NEW_PAGE.replace(*moved)
     assert blank or page != NEW_PAGE
     parsed = parse_file(write(tmp_path, "arxiv-new.txt", page))

@@ -101,7 +101,7 @@ def parse_arxiv(path: Path, text: str, warnings: list[Problem]) -> ParsedSource:
             "'recent' pages and its replacements show none, its 'new' pages do"
         )
         warnings.append(Problem(str(path), bare[0].line, message, WARN))
-    return ParsedSource(path, entries, warnings)
+    return ParsedSource(path, entries, warnings, label="arXiv listing")
 
 
 def _entry(lines: list[str], start: int, end: int, date: str, position: int) -> Entry | None:
@@ -147,7 +147,7 @@ def _fields(body: list[tuple[int, str]], labelled: bool) -> tuple[dict[str, str]
     """`Name: value` lines (a value the email wraps onto indented lines joined), the
     title's line, and the lines after the fields. On a page, the title and the authors
     may come unlabelled, in that order, and the fields end at a blank line or at a line
-    that is none of them."""
+    that is none of them (an abstract, indented or not)."""
     fields: dict[str, str] = {}
     name, title_line = "", 0
     for n, (number, line) in enumerate(body):
@@ -155,7 +155,7 @@ def _fields(body: list[tuple[int, str]], labelled: bool) -> tuple[dict[str, str]
         if field:
             name = field.group(1)
             fields[name] = field.group(2).strip()
-        elif line[:1].isspace() and line.strip() and name:
+        elif labelled and line[:1].isspace() and line.strip() and name:
             fields[name] += " " + line.strip()
         elif labelled and "Date" not in fields and _DATE.search(line):
             fields["Date"] = line  # `replaced with revised version Tue, 3 Dec 2024 …`

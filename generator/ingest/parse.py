@@ -89,6 +89,8 @@ class ParsedSource:
     path: Path
     entries: list[Entry]
     warnings: list[Problem]
+    label: str = ""
+    """What readers see of the file until a curator names it, if its reader knows."""
 
     @property
     def stem(self) -> str:
@@ -318,7 +320,7 @@ class _Reader:
                 self.warn(line, f"{quote(para, 60)} {message}")
             return
         self.header = False
-        if _LINK_LINE.fullmatch(para):  # read as a title, an address made a record of it
+        if _LINK_LINE.fullmatch(para):  # a link alone: read as a title, it made a record
             if self.pending:
                 self.under.append(para)
             else:
@@ -365,8 +367,10 @@ class _Reader:
 
     def _emit(self, pending: tuple[int, str], abstract: str) -> None:
         abstract = clean_abstract(" ".join(abstract.split()))
-        ids = [found[1] for found in map(_ARXIV_LINK.search, self.under) if found]
-        ids.append(found[1] if (found := ARXIV_BEFORE.match(pending[1].strip())) else "")
+        before = ARXIV_BEFORE.match(pending[1].strip())
+        ids = [m[1] for m in map(_ARXIV_LINK.search, self.under) if m] + [
+            before[1] if before else ""
+        ]
         links = [link for link in self.under if not _ARXIV_LINK.search(link)]
         self.entries.append(
             Entry(

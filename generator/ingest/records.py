@@ -339,10 +339,7 @@ def _label(source: ParsedSource) -> dict[str, str]:
     suffix = source.path.suffix.lower()
     if suffix == ".bib":
         return {"label": source.path.name}
-    if suffix == SUFFIX:
-        return {"label": SOURCE}
-    # Only arXiv's own pages give a listing's entries their ids (`ingest.arxiv`).
-    return {"label": "arXiv listing" if any(e.arxiv for e in source.entries) else "Paper listing"}
+    return {"label": SOURCE if suffix == SUFFIX else source.label or "Paper listing"}
 
 
 def _adopt_sources(
