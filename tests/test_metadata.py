@@ -195,3 +195,21 @@ def test_the_table_sorts_by_year_in_chromium(browser, site: Path) -> None:
         page.close()
     finally:
         server.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("venue", "year", "shown"),
+    [
+        ("NeurIPS 2024", "2024", "NeurIPS 2024"),
+        ("Phys. Rev. D 100, 012345 (2019)", "2019", "Phys. Rev. D 100, 012345 (2019)"),
+        ("Scientific Memoirs", "1843", "Scientific Memoirs 1843"),
+        ("Proceedings 20245", "2024", "Proceedings 20245 2024"),
+    ],
+)
+def test_the_byline_names_the_year_once(venue: str, year: str, shown: str) -> None:
+    """An arXiv listing's `Journal-ref: NeurIPS 2024` is the venue, and the id gives the
+    year: the page said "NeurIPS 2024 2024"."""
+    from generator.content.model import Paper
+    from generator.site.citation import byline
+
+    assert str(byline(Paper(id="p", title="P", venue=venue, year=year))) == shown

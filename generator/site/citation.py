@@ -55,7 +55,9 @@ def byline(paper: Paper, papers_href: str = "") -> Markup:
         ]
         parts.append(", ".join(shown) + (f" and {more} more" if more else ""))
     venue = paper.venue or paper.journal or paper.booktitle
-    published = " ".join(part for part in (venue, paper.year) if part)
+    # Not "NeurIPS 2024 2024": a venue (an arXiv Journal-ref, say) may name the year.
+    year = "" if re.search(rf"\b{re.escape(paper.year)}\b", venue) else paper.year
+    published = " ".join(part for part in (venue, year) if part)
     if published:
         parts.append(str(markup.html_text(published)))
     if paper.doi:
