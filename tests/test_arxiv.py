@@ -74,7 +74,7 @@ Comments: 10 pages
 DOI: 10.1234/widgets.5678
 \\\\
   We make widgets sparse, and the email indents
-the abstract's lines as it pleases. They are fast.
+\\\\the abstract's lines as it pleases. They are fast.
 \\\\ ( https://arxiv.org/abs/2412.00001 ,  100kb)
 ------------------------------------------------------------------------------
 %%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%
@@ -146,7 +146,7 @@ def test_the_email_gives_wrapped_fields_and_no_abstract_for_a_replacement(tmp_pa
          ""),
     ]  # fmt: skip
     assert parsed.entries[0].abstract == (
-        "We make widgets sparse, and the email indents the abstract's lines as it pleases. "
+        "We make widgets sparse, and the email indents \\\\the abstract's lines as it pleases. "
         "They are fast."
     )
     assert parsed.entries[1].abstract == ""

@@ -110,11 +110,13 @@ def _entry(lines: list[str], start: int, end: int, date: str, position: int) -> 
     after the fields, with or without a blank line between)."""
     arxiv = _arxiv_id(lines[start])
     body = list(enumerate(lines[start + 1 : end], start + 2))  # (line number, text)
-    marks = [i for i, (_, line) in enumerate(body) if line.startswith("\\\\")]
-    if marks:  # the email; `\\\\ ( https://arxiv.org/abs/… )` at once says no abstract
+    # The email's marks: `\\\\` alone, and `\\\\ ( https://arxiv.org/abs/… )` after a paper
+    # (at once, when it has no abstract). A line of the abstract may start with `\\\\`.
+    marks = [i for i, (_, text) in enumerate(body) if text == "\\\\" or text.startswith("\\\\ (")]
+    if marks:
         fields, line, _ = _fields(body[: marks[0]], labelled=True)
         stop = (marks[1:] or [marks[0]])[0]
-        bare = body[marks[0]][1].strip() == "\\\\"
+        bare = body[marks[0]][1] == "\\\\"
         abstract = " ".join(text for _, text in body[marks[0] + 1 : stop]) if bare else ""
     else:
         fields, line, rest = _fields(body, labelled=False)
