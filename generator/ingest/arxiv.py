@@ -110,8 +110,8 @@ def _entry(lines: list[str], start: int, end: int, date: str, position: int) -> 
     after the fields, with or without a blank line between)."""
     arxiv = _arxiv_id(lines[start])
     body = list(enumerate(lines[start + 1 : end], start + 2))  # (line number, text)
-    # The email's marks: `\\\\` alone, and `\\\\ ( https://arxiv.org/abs/… )` after a paper
-    # (at once, when it has no abstract). A line of the abstract may start with `\\\\`.
+    # The email's marks: `\\` alone, and `\\ ( https://arxiv.org/abs/… )` after a paper
+    # (at once, when it has no abstract). A line of the abstract may start with `\\`.
     marks = [i for i, (_, text) in enumerate(body) if text == "\\\\" or text.startswith("\\\\ (")]
     if marks:
         fields, line, _ = _fields(body[: marks[0]], labelled=True)
