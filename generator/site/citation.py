@@ -43,6 +43,12 @@ def author_link(name: str, papers_href: str, text: str = "") -> str:
     return f'<a class="rl-author" href="{href}">{markup.html_text(text or name)}</a>'
 
 
+def venue_of(paper: Paper) -> str:
+    """Where a paper appeared, as readers see it: its venue, else its journal or
+    proceedings."""
+    return paper.venue or paper.journal or paper.booktitle
+
+
 def byline(paper: Paper, papers_href: str = "") -> Markup:
     """Authors · venue and year · DOI link, as escaped HTML; empty for a paper with none.
     With `papers_href` (All papers, from the page), each name opens it for that author."""
@@ -54,7 +60,7 @@ def byline(paper: Paper, papers_href: str = "") -> Markup:
             author_link(n, papers_href) if papers_href else str(markup.html_text(n)) for n in names
         ]
         parts.append(", ".join(shown) + (f" and {more} more" if more else ""))
-    venue = paper.venue or paper.journal or paper.booktitle
+    venue = venue_of(paper)
     # Not "NeurIPS 2024 2024": a venue (an arXiv Journal-ref, say) may name the year.
     year = "" if re.search(rf"\b{re.escape(paper.year)}\b", venue) else paper.year
     published = " ".join(part for part in (venue, year) if part)

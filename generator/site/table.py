@@ -18,8 +18,7 @@ from __future__ import annotations
 
 from generator.analysis import Linked
 from generator.analysis.tags import tag_groups, tag_key
-from generator.content.model import Paper
-from generator.site.citation import short_authors
+from generator.site.citation import short_authors, venue_of
 from generator.site.markup import safe_url, script_call
 from generator.site.paths import page_url, paper_page, tag_page, theme_page
 
@@ -34,12 +33,6 @@ FIELDS = [
 def parts(count: int) -> int:
     """How many files hold `count` rows (one, empty, for an empty library)."""
     return max(1, -(-count // PART))
-
-
-def venue_of(paper: Paper) -> str:
-    """Where a paper appeared, as readers see it: its venue, else its journal or
-    proceedings."""
-    return paper.venue or paper.journal or paper.booktitle
 
 
 def table_files(linked: Linked, directory_urls: bool) -> dict[str, str]:
