@@ -419,7 +419,9 @@ def test_a_link_under_a_title_is_the_papers_not_a_paper(tmp_path: Path) -> None:
         f"{ABSTRACT_1}\n\n"
         "https://arxiv.org/pdf/2412.00009\n\n"
         "[Re] Reproducing Widgets\n\n"
-        f"{ABSTRACT_2}\n"
+        f"{ABSTRACT_2}\n\n"
+        "Late Widgets\nHTML: https://export.arxiv.org/html/2412.00005v1\n\n"
+        f"{ABSTRACT_1}\n"
     )
     source = parse_source(write(tmp_path, text))
     assert [(e.title, e.arxiv, e.abstract, e.line, e.links) for e in source.entries] == [
@@ -428,6 +430,7 @@ def test_a_link_under_a_title_is_the_papers_not_a_paper(tmp_path: Path) -> None:
         ("Tiny Drafts", "2412.00003", ABSTRACT_1, 17,
          {"project": "https://openreview.net/forum?id=abc"}),
         ("[Re] Reproducing Widgets", "", ABSTRACT_2, 25, {}),
+        ("Late Widgets", "2412.00005", ABSTRACT_1, 29, {}),
     ]  # fmt: skip
     assert [(w.line, w.message) for w in source.warnings] == [
         (23, "left out 'https://arxiv.org/pdf/2412.00009': a paper's link goes under its title")

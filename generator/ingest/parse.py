@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from generator.content.controls import CONTROL_REPLACED, first_control, without_controls
 from generator.content.files import UnsafePath, read_regular, utf8_text
-from generator.content.identifiers import listing_date
+from generator.content.identifiers import arxiv_base, arxiv_problem, listing_date, normal_arxiv
 from generator.content.titles import ARXIV_BEFORE, unmarked
 from generator.errors import NotText, Problem, SourceError, quote
 from generator.ingest.clutter import HEADER_LINES, author_names, is_furniture
@@ -29,12 +29,15 @@ _RELATIVE_DATE = re.compile(
     r"today|yesterday|(?:an?|one|\d{1,3}) (?:minute|hour|day|week|month)s? ago", re.IGNORECASE
 )
 """A date as pages show it relative to now: `Today`, `3 days ago`. No date to keep."""
-_ARXIV_LINK = re.compile(
-    r"(?:https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/|arXiv:)(\d{4}\.\d{4,5})", re.IGNORECASE
-)
 _LINK_LINE = re.compile(r"(?:[A-Za-z][\w .-]{0,30}:\s*)?(?:https?://\S+|arXiv:\d{4}\.\d{4,5}\S*)")
 """A line that is a paper's address alone (`Code: https://…`, `arXiv:2412.00001`): it
-belongs to the title above, and the arXiv one gives its id (`_ARXIV_LINK`)."""
+belongs to the title above, and the arXiv one gives its id (`_arxiv_of`)."""
+
+
+def _arxiv_of(link: str) -> str:
+    """The arXiv id (without its version) a link line names, or ''."""
+    found = normal_arxiv(link.split()[-1])  # the address, after any label
+    return "" if arxiv_problem(found) else arxiv_base(found)
 
 
 def _date_of(text: str) -> str | None:
@@ -368,10 +371,8 @@ class _Reader:
     def _emit(self, pending: tuple[int, str], abstract: str) -> None:
         abstract = clean_abstract(" ".join(abstract.split()))
         before = ARXIV_BEFORE.match(pending[1].strip())
-        ids = [m[1] for m in map(_ARXIV_LINK.search, self.under) if m] + [
-            before[1] if before else ""
-        ]
-        links = [link for link in self.under if not _ARXIV_LINK.search(link)]
+        ids = [*filter(None, map(_arxiv_of, self.under)), before[1] if before else ""]
+        links = [link for link in self.under if not _arxiv_of(link)]
         self.entries.append(
             Entry(
                 title=unmarked(pending[1]),
