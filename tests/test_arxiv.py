@@ -90,6 +90,39 @@ Categories: cs.CL
 ------------------------------------------------------------------------------
 """
 
+SEARCH = """\
+Showing 1–3 of 3 results for all: widgets
+
+1. arXiv:2412.04456  [pdf, other]  cs.LG cs.AI
+Sparse Widgets, Searched For
+Authors: Ada Lovelace, Charles Babbage, et al. (30 additional authors not shown)
+Abstract: We route each token to a few widgets and skip the rest, and on three benchmarks … ▽ More
+Submitted 5 December, 2024; v1 submitted 1 December, 2024; originally announced December 2024.
+Comments: Code: https://github.com/ada/searched
+
+2. arXiv:2412.04457v2\xa0[pdf]\xa0 cs.CL doi 10.1234/drafts.9
+Tiny Drafts, Searched For
+Authors: Alan Turing
+Abstract: We draft tokens with tiny models and check them with a large one, twice as fast. △ Less
+Submitted 2 December, 2024; originally announced December 2024.
+Journal ref: MLSys 2025
+
+3. arXiv:2411.04458  [pdf]
+
+cs.DC
+
+Serving at the Edge, Searched For
+
+Authors: Grace Hopper
+
+Abstract: We serve models on small devices with very little memory, and still answer at once.
+
+Submitted 30 November, 2024; originally announced November 2024.
+
+Previous Next
+About Help Contact
+"""
+
 
 def write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
@@ -152,9 +185,39 @@ def test_the_email_gives_wrapped_fields_and_no_abstract_for_a_replacement(tmp_pa
     assert parsed.entries[1].abstract == ""
 
 
+def test_search_results_give_labelled_fields_and_say_which_abstracts_are_cut(
+    tmp_path: Path,
+) -> None:
+    """arXiv's search results, a curator's way to gather papers on a topic, were read as
+    a listing of the usual kind: the page's heading became a paper, with the first
+    result for its abstract, and the other results were skipped. A browser may copy each
+    field as a paragraph of its own (the third result), or the categories on a line."""
+    parsed = parse_file(write(tmp_path, "arxiv-search.txt", SEARCH))
+    assert fields(parsed.path) == [
+        ("2412.04456", "Sparse Widgets, Searched For", ["Ada Lovelace", "Charles Babbage"],
+         "2024-12-05", 4, "2024", "", "cs.LG", ""),
+        ("2412.04457", "Tiny Drafts, Searched For", ["Alan Turing"], "2024-12-02", 11, "2024",
+         "MLSys 2025", "cs.CL", "10.1234/drafts.9"),
+        ("2411.04458", "Serving at the Edge, Searched For", ["Grace Hopper"], "2024-11-30", 21,
+         "2024", "", "cs.DC", ""),
+    ]  # fmt: skip
+    first, second, third = (e.abstract for e in parsed.entries)
+    assert (
+        first == "We route each token to a few widgets and skip the rest, and on three benchmarks …"
+    )
+    assert (
+        second == "We draft tokens with tiny models and check them with a large one, twice as fast."
+    )
+    assert third.startswith("We serve models") and third.endswith("at once.")
+    assert parsed.entries[0].links == {"code": "https://github.com/ada/searched"}
+    assert [(w.line, w.message[:52]) for w in parsed.warnings] == [
+        (4, "1 of 3 abstracts are cut short ('… ▽ More'), as arXi")
+    ]
+
+
 def test_only_arxivs_own_layout_is_read_as_arxiv() -> None:
     """A listing of the usual kind that names an arXiv id is read as before."""
-    assert from_arxiv(NEW_PAGE) and from_arxiv(EMAIL)
+    assert from_arxiv(NEW_PAGE) and from_arxiv(EMAIL) and from_arxiv(SEARCH)
     assert not from_arxiv("Mar 17\n\nA Title\n\narXiv:2412.00001\n\nIts abstract. Fine.\n")
     assert not from_arxiv("Mar 17\n\nA Title\n\nSee\narXiv:2412.00001\nfor more.\n")
 
@@ -198,9 +261,13 @@ def test_a_listing_made_to_stall_the_reader_is_read_in_one_pass(tmp_path: Path) 
     authors = "Authors: " + "Ada Lovelace (1), ((1) Cambridge " * 20_000
     stall = "arXiv:2412.00002 " + "(a) " * 100_000 + "x"
     text = f"[1] arXiv:2412.00001 [pdf]\nTitle: A Title\n{authors}\n\n{stall}\n"
+    searched = "Abstract: " + " " * 100_000 + "x\n" + "cs.LG " * 50_000 + "x\n"
+    searched += f"Submitted 1 December, 2024; {'a ' * 100_000}\n"
+    searched += "Authors: " + ", et al. (1 additional authors not shown)" * 10_000 + "x\n"
+    text += f"\n[2] arXiv:2412.00003 [pdf]\nA Searched Title\n{searched}"
     began = time.process_time()
     parsed = parse_file(write(tmp_path, "stall.txt", text))
     spent = time.process_time() - began
-    assert [e.title for e in parsed.entries] == ["A Title"]
+    assert [e.title for e in parsed.entries] == ["A Title", "A Searched Title"]
     assert parsed.entries[0].authors[0] == "Ada Lovelace"
     assert spent < 30  # minutes before; well under a second

@@ -44,8 +44,9 @@ def ingest(files: tuple[Path, ...], dry_run: bool) -> None:
         Its abstract, in one or more lines.
 
     \b
-    A page of arXiv's listings (arxiv.org/list/cs.LG/new), copied as it is, or its
-    daily email, is read as arXiv writes it, with each paper's arXiv id and authors.
+    A page of arXiv's listings (arxiv.org/list/cs.LG/new) or search results, copied as
+    it is, or its daily email, is read as arXiv writes it, with each paper's arXiv id
+    and authors.
     """
     from generator.ingest.exports import ingest_files
 

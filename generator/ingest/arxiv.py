@@ -1,4 +1,4 @@
-"""Listings copied from arXiv itself: a listing page or the daily email.
+"""Listings copied from arXiv itself: a listing page, search results or the daily email.
 
 A page such as `arxiv.org/list/cs.LG/new`, copied from the browser, gives each paper as
 
@@ -10,13 +10,23 @@ A page such as `arxiv.org/list/cs.LG/new`, copied from the browser, gives each p
 
     We route widgets sparsely...   (the abstract: on the `new` pages, not the `recent` ones)
 
-under a date such as `Fri, 6 Dec 2024`. The email gives `arXiv:2412.04453` on a line of
+under a date such as `Fri, 6 Dec 2024`. Its search results give
+
+    arXiv:2412.04453  [pdf, other]  cs.LG cs.CL
+    Sparse Widget Routing
+    Authors: Ada Lovelace, Charles Babbage
+    Abstract: We route widgets sparsely... ▽ More
+    Submitted 5 December, 2024; originally announced December 2024.
+
+each field labelled but the title, and each abstract cut short unless its `More` was
+clicked (`△ Less` then ends it). The email gives `arXiv:2412.04453` on a line of
 its own, then `Date:`, `Title:`, `Authors:`, `Categories:` and the rest, a field wrapped
 onto indented lines, and the abstract between `\\\\` lines. Both are read here
 (`from_arxiv` tells them from other listings), with the arXiv id, the authors, the year,
 the primary category, a `Journal-ref:` as the venue and a `DOI:`. Each paper's date is
-the page's date above it, or in the email its own `Date:`. Lines between papers that
-name none (the page's header, the email's separators) are left out.
+the page's date above it, or its own `Date:` (the email) or `Submitted` date (a search).
+Lines between papers that name none (the page's header, the email's separators) are left
+out.
 """
 
 from __future__ import annotations
@@ -30,19 +40,30 @@ from generator.errors import Problem, SourceError
 from generator.ingest.parse import Entry, ParsedSource, clean_abstract, extract_links
 
 WARN = "warning"
+_CATEGORY = r"(?:[a-z-]+\.[A-Za-z-]+|[a-z]+-[a-z]+)"
+"""An arXiv category: `cs.LG`, `q-bio.NC`, `hep-th`."""
 _ID_LINE = re.compile(
-    r"(?:\[\d+\]\s+)?arXiv:(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
+    r"(?:\[\d+\]\s+|\d+\.\s+)?arXiv:(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
     r"(?:\s+\([^()]*\))*(?:\s+\[[^\[\]]*\](?:\s+\([^()]*\))*)?"
+    rf"((?:\s+{_CATEGORY})*)(?:\s+doi\s+(10\.\S+))?"
 )
-"""`[1] arXiv:2412.04453 [pdf, html, other]` (a page) or `arXiv:2412.04453` (the email),
-with what the page adds: `(cross-list from cs.CL)`, `(replaced)`. No part of it can
-match the same text two ways, so a line that is almost one costs no backtracking."""
+"""`[1] arXiv:2412.04453 [pdf, html, other]` (a page), `arXiv:2412.04453` (the email) or
+`1. arXiv:2412.04453 [pdf] cs.LG cs.CL doi 10.1/x` (a search, its categories and DOI in
+groups 2 and 3), with what a page adds: `(cross-list from cs.CL)`, `(replaced)`. No part
+of it can match the same text two ways, so a line that is almost one costs no
+backtracking."""
 _ID_MAX = 200
 """An id line is short; a longer line is not looked at (`_arxiv_id`)."""
 _FIELD = re.compile(
-    r"(Title|Authors|Date|Categories|Subjects|Comments|Journal-ref|DOI|License"
-    r"|Report-no|Report-number|MSC-class|ACM-class):\s*(.*)"
+    r"(Title|Authors|Date|Categories|Subjects|Comments|Journal-ref|DOI|License|Abstract"
+    r"|Journal ref|Report-no|Report-number|Report number|MSC-class|ACM-class):\s*(.*)"
 )
+_SUBMITTED = re.compile(r"Submitted (\d{1,2} [A-Z][a-z]+, \d{4});.* originally announced .*")
+MORE, LESS = "▽ More", "△ Less"
+"""What ends an abstract in search results: a link to show all of it, or less of it."""
+_CATEGORIES = re.compile(rf"{_CATEGORY}(?:\s+{_CATEGORY})*")
+"""A line of a search result's categories (`cs.LG cs.CL`), should a copy break it off."""
+_NOT_SHOWN = re.compile(r",? et al\. \(\d+ additional authors not shown\)$")
 _DATE = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*, \d{1,2} [A-Z][a-z]+ \d{4}")
 _CLASS = re.compile(r"\(([a-z-]+(?:\.[A-Za-z-]+)?)\)")
 _MARKER = re.compile(r" ?\(\d+(?:, ?\d+)*\)")
@@ -55,8 +76,8 @@ submissions (showing 5 of 5 entries)`) or the page's footer, its links one to a 
 
 
 def from_arxiv(text: str) -> bool:
-    """Whether a listing is arXiv's: a line that is an arXiv id, as the page or the
-    email writes it, followed by a title."""
+    """Whether a listing is arXiv's: a line that is an arXiv id, as a page, a search or
+    the email writes it, followed by a title or by a search's fields."""
     lines = text.split("\n")
     for n, line in enumerate(lines):
         found = _arxiv_id(line)
@@ -72,7 +93,7 @@ def _arxiv_id(line: str) -> str:
 
 
 def _titled(lines: list[str]) -> bool:
-    return any(line.startswith("Title:") for line in lines)
+    return any(line.startswith(("Title:", "Authors:", "Abstract:")) for line in lines)
 
 
 def parse_arxiv(path: Path, text: str, warnings: list[Problem]) -> ParsedSource:
@@ -80,6 +101,7 @@ def parse_arxiv(path: Path, text: str, warnings: list[Problem]) -> ParsedSource:
     lines = text.split("\n")
     starts = [n for n, line in enumerate(lines) if _arxiv_id(line)]
     entries: list[Entry] = []
+    cut: list[Entry] = []  # abstracts a search shows cut short
     date, email = "", "\\\\" in lines  # each of the email's papers has its own date
     for n, start in enumerate(starts):
         for line in [] if email else lines[(starts[n - 1] + 1 if n else 0) : start]:
@@ -87,14 +109,21 @@ def parse_arxiv(path: Path, text: str, warnings: list[Problem]) -> ParsedSource:
             if heading and not _FIELD.match(line):
                 date = listing_date(heading.group(0)) or date
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
-        entry = _entry(lines, start, end, date, len(entries) + 1)
-        if entry is not None:
-            entries.append(entry)
+        found = _entry(lines, start, end, date, len(entries) + 1)
+        if found is not None:
+            entries.append(found[0])
+            cut += [found[0]] if found[1] else []
     if not entries:
         raise SourceError(path, "no papers found in this arXiv listing")
     if not any(e.date for e in entries):
         warnings.append(Problem(str(path), 0, "no date (such as 'Fri, 6 Dec 2024') found", WARN))
     bare = [e for e in entries if not e.abstract]
+    if cut:
+        message = (
+            f"{len(cut)} of {len(entries)} abstracts are cut short ('… ▽ More'), as arXiv's "
+            "search results show them; click each 'More' before copying to keep them whole"
+        )
+        warnings.append(Problem(str(path), cut[0].line, message, WARN))
     if bare:
         message = (
             f"{len(bare)} of {len(entries)} papers come without an abstract: arXiv's "
@@ -104,11 +133,17 @@ def parse_arxiv(path: Path, text: str, warnings: list[Problem]) -> ParsedSource:
     return ParsedSource(path, entries, warnings, label="arXiv listing")
 
 
-def _entry(lines: list[str], start: int, end: int, date: str, position: int) -> Entry | None:
+def _entry(
+    lines: list[str], start: int, end: int, date: str, position: int
+) -> tuple[Entry, bool] | None:
     """The paper whose id is on line `start` (0-based), read up to line `end`: its
     fields, then its abstract (the email's, between `\\\\` lines; the page's, the line
-    after the fields, with or without a blank line between)."""
-    arxiv = _arxiv_id(lines[start])
+    after the fields, with or without a blank line between; a search's, labelled), and
+    whether a search cut that abstract short."""
+    id_line = _ID_LINE.fullmatch(lines[start].strip())
+    if id_line is None:  # `starts` holds id lines only
+        return None
+    arxiv, categories, doi = id_line.groups()
     body = list(enumerate(lines[start + 1 : end], start + 2))  # (line number, text)
     # The email's marks: `\\` alone, and `\\ ( https://arxiv.org/abs/… )` after a paper
     # (at once, when it has no abstract). A line of the abstract may start with `\\`.
@@ -118,6 +153,9 @@ def _entry(lines: list[str], start: int, end: int, date: str, position: int) -> 
         stop = (marks[1:] or [marks[0]])[0]
         bare = body[marks[0]][1] == "\\\\"
         abstract = " ".join(text for _, text in body[marks[0] + 1 : stop]) if bare else ""
+    elif any(text.startswith("Abstract:") or _SUBMITTED.match(text) for _, text in body):
+        fields, line = _search_fields(body)
+        abstract = ""  # labelled, as it may be anywhere
     else:
         fields, line, rest = _fields(body, labelled=False)
         paragraph = list(takewhile(bool, dropwhile(lambda text: not text, rest)))
@@ -126,23 +164,51 @@ def _entry(lines: list[str], start: int, end: int, date: str, position: int) -> 
             abstract = ""  # a heading or the page's footer
     if not fields.get("Title"):
         return None
-    text = clean_abstract(" ".join(abstract.split()))
+    abstract = " ".join((abstract or fields.get("Abstract", "")).split())
+    text = clean_abstract(abstract.removesuffix(MORE).removesuffix(LESS).rstrip())
     classes = _CLASS.findall(fields.get("Subjects", "")) or fields.get("Categories", "").split()
+    classes = classes or categories.split()
     own = _DATE.search(fields.get("Date", ""))
-    return Entry(
+    day = own.group(0) if own else fields.get("Submitted", "")
+    entry = Entry(
         title=fields["Title"],
         abstract=text,
-        date=(listing_date(own.group(0)) if own else None) or date,
+        date=(listing_date(day) if day else None) or date,
         position=position,
         line=line,
         links=extract_links(f"{text} {fields.get('Comments', '')}"),
-        authors=_authors(fields.get("Authors", "")),
+        authors=_authors(_NOT_SHOWN.sub("", fields.get("Authors", ""))),
         year=f"20{arxiv[:2]}" if arxiv[:4].isdigit() else "",
-        venue=fields.get("Journal-ref", ""),
-        doi=normal_doi(fields.get("DOI", "").split(" ")[0]),
+        venue=fields.get("Journal-ref", "") or fields.get("Journal ref", ""),
+        doi=normal_doi((fields.get("DOI", "") or doi or "").split(" ")[0]),
         arxiv=arxiv,
         arxiv_class=classes[0] if classes else "",
     )
+    return entry, abstract.endswith(MORE)
+
+
+def _search_fields(body: list[tuple[int, str]]) -> tuple[dict[str, str], int]:
+    """A search result's fields: each labelled (`Authors:`, `Abstract:`, `Comments:`,
+    `Journal ref:`), but the title, the first line that is none of them, the date of
+    `Submitted …; originally announced …`, and the categories, should a copy put them on
+    a line of their own. Lines that follow the last result (the page's links) are none
+    of them, and are left out."""
+    fields: dict[str, str] = {}
+    title_line = 0
+    for number, line in body:
+        text = line.strip()
+        field = _FIELD.fullmatch(text)
+        if field:
+            fields.setdefault(field.group(1), field.group(2).strip())
+        elif submitted := _SUBMITTED.match(text):
+            fields.setdefault("Submitted", submitted.group(1))
+        elif "Title" in fields or not text:
+            continue
+        elif _CATEGORIES.fullmatch(text) and "." in text:
+            fields.setdefault("Categories", text)
+        else:
+            fields["Title"], title_line = text, number
+    return _tidy(fields), title_line
 
 
 def _fields(body: list[tuple[int, str]], labelled: bool) -> tuple[dict[str, str], int, list[str]]:
