@@ -211,7 +211,8 @@ def test_search_results_give_labelled_fields_and_say_which_abstracts_are_cut(
     assert third.startswith("We serve models") and third.endswith("at once.")
     assert parsed.entries[0].links == {"code": "https://github.com/ada/searched"}
     assert [(w.line, w.message[:52]) for w in parsed.warnings] == [
-        (4, "1 of 3 abstracts are cut short ('… ▽ More'), as arXi")
+        (4, "1 of 3 abstracts are cut short ('… ▽ More'), as arXi"),
+        (4, "1 of 3 author lists are cut short at 25 names ('et a"),
     ]
 
 

@@ -18,8 +18,9 @@ under a date such as `Fri, 6 Dec 2024`. Its search results give
     Abstract: We route widgets sparsely... ▽ More
     Submitted 5 December, 2024; originally announced December 2024.
 
-each field labelled but the title, and each abstract cut short unless its `More` was
-clicked (`△ Less` then ends it). The email gives `arXiv:2412.04453` on a line of
+each field labelled but the title, each abstract cut short unless its `More` was clicked
+(`△ Less` then ends it), and at most 25 authors (`et al. (N additional authors not
+shown)`). The email gives `arXiv:2412.04453` on a line of
 its own, then `Date:`, `Title:`, `Authors:`, `Categories:` and the rest, a field wrapped
 onto indented lines, and the abstract between `\\\\` lines. Both are read here
 (`from_arxiv` tells them from other listings), with the arXiv id, the authors, the year,
@@ -64,6 +65,13 @@ MORE, LESS = "▽ More", "△ Less"
 _CATEGORIES = re.compile(rf"{_CATEGORY}(?:\s+{_CATEGORY})*")
 """A line of a search result's categories (`cs.LG cs.CL`), should a copy break it off."""
 _NOT_SHOWN = re.compile(r",? et al\. \(\d+ additional authors not shown\)$")
+SHORT = {
+    "abstract": "abstracts are cut short ('… ▽ More'), as arXiv's search results show "
+    "them; click each 'More' before copying to keep them whole",
+    "authors": "author lists are cut short at 25 names ('et al.'), as arXiv's search results "
+    "show them; each paper's arXiv page names them all",
+}
+"""What a search result may cut short, and the warning for the file when it does."""
 _DATE = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*, \d{1,2} [A-Z][a-z]+ \d{4}")
 _CLASS = re.compile(r"\(([a-z-]+(?:\.[A-Za-z-]+)?)\)")
 _MARKER = re.compile(r" ?\(\d+(?:, ?\d+)*\)")
@@ -101,7 +109,7 @@ def parse_arxiv(path: Path, text: str, warnings: list[Problem]) -> ParsedSource:
     lines = text.split("\n")
     starts = [n for n, line in enumerate(lines) if _arxiv_id(line)]
     entries: list[Entry] = []
-    cut: list[Entry] = []  # abstracts a search shows cut short
+    cut: dict[str, list[Entry]] = {field: [] for field in SHORT}  # by a search
     date, email = "", "\\\\" in lines  # each of the email's papers has its own date
     for n, start in enumerate(starts):
         for line in [] if email else lines[(starts[n - 1] + 1 if n else 0) : start]:
@@ -112,18 +120,17 @@ def parse_arxiv(path: Path, text: str, warnings: list[Problem]) -> ParsedSource:
         found = _entry(lines, start, end, date, len(entries) + 1)
         if found is not None:
             entries.append(found[0])
-            cut += [found[0]] if found[1] else []
+            for field in found[1]:
+                cut[field].append(found[0])
     if not entries:
         raise SourceError(path, "no papers found in this arXiv listing")
     if not any(e.date for e in entries):
         warnings.append(Problem(str(path), 0, "no date (such as 'Fri, 6 Dec 2024') found", WARN))
     bare = [e for e in entries if not e.abstract]
-    if cut:
-        message = (
-            f"{len(cut)} of {len(entries)} abstracts are cut short ('… ▽ More'), as arXiv's "
-            "search results show them; click each 'More' before copying to keep them whole"
-        )
-        warnings.append(Problem(str(path), cut[0].line, message, WARN))
+    for field, short in cut.items():
+        if short:
+            message = f"{len(short)} of {len(entries)} {SHORT[field]}"
+            warnings.append(Problem(str(path), short[0].line, message, WARN))
     if bare:
         message = (
             f"{len(bare)} of {len(entries)} papers come without an abstract: arXiv's "
@@ -135,11 +142,11 @@ def parse_arxiv(path: Path, text: str, warnings: list[Problem]) -> ParsedSource:
 
 def _entry(
     lines: list[str], start: int, end: int, date: str, position: int
-) -> tuple[Entry, bool] | None:
+) -> tuple[Entry, list[str]] | None:
     """The paper whose id is on line `start` (0-based), read up to line `end`: its
     fields, then its abstract (the email's, between `\\\\` lines; the page's, the line
     after the fields, with or without a blank line between; a search's, labelled), and
-    whether a search cut that abstract short."""
+    the fields a search cut short (`SHORT`)."""
     id_line = _ID_LINE.fullmatch(lines[start].strip())
     if id_line is None:  # `starts` holds id lines only
         return None
@@ -170,6 +177,7 @@ def _entry(
     classes = classes or categories.split()
     own = _DATE.search(fields.get("Date", ""))
     day = own.group(0) if own else fields.get("Submitted", "")
+    named = _NOT_SHOWN.sub("", fields.get("Authors", ""))
     entry = Entry(
         title=fields["Title"],
         abstract=text,
@@ -177,14 +185,15 @@ def _entry(
         position=position,
         line=line,
         links=extract_links(f"{text} {fields.get('Comments', '')}"),
-        authors=_authors(_NOT_SHOWN.sub("", fields.get("Authors", ""))),
+        authors=_authors(named),
         year=f"20{arxiv[:2]}" if arxiv[:4].isdigit() else "",
         venue=fields.get("Journal-ref", "") or fields.get("Journal ref", ""),
         doi=normal_doi((fields.get("DOI", "") or doi or "").split(" ")[0]),
         arxiv=arxiv,
         arxiv_class=classes[0] if classes else "",
     )
-    return entry, abstract.endswith(MORE)
+    short = ["abstract"] if abstract.endswith(MORE) else []
+    return entry, short + (["authors"] if named != fields.get("Authors", "") else [])
 
 
 def _search_fields(body: list[tuple[int, str]]) -> tuple[dict[str, str], int]:
