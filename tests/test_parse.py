@@ -404,6 +404,28 @@ def test_a_paragraph_of_several_lines_is_never_a_title(tmp_path: Path) -> None:
     assert entry.abstract == ABSTRACT_1
 
 
+def test_an_author_line_right_under_a_title_is_its_authors(tmp_path: Path) -> None:
+    """Many pages print a paper's authors on the line under its title, with no blank
+    line between, names parted by commas or (conference pages) `·`. Read as one
+    paragraph, the pair was skipped as a title on two lines, with the abstract after it;
+    after a title that had none, the names became part of the next title."""
+    listing = (
+        "Mar 17\n\nSparse Widgets at Scale\nAda Lovelace · Charles Babbage\n\n"
+        "Tiny Drafts\nAlan Turing, Kurt Goedel and Grace Hopper\n\n"
+        f"{ABSTRACT_1}\n\nNo Names Here\nJust A Second Line\n\n{ABSTRACT_2}\n"
+    )
+    source = parse_source(write(tmp_path, listing))
+    assert [(e.title, e.authors, e.abstract, e.line) for e in source.entries] == [
+        ("Sparse Widgets at Scale", ["Ada Lovelace", "Charles Babbage"], "", 3),
+        ("Tiny Drafts", ["Alan Turing", "Kurt Goedel", "Grace Hopper"], ABSTRACT_1, 6),
+    ]
+    # Two lines that are not a title and its authors are still no title.
+    assert [(w.line, w.message.split(",")[0]) for w in source.warnings] == [
+        (3, "no abstract follows the title 'Sparse Widgets at Scale'"),
+        (11, "skipped 'No Names Here Just A Second Line'"),
+    ]
+
+
 def test_a_link_under_a_title_is_the_papers_not_a_paper(tmp_path: Path) -> None:
     """A newsletter lists each paper's addresses under its title. A link on a line of
     its own became a paper titled with the address (the real title had no abstract),

@@ -9,6 +9,7 @@ record (`is_furniture`); the authors belong to the title above them (`author_nam
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 HEADER_LINES = frozenset(
     {
@@ -54,14 +55,15 @@ def is_furniture(paragraph: str) -> bool:
 
 
 def author_names(paragraph: str) -> list[str]:
-    """The names of an author line (`Ada Lovelace, Charles Babbage and 3 more`), or []
-    when the paragraph is not one: names separated by commas, each of two to five
+    """The names of an author line (`Ada Lovelace, Charles Babbage and 3 more`, or
+    `Ada Lovelace · Charles Babbage` as conference pages print them), or [] when the
+    paragraph is not one: names separated by commas or `·`, each of two to five
     capitalised words. (One name alone, or names joined by "and" only, could be a title:
     `Fast and Accurate Model Scaling`.)"""
     text = _without_more(paragraph.strip()).strip()
-    if "," not in text:
+    if "," not in text and "·" not in text:
         return []
-    parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", text) if p.strip()]
+    parts = [p.strip() for p in re.split(r"\s*·\s*|,\s*(?:and\s+)?|\s+and\s+", text) if p.strip()]
     if len(parts) < 2 or not all(_is_name(part) for part in parts):
         return []
     return parts
@@ -83,3 +85,15 @@ def _is_name(text: str) -> bool:
     return all(
         _NAME_WORD.fullmatch(w) and (w[0].isupper() or w.casefold() in _PARTICLES) for w in words
     ) and any(w[0].isupper() for w in words)
+
+
+def bylines_apart(blocks: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    """The paragraphs (first line number, lines), with a line and the author line right
+    under it, as many pages print a title, two of their own. Read as one paragraph, the
+    names became part of the title, or the paper was skipped."""
+    for start, lines in blocks:
+        if len(lines) == 2 and author_names(lines[1]) and not author_names(lines[0]):
+            yield start, lines[:1]
+            yield start + 1, lines[1:]
+        else:
+            yield start, lines

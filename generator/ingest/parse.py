@@ -19,7 +19,7 @@ from generator.content.files import UnsafePath, read_regular, utf8_text
 from generator.content.identifiers import arxiv_base, arxiv_problem, listing_date, normal_arxiv
 from generator.content.titles import ARXIV_BEFORE, unmarked
 from generator.errors import NotText, Problem, SourceError, quote
-from generator.ingest.clutter import HEADER_LINES, author_names, is_furniture
+from generator.ingest.clutter import HEADER_LINES, author_names, bylines_apart, is_furniture
 
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _URL = re.compile(r"https?://[^\s<>\"'{}\\\]\[|`]+")
@@ -249,7 +249,7 @@ def parse_listing(path: Path, text: str, warnings: list[Problem]) -> ParsedSourc
     """The entries of a listing's text (`listing_text`): titles, abstracts, date lines."""
     reader = _Reader(path)
     reader.warnings = warnings
-    blocks = list(_split_at_dates(_links_apart(_blocks(text))))
+    blocks = list(_split_at_dates(_links_apart(bylines_apart(_blocks(text)))))
     # A page's header comes before its first date line: nothing there is a paper.
     reader.header = any(_date_of(lines[0]) is not None for _, lines in blocks)
     for line, lines in blocks:
@@ -257,7 +257,7 @@ def parse_listing(path: Path, text: str, warnings: list[Problem]) -> ParsedSourc
     return reader.finish()
 
 
-def _links_apart(blocks: list[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+def _links_apart(blocks: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
     """The paragraphs, with each link on the lines under a title one of its own."""
     for start, lines in blocks:
         cut = len(lines)
