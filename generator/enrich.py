@@ -1,4 +1,4 @@
-"""`readinglist enrich`: arXiv ids, authors and years from the arXiv API.
+"""`readinglist enrich`: arXiv ids, authors, years and abstracts from the arXiv API.
 
 Only papers that lack one of them are asked about, by their exact title (`ti:"..."`),
 one request every three seconds as arXiv's terms of use ask. A result is taken only
@@ -25,6 +25,7 @@ from generator.content.store import Layout, load_papers
 from generator.content.titles import paper_keys, title_key
 from generator.content.writing import record_text
 from generator.errors import ContentError
+from generator.ingest.parse import clean_abstract
 from generator.web import Cache, RequestFailed, get
 
 API = "https://export.arxiv.org/api/query"
@@ -93,6 +94,7 @@ def matches(paper: Paper, answer: bytes) -> list[dict[str, object]]:
             "arxiv": arxiv,
             "authors": [name for name in authors if name],
             "year": "" if year_problem(year) else year,
+            "abstract": clean_abstract(" ".join(str(entry.get("summary", "")).split())),
         }
     return list(found.values())
 
@@ -104,7 +106,8 @@ def enrich(
     dry_run: bool,
     progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> EnrichReport:
-    """Look up each paper that lacks an arXiv id, authors or a year; `progress` hears
+    """Look up each paper that lacks an arXiv id, authors, a year or an abstract (an
+    awesome list gives none); `progress` hears
     how many of how many have been looked up, after each."""
     papers, problems = load_papers(layout)
     errors = [p for p in problems if p.is_error]
@@ -113,7 +116,7 @@ def enrich(
     client = Client(api, timeout)
     report = EnrichReport()
     texts = []
-    todo = [p for p in papers.values() if not (p.arxiv and p.authors and p.year)]
+    todo = [p for p in papers.values() if not (p.arxiv and p.authors and p.year and p.abstract)]
     for done, paper in enumerate(todo, 1):
         report.asked += 1
         shown = layout.rel(layout.paper_path(paper.id))
@@ -155,4 +158,6 @@ def enrich(
 def _shown(paper: Paper, name: str) -> str:
     if name == "authors":
         return f"authors ({len(paper.authors)})"
+    if name == "abstract":
+        return f"abstract ({len(paper.abstract.split())} words)"
     return f"{name} {getattr(paper, name)}"

@@ -32,7 +32,7 @@ def feed(*entries: tuple[str, str, str, list[str]]) -> bytes:
     items = "".join(
         f"<entry><id>http://arxiv.org/abs/{arxiv}</id><updated>{published}</updated>"
         f"<published>{published}</published><title>{escape(title)}</title>"
-        f"<summary>An abstract.</summary>"
+        f"<summary>  An abstract,\n  wrapped as arXiv wraps it.\n</summary>"
         + "".join(f"<author><name>{escape(a)}</name></author>" for a in authors)
         + f'<link href="http://arxiv.org/abs/{arxiv}" rel="alternate" type="text/html"/>'
         f'<arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="cs.LG"/>'
@@ -159,6 +159,20 @@ def test_only_an_exact_single_match_fills_only_empty_fields(small: Path, arxiv: 
     )
     # The paper found the first time is complete now, so it is not looked up again.
     assert "5 paper(s) looked up (3 answered from the cache)" in again.stdout
+
+
+def test_an_empty_abstract_is_filled_and_a_written_one_kept(small: Path, arxiv: str) -> None:
+    """An awesome list gives no abstracts; arXiv's answer has one (`<summary>`)."""
+    record = small / "content" / "papers" / "one.yml"
+    record.write_text(f"id: one\ntitle: '{TITLES['one']}'\nyear: '2022'\n", encoding="utf-8")
+    result = enrich(small, arxiv)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        "set content/papers/one.yml: arxiv 2309.10818, authors (2), abstract (7 words)"
+    )
+    papers, _ = load_papers(Layout(small))
+    assert papers["one"].abstract == "An abstract, wrapped as arXiv wraps it."
+    assert papers["two"].abstract == "Something."  # never looked up for it, never changed
 
 
 def test_a_long_lookup_says_how_long_and_how_far(small: Path, arxiv: str) -> None:

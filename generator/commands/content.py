@@ -66,7 +66,7 @@ def _print_ingested(report: IngestReport, dry_run: bool) -> None:
     click.echo(("would be: " if dry_run else "") + report.summary())
 
 
-@click.command(short_help="Fill in arXiv ids, authors and years from arXiv.")
+@click.command(short_help="Fill in arXiv ids, authors, years and abstracts from arXiv.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option(
     "--timeout", type=float, default=20.0, show_default=True, help="Seconds to wait for arXiv."
@@ -74,7 +74,7 @@ def _print_ingested(report: IngestReport, dry_run: bool) -> None:
 @reports_errors
 @locked
 def enrich(dry_run: bool, timeout: float) -> None:
-    """Fill in arXiv ids, authors and years from the arXiv API.
+    """Fill in arXiv ids, authors, years and abstracts from the arXiv API.
 
     Papers that lack one are looked up by exact title, one request every three
     seconds; answers are kept in your cache folder (~/.cache/readinglist/), never in

@@ -31,10 +31,10 @@ _RELATIVE_DATE = re.compile(
 """A date as pages show it relative to now: `Today`, `3 days ago`. No date to keep."""
 _LINK_LINE = re.compile(r"(?:[A-Za-z][\w .-]{0,30}:\s*)?(?:https?://\S+|arXiv:\d{4}\.\d{4,5}\S*)")
 """A line that is a paper's address alone (`Code: https://…`, `arXiv:2412.00001`): it
-belongs to the title above, and the arXiv one gives its id (`_arxiv_of`)."""
+belongs to the title above, and the arXiv one gives its id (`arxiv_of`)."""
 
 
-def _arxiv_of(link: str) -> str:
+def arxiv_of(link: str) -> str:
     """The arXiv id (without its version) a link line names, or ''."""
     found = normal_arxiv(link.split()[-1])  # the address, after any label
     return "" if arxiv_problem(found) else arxiv_base(found)
@@ -371,8 +371,8 @@ class _Reader:
     def _emit(self, pending: tuple[int, str], abstract: str) -> None:
         abstract = clean_abstract(" ".join(abstract.split()))
         before = ARXIV_BEFORE.match(pending[1].strip())
-        ids = [*filter(None, map(_arxiv_of, self.under)), before[1] if before else ""]
-        links = [link for link in self.under if not _arxiv_of(link)]
+        ids = [*filter(None, map(arxiv_of, self.under)), before[1] if before else ""]
+        links = [link for link in self.under if not arxiv_of(link)]
         self.entries.append(
             Entry(
                 title=unmarked(pending[1]),

@@ -1,0 +1,124 @@
+"""Awesome lists: papers as a Markdown list, an item each, as curated lists on GitHub
+write them.
+
+    ## Speculative decoding
+    - [Fast Inference via Speculative Decoding](https://arxiv.org/abs/2211.17192) - Leviathan
+    - **Medusa** [[paper](https://arxiv.org/abs/2401.10774)] [[code](https://github.com/…)]
+    - Efficient Memory Management for LLM Serving. [[pdf](https://arxiv.org/pdf/2309.06180)]
+
+An item's title is the text of the link it opens with, or its bold text, or else its
+text up to its first link. An arXiv address among its links gives the paper's id (and
+the year, as arXiv's own listings do), a repository its code link, another address its
+project link. An item that is a link alone under a paper's (`- [code](https://…)`) is
+that paper's. An item that opens with a link to no web page (a table of contents,
+`- [Quantization](#quantization)`), or that has neither a link nor a bold title (a
+list of rules), is no paper; nor are headings, paragraphs, badges and tables. Such a
+list gives no abstracts and no dates: one warning says so for the file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from generator.content.titles import unmarked
+from generator.errors import Problem, SourceError
+from generator.ingest.parse import Entry, ParsedSource, arxiv_of, extract_links
+
+_ITEM = re.compile(r"[ \t]{0,12}(?:[-*+]|\d{1,4}[.)])[ \t]+(\S.*)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*<?([^\s()<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+"""`[text](address)`, or `[text](<address> "title")`; its text holds no brackets, so in
+`[[paper](…)]` it is `paper`."""
+_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
+_WEB = re.compile(r"https?://\S+")
+_LABELS = frozenset([
+    "paper", "pdf", "arxiv", "code", "github", "project", "project page", "page", "website",
+    "blog", "video", "slides", "demo", "poster", "openreview", "model", "models", "dataset",
+    "data", "hugging face", "huggingface", "hf", "doi", "link", "abs", "html", "official",
+])  # fmt: skip
+"""The text of a link that names what it leads to, not a paper (compared case-folded)."""
+_TRAILING = " \t.,;:|-–—(*_`\"'"
+WARN = "warning"
+
+
+def from_markdown(text: str) -> bool:
+    """Whether a `.txt` listing is an awesome list: two list items or more that hold a
+    Markdown link to a web page."""
+    found = 0
+    for line in text.split("\n"):
+        item = _ITEM.fullmatch(line) if len(line) < 5_000 else None
+        found += bool(item and any(_WEB.match(link) for _, link in _LINK.findall(item[1])))
+        if found >= 2:
+            return True
+    return False
+
+
+def parse_markdown(path: Path, text: str, warnings: list[Problem]) -> ParsedSource:
+    """The papers of an awesome list (`from_markdown`, or any `.md` file), in order."""
+    papers: list[tuple[int, str, list[str]]] = []  # line, title, web links
+    left_out: list[int] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        item = _ITEM.fullmatch(line)
+        if item is None:
+            continue
+        title, links = _title(item[1]), [link for _, link in _LINK.findall(item[1])]
+        links += _WEB.findall(_LINK.sub(" ", item[1]))
+        web = [link.rstrip(".,;:!?)]}'\"*") for link in links if _WEB.match(link)]
+        if title is None or (not title and not web):
+            left_out.append(number)
+        elif not title or title.casefold() in _LABELS:  # a link under a paper is its own
+            if papers:
+                papers[-1][2].extend(web)
+        else:
+            papers.append((number, title, web))
+    if not papers:
+        raise SourceError(
+            path, "no papers found in this Markdown list: expected items such as "
+            "'- [A Paper's Title](https://arxiv.org/abs/…)'"
+        )  # fmt: skip
+    message = (
+        f"a Markdown list gives no abstracts and no dates: its {len(papers)} papers come "
+        "without them; 'readinglist enrich' fills in what arXiv knows"
+    )
+    warnings.append(Problem(str(path), papers[0][0], message, WARN))
+    if left_out:
+        message = (
+            f"{len(left_out)} list item(s) name no paper (no link to a web page, no bold "
+            "title) and were left out"
+        )
+        warnings.append(Problem(str(path), left_out[0], message, WARN))
+    entries = [_entry(n, *paper) for n, paper in enumerate(papers, start=1)]
+    return ParsedSource(path, entries, warnings, label="Awesome list")
+
+
+def _title(item: str) -> str | None:
+    """The title of a list item, '' for none, or None when the item opens with a link to
+    no web page (a table of contents) or has neither a link nor a bold title."""
+    link, bold = _LINK.match(item), _BOLD.match(item)
+    if link:
+        title = link[1] if _WEB.match(link[2]) else None
+    elif bold:
+        title = bold[2]
+    else:
+        first = _LINK.search(item) or _WEB.search(item)
+        title = item[: first.start()].rstrip("[") if first else None
+    if title is None:
+        return None
+    return unmarked(title.replace("**", "").replace("`", "").strip(_TRAILING))
+
+
+def _entry(position: int, line: int, title: str, web: list[str]) -> Entry:
+    """A paper of the list, with its id from the first arXiv address among its links,
+    and the rest as code and project links (`extract_links`)."""
+    arxiv = next(filter(None, map(arxiv_of, web)), "")
+    others = " ".join(link for link in web if not arxiv_of(link))
+    return Entry(
+        title=title,
+        abstract="",
+        date="",
+        position=position,
+        line=line,
+        links=extract_links(others),
+        arxiv=arxiv,
+        year=f"20{arxiv[:2]}" if arxiv[:4].isdigit() else "",
+    )

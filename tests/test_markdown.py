@@ -1,0 +1,118 @@
+"""Awesome lists: a Markdown list of papers, as curated lists on GitHub write them."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from generator.content.store import Layout, load_papers
+from generator.ingest.markdown import from_markdown
+from generator.ingest.records import parse_file
+
+from .conftest import make_small_project, run_cli
+
+AWESOME = """\
+# Awesome Efficient Inference [![Awesome](https://awesome.re/badge.svg)](https://awesome.re)
+
+A curated list of papers. Contributions welcome!
+
+## Contents
+
+- [Speculative decoding](#speculative-decoding)
+- [Quantization](#quantization)
+
+## Speculative decoding
+
+- [Fast Widgets via Speculative Drafting](https://arxiv.org/abs/2211.17192) - Leviathan et al., ICML 2023
+- **Medusa Widgets: Many Heads Decode Faster** [[paper](https://arxiv.org/abs/2401.10774)] [[code](https://github.com/ada/medusa)]
+* Paged Widget Memory for Serving. [[pdf](https://arxiv.org/pdf/2309.06180v2)] [[project](https://widgets.example.org/paged)]
+  - [code](https://github.com/ada/paged)
+
+## Quantization
+
+1. [**Four-Bit Gadgets**](https://openreview.net/forum?id=AbC123). NeurIPS 2024.
+
+## Contributing
+
+- Fork this repository
+- Add a paper, one line each
+"""
+
+
+def entries(path: Path) -> list[tuple[object, ...]]:
+    return [(e.title, e.arxiv, e.year, e.links, e.line) for e in parse_file(path).entries]
+
+
+def test_an_awesome_list_gives_each_item_as_a_paper_with_its_links(tmp_path: Path) -> None:
+    """Copied into a listing, an awesome list gave one record per heading ('##
+    Quantization'), its list for an abstract, and no paper of its own."""
+    path = tmp_path / "awesome.md"
+    path.write_text(AWESOME, encoding="utf-8")
+    parsed = parse_file(path)
+    assert entries(path) == [
+        ("Fast Widgets via Speculative Drafting", "2211.17192", "2022", {}, 12),
+        ("Medusa Widgets: Many Heads Decode Faster", "2401.10774", "2024",
+         {"code": "https://github.com/ada/medusa"}, 13),
+        ("Paged Widget Memory for Serving", "2309.06180", "2023",
+         {"project": "https://widgets.example.org/paged", "code": "https://github.com/ada/paged"},
+         14),
+        ("Four-Bit Gadgets", "", "", {"project": "https://openreview.net/forum?id=AbC123"}, 19),
+    ]  # fmt: skip
+    assert [(e.abstract, e.date, e.position) for e in parsed.entries] == [
+        ("", "", 1), ("", "", 2), ("", "", 3), ("", "", 4)
+    ]  # fmt: skip
+    # The contents and the rules are no papers: one warning counts them.
+    assert [(w.line, w.message[:48]) for w in parsed.warnings] == [
+        (12, "a Markdown list gives no abstracts and no dates:"),
+        (7, "4 list item(s) name no paper (no link to a web p"),
+    ]
+
+
+def test_a_txt_listing_written_as_a_markdown_list_is_read_as_one(tmp_path: Path) -> None:
+    path = tmp_path / "pasted.txt"
+    path.write_text(AWESOME, encoding="utf-8")
+    assert [e[0] for e in entries(path)][:2] == [
+        "Fast Widgets via Speculative Drafting",
+        "Medusa Widgets: Many Heads Decode Faster",
+    ]
+    assert from_markdown(AWESOME)
+    # A listing of the usual kind, with a link in an abstract, is read as before.
+    assert not from_markdown("Mar 17\n\nA Title\n\n- see [code](https://github.com/a/b)\n")
+
+
+def test_ingest_and_check_take_an_awesome_list(tmp_path: Path) -> None:
+    root = make_small_project(tmp_path / "project")
+    (root / "content" / "sources" / "awesome-inference.md").write_text(AWESOME, encoding="utf-8")
+    ingested = run_cli(root, "ingest", "content/sources/awesome-inference.md")
+    assert ingested.returncode == 0, ingested.stderr
+    papers, _ = load_papers(Layout(root))
+    medusa = papers["medusa-widgets-many-heads-decode-faster"]
+    assert (medusa.arxiv, medusa.links, medusa.listings[0].source) == (
+        "2401.10774",
+        {"code": "https://github.com/ada/medusa"},
+        "awesome-inference",
+    )
+    labels = (root / "content" / "sources.yml").read_text(encoding="utf-8")
+    assert labels.endswith("- id: awesome-inference\n  label: Awesome list\n"), labels
+    checked = run_cli(root, "check")
+    assert checked.returncode == 0, checked.stdout
+    assert "not a listing" not in checked.stdout
+    assert run_cli(root, "build", "--strict").returncode == 0
+
+
+def test_a_list_made_to_stall_the_reader_is_read_in_one_pass(tmp_path: Path) -> None:
+    lines = [
+        "- " + "[" * 100_000,
+        "- [a](" + "(" * 100_000,
+        "- **" + "*" * 100_000,
+        "- " + "a](b " * 20_000,
+        "- [Real Title](https://arxiv.org/abs/2401.00001)",
+        "- [x](https://example.org/" + " " * 100_000 + '"' * 10_000,
+    ]
+    path = tmp_path / "stall.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    began = time.process_time()
+    titles = [e[0] for e in entries(path)]
+    spent = time.process_time() - began
+    assert "Real Title" in titles
+    assert spent < 30  # well under a second
