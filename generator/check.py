@@ -74,7 +74,7 @@ def source_file_problems(layout: Layout) -> list[Problem]:
     for name in names:
         rel = layout.rel(layout.sources / name)
         if not is_listing(name):
-            message = "not a listing (.txt, .md, .bib or .json): nothing reads it"
+            message = "not a listing (.txt, .bib or .json): nothing reads it"
             problems += [] if name.startswith(".") else [Problem(rel, 0, message, "warning")]
             continue
         other = first.setdefault(Path(name).stem, name)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from generator.content.store import Layout, load_papers
+from generator.errors import SourceError
 from generator.ingest.markdown import from_markdown
 from generator.ingest.records import parse_file
 
@@ -46,7 +49,7 @@ def entries(path: Path) -> list[tuple[object, ...]]:
 def test_an_awesome_list_gives_each_item_as_a_paper_with_its_links(tmp_path: Path) -> None:
     """Copied into a listing, an awesome list gave one record per heading ('##
     Quantization'), its list for an abstract, and no paper of its own."""
-    path = tmp_path / "awesome.md"
+    path = tmp_path / "awesome.txt"
     path.write_text(AWESOME, encoding="utf-8")
     parsed = parse_file(path)
     assert entries(path) == [
@@ -68,22 +71,22 @@ def test_an_awesome_list_gives_each_item_as_a_paper_with_its_links(tmp_path: Pat
     ]
 
 
-def test_a_txt_listing_written_as_a_markdown_list_is_read_as_one(tmp_path: Path) -> None:
-    path = tmp_path / "pasted.txt"
-    path.write_text(AWESOME, encoding="utf-8")
-    assert [e[0] for e in entries(path)][:2] == [
-        "Fast Widgets via Speculative Drafting",
-        "Medusa Widgets: Many Heads Decode Faster",
-    ]
+def test_only_a_markdown_list_is_read_as_one(tmp_path: Path) -> None:
+    """A listing of the usual kind, with a link in an abstract, is read as before; and
+    a `.md` file is no listing (`content/sources/` may hold notes such as a README)."""
     assert from_markdown(AWESOME)
-    # A listing of the usual kind, with a link in an abstract, is read as before.
     assert not from_markdown("Mar 17\n\nA Title\n\n- see [code](https://github.com/a/b)\n")
+    path = tmp_path / "README.md"
+    path.write_text(AWESOME, encoding="utf-8")
+    with pytest.raises(SourceError, match=r"save its Markdown as a \.txt file"):
+        parse_file(path)
 
 
 def test_ingest_and_check_take_an_awesome_list(tmp_path: Path) -> None:
     root = make_small_project(tmp_path / "project")
-    (root / "content" / "sources" / "awesome-inference.md").write_text(AWESOME, encoding="utf-8")
-    ingested = run_cli(root, "ingest", "content/sources/awesome-inference.md")
+    (root / "content" / "sources" / "awesome-inference.txt").write_text(AWESOME, encoding="utf-8")
+    (root / "content" / "sources" / "README.md").write_text("Notes.\n", encoding="utf-8")
+    ingested = run_cli(root, "ingest", "content/sources/awesome-inference.txt")
     assert ingested.returncode == 0, ingested.stderr
     papers, _ = load_papers(Layout(root))
     medusa = papers["medusa-widgets-many-heads-decode-faster"]
@@ -96,7 +99,7 @@ def test_ingest_and_check_take_an_awesome_list(tmp_path: Path) -> None:
     assert labels.endswith("- id: awesome-inference\n  label: Awesome list\n"), labels
     checked = run_cli(root, "check")
     assert checked.returncode == 0, checked.stdout
-    assert "not a listing" not in checked.stdout
+    assert "README.md: warning: not a listing" in checked.stdout
     assert run_cli(root, "build", "--strict").returncode == 0
 
 
@@ -107,9 +110,10 @@ def test_a_list_made_to_stall_the_reader_is_read_in_one_pass(tmp_path: Path) -> 
         "- **" + "*" * 100_000,
         "- " + "a](b " * 20_000,
         "- [Real Title](https://arxiv.org/abs/2401.00001)",
+        "- [Another Title](https://arxiv.org/abs/2401.00002)",
         "- [x](https://example.org/" + " " * 100_000 + '"' * 10_000,
     ]
-    path = tmp_path / "stall.md"
+    path = tmp_path / "stall.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     began = time.process_time()
     titles = [e[0] for e in entries(path)]

@@ -80,9 +80,8 @@ class Layout:
 
 
 def is_listing(name: str) -> bool:
-    """A raw listing, awesome list, BibTeX or daily papers file, by its name: what
-    ingest reads."""
-    return name.lower().endswith((".txt", ".md", ".bib", ".json"))
+    """A raw listing, BibTeX or daily papers file, by its name: what ingest reads."""
+    return name.lower().endswith((".txt", ".bib", ".json"))
 
 
 def content_problem(layout: Layout) -> Problem | None:

@@ -1,5 +1,5 @@
 """Awesome lists: papers as a Markdown list, an item each, as curated lists on GitHub
-write them.
+write them, saved as a `.txt` listing.
 
     ## Speculative decoding
     - [Fast Inference via Speculative Decoding](https://arxiv.org/abs/2211.17192) - Leviathan
@@ -39,11 +39,16 @@ _LABELS = frozenset([
 """The text of a link that names what it leads to, not a paper (compared case-folded)."""
 _TRAILING = " \t.,;:|-–—(*_`\"'"
 WARN = "warning"
+MARKDOWN_HINT = (
+    "; to ingest an awesome list, save its Markdown as a .txt file (a .md file in "
+    "content/sources/ is taken for notes, and nothing reads it)"
+)
 
 
 def from_markdown(text: str) -> bool:
     """Whether a `.txt` listing is an awesome list: two list items or more that hold a
-    Markdown link to a web page."""
+    Markdown link to a web page. (A `.md` file is not read: `content/sources/` may hold
+    notes on the listings, `README.md` among them.)"""
     found = 0
     for line in text.split("\n"):
         item = _ITEM.fullmatch(line) if len(line) < 5_000 else None
@@ -54,7 +59,7 @@ def from_markdown(text: str) -> bool:
 
 
 def parse_markdown(path: Path, text: str, warnings: list[Problem]) -> ParsedSource:
-    """The papers of an awesome list (`from_markdown`, or any `.md` file), in order."""
+    """The papers of an awesome list (`from_markdown`), in order."""
     papers: list[tuple[int, str, list[str]]] = []  # line, title, web links
     left_out: list[int] = []
     for number, line in enumerate(text.split("\n"), start=1):

@@ -36,7 +36,7 @@ from generator.ingest.duplicates import (
     title_key,
     unique_slug,
 )
-from generator.ingest.markdown import from_markdown, parse_markdown
+from generator.ingest.markdown import MARKDOWN_HINT, from_markdown, parse_markdown
 from generator.ingest.parse import (
     CITATION,
     MAX_SOURCE_BYTES,
@@ -72,24 +72,22 @@ class IngestReport:
 
 
 def parse_file(path: Path) -> ParsedSource:
-    """A raw listing (`.txt`; one copied from arXiv is read as arXiv writes it, and one
-    written as a Markdown list as an awesome list is), an awesome list (`.md`), a
-    BibTeX file (`.bib`) or the daily papers `fetch` kept (`.json`); anything else is
-    refused."""
+    """A raw listing (`.txt`; one copied from arXiv is read as arXiv writes it, and a
+    Markdown list as an awesome list), a BibTeX file (`.bib`) or the daily papers
+    `fetch` kept (`.json`); anything else is refused."""
     suffix = path.suffix.lower()
     if suffix == ".bib":
         return parse_bibtex(path)
-    if suffix in (".txt", ".md"):
+    if suffix == ".txt":
         text, warnings = listing_text(path)
-        if suffix == ".md" or from_markdown(text):
+        if from_markdown(text):
             return parse_markdown(path, text, warnings)
         return (parse_arxiv if from_arxiv(text) else parse_listing)(path, text, warnings)
     if suffix == SUFFIX:
         return parse_daily(path)
+    hint = MARKDOWN_HINT if suffix in (".md", ".markdown") else ""
     raise SourceError(
-        path,
-        "expected a raw listing (.txt), an awesome list (.md), a BibTeX file (.bib) or "
-        "daily papers (.json)",
+        path, f"expected a raw listing (.txt), a BibTeX file (.bib) or daily papers (.json){hint}"
     )
 
 
