@@ -34,6 +34,8 @@ A curated list of papers. Contributions welcome!
 ## Quantization
 
 1. [**Four-Bit Gadgets**](https://openreview.net/forum?id=AbC123). NeurIPS 2024.
+2. [NeurIPS 2024] 🔥 [Tagged Gadgets](https://arxiv.org/abs/2405.00001)
+3. `[arXiv]` **Ticked Gadgets** [[paper](https://arxiv.org/abs/2405.00002)]
 
 ## Contributing
 
@@ -60,10 +62,12 @@ def test_an_awesome_list_gives_each_item_as_a_paper_with_its_links(tmp_path: Pat
          {"project": "https://widgets.example.org/paged", "code": "https://github.com/ada/paged"},
          14),
         ("Four-Bit Gadgets", "", "", {"project": "https://openreview.net/forum?id=AbC123"}, 19),
+        ("Tagged Gadgets", "2405.00001", "2024", {}, 20),  # a venue's tag, a mark before
+        ("Ticked Gadgets", "2405.00002", "2024", {}, 21),
     ]  # fmt: skip
     assert [(e.abstract, e.date, e.position) for e in parsed.entries] == [
-        ("", "", 1), ("", "", 2), ("", "", 3), ("", "", 4)
-    ]  # fmt: skip
+        ("", "", n) for n in range(1, 7)
+    ]
     # The contents and the rules are no papers: one warning counts them.
     assert [(w.line, w.message[:48]) for w in parsed.warnings] == [
         (12, "a Markdown list gives no abstracts and no dates:"),

@@ -38,6 +38,9 @@ _LABELS = frozenset([
 ])  # fmt: skip
 """The text of a link that names what it leads to, not a paper (compared case-folded)."""
 _TRAILING = " \t.,;:|-–—(*_`\"'"
+_BEFORE = re.compile(r"(?:[^\w\[*_`\"'“‘(]+|`?\[[^\[\]()]*\]`?(?!\())*\s*")
+"""What a list puts before a title: marks (`🔥`, `⭐️`) and tags (`[NeurIPS 2023]`,
+`` `[arXiv]` ``), as long as a tag is no link's text."""
 WARN = "warning"
 MARKDOWN_HINT = (
     "; to ingest an awesome list, save its Markdown as a .txt file (a .md file in "
@@ -99,6 +102,7 @@ def parse_markdown(path: Path, text: str, warnings: list[Problem]) -> ParsedSour
 def _title(item: str) -> str | None:
     """The title of a list item, '' for none, or None when the item opens with a link to
     no web page (a table of contents) or has neither a link nor a bold title."""
+    item = _BEFORE.sub("", item, count=1)
     link, bold = _LINK.match(item), _BOLD.match(item)
     if link:
         title = link[1] if _WEB.match(link[2]) else None
