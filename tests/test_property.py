@@ -99,7 +99,7 @@ def test_generated_records_survive_ingest_check_and_build(
         assert record.abstract == expected
         abstracts[i] = record.abstract
         record.notes = f"Note {i}: {note}"
-        record.tags = [tag] if tag else []
+        record.tags = [tag] if as_loaded(tag).strip() else []  # a blank tag is an error
         record.aliases = [f"{alias} {i}"]
         layout.paper_path(record.id).write_text(dump_paper(record), encoding="utf-8")
 
@@ -120,7 +120,7 @@ def test_generated_records_survive_ingest_check_and_build(
         assert normal(abstracts[i]) in html.text
         # Control characters in a record are replaced and open direction marks closed
         # (`check` warns about both).
-        assert entry["tags"] == ([as_loaded(tag)] if tag else [])
+        assert entry["tags"] == ([as_loaded(tag)] if as_loaded(tag).strip() else [])
 
 
 NONCHARACTERS = [chr(plane * 0x10000 + low) for plane in range(17) for low in (0xFFFE, 0xFFFF)]
