@@ -1,10 +1,12 @@
 """`readinglist enrich`: arXiv ids, authors, years and abstracts from the arXiv API.
 
-Only papers that lack one of them are asked about, by their exact title (`ti:"..."`),
-one request every three seconds as arXiv's terms of use ask. A result is taken only
-when its normalised title is one of the record's (its title or an alias) and no other
-arXiv paper has that title. Answers are kept in this user's cache (`web.Cache`), so a
-rerun asks nothing twice, and a value already in a record is never changed.
+Only papers that lack one of them are asked about, one request every three seconds as
+arXiv's terms of use ask: by their arXiv id when the record has one (`id_list`; an
+awesome list may call a paper by a short name), else by their exact title (`ti:"..."`).
+A result is taken when it has the record's id, or, for a record without one, when its
+normalised title is one of the record's (its title or an alias) and no other arXiv
+paper has that title. Answers are kept in this user's cache (`web.Cache`), so a rerun
+asks nothing twice, and a value already in a record is never changed.
 """
 
 from __future__ import annotations
@@ -62,10 +64,15 @@ class Client:
         self.last = -self.delay
         self.clock, self.sleep = time.monotonic, time.sleep
 
-    def answer(self, title: str) -> tuple[bytes, bool]:
-        """The Atom answer for an exact-title search, and whether it came from the cache."""
+    def answer(self, title: str, arxiv: str = "") -> tuple[bytes, bool]:
+        """The Atom answer for a paper's id, or else an exact-title search, and whether
+        it came from the cache."""
         words = " ".join(re.findall(r"\w+", title))
-        query = urlencode({"search_query": f'ti:"{words}"', "start": 0, "max_results": 10})
+        query = urlencode(
+            {"id_list": arxiv_base(arxiv)}
+            if arxiv
+            else {"search_query": f'ti:"{words}"', "start": 0, "max_results": 10}
+        )
         url = f"{self.api}?{query}"
         kept = self.cache.get(url)
         if kept is not None:
@@ -78,15 +85,18 @@ class Client:
 
 
 def matches(paper: Paper, answer: bytes) -> list[dict[str, object]]:
-    """The arXiv papers in `answer` whose normalised title is one of the record's."""
+    """The arXiv papers in `answer` that have the record's arXiv id, or, when it has
+    none, whose normalised title is one of the record's."""
     keys = set(paper_keys(paper))
     found: dict[str, dict[str, object]] = {}
     # A stream, never the bytes: feedparser takes a string for a file name or a URL.
     for entry in feedparser.parse(io.BytesIO(answer)).entries:
-        if title_key(" ".join(str(entry.get("title", "")).split())) not in keys:
-            continue
         arxiv = arxiv_base(str(entry.get("id", "")).rsplit("/abs/", 1)[-1])
         if arxiv_problem(arxiv):
+            continue
+        if paper.arxiv and arxiv != arxiv_base(paper.arxiv):
+            continue
+        if not paper.arxiv and title_key(" ".join(str(entry.get("title", "")).split())) not in keys:
             continue
         year = str(entry.get("published", ""))[:4]
         authors = [" ".join(str(a.get("name", "")).split()) for a in entry.get("authors", [])]
@@ -121,7 +131,7 @@ def enrich(
         report.asked += 1
         shown = layout.rel(layout.paper_path(paper.id))
         try:
-            answer, cached = client.answer(paper.title)
+            answer, cached = client.answer(paper.title, paper.arxiv)
         except RequestFailed as exc:  # when arXiv cannot be reached at all, Offline ends it
             report.failed.append(f"{shown}: {exc}")
             progress(done, len(todo))

@@ -55,7 +55,15 @@ class ArxivStandIn(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        query = parse_qs(urlsplit(self.path).query)["search_query"][0]
+        asked = parse_qs(urlsplit(self.path).query)
+        if "id_list" in asked:  # by id: the paper of that id, whatever its title
+            (arxiv,) = asked["id_list"]
+            type(self).requests.append((time.monotonic(), f"id:{arxiv}"))
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(feed((f"{arxiv}v3", "The Paper's Full Title", "2024-01-05", ["Ada"])))
+            return
+        query = asked["search_query"][0]
         type(self).requests.append((time.monotonic(), query))
         if TITLES["slow"].replace(":", "") in query:
             time.sleep(2.5)
@@ -173,6 +181,23 @@ def test_an_empty_abstract_is_filled_and_a_written_one_kept(small: Path, arxiv: 
     papers, _ = load_papers(Layout(small))
     assert papers["one"].abstract == "An abstract, wrapped as arXiv wraps it."
     assert papers["two"].abstract == "Something."  # never looked up for it, never changed
+
+
+def test_a_paper_with_an_arxiv_id_is_asked_for_by_it(small: Path, arxiv: str) -> None:
+    """An awesome list calls a paper by a short name and gives its arXiv id: asked for by
+    that name, arXiv knew no such title."""
+    record = small / "content" / "papers" / "medusa.yml"
+    record.write_text("id: medusa\ntitle: Medusa\narxiv: '2401.10774'\n", encoding="utf-8")
+    result = enrich(small, arxiv)
+    assert result.returncode == 0, result.stderr
+    assert "set content/papers/medusa.yml: authors (1), year 2024, abstract (7 words)" in (
+        result.stdout.splitlines()
+    )
+    assert ("id:2401.10774" in [q for _, q in ArxivStandIn.requests]) and not any(
+        "Medusa" in q for _, q in ArxivStandIn.requests
+    )
+    medusa = load_papers(Layout(small))[0]["medusa"]
+    assert (medusa.title, medusa.arxiv, medusa.authors) == ("Medusa", "2401.10774", ["Ada"])
 
 
 def test_a_long_lookup_says_how_long_and_how_far(small: Path, arxiv: str) -> None:

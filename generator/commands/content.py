@@ -76,9 +76,10 @@ def _print_ingested(report: IngestReport, dry_run: bool) -> None:
 def enrich(dry_run: bool, timeout: float) -> None:
     """Fill in arXiv ids, authors, years and abstracts from the arXiv API.
 
-    Papers that lack one are looked up by exact title, one request every three
-    seconds; answers are kept in your cache folder (~/.cache/readinglist/), never in
-    the project. Values already set are never changed.
+    Papers that lack one are looked up by arXiv id, or else by exact title, one
+    request every three seconds; answers are kept in your cache folder
+    (~/.cache/readinglist/), never in the project. Values already set are never
+    changed.
     """
     from generator import enrich as lookup
 
