@@ -117,8 +117,8 @@ def enrich(
     progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> EnrichReport:
     """Look up each paper that lacks an arXiv id, authors, a year or an abstract (an
-    awesome list gives none); `progress` hears
-    how many of how many have been looked up, after each."""
+    awesome list gives none); `progress` hears how many of how many have been looked
+    up, after each."""
     papers, problems = load_papers(layout)
     errors = [p for p in problems if p.is_error]
     if errors:
