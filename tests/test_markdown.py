@@ -36,6 +36,8 @@ A curated list of papers. Contributions welcome!
 1. [**Four-Bit Gadgets**](https://openreview.net/forum?id=AbC123). NeurIPS 2024.
 2. [NeurIPS 2024] 🔥 [Tagged Gadgets](https://arxiv.org/abs/2405.00001)
 3. `[arXiv]` **Ticked Gadgets** [[paper](https://arxiv.org/abs/2405.00002)]
+4. [[pdf]](https://arxiv.org/pdf/2405.00003.pdf) [[code]](https://github.com/ada/labelled) Labelled Gadgets
+5. [[paper](https://arxiv.org/abs/2405.00004)] | Bracketed Gadgets
 
 ## Contributing
 
@@ -64,9 +66,12 @@ def test_an_awesome_list_gives_each_item_as_a_paper_with_its_links(tmp_path: Pat
         ("Four-Bit Gadgets", "", "", {"project": "https://openreview.net/forum?id=AbC123"}, 19),
         ("Tagged Gadgets", "2405.00001", "2024", {}, 20),  # a venue's tag, a mark before
         ("Ticked Gadgets", "2405.00002", "2024", {}, 21),
+        # Links named for what they lead to first, the title after them.
+        ("Labelled Gadgets", "2405.00003", "2024", {"code": "https://github.com/ada/labelled"}, 22),
+        ("Bracketed Gadgets", "2405.00004", "2024", {}, 23),
     ]  # fmt: skip
     assert [(e.abstract, e.date, e.position) for e in parsed.entries] == [
-        ("", "", n) for n in range(1, 7)
+        ("", "", n) for n in range(1, 9)
     ]
     # The contents and the rules are no papers: one warning counts them.
     assert [(w.line, w.message[:48]) for w in parsed.warnings] == [
@@ -116,6 +121,7 @@ def test_a_list_made_to_stall_the_reader_is_read_in_one_pass(tmp_path: Path) -> 
         "- [Real Title](https://arxiv.org/abs/2401.00001)",
         "- [Another Title](https://arxiv.org/abs/2401.00002)",
         "- [x](https://example.org/" + " " * 100_000 + '"' * 10_000,
+        "- " + "[[pdf]](https://example.org/a) " * 100_000,
     ]
     path = tmp_path / "stall.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

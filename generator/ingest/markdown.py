@@ -26,9 +26,12 @@ from generator.errors import Problem, SourceError
 from generator.ingest.parse import Entry, ParsedSource, arxiv_of, extract_links
 
 _ITEM = re.compile(r"[ \t]{0,12}(?:[-*+]|\d{1,4}[.)])[ \t]+(\S.*)")
-_LINK = re.compile(r"\[([^\[\]]*)\]\(\s*<?([^\s()<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-"""`[text](address)`, or `[text](<address> "title")`; its text holds no brackets, so in
-`[[paper](…)]` it is `paper`."""
+_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^\s()<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+"""`[text](address)`, or `[text](<address> "title")`; its text may hold one pair of
+brackets (`[[pdf]](…)`), and in `[[paper](…)]` it is `paper`."""
+_LABEL_LINK = re.compile(rf"\[?{_LINK.pattern}\]?[\s|·,:–—-]*")
+"""A link at the start of an item, with what parts it from the next: `[[pdf]](…) `,
+`[[code](…)] | `."""
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 _WEB = re.compile(r"https?://\S+")
 _LABELS = frozenset([
@@ -36,7 +39,8 @@ _LABELS = frozenset([
     "blog", "video", "slides", "demo", "poster", "openreview", "model", "models", "dataset",
     "data", "hugging face", "huggingface", "hf", "doi", "link", "abs", "html", "official",
 ])  # fmt: skip
-"""The text of a link that names what it leads to, not a paper (compared case-folded)."""
+"""The text of a link that names what it leads to, not a paper (compared case-folded,
+without brackets)."""
 _TRAILING = " \t.,;:|-–—(*_`\"'"
 _BEFORE = re.compile(r"(?:[^\w\[*_`\"'“‘(]+|`?\[[^\[\]()]*\]`?(?!\())*\s*")
 """What a list puts before a title: marks (`🔥`, `⭐️`) and tags (`[NeurIPS 2023]`,
@@ -74,7 +78,7 @@ def parse_markdown(path: Path, text: str, warnings: list[Problem]) -> ParsedSour
         web = [link.rstrip(".,;:!?)]}'\"*") for link in links if _WEB.match(link)]
         if title is None or (not title and not web):
             left_out.append(number)
-        elif not title or title.casefold() in _LABELS:  # a link under a paper is its own
+        elif not title:  # a link under a paper is its own
             if papers:
                 papers[-1][2].extend(web)
         else:
@@ -100,9 +104,15 @@ def parse_markdown(path: Path, text: str, warnings: list[Problem]) -> ParsedSour
 
 
 def _title(item: str) -> str | None:
-    """The title of a list item, '' for none, or None when the item opens with a link to
-    no web page (a table of contents) or has neither a link nor a bold title."""
+    """The title of a list item, '' for none (links alone, such as `[code](…)`), or None
+    when the item opens with a link to no web page (a table of contents) or has neither
+    a link nor a bold title. Links named for what they lead to (`[[pdf]](…)`) may come
+    first: the title is what follows them."""
     item = _BEFORE.sub("", item, count=1)
+    start = 0
+    while (link := _LABEL_LINK.match(item, start)) and link[1].strip("[] ").casefold() in _LABELS:
+        start = link.end()
+    item, labelled = item[start:], start > 0
     link, bold = _LINK.match(item), _BOLD.match(item)
     if link:
         title = link[1] if _WEB.match(link[2]) else None
@@ -110,7 +120,7 @@ def _title(item: str) -> str | None:
         title = bold[2]
     else:
         first = _LINK.search(item) or _WEB.search(item)
-        title = item[: first.start()].rstrip("[") if first else None
+        title = item[: first.start()].rstrip("[") if first else item if labelled else None
     if title is None:
         return None
     return unmarked(title.replace("**", "").replace("`", "").strip(_TRAILING))
