@@ -38,6 +38,10 @@ A curated list of papers. Contributions welcome!
 3. `[arXiv]` **Ticked Gadgets** [[paper](https://arxiv.org/abs/2405.00002)]
 4. [[pdf]](https://arxiv.org/pdf/2405.00003.pdf) [[code]](https://github.com/ada/labelled) Labelled Gadgets
 5. [[paper](https://arxiv.org/abs/2405.00004)] | Bracketed Gadgets
+6. Broken Gadgets <br> ICML 2024 [[Paper]](https://arxiv.org/abs/2405.00005)
+7. Continued Gadgets &amp; Friends
+
+   Arxiv 2025 [[Paper]](https://arxiv.org/abs/2405.00006)
 
 ## Contributing
 
@@ -69,9 +73,12 @@ def test_an_awesome_list_gives_each_item_as_a_paper_with_its_links(tmp_path: Pat
         # Links named for what they lead to first, the title after them.
         ("Labelled Gadgets", "2405.00003", "2024", {"code": "https://github.com/ada/labelled"}, 22),
         ("Bracketed Gadgets", "2405.00004", "2024", {}, 23),
+        # A line break ends a title; an indented line goes on with its item.
+        ("Broken Gadgets", "2405.00005", "2024", {}, 24),
+        ("Continued Gadgets & Friends", "2405.00006", "2024", {}, 25),
     ]  # fmt: skip
     assert [(e.abstract, e.date, e.position) for e in parsed.entries] == [
-        ("", "", n) for n in range(1, 9)
+        ("", "", n) for n in range(1, 11)
     ]
     # The contents and the rules are no papers: one warning counts them.
     assert [(w.line, w.message[:48]) for w in parsed.warnings] == [

@@ -18,6 +18,7 @@ list gives no abstracts and no dates: one warning says so for the file.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -45,6 +46,9 @@ _TRAILING = " \t.,;:|-–—(*_`\"'"
 _BEFORE = re.compile(r"(?:[^\w\[*_`\"'“‘(]+|`?\[[^\[\]()]*\]`?(?!\())*\s*")
 """What a list puts before a title: marks (`🔥`, `⭐️`) and tags (`[NeurIPS 2023]`,
 `` `[arXiv]` ``), as long as a tag is no link's text."""
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+"""`Title <br> NeurIPS 2023`: a line break in an item ends its title."""
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 WARN = "warning"
 MARKDOWN_HINT = (
     "; to ingest an awesome list, save its Markdown as a .txt file (a .md file in "
@@ -69,12 +73,9 @@ def parse_markdown(path: Path, text: str, warnings: list[Problem]) -> ParsedSour
     """The papers of an awesome list (`from_markdown`), in order."""
     papers: list[tuple[int, str, list[str]]] = []  # line, title, web links
     left_out: list[int] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        item = _ITEM.fullmatch(line)
-        if item is None:
-            continue
-        title, links = _title(item[1]), [link for _, link in _LINK.findall(item[1])]
-        links += _WEB.findall(_LINK.sub(" ", item[1]))
+    for number, item in _items(text):
+        title, links = _title(item), [link for _, link in _LINK.findall(item)]
+        links += _WEB.findall(_LINK.sub(" ", item))
         web = [link.rstrip(".,;:!?)]}'\"*") for link in links if _WEB.match(link)]
         if title is None or (not title and not web):
             left_out.append(number)
@@ -103,6 +104,23 @@ def parse_markdown(path: Path, text: str, warnings: list[Problem]) -> ParsedSour
     return ParsedSource(path, entries, warnings, label="Awesome list")
 
 
+def _items(text: str) -> list[tuple[int, str]]:
+    """Each list item's line number and text, with the indented lines that continue it
+    (`- Title`, then `  NeurIPS 2024 [[Paper]](…)`) after a line break (`<br>`)."""
+    items: list[tuple[int, str]] = []
+    within = False  # the lines since the last item are all blank or indented
+    for number, line in enumerate(text.split("\n"), start=1):
+        item = _ITEM.fullmatch(line)
+        if item:
+            items.append((number, item[1]))
+            within = True
+        elif within and line[:1] in (" ", "\t") and line.strip():
+            items[-1] = (items[-1][0], f"{items[-1][1]} <br> {line.strip()}")
+        elif line.strip():
+            within = False
+    return items
+
+
 def _title(item: str) -> str | None:
     """The title of a list item, '' for none (links alone, such as `[code](…)`), or None
     when the item opens with a link to no web page (a table of contents) or has neither
@@ -123,6 +141,7 @@ def _title(item: str) -> str | None:
         title = item[: first.start()].rstrip("[") if first else item if labelled else None
     if title is None:
         return None
+    title = html.unescape(_TAG.sub("", _BREAK.split(title, 1)[0]))  # HTML is text, inert
     return unmarked(title.replace("**", "").replace("`", "").strip(_TRAILING))
 
 
