@@ -87,10 +87,43 @@ def test_an_awesome_list_gives_each_item_as_a_paper_with_its_links(tmp_path: Pat
     ]
 
 
+TABLE = """\
+# Awesome Widget Inference
+
+```bibtex
+@misc{awesome-widgets, title={Awesome Widget Inference}, year={2024}}
+```
+
+|Date|Title|Paper|Code|
+|:---:|:---:|:---:|:---:|
+|2023.09|🔥[vLLM] Paged Widget Memory for Serving(@Berkeley)|[[pdf]](https://arxiv.org/pdf/2309.06180)|[[vllm]](https://github.com/ada/paged) ![](https://img.shields.io/github/stars/ada/paged.svg)|
+|2024.05|[LLM.int8()] Eight-Bit Widgets at Scale|[[pdf]](https://arxiv.org/abs/2208.07339)| |
+
+| Title & Authors | Figure | Links |
+|:--|:--:|:--:|
+| [![Star](https://img.shields.io/github/stars/ada/sparse.svg)](https://github.com/ada/sparse) <br> :star: [Sparse Widgets in One Shot](https://github.com/ada/sparse) <br> Ada Lovelace | <img width="500" src="figures/sparse.png"> | [Github](https://github.com/ada/sparse) [paper](https://arxiv.org/abs/2301.00774) |
+"""
+
+
+def test_an_awesome_list_written_as_tables_gives_a_paper_a_row(tmp_path: Path) -> None:
+    """Many awesome lists are tables. Read as a listing, the citation of the list in a
+    code block made it 'BibTeX, not a raw listing'; read as a list, a table's rows were
+    left out, and its news items became papers."""
+    path = tmp_path / "tables.txt"
+    path.write_text(TABLE, encoding="utf-8")
+    assert entries(path) == [
+        ("Paged Widget Memory for Serving", "2309.06180", "2023",
+         {"code": "https://github.com/ada/paged"}, 9),
+        ("Eight-Bit Widgets at Scale", "2208.07339", "2022", {}, 10),
+        ("Sparse Widgets in One Shot", "2301.00774", "2023",
+         {"code": "https://github.com/ada/sparse"}, 14),
+    ]  # fmt: skip
+
+
 def test_only_a_markdown_list_is_read_as_one(tmp_path: Path) -> None:
     """A listing of the usual kind, with a link in an abstract, is read as before; and
     a `.md` file is no listing (`content/sources/` may hold notes such as a README)."""
-    assert from_markdown(AWESOME)
+    assert from_markdown(AWESOME) and from_markdown(TABLE)
     assert not from_markdown("Mar 17\n\nA Title\n\n- see [code](https://github.com/a/b)\n")
     path = tmp_path / "README.md"
     path.write_text(AWESOME, encoding="utf-8")
@@ -129,6 +162,8 @@ def test_a_list_made_to_stall_the_reader_is_read_in_one_pass(tmp_path: Path) -> 
         "- [Another Title](https://arxiv.org/abs/2401.00002)",
         "- [x](https://example.org/" + " " * 100_000 + '"' * 10_000,
         "- " + "[[pdf]](https://example.org/a) " * 100_000,
+        "|" + " a b |" * 50_000 + "[x](https://example.org/x)",
+        "|" + "[![a](https://b.org)](https://c.org) <br> :a:" * 20_000 + "|",
     ]
     path = tmp_path / "stall.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

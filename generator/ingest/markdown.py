@@ -12,8 +12,17 @@ the year, as arXiv's own listings do), a repository its code link, another addre
 project link. An item that is a link alone under a paper's (`- [code](https://…)`) is
 that paper's. An item that opens with a link to no web page (a table of contents,
 `- [Quantization](#quantization)`), or that has neither a link nor a bold title (a
-list of rules), is no paper; nor are headings, paragraphs, badges and tables. Such a
-list gives no abstracts and no dates: one warning says so for the file.
+list of rules), is no paper; nor are headings, paragraphs and badges.
+
+A list written as a table has a paper a row, but for its header:
+
+    |Date|Title|Paper|Code|
+    |:---:|:---:|:---:|:---:|
+    |2023.09|🔥[vLLM] Efficient Memory Management for LLM Serving(@Berkeley)|[[pdf]](…)|[[code]](…)|
+
+Its title is the first cell's, or part of a cell's between line breaks, that gives one
+as an item would, or is text of two words or more; its links are the row's, less its
+images and badges. Such a list gives no abstracts and no dates: one warning says so.
 """
 
 from __future__ import annotations
@@ -43,12 +52,21 @@ _LABELS = frozenset([
 """The text of a link that names what it leads to, not a paper (compared case-folded,
 without brackets)."""
 _TRAILING = " \t.,;:|-–—(*_`\"'"
-_BEFORE = re.compile(r"(?:[^\w\[*_`\"'“‘(]+|`?\[[^\[\]()]*\]`?(?!\())*\s*")
-"""What a list puts before a title: marks (`🔥`, `⭐️`) and tags (`[NeurIPS 2023]`,
+_BEFORE = re.compile(r"(?:[^\w\[*_`\"'“‘(:]+|:[a-z0-9_+-]{1,40}:|`?\[[^\[\]]*\]`?(?!\())*\s*")
+"""What a list puts before a title: marks (`🔥`, `:star:`) and tags (`[NeurIPS 2023]`,
 `` `[arXiv]` ``), as long as a tag is no link's text."""
+_ROW = re.compile(r"[ \t]{0,3}\|.*")
+_RULE = re.compile(r"[ \t|:-]*--[ \t|:-]*")
+"""The line under a table's header: `|:---:|---|`."""
+_IMAGE = re.compile(
+    r"\[!\[[^\[\]]*\]\([^()\s]*\)\]\([^()\s]*\)|!\[[^\[\]]*\]\([^()\s]*\)|<img\b[^<>]{0,2000}>"
+)
+"""An image, linked or not (a badge: `[![Stars](https://img.shields.io/…)](…)`)."""
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 """`Title <br> NeurIPS 2023`: a line break in an item ends its title."""
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
+_AFFILIATION = re.compile(r"\s*\(@[^()]{0,80}\)$")
+"""`Title(@UC Berkeley)`, as some lists name a paper's lab after its title."""
 WARN = "warning"
 MARKDOWN_HINT = (
     "; to ingest an awesome list, save its Markdown as a .txt file (a .md file in "
@@ -62,8 +80,8 @@ def from_markdown(text: str) -> bool:
     notes on the listings, `README.md` among them.)"""
     found = 0
     for line in text.split("\n"):
-        item = _ITEM.fullmatch(line) if len(line) < 5_000 else None
-        found += bool(item and any(_WEB.match(link) for _, link in _LINK.findall(item[1])))
+        item = _ITEM.fullmatch(line) or _ROW.fullmatch(line) if len(line) < 5_000 else None
+        found += bool(item and any(_WEB.match(link) for _, link in _LINK.findall(line)))
         if found >= 2:
             return True
     return False
@@ -73,8 +91,10 @@ def parse_markdown(path: Path, text: str, warnings: list[Problem]) -> ParsedSour
     """The papers of an awesome list (`from_markdown`), in order."""
     papers: list[tuple[int, str, list[str]]] = []  # line, title, web links
     left_out: list[int] = []
-    for number, item in _items(text):
-        title, links = _title(item), [link for _, link in _LINK.findall(item)]
+    for number, item, row in _items(text):
+        item = _IMAGE.sub(" ", item) if row else item
+        title, links = _row_title(item) if row else _title(item), _LINK.findall(item)
+        links = [link for _, link in links]
         links += _WEB.findall(_LINK.sub(" ", item))
         web = [link.rstrip(".,;:!?)]}'\"*") for link in links if _WEB.match(link)]
         if title is None or (not title and not web):
@@ -104,21 +124,40 @@ def parse_markdown(path: Path, text: str, warnings: list[Problem]) -> ParsedSour
     return ParsedSource(path, entries, warnings, label="Awesome list")
 
 
-def _items(text: str) -> list[tuple[int, str]]:
+def _items(text: str) -> list[tuple[int, str, bool]]:
     """Each list item's line number and text, with the indented lines that continue it
-    (`- Title`, then `  NeurIPS 2024 [[Paper]](…)`) after a line break (`<br>`)."""
-    items: list[tuple[int, str]] = []
+    (`- Title`, then `  NeurIPS 2024 [[Paper]](…)`) after a line break (`<br>`); and
+    each table row's but its header's, marked as a row."""
+    items: list[tuple[int, str, bool]] = []
     within = False  # the lines since the last item are all blank or indented
-    for number, line in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
         item = _ITEM.fullmatch(line)
-        if item:
-            items.append((number, item[1]))
+        if _ROW.fullmatch(line):
+            header = number < len(lines) and _RULE.fullmatch(lines[number])
+            if not (header or _RULE.fullmatch(line)):
+                items.append((number, line, True))
+            within = False
+        elif item:
+            items.append((number, item[1], False))
             within = True
         elif within and line[:1] in (" ", "\t") and line.strip():
-            items[-1] = (items[-1][0], f"{items[-1][1]} <br> {line.strip()}")
+            items[-1] = (items[-1][0], f"{items[-1][1]} <br> {line.strip()}", False)
         elif line.strip():
             within = False
     return items
+
+
+def _row_title(row: str) -> str | None:
+    """The title of a table's row: of its first cell, or part of a cell between line
+    breaks, that gives one as an item would, or that is text of two words or more."""
+    for part in (p for cell in row.split("|") for p in _BREAK.split(cell)):
+        title = _title(part)
+        if title is None and len(_BEFORE.sub("", part, count=1).split()) >= 2:
+            title = _clean(part)
+        if title:
+            return title
+    return None
 
 
 def _title(item: str) -> str | None:
@@ -139,10 +178,15 @@ def _title(item: str) -> str | None:
     else:
         first = _LINK.search(item) or _WEB.search(item)
         title = item[: first.start()].rstrip("[") if first else item if labelled else None
-    if title is None:
-        return None
+    return None if title is None else _clean(title)
+
+
+def _clean(title: str) -> str:
+    """A title as written in Markdown, as text: to its first line break, without HTML
+    tags, emphasis, marks or tags before it and a lab after it, its entities read."""
     title = html.unescape(_TAG.sub("", _BREAK.split(title, 1)[0]))  # HTML is text, inert
-    return unmarked(title.replace("**", "").replace("`", "").strip(_TRAILING))
+    title = _BEFORE.sub("", title.replace("**", "").replace("`", ""), count=1)
+    return unmarked(_AFFILIATION.sub("", title.strip(_TRAILING)).strip(_TRAILING))
 
 
 def _entry(position: int, line: int, title: str, web: list[str]) -> Entry:

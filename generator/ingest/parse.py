@@ -25,6 +25,7 @@ _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _URL = re.compile(r"https?://[^\s<>\"'{}\\\]\[|`]+")
 _URL_TRAILING = ".,;:!?)]}'\"*"
 _TITLE_MAX = 250
+_FENCED = re.compile(r"^[ \t]*```.*?^[ \t]*```", re.MULTILINE | re.DOTALL)
 _RELATIVE_DATE = re.compile(
     r"today|yesterday|(?:an?|one|\d{1,3}) (?:minute|hour|day|week|month)s? ago", re.IGNORECASE
 )
@@ -208,13 +209,12 @@ def _blocks(text: str) -> list[tuple[int, list[str]]]:
 
 def looks_like_title(text: str) -> bool:
     """Short, and not a run of sentences: what a title looks like next to an abstract."""
-    if len(text) > _TITLE_MAX:
-        return False
-    return not _SENTENCE_END.search(text)
+    return len(text) <= _TITLE_MAX and not _SENTENCE_END.search(text)
 
 
 def looks_like_bibtex(text: str) -> int:
-    """The line of the first `@type{` in `text`, or 0."""
+    """The line of the first `@type{` in `text` outside Markdown code fences, or 0."""
+    text = _FENCED.sub(lambda fence: "\n" * fence[0].count("\n"), text)
     found = re.search(r"^[ \t]*@[A-Za-z]+[ \t]*[{(]", text, re.MULTILINE)
     return text.count("\n", 0, found.start()) + 1 if found else 0
 
