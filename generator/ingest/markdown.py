@@ -75,9 +75,9 @@ MARKDOWN_HINT = (
 
 
 def from_markdown(text: str) -> bool:
-    """Whether a `.txt` listing is an awesome list: two list items or more that hold a
-    Markdown link to a web page. (A `.md` file is not read: `content/sources/` may hold
-    notes on the listings, `README.md` among them.)"""
+    """Whether a `.txt` listing is an awesome list: two list items or table rows or more
+    that hold a Markdown link to a web page. (A `.md` file is not read:
+    `content/sources/` may hold notes on the listings, `README.md` among them.)"""
     found = 0
     for line in text.split("\n"):
         item = _ITEM.fullmatch(line) or _ROW.fullmatch(line) if len(line) < 5_000 else None
