@@ -76,9 +76,9 @@ def _print_ingested(report: IngestReport, dry_run: bool) -> None:
 def enrich(dry_run: bool, timeout: float) -> None:
     """Fill in arXiv ids, authors, years and abstracts from the arXiv API.
 
-    Papers that lack one are looked up by arXiv id, or else by exact title, one
-    request every three seconds; answers are kept in your cache folder
-    (~/.cache/readinglist/), never in the project. Values already set are never
+    Papers that lack one are looked up by arXiv id (up to 100 in a request), or else
+    by exact title, one request every three seconds; answers are kept in your cache
+    folder (~/.cache/readinglist/), never in the project. Values already set are never
     changed.
     """
     from generator import enrich as lookup
@@ -88,12 +88,13 @@ def enrich(dry_run: bool, timeout: float) -> None:
         if done == 1 and total > 1:
             minutes = math.ceil((total - 1) * lookup.DELAY / 60)
             click.echo(
-                f"looked up 1 of {total} paper(s); the rest take up to {minutes} min "
-                f"(one request every {lookup.DELAY:g} s; answers in your cache come at once)",
+                f"asked arXiv 1 of {total} time(s); the rest take up to {minutes} min (one "
+                f"request every {lookup.DELAY:g} s, for a title or for up to "
+                f"{lookup.IDS_PER_REQUEST} arXiv ids; answers in your cache come at once)",
                 err=True,
             )
         elif done % 25 == 0 and done < total:
-            click.echo(f"looked up {done} of {total}", err=True)
+            click.echo(f"asked {done} of {total}", err=True)
 
     api = os.environ.get("ARXIV_API_URL", lookup.API)
     report = lookup.enrich(project(), api, timeout, dry_run, progress)
