@@ -36,6 +36,12 @@ def normal_arxiv(value: str) -> str:
     return value[len("arxiv:") :] if value.lower().startswith("arxiv:") else value
 
 
+def arxiv_year(arxiv: str) -> str:
+    """The year a new-style arXiv id was first posted (`2412.00001` -> `2024`), or ''
+    for an old-style one (`hep-th/9901001`)."""
+    return f"20{arxiv[:2]}" if arxiv[:4].isdigit() else ""
+
+
 def arxiv_base(arxiv: str) -> str:
     """An arXiv id without its version: `2309.10818v2` and `2309.10818` are one paper."""
     return _VERSION.sub("", arxiv)

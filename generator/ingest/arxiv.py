@@ -36,7 +36,7 @@ import re
 from itertools import dropwhile, takewhile
 from pathlib import Path
 
-from generator.content.identifiers import listing_date, normal_doi
+from generator.content.identifiers import arxiv_year, listing_date, normal_doi
 from generator.errors import Problem, SourceError
 from generator.ingest.parse import Entry, ParsedSource, clean_abstract, extract_links
 
@@ -186,7 +186,7 @@ def _entry(
         line=line,
         links=extract_links(f"{text} {fields.get('Comments', '')}"),
         authors=_authors(named),
-        year=f"20{arxiv[:2]}" if arxiv[:4].isdigit() else "",
+        year=arxiv_year(arxiv),
         venue=fields.get("Journal-ref", "") or fields.get("Journal ref", ""),
         doi=normal_doi((fields.get("DOI", "") or doi or "").split(" ")[0]),
         arxiv=arxiv,

@@ -31,6 +31,7 @@ import html
 import re
 from pathlib import Path
 
+from generator.content.identifiers import arxiv_year
 from generator.content.titles import unmarked
 from generator.errors import Problem, SourceError
 from generator.ingest.parse import Entry, ParsedSource, arxiv_of, extract_links
@@ -80,7 +81,7 @@ def from_markdown(text: str) -> bool:
     `content/sources/` may hold notes on the listings, `README.md` among them.)"""
     found = 0
     for line in text.split("\n"):
-        item = _ITEM.fullmatch(line) or _ROW.fullmatch(line) if len(line) < 5_000 else None
+        item = (_ITEM.fullmatch(line) or _ROW.fullmatch(line)) if len(line) < 5_000 else None
         found += bool(item and any(_WEB.match(link) for _, link in _LINK.findall(line)))
         if found >= 2:
             return True
@@ -93,10 +94,7 @@ def parse_markdown(path: Path, text: str, warnings: list[Problem]) -> ParsedSour
     left_out: list[int] = []
     for number, item, row in _items(text):
         item = _IMAGE.sub(" ", item) if row else item
-        title, links = _row_title(item) if row else _title(item), _LINK.findall(item)
-        links = [link for _, link in links]
-        links += _WEB.findall(_LINK.sub(" ", item))
-        web = [link.rstrip(".,;:!?)]}'\"*") for link in links if _WEB.match(link)]
+        title, web = _row_title(item) if row else _title(item), _web_links(item)
         if title is None or (not title and not web):
             left_out.append(number)
         elif not title:  # a link under a paper is its own
@@ -122,6 +120,13 @@ def parse_markdown(path: Path, text: str, warnings: list[Problem]) -> ParsedSour
         warnings.append(Problem(str(path), left_out[0], message, WARN))
     entries = [_entry(n, *paper) for n, paper in enumerate(papers, start=1)]
     return ParsedSource(path, entries, warnings, label="Awesome list")
+
+
+def _web_links(item: str) -> list[str]:
+    """The web addresses an item links to: its Markdown links', then its bare ones."""
+    links = [link for _, link in _LINK.findall(item) if _WEB.match(link)]
+    bare = _WEB.findall(_LINK.sub(" ", item))
+    return links + [link.rstrip(".,;:!?)]}'\"*") for link in bare]
 
 
 def _items(text: str) -> list[tuple[int, str, bool]]:
@@ -202,5 +207,5 @@ def _entry(position: int, line: int, title: str, web: list[str]) -> Entry:
         line=line,
         links=extract_links(others),
         arxiv=arxiv,
-        year=f"20{arxiv[:2]}" if arxiv[:4].isdigit() else "",
+        year=arxiv_year(arxiv),
     )
