@@ -30,6 +30,7 @@ from generator.content.titles import paper_keys
 from generator.engine.icons import project_icon_folders
 from generator.errors import Problem, SourceError, quote, quote_pair
 from generator.ingest.duplicates import make_slug, possible_duplicates, title_key
+from generator.ingest.markdown import MARKDOWN_HINT
 from generator.ingest.parse import Entry
 from generator.ingest.records import SAME_STEM, IngestReport, Merger, parse_file
 from generator.site.icons import icon_problems
@@ -75,6 +76,7 @@ def source_file_problems(layout: Layout) -> list[Problem]:
         rel = layout.rel(layout.sources / name)
         if not is_listing(name):
             message = "not a listing (.txt, .bib or .json): nothing reads it"
+            message += MARKDOWN_HINT if name.lower().endswith((".md", ".markdown")) else ""
             problems += [] if name.startswith(".") else [Problem(rel, 0, message, "warning")]
             continue
         other = first.setdefault(Path(name).stem, name)

@@ -149,6 +149,9 @@ def test_ingest_and_check_take_an_awesome_list(tmp_path: Path) -> None:
     checked = run_cli(root, "check")
     assert checked.returncode == 0, checked.stdout
     assert "README.md: warning: not a listing" in checked.stdout
+    assert "nothing reads it; to ingest an awesome list, save its Markdown as a .txt" in (
+        checked.stdout
+    )
     assert run_cli(root, "build", "--strict").returncode == 0
 
 

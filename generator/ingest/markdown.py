@@ -69,10 +69,8 @@ _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 _AFFILIATION = re.compile(r"\s*\(@[^()]{0,80}\)$")
 """`Title(@UC Berkeley)`, as some lists name a paper's lab after its title."""
 WARN = "warning"
-MARKDOWN_HINT = (
-    "; to ingest an awesome list, save its Markdown as a .txt file (a .md file in "
-    "content/sources/ is taken for notes, and nothing reads it)"
-)
+MARKDOWN_HINT = "; to ingest an awesome list, save its Markdown as a .txt file"
+"""Said of a `.md` file: `content/sources/` may hold one as notes, which nothing reads."""
 
 
 def from_markdown(text: str) -> bool:
