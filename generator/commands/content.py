@@ -46,7 +46,8 @@ def ingest(files: tuple[Path, ...], dry_run: bool) -> None:
     \b
     A page of arXiv's listings (arxiv.org/list/cs.LG/new) or search results, copied as
     it is, or its daily email, is read as arXiv writes it, with each paper's arXiv id
-    and authors.
+    and authors. An awesome list's Markdown, saved as .txt, gives a paper for each list
+    item or table row ('- [A Paper's Title](https://arxiv.org/abs/...)').
     """
     from generator.ingest.exports import ingest_files
 
