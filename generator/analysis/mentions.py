@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import partial
 
 from generator.content.model import Paper
+from generator.content.recall import NOTHING_KEPT, Recall
 
 _WORD = re.compile(r"[\w][\w+.-]*[\w+]|[\w]")
 _ASCII_APART = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) in "_+.-")}
@@ -74,10 +76,12 @@ def short_names(
     }
 
 
-def find_mentions(papers: list[Paper]) -> dict[str, list[str]]:
+def find_mentions(papers: list[Paper], recall: Recall = NOTHING_KEPT) -> dict[str, list[str]]:
     """Paper id -> ids of the papers its abstract names, in id order."""
     trimmed = _Trimmed()
-    abstracts = [_words(p.abstract, trimmed) for p in papers]
+    abstracts = [
+        recall(("mention words", p.abstract), partial(_words, p.abstract, trimmed)) for p in papers
+    ]
     names = short_names(papers, abstracts, trimmed)
     # Only positions holding the first word of some name can start a mention.
     firsts = {name[0] for name in names}

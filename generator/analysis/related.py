@@ -20,6 +20,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import numpy as np
 from scipy import sparse
@@ -27,6 +28,7 @@ from scipy import sparse
 from generator.analysis.linked import Related
 from generator.analysis.stop_words import ENGLISH_STOP_WORDS
 from generator.content.model import Paper
+from generator.content.recall import NOTHING_KEPT, Recall
 
 TOP_K = 5
 BLOCK = 256
@@ -58,7 +60,11 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def vectorize(papers: Sequence[Paper]) -> sparse.csr_matrix:
+def _lower_words(paper: Paper) -> list[str]:
+    return words(paper_text(paper).lower())
+
+
+def vectorize(papers: Sequence[Paper], recall: Recall = NOTHING_KEPT) -> sparse.csr_matrix:
     """TF-IDF rows (L2-normalised, so a dot product is a cosine) in the papers' order.
 
     The weights are scikit-learn's `TfidfVectorizer(stop_words="english",
@@ -67,7 +73,7 @@ def vectorize(papers: Sequence[Paper]) -> sparse.csr_matrix:
     rows scaled to unit length (`tests/test_related.py` checks the two agree). Written
     here against SciPy because importing scikit-learn took 0.45 s of every build.
     """
-    rows, columns, counts, terms = _term_counts(papers)
+    rows, columns, counts, terms = _term_counts(papers, recall)
     if not terms:  # no papers, or none with a word that is not a stop word
         return sparse.csr_matrix((len(papers), 0), dtype=np.float32)
     tf = np.log(counts) + np.float32(1.0)
@@ -87,7 +93,9 @@ def vectorize(papers: Sequence[Paper]) -> sparse.csr_matrix:
     return matrix
 
 
-def _term_counts(papers: Sequence[Paper]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+def _term_counts(
+    papers: Sequence[Paper], recall: Recall = NOTHING_KEPT
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """How often each term occurs in each paper, as arrays of (row, column, count), row
     by row, with terms numbered in sorted order; and how many terms there are.
 
@@ -103,7 +111,8 @@ def _term_counts(papers: Sequence[Paper]) -> tuple[np.ndarray, np.ndarray, np.nd
     for start in range(0, len(papers), COUNT_BLOCK):
         numbered, sizes = array("q"), array("q")
         for paper in papers[start : start + COUNT_BLOCK]:
-            found = words(paper_text(paper).lower())
+            key = ("tf-idf words", paper.title, paper.abstract)
+            found = recall(key, partial(_lower_words, paper))
             numbered.extend(map(seen.__getitem__, found))
             sizes.append(len(found))
         width = max(len(seen), 1)

@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 
 from generator.analysis.linked import Linked
 from generator.content.model import Paper, Theme
+from generator.content.recall import NOTHING_KEPT, Recall
 
 _NON_WORD = re.compile(r"[^\w+]+")
 _ASCII_NON_WORD = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) in "_+")}
@@ -149,6 +150,10 @@ class ThemeRules:
 
     def __init__(self, themes: list[Theme]) -> None:
         self.themes = themes
+        self.key = tuple(
+            (t.id, *map(tuple, (t.title_keywords, t.keywords, t.exclude))) for t in themes
+        )
+        """The rules, as a key to recall a paper's themes by."""
         self._title: PhraseIndex[tuple[int, str]] = PhraseIndex(
             ((i, _IN_TITLE), phrase) for i, t in enumerate(themes) for phrase in t.title_keywords
         )
@@ -166,13 +171,18 @@ class ThemeRules:
         taken -= {i for i, kind in found if kind == _EXCLUDE}
         return [self.themes[i].id for i in sorted(taken)]
 
-    def themes_of(self, paper: Paper) -> list[str]:
+    def themes_of(self, paper: Paper, recall: Recall = NOTHING_KEPT) -> list[str]:
         """The paper's themes: its curated `themes:` list if it has one, else the rules'."""
-        return list(paper.themes) if paper.themes else self.match(paper.title, paper.abstract)
+        if paper.themes:
+            return list(paper.themes)
+        key = ("themes", self.key, paper.title, paper.abstract)
+        return list(recall(key, lambda: self.match(paper.title, paper.abstract)))
 
-    def membership(self, papers: Iterable[Paper]) -> dict[str, list[str]]:
+    def membership(
+        self, papers: Iterable[Paper], recall: Recall = NOTHING_KEPT
+    ) -> dict[str, list[str]]:
         """Paper id -> its themes, for these papers."""
-        return {paper.id: self.themes_of(paper) for paper in papers}
+        return {paper.id: self.themes_of(paper, recall) for paper in papers}
 
 
 def unsorted(library: Linked) -> list[Paper]:

@@ -24,9 +24,9 @@ def on_config(config: Any) -> Any:
     no_edit_links_without_a_repository(config)
     layout = Layout(Path(config.config_file_path).parent)
     try:
-        options, kept = site_options(config, layout.root), preview.kept_records(config)
+        options, (kept, recall) = site_options(config, layout.root), preview.kept(config)
         with project_lock(layout.build, "generating"):  # `build` may be filling it too
-            generated = generate(layout, options, Path(config.docs_dir), kept)
+            generated = generate(layout, options, Path(config.docs_dir), kept, recall)
     except ReadingListError as exc:
         problems = [str(p) for p in exc.problems] if isinstance(exc, ContentError) else []
         config = preview.failed(config, "\n".join([f"{exc}:" if problems else str(exc), *problems]))

@@ -33,6 +33,7 @@ import jinja2
 from mkdocs.exceptions import PluginError
 
 from generator.content.files import real_folder
+from generator.content.recall import NOTHING_KEPT, Recall
 from generator.content.store import KeptRecords, Layout
 
 FLAG = "readinglist_preview"
@@ -67,10 +68,13 @@ class TemplateCache(jinja2.BytecodeCache):
 TEMPLATES = TemplateCache()
 RECORDS = KeptRecords()
 """Records parsed from their files' bytes, kept between rebuilds (`store.KeptRecords`)."""
+RECALL = Recall()
+"""Pages and citations by all they are made from, kept between rebuilds (`recall`)."""
 
 
-def kept_records(config: Any) -> KeptRecords | None:
-    return RECORDS if is_preview(config) else None
+def kept(config: Any) -> tuple[KeptRecords | None, Recall]:
+    """What the preview keeps between rebuilds; nothing, elsewhere."""
+    return (RECORDS, RECALL) if is_preview(config) else (None, NOTHING_KEPT)
 
 
 def is_preview(config: Any) -> bool:

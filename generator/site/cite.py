@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from generator.analysis import Linked
 from generator.content.model import Paper
+from generator.content.recall import Same
 from generator.site.markup import xml_chars
 
 _STOP = frozenset([
@@ -171,6 +172,11 @@ def _bib_pages(pages: str) -> str:
     if len(parts) == 2 and all(parts):
         return "--".join(" ".join(xml_chars(p).split()).translate(_BIB) for p in parts)
     return bib_text(pages)
+
+
+def inputs(citation: Citation) -> tuple[object, ...]:
+    """All a citation's texts are made from, as a key to recall them by (`Recall`)."""
+    return (Same(citation.paper), citation.key, citation.kind, tuple(citation.keywords))
 
 
 def bibtex(citation: Citation) -> str:

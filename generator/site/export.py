@@ -12,6 +12,7 @@ import csv
 import io
 import json
 from datetime import datetime
+from functools import partial
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -19,8 +20,9 @@ from feedgen.feed import FeedGenerator
 
 from generator.analysis import Linked
 from generator.content.model import Paper, recently_listed
+from generator.content.recall import NOTHING_KEPT, Recall
 from generator.site import paths
-from generator.site.cite import Citation, bibtex_pair, csl_pair, ris_pair
+from generator.site.cite import Citation, bibtex_pair, csl_pair, inputs, ris_pair
 from generator.site.markup import xml_chars
 from generator.site.paths import (
     EXPORTS,
@@ -192,10 +194,11 @@ class CitationTexts:
     abstracts again in every theme's three files were 151 MB of a 396 MB site folder.
     """
 
-    def __init__(self, every: dict[str, Citation]) -> None:
-        self.bib = {pid: bibtex_pair(c) for pid, c in every.items()}
-        self.csl = {pid: csl_pair(c) for pid, c in every.items()}
-        self.ris = {pid: ris_pair(c) for pid, c in every.items()}
+    def __init__(self, every: dict[str, Citation], recall: Recall) -> None:
+        self.bib, self.csl, self.ris = {}, {}, {}
+        for pid, c in every.items():
+            made = recall(("texts", *inputs(c)), partial(_texts, c))
+            self.bib[pid], self.csl[pid], self.ris[pid] = made
 
     def files(self, ids: list[str], paths: dict[str, str], abstracts: bool) -> dict[str, str]:
         """BibTeX, CSL-JSON and RIS of these papers (in this order), at `paths`."""
@@ -208,13 +211,22 @@ class CitationTexts:
         }
 
 
+def _texts(c: Citation) -> tuple[tuple[str, str], tuple[str, str], tuple[str, str]]:
+    return bibtex_pair(c), csl_pair(c), ris_pair(c)
+
+
 def export_files(
-    library: Linked, site_name: str, site_url: str, updated: str, every: dict[str, Citation]
+    library: Linked,
+    site_name: str,
+    site_url: str,
+    updated: str,
+    every: dict[str, Citation],
+    recall: Recall = NOTHING_KEPT,
 ) -> dict:
     """Docs-relative path -> content, for every download but `papers.json`."""
     when = datetime.fromisoformat(updated)
     home = site_url or "./"
-    texts = CitationTexts(every)
+    texts = CitationTexts(every, recall)
     files: dict[str, str | bytes] = {
         **texts.files(sorted(every), EXPORTS, abstracts=True),
         PAPERS_CSV: papers_csv(library, site_url),

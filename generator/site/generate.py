@@ -19,6 +19,7 @@ from generator.analysis import Linked, analyse
 from generator.analysis.themes import unsorted
 from generator.content.files import real_folder, sync_folder, write_atomic
 from generator.content.library import load_library
+from generator.content.recall import NOTHING_KEPT, Recall
 from generator.content.store import KeptRecords, Layout, recover_content
 from generator.errors import ContentError
 from generator.site import paths
@@ -61,12 +62,17 @@ class Generated:
 
 
 def generate(
-    layout: Layout, options: SiteOptions, docs: Path | None = None, kept: KeptRecords | None = None
+    layout: Layout,
+    options: SiteOptions,
+    docs: Path | None = None,
+    kept: KeptRecords | None = None,
+    recall: Recall = NOTHING_KEPT,
 ) -> Generated:
     """Write the site's pages and downloads into `build/docs/` and its configuration
     beside it; or the pages alone into `docs`, for a build that has its own
     configuration (the root `mkdocs.yml`'s hook, the preview's own folder). `kept`
-    spares the preview parsing a record whose file has not changed."""
+    spares the preview parsing a record whose file has not changed, and `recall`
+    making a page or a citation whose inputs have not."""
     config = docs is None
     docs = layout.build / DOCS if docs is None else docs
     # The generator's own folder: never a link (a repository could point it anywhere).
@@ -81,6 +87,7 @@ def generate(
             write_config(layout.build, manifest.nav)
         return Generated(manifest.nav, 0, reused=True)
     Manifest.forget(docs)
+    recall.next_round()
     # Every record first: pages link across papers, so every page must see the same,
     # complete data.
     library = load_library(layout, kept)
@@ -88,12 +95,12 @@ def generate(
         problems = icon_problems(layout, library.themes, options.icon_folders)
         if problems:
             raise ContentError(problems)
-    linked = analyse(library)
+    linked = analyse(library, recall)
     cited = citation_list(linked)  # one key per paper, on its page and in every export
     files = {
-        **Renderer(linked, options, cited).pages(),
-        **download_files(linked, options, cited),
-        **search_files(linked, options.directory_urls),
+        **Renderer(linked, options, cited, recall).pages(),
+        **download_files(linked, options, cited, recall),
+        **search_files(linked, options.directory_urls, recall),
         **table_files(linked, options.directory_urls),
         **redirect_files(linked, options.directory_urls),
     }
@@ -108,14 +115,17 @@ def generate(
 
 
 def download_files(
-    linked: Linked, options: SiteOptions, cited: dict[str, Citation]
+    linked: Linked,
+    options: SiteOptions,
+    cited: dict[str, Citation],
+    recall: Recall = NOTHING_KEPT,
 ) -> dict[str, str | bytes]:
     """`papers.json`, BibTeX, CSL-JSON, RIS, CSV, the feeds and `CNAME`."""
     files: dict[str, str | bytes] = {
         PAPERS_JSON: papers_json(linked, options.directory_urls, cited)
     }
     site = (options.site_name, options.site_url, options.build_date)
-    files.update(export_files(linked, *site, cited))
+    files.update(export_files(linked, *site, cited, recall))
     if options.cname:
         files["CNAME"] = options.cname.strip() + "\n"
     return files

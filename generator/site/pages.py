@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any
 
-import jinja2
 from markupsafe import Markup, escape
 
 from generator.analysis import Linked
@@ -23,8 +22,9 @@ from generator.analysis.linked import Related
 from generator.analysis.tags import tag_groups
 from generator.analysis.themes import related_themes, theme_counts, unsorted
 from generator.content.model import Paper, Theme, recently_listed
+from generator.content.recall import NOTHING_KEPT, Recall, typed
 from generator.site import charts, citation, lists, markup, table, theme_map
-from generator.site.cite import Citation, bibtex, citation_list
+from generator.site.cite import Citation, bibtex, citation_list, inputs
 from generator.site.links import Links
 from generator.site.markup import meta
 from generator.site.paths import (
@@ -41,6 +41,7 @@ from generator.site.paths import (
     theme_feed,
     theme_page,
 )
+from generator.site.templating import environment
 
 RECENT = 8
 CARD_LIST = 5
@@ -53,48 +54,18 @@ MAP_DOTS = 300
 """The most papers a theme's map places: the dots of thousands would weigh megabytes."""
 
 
-def _finalize(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, Markup):
-        return value
-    return markup.inline(str(value))
-
-
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
-    """One environment per process, so `serve` compiles the templates once."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("generator.site", "templates"),
-        finalize=_finalize,
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["number"] = number
-    env.filters["count"] = count
-    return env
-
-
-def number(count: int) -> Markup:
-    """A count as the pages and the All papers table write it: 3,121."""
-    return Markup(f"{count:,}")
-
-
-def count(n: int, noun: str) -> Markup:
-    """`1 paper`, `3,121 papers`."""
-    return Markup(f"{n:,} {noun}{'' if n == 1 else 's'}")
-
-
 class Renderer:
     """Renders every page of the site for one library."""
 
     def __init__(
-        self, library: Linked, options: SiteOptions, cited: dict[str, Citation] | None = None
+        self,
+        library: Linked,
+        options: SiteOptions,
+        cited: dict[str, Citation] | None = None,
+        recall: Recall = NOTHING_KEPT,
     ) -> None:
         self.library = library
+        self.recall = recall
         self.options = options
         self.cited = citation_list(library) if cited is None else cited
         self.env = environment()
@@ -312,7 +283,9 @@ class Renderer:
         of its cards show it."""
         text = self._bibtex.get(paper_id)
         if text is None:
-            text = self._bibtex[paper_id] = bibtex(self.cited[paper_id])
+            cited = self.cited[paper_id]
+            text = self.recall(("bibtex", *inputs(cited)), lambda: bibtex(cited))
+            self._bibtex[paper_id] = text
         return text
 
     def _cite_button(self, paper: Paper) -> str:
@@ -351,10 +324,7 @@ class Renderer:
         a_paper = partial(self.links.a_paper, here)
         links = [*paper.links.items(), *citation.read_links(paper).items()]
         related = self.library.related.get(paper.id, [])
-        return self.render(
-            here,
-            "paper.md.j2",
-            paper=paper,
+        context = dict(
             byline=citation.byline(paper, self.href(here, PAPERS)),
             themes=self.links.theme_links(here, themes, " · "),
             read=_joined(" · ", (markup.html_link(name, url) for name, url in links)),
@@ -365,10 +335,22 @@ class Renderer:
             and markup.notes_html(paper.notes, partial(self.links.to_paper, here)),
             related=_joined("", (self._related(here, r, themes) for r in related)),
             bibtex=self.cite_text(paper.id),
-            citation=citation.meta_tags(paper, self.cited[paper.id]),
             mentions=_joined(" · ", map(a_paper, self.library.mentions.get(paper.id, []))),
             mentioned_by=_joined(" · ", map(a_paper, self.library.mentioned_by.get(paper.id, []))),
             edit_url=self.edit(f"content/papers/{paper.id}.yml"),
+        )
+        # The template reads the paper, its citation and these values, nothing else (the
+        # helpers `render` adds are pure): they are the page's key.
+        cited = self.cited[paper.id]
+        return self.recall(
+            ("paper", *inputs(cited), *typed(*context.values())),
+            lambda: self.render(
+                here,
+                "paper.md.j2",
+                paper=paper,
+                citation=citation.meta_tags(paper, cited),
+                **context,
+            ),
         )
 
     def _related(self, here: str, related: Related, themes: list[str]) -> str:

@@ -26,10 +26,12 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 
 from generator.analysis import Linked
 from generator.analysis.tags import tag_groups
 from generator.analysis.themes import unsorted
+from generator.content.recall import NOTHING_KEPT, Recall
 from generator.site.citation import short_credit
 from generator.site.markup import script_call
 from generator.site.paths import (
@@ -119,10 +121,12 @@ def documents(linked: Linked) -> list[Document]:
     return docs
 
 
-def search_files(linked: Linked, directory_urls: bool) -> dict[str, str]:
+def search_files(
+    linked: Linked, directory_urls: bool, recall: Recall = NOTHING_KEPT
+) -> dict[str, str]:
     """The index's files, by docs-relative path."""
     docs = documents(linked)
-    postings, common = _postings(docs)
+    postings, common = _postings(docs, recall)
     shards = _shards(postings)
     files = {
         f"{FOLDER}/d/{start // CHUNK}.js": script_call(
@@ -142,16 +146,16 @@ def search_files(linked: Linked, directory_urls: bool) -> dict[str, str]:
     return files
 
 
-def _postings(docs: list[Document]) -> tuple[dict[str, list[int]], list[str]]:
+def _postings(
+    docs: list[Document], recall: Recall = NOTHING_KEPT
+) -> tuple[dict[str, list[int]], list[str]]:
     """Term -> [document, weight, document, weight, ...] in document order; common terms."""
     counts: list[Counter[str]] = []
     in_title: list[set[str]] = []
     for doc in docs:
-        title = terms(doc.title)
-        count = Counter(title * TITLE_TIMES + terms(doc.tags) * 2 + terms(doc.text))
-        count.update(terms(doc.authors) + terms(doc.ids) * TITLE_TIMES + terms(doc.more))
+        count, title = recall(("terms", doc), partial(_counted, doc))
         counts.append(count)
-        in_title.append(set(title))
+        in_title.append(title)
     lengths = [sum(c.values()) for c in counts]
     average = sum(lengths) / len(docs) if docs else 1.0
     frequency = Counter(term for count in counts for term in count)
@@ -171,6 +175,14 @@ def _postings(docs: list[Document]) -> tuple[dict[str, list[int]], list[str]]:
             pairs = sorted(zip(posting[::2], posting[1::2], strict=True), key=lambda p: -p[1])
             postings[term] = [n for pair in sorted(pairs[:MAX_POSTINGS]) for n in pair]
     return postings, common
+
+
+def _counted(doc: Document) -> tuple[Counter[str], set[str]]:
+    """How often each term occurs in the document, weighted by field; its title's terms."""
+    title = terms(doc.title)
+    count = Counter(title * TITLE_TIMES + terms(doc.tags) * 2 + terms(doc.text))
+    count.update(terms(doc.authors) + terms(doc.ids) * TITLE_TIMES + terms(doc.more))
+    return count, set(title)
 
 
 def _shards(postings: dict[str, list[int]]) -> dict[str, dict[str, list[int]]]:
