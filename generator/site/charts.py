@@ -95,12 +95,21 @@ def _columns_used(vectors: sparse.csr_matrix) -> int:
     return len(np.unique(vectors.indices[vectors.data != 0]))
 
 
+def without_unused_columns(vectors: sparse.csr_matrix) -> sparse.csr_matrix:
+    """The rows with only the columns they hold, in the same order. A theme's map comes
+    out the same (an empty column adds nothing to a product), and so does this matrix,
+    whatever words other papers bring: a preview recalls the map by it."""
+    used, numbers = np.unique(vectors.indices, return_inverse=True)
+    shape = (vectors.shape[0], len(used))
+    return sparse.csr_matrix((vectors.data, numbers.astype(np.int32), vectors.indptr), shape=shape)
+
+
 def paper_map(
-    theme_title: str, papers: Sequence[Paper], vectors: sparse.csr_matrix, href: Href
+    theme_title: str, papers: Sequence[Paper], positions: np.ndarray, href: Href
 ) -> Markup:
-    """A scatter of a theme's papers (with their TF-IDF rows): similar papers sit close."""
+    """A scatter of a theme's papers at their `paper_positions`: similar papers sit close."""
     width, height = 800, 420
-    points = _fit(paper_positions(vectors), width, height, margin=(20, 20))
+    points = _fit(positions, width, height, margin=(20, 20))
     body = ['<rect class="rl-frame" x="0.5" y="0.5" width="799" height="419" rx="6"/>']
     for paper, (x, y) in zip(papers, points, strict=True):
         body.append(

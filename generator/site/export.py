@@ -20,7 +20,7 @@ from feedgen.feed import FeedGenerator
 
 from generator.analysis import Linked
 from generator.content.model import Paper, recently_listed
-from generator.content.recall import NOTHING_KEPT, Recall
+from generator.content.recall import NOTHING_KEPT, Recall, Same
 from generator.site import paths
 from generator.site.cite import Citation, bibtex_pair, csl_pair, inputs, ris_pair
 from generator.site.markup import xml_chars
@@ -227,10 +227,16 @@ def export_files(
     when = datetime.fromisoformat(updated)
     home = site_url or "./"
     texts = CitationTexts(every, recall)
+
+    def feed(papers: list[Paper], *about: Any) -> bytes:
+        """`atom_feed`, recalled by the papers it carries and what it says of itself."""
+        recent = recently_listed(papers, FEED_SIZE)
+        return recall(("feed", *map(Same, recent), *about), partial(atom_feed, recent, *about))
+
     files: dict[str, str | bytes] = {
         **texts.files(sorted(every), EXPORTS, abstracts=True),
         PAPERS_CSV: papers_csv(library, site_url),
-        FEED: atom_feed(
+        FEED: feed(
             list(library.papers.values()),
             site_name,
             f"The {FEED_SIZE} papers most recently added to the reading list.",
@@ -243,7 +249,7 @@ def export_files(
         ids = sorted(p.id for p in members)
         files.update(texts.files(ids, theme_exports(theme_id), abstracts=False))
         page = site_url + paths.page_url(paths.theme_page(theme_id)) if site_url else "./"
-        files[theme_feed(theme_id)] = atom_feed(
+        files[theme_feed(theme_id)] = feed(
             members,
             f"{site_name}: {theme.title}",
             f"The {FEED_SIZE} papers of {theme.title} most recently added to the reading list.",

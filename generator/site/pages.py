@@ -303,9 +303,11 @@ class Renderer:
         if len(papers) < MAP_MIN:
             return Markup("")
         placed = sorted(papers[:MAP_DOTS], key=lambda p: p.id)
-        scatter = charts.paper_map(
-            theme.title, placed, self.vectors_of(placed), lambda p: self.href(here, paper_page(p))
-        )
+        rows = charts.without_unused_columns(self.vectors_of(placed))
+        key = (rows.shape, *(a.tobytes() for a in (rows.data, rows.indices, rows.indptr)))
+        positions = self.recall(("map", *key), partial(charts.paper_positions, rows))
+        href = partial(self.href, here)
+        scatter = charts.paper_map(theme.title, placed, positions, lambda p: href(paper_page(p)))
         which = (
             "one of the papers listed below"
             if len(placed) == len(papers)
