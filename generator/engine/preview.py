@@ -1,9 +1,11 @@
 """What `readinglist serve` adds to a build: quick rebuilds, and content errors in the browser.
 
 `readinglist serve` runs MkDocs' live preview with its public `dirty` build, and marks
-the configuration (`FLAG` in `extra`). Each rebuild then regenerates `build/docs/`,
+the configuration (`FLAG` in `extra`). Each rebuild then regenerates `build/preview/`,
 which rewrites only the files whose bytes changed, and MkDocs rebuilds only the pages
-whose source is newer than their output. Two things keep that equal to a clean build:
+whose source is newer than their output. Generating recalls what an edit left alone:
+records whose file's bytes are unchanged (`RECORDS`), and pages, citations, maps, feeds
+and words whose inputs are (`RECALL`). Two things keep that equal to a clean build:
 
 - `keep_or_clear`: when something every page shows has changed (the navigation and its
   icons, the configuration, the theme overrides, the engine's versions), the site

@@ -255,28 +255,33 @@ class Renderer:
         key = (self.links.depth(here), paper.id, badge)
         start = self._cards.get(key)
         if start is None:
-            head = f'<span class="rl-badge">{markup.html_text(badge)}</span> ' if badge else ""
-            if citation.is_survey(paper):
-                head += '<span class="rl-badge rl-survey">Survey</span> '
-            code = paper.links.get("code")
-            credit = citation.short_credit(paper)
-            if paper.authors:  # the surname opens All papers for the first author
-                credit_html = citation.author_link(
-                    paper.authors[0], self.href(here, PAPERS), citation.short_authors(paper)
-                ) + (f", {markup.html_text(paper.year)}" if paper.year else "")
-            else:
-                credit_html = str(markup.html_text(credit))
-            sentence = markup.html_text(markup.first_sentence(paper.abstract))
-            start = (
-                f"<li>{head}<p><strong>{self.links.a_paper(here, paper.id)}</strong></p>"
-                f'<p>{sentence}</p><p><span class="rl-card-foot">'
-                + (f"{credit_html} · " if credit else "")
-                + (f"{markup.html_link('code', code)} · " if code else "")
-                + f"listed {len(paper.listings)}× · {self._cite_button(paper)}"
-                + (f" {self.links.tag_chips(here, paper, CARD_LIST)}" if paper.tags else "")
-            )
+            # All it shows is the paper's and its citation's, linked from this depth.
+            kept = ("card", *inputs(self.cited[paper.id]), *key, self.options.directory_urls)
+            start = self.recall(kept, partial(self._new_card_start, here, paper, badge))
             self._cards[key] = start
         return start
+
+    def _new_card_start(self, here: str, paper: Paper, badge: str) -> str:
+        head = f'<span class="rl-badge">{markup.html_text(badge)}</span> ' if badge else ""
+        if citation.is_survey(paper):
+            head += '<span class="rl-badge rl-survey">Survey</span> '
+        code = paper.links.get("code")
+        credit = citation.short_credit(paper)
+        if paper.authors:  # the surname opens All papers for the first author
+            credit_html = citation.author_link(
+                paper.authors[0], self.href(here, PAPERS), citation.short_authors(paper)
+            ) + (f", {markup.html_text(paper.year)}" if paper.year else "")
+        else:
+            credit_html = str(markup.html_text(credit))
+        sentence = markup.html_text(markup.first_sentence(paper.abstract))
+        return (
+            f"<li>{head}<p><strong>{self.links.a_paper(here, paper.id)}</strong></p>"
+            f'<p>{sentence}</p><p><span class="rl-card-foot">'
+            + (f"{credit_html} · " if credit else "")
+            + (f"{markup.html_link('code', code)} · " if code else "")
+            + f"listed {len(paper.listings)}× · {self._cite_button(paper)}"
+            + (f" {self.links.tag_chips(here, paper, CARD_LIST)}" if paper.tags else "")
+        )
 
     def cite_text(self, paper_id: str) -> str:
         """The BibTeX a Cite button copies, made once per paper: a paper's page and each
