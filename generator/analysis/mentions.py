@@ -11,7 +11,7 @@ from collections import defaultdict
 from functools import partial
 
 from generator.content.model import Paper
-from generator.content.recall import NOTHING_KEPT, Recall
+from generator.content.recall import NOTHING_KEPT, Recall, interned
 
 _WORD = re.compile(r"[\w][\w+.-]*[\w+]|[\w]")
 _ASCII_APART = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) in "_+.-")}
@@ -42,6 +42,10 @@ def _words(text: str, trimmed: _Trimmed | None = None) -> list[str]:
     return _WORD.findall(text)
 
 
+def _interned_words(text: str, trimmed: _Trimmed) -> tuple[str, ...]:
+    return interned(_words(text, trimmed))
+
+
 def _is_plain(word: str) -> bool:
     """A word that only the corpus can tell apart from a coined one: no digit, no
     hyphen, no capital after its first letter (unlike `ZeRO`, `S-LoRA`, `T3`)."""
@@ -49,7 +53,7 @@ def _is_plain(word: str) -> bool:
 
 
 def short_names(
-    papers: list[Paper], abstracts: list[list[str]], trimmed: _Trimmed | None = None
+    papers: list[Paper], abstracts: list[tuple[str, ...]], trimmed: _Trimmed | None = None
 ) -> dict[tuple[str, ...], str]:
     """Short name (as a tuple of words) -> paper id, for unambiguous coined names.
 
@@ -80,7 +84,8 @@ def find_mentions(papers: list[Paper], recall: Recall = NOTHING_KEPT) -> dict[st
     """Paper id -> ids of the papers its abstract names, in id order."""
     trimmed = _Trimmed()
     abstracts = [
-        recall(("mention words", p.abstract), partial(_words, p.abstract, trimmed)) for p in papers
+        recall(("mention words", p.abstract), partial(_interned_words, p.abstract, trimmed))
+        for p in papers
     ]
     names = short_names(papers, abstracts, trimmed)
     # Only positions holding the first word of some name can start a mention.

@@ -28,7 +28,7 @@ from scipy import sparse
 from generator.analysis.linked import Related
 from generator.analysis.stop_words import ENGLISH_STOP_WORDS
 from generator.content.model import Paper
-from generator.content.recall import NOTHING_KEPT, Recall
+from generator.content.recall import NOTHING_KEPT, Recall, interned
 
 TOP_K = 5
 BLOCK = 256
@@ -60,8 +60,8 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def _lower_words(paper: Paper) -> list[str]:
-    return words(paper_text(paper).lower())
+def _lower_words(paper: Paper) -> tuple[str, ...]:
+    return interned(words(paper_text(paper).lower()))
 
 
 def vectorize(papers: Sequence[Paper], recall: Recall = NOTHING_KEPT) -> sparse.csr_matrix:

