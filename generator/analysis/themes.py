@@ -176,7 +176,7 @@ class ThemeRules:
         if paper.themes:
             return list(paper.themes)
         key = ("themes", self.key, paper.title, paper.abstract)
-        return list(recall(key, lambda: self.match(paper.title, paper.abstract)))
+        return list(recall(key, lambda: tuple(self.match(paper.title, paper.abstract))))
 
     def membership(
         self, papers: Iterable[Paper], recall: Recall = NOTHING_KEPT

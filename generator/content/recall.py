@@ -4,12 +4,13 @@
 is per paper and the same as the last time: a paper's page, its citations, its words
 for the search index. A `Recall` keeps each such result under a key that holds every
 input it was made from, so what comes back is what computing it gives
-(`tests/test_serve.py` compares a preview after twenty random edits with a clean
-build, byte for byte). A record is part of a key by identity (`Same`): the preview's
-`store.KeptRecords` hands back the same object while its file's bytes are unchanged,
-and nothing edits a loaded record. Each rebuild keeps only the results it used
-(`next_round`), so memory stays that of one rebuild's results. One-shot builds keep
-nothing (`Recall(keep=False)`).
+(`tests/test_serve.py` generates after forty random edits with and without what was
+kept, and compares the files). A kept result is a value nothing edits (a string, a
+tuple, a map's positions, which are only read). A record is part of a key by identity
+(`Same`): the preview's `store.KeptRecords` hands back the same object while its
+file's bytes are unchanged, and nothing edits a loaded record. Each rebuild keeps only
+the results it used (`next_round`), so memory stays that of one rebuild's results.
+One-shot builds keep nothing (`NOTHING_KEPT`).
 """
 
 from __future__ import annotations

@@ -71,7 +71,8 @@ TEMPLATES = TemplateCache()
 RECORDS = KeptRecords()
 """Records parsed from their files' bytes, kept between rebuilds (`store.KeptRecords`)."""
 RECALL = Recall()
-"""Pages and citations by all they are made from, kept between rebuilds (`recall`)."""
+"""Pages, citations, maps, feeds and words by all they are made from, kept between
+rebuilds (`content.recall`)."""
 
 
 def kept(config: Any) -> tuple[KeptRecords | None, Recall]:

@@ -123,7 +123,7 @@ def collector_paused() -> Iterator[None]:
     """Python's cycle collector paused: it walks every object alive whenever enough have
     been made, and generating makes millions, nearly all freed by reference counting as
     soon as they are used. At 10,000 papers that walking took a tenth of a preview's
-    rebuild. What cycles generating leaves are collected once it is done."""
+    rebuild. What cycles generating leaves are collected when the collector next runs."""
     paused = gc.isenabled()
     gc.disable()
     try:
