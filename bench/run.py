@@ -177,13 +177,9 @@ def run_stages(root: Path, runs: int) -> dict:
     grouped = stage("themes", lambda: group(library))
     mentions = stage("mentions", lambda: find_mentions(papers))
 
-    def relate():
-        vectors = vectorize(papers)
-        return vectors, related_papers(papers, matrix=vectors)
-
-    vectors, related = stage("related", relate)
+    related = stage("related", lambda: related_papers(papers, matrix=vectorize(papers)))
     stage("search", lambda: search_files(replace(grouped, related=related), True))
-    linked = replace(grouped, related=related, mentions=mentions, vectors=vectors)
+    linked = replace(grouped, related=related, mentions=mentions)
     options = SiteOptions(build_date="2024-01-01T00:00:00+00:00")
     stage(
         "render",

@@ -37,5 +37,4 @@ def analyse(library: Library, recall: Recall = NOTHING_KEPT) -> Linked:
         related=related_papers(papers, matrix=vectors),
         mentions=mentions,
         mentioned_by=invert(mentions),
-        vectors=vectors,
     )

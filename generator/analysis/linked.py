@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from generator.content.model import Library, Paper, Source, Theme
 
@@ -29,8 +28,6 @@ class Linked:
     """Paper id -> ids of the papers its abstract names."""
     mentioned_by: dict[str, list[str]] = field(default_factory=dict)
     """Paper id -> ids of the papers whose abstracts name it, in id order."""
-    vectors: Any = None
-    """TF-IDF rows of the papers, in `papers` order (a SciPy sparse matrix)."""
 
     @property
     def papers(self) -> dict[str, Paper]:

@@ -95,15 +95,6 @@ def _columns_used(vectors: sparse.csr_matrix) -> int:
     return len(np.unique(vectors.indices[vectors.data != 0]))
 
 
-def without_unused_columns(vectors: sparse.csr_matrix) -> sparse.csr_matrix:
-    """The rows with only the columns they hold, in the same order. A theme's map comes
-    out the same (an empty column adds nothing to a product), and so does this matrix,
-    whatever words other papers bring: a preview recalls the map by it."""
-    used, numbers = np.unique(vectors.indices, return_inverse=True)
-    shape = (vectors.shape[0], len(used))
-    return sparse.csr_matrix((vectors.data, numbers.astype(np.int32), vectors.indptr), shape=shape)
-
-
 def paper_map(
     theme_title: str, papers: Sequence[Paper], positions: np.ndarray, href: Href
 ) -> Markup:

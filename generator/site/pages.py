@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from generator.analysis import Linked
 from generator.analysis.linked import Related
+from generator.analysis.related import vectorize
 from generator.analysis.tags import tag_groups
 from generator.analysis.themes import related_themes, theme_counts, unsorted
 from generator.content.model import Paper, Theme, recently_listed
@@ -75,7 +76,6 @@ class Renderer:
         self.links = Links(library, options.directory_urls)
         self._cards: dict[tuple[int, str, str], str] = {}
         self._bibtex: dict[str, str] = {}
-        self.row = {pid: i for i, pid in enumerate(library.papers)}
 
     def pages(self) -> dict[str, str]:
         """Docs-relative path -> Markdown text, for every page."""
@@ -156,10 +156,6 @@ class Renderer:
     def _link_theme(self, here: str, theme_id: str) -> Markup:
         theme = self.library.theme(theme_id)
         return Markup(f"[{markup.inline(theme.title)}]({_relative(here, theme_page(theme_id))})")
-
-    def vectors_of(self, papers: list[Paper]) -> Any:
-        """The papers' rows of the library's TF-IDF matrix (`analysis.analyse` makes it)."""
-        return self.library.vectors[[self.row[p.id] for p in papers]]
 
     def href(self, here: str, target: str) -> str:
         return self.links.href(here, target)
@@ -308,9 +304,8 @@ class Renderer:
         if len(papers) < MAP_MIN:
             return Markup("")
         placed = sorted(papers[:MAP_DOTS], key=lambda p: p.id)
-        rows = charts.without_unused_columns(self.vectors_of(placed))
-        key = (rows.shape, *(a.tobytes() for a in (rows.data, rows.indices, rows.indptr)))
-        positions = self.recall(("map", *key), partial(charts.paper_positions, rows))
+        texts = tuple((p.title, p.abstract) for p in placed)  # all the map is made from
+        positions = self.recall(("map", texts), partial(_positions, placed, self.recall))
         href = partial(self.href, here)
         scatter = charts.paper_map(theme.title, placed, positions, lambda p: href(paper_page(p)))
         which = (
@@ -373,6 +368,12 @@ class Renderer:
     def edit(self, source: str) -> str:
         """The edit link of a file in the repository, or '' without one."""
         return f"{self.options.edit_base}{source}" if self.options.edit_base else ""
+
+
+def _positions(papers: list[Paper], recall: Recall) -> Any:
+    """Where a theme's map places its papers: by TF-IDF over these papers alone, so that
+    a paper added elsewhere, or joining another theme, leaves this map as it was."""
+    return charts.paper_positions(vectorize(papers, recall))
 
 
 def _joined(separator: str, parts: Iterable[str]) -> Markup:
