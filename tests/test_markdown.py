@@ -120,6 +120,22 @@ def test_an_awesome_list_written_as_tables_gives_a_paper_a_row(tmp_path: Path) -
     ]  # fmt: skip
 
 
+def test_a_bare_address_in_a_table_ends_at_its_cell(tmp_path: Path) -> None:
+    """A row may give its addresses bare, with no space before the next cell's bar: each
+    is an address of its own, read as the paragraph reader reads one."""
+    path = tmp_path / "bare.txt"
+    path.write_text(
+        "|Title|Paper|Code|\n|---|---|---|\n"
+        "|[Linked Widgets](https://example.org/a)|[[pdf]](https://arxiv.org/abs/2401.00001)| |\n"
+        "|[More Linked Widgets](https://example.org/b)| | |\n"
+        "|Bare Widgets in Tables|https://arxiv.org/abs/2402.00002|https://github.com/ada/bare|\n",
+        encoding="utf-8",
+    )
+    assert entries(path)[2] == (
+        "Bare Widgets in Tables", "2402.00002", "2024", {"code": "https://github.com/ada/bare"}, 5
+    )  # fmt: skip
+
+
 def test_only_a_markdown_list_is_read_as_one(tmp_path: Path) -> None:
     """A listing of the usual kind, with a link in an abstract, is read as before; and
     a `.md` file is no listing (`content/sources/` may hold notes such as a README)."""

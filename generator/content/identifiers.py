@@ -1,5 +1,5 @@
-"""arXiv ids, DOIs, years and listing dates: read as people write them, checked against
-their shapes.
+"""arXiv ids, DOIs, web addresses, years and listing dates: read as people write them,
+checked against their shapes.
 
 `normal_arxiv` and `normal_doi` turn the URLs people paste into the bare identifier,
 and `arxiv_base` drops an arXiv id's version; `arxiv_problem`, `doi_problem` and
@@ -23,6 +23,8 @@ _NEW = re.compile(r"(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<number>\d{4,5})(?:v\d+)?")
 _OLD = re.compile(r"[a-z-]+(?:\.[A-Z]{2})?/(?P<yy>\d{2})(?P<mm>\d{2})\d{3}(?:v\d+)?")
 """Until March 2007: archive(.subject)/YYMMNNN, from August 1991."""
 _VERSION = re.compile(r"v\d+$")
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'{}\\\]\[|`]+")
+_URL_TRAILING = ".,;:!?)]}'\"*"
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
 _DOI_URL = re.compile(r"(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*", re.IGNORECASE)
 
@@ -34,6 +36,12 @@ def normal_arxiv(value: str) -> str:
     if url:
         return url.group("id")
     return value[len("arxiv:") :] if value.lower().startswith("arxiv:") else value
+
+
+def web_addresses(text: str) -> list[str]:
+    """The web addresses in `text`, in order, less the punctuation a sentence or a
+    Markdown link puts after one."""
+    return [found[0].rstrip(_URL_TRAILING) for found in _URL_IN_TEXT.finditer(text)]
 
 
 def arxiv_year(arxiv: str) -> str:

@@ -31,7 +31,7 @@ import html
 import re
 from pathlib import Path
 
-from generator.content.identifiers import arxiv_year
+from generator.content.identifiers import arxiv_year, web_addresses
 from generator.content.titles import unmarked
 from generator.errors import Problem, SourceError
 from generator.ingest.parse import Entry, ParsedSource, arxiv_of, extract_links
@@ -123,8 +123,7 @@ def parse_markdown(path: Path, text: str, warnings: list[Problem]) -> ParsedSour
 def _web_links(item: str) -> list[str]:
     """The web addresses an item links to: its Markdown links', then its bare ones."""
     links = [link for _, link in _LINK.findall(item) if _WEB.match(link)]
-    bare = _WEB.findall(_LINK.sub(" ", item))
-    return links + [link.rstrip(".,;:!?)]}'\"*") for link in bare]
+    return links + web_addresses(_LINK.sub(" ", item))
 
 
 def _items(text: str) -> list[tuple[int, str, bool]]:

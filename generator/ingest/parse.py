@@ -16,14 +16,18 @@ from urllib.parse import urlsplit
 
 from generator.content.controls import CONTROL_REPLACED, first_control, without_controls
 from generator.content.files import UnsafePath, read_regular, utf8_text
-from generator.content.identifiers import arxiv_base, arxiv_problem, listing_date, normal_arxiv
+from generator.content.identifiers import (
+    arxiv_base,
+    arxiv_problem,
+    listing_date,
+    normal_arxiv,
+    web_addresses,
+)
 from generator.content.titles import ARXIV_BEFORE, unmarked
 from generator.errors import NotText, Problem, SourceError, quote
 from generator.ingest.clutter import HEADER_LINES, author_names, bylines_apart, is_furniture
 
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
-_URL = re.compile(r"https?://[^\s<>\"'{}\\\]\[|`]+")
-_URL_TRAILING = ".,;:!?)]}'\"*"
 _TITLE_MAX = 250
 _FENCED = re.compile(r"^[ \t]*```.*?^[ \t]*```", re.MULTILINE | re.DOTALL)
 _RELATIVE_DATE = re.compile(
@@ -125,8 +129,7 @@ def clean_abstract(text: str) -> str:
 def extract_links(text: str) -> dict[str, str]:
     """Named links from URLs in an abstract: repositories are `code`, others `project`."""
     links: dict[str, str] = {}
-    for match in _URL.finditer(text):
-        url = match.group(0).rstrip(_URL_TRAILING)
+    for url in web_addresses(text):
         kind = _link_kind(url)
         if kind is None or url in links.values():
             continue
@@ -193,17 +196,13 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
 def _blocks(text: str) -> list[tuple[int, list[str]]]:
     """Blank-line separated paragraphs as (first line number, their stripped lines)."""
     found: list[tuple[int, list[str]]] = []
-    start, lines = 0, list[str]()
     for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            if not lines:
-                start = number
-            lines.append(line.strip())
-        elif lines:
-            found.append((start, lines))
-            lines = []
-    if lines:
-        found.append((start, lines))
+        if not line.strip():
+            continue
+        if found and found[-1][0] + len(found[-1][1]) == number:  # right under the last
+            found[-1][1].append(line.strip())
+        else:
+            found.append((number, [line.strip()]))
     return found
 
 
