@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -67,8 +67,8 @@ class Client:
         self.last = -self.delay
         self.clock, self.sleep = time.monotonic, time.sleep
 
-    def answer(self, title: str, ids: list[str] | None = None) -> tuple[bytes, bool]:
-        """The Atom answer for papers' arXiv ids, or else an exact-title search, and
+    def answer(self, title: str = "", ids: Sequence[str] = ()) -> tuple[bytes, bool]:
+        """The Atom answer for these arXiv ids, or else for an exact-title search, and
         whether it came from the cache."""
         words = " ".join(re.findall(r"\w+", title))
         query = urlencode(
@@ -137,7 +137,7 @@ def enrich(
         ids = list(dict.fromkeys(arxiv_base(p.arxiv) for p in group if p.arxiv))
         report.asked += len(group)
         try:
-            answer, cached = client.answer(group[0].title, ids)
+            answer, cached = client.answer(ids=ids) if ids else client.answer(group[0].title)
         except RequestFailed as exc:  # when arXiv cannot be reached at all, Offline ends it
             report.failed += [f"{layout.rel(layout.paper_path(p.id))}: {exc}" for p in group]
             progress(done, len(asks))

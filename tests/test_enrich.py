@@ -231,11 +231,11 @@ def test_a_long_lookup_says_how_long_and_how_far(small: Path, arxiv: str) -> Non
         record.write_text(f"id: more-{n}\ntitle: Another Paper {n}\n", encoding="utf-8")
     result = enrich(small, arxiv)
     assert result.returncode == 0, result.stderr
-    said = [line for line in result.stderr.splitlines() if line.startswith("asked")]
+    said = [line for line in result.stderr.splitlines() if line.startswith("arXiv request")]
     assert said == [
-        "asked arXiv 1 of 50 time(s); the rest take up to 0 min (one request every 0 s, for "
+        "arXiv request 1 of 50; the rest take up to 0 min (one request every 0 s, for "
         "a title or for up to 100 arXiv ids; answers in your cache come at once)",
-        "asked 25 of 50",
+        "arXiv request 25 of 50",
     ]
     assert result.stdout.endswith(
         "50 paper(s) looked up (0 answered from the cache): "

@@ -89,13 +89,13 @@ def enrich(dry_run: bool, timeout: float) -> None:
         if done == 1 and total > 1:
             minutes = math.ceil((total - 1) * lookup.DELAY / 60)
             click.echo(
-                f"asked arXiv 1 of {total} time(s); the rest take up to {minutes} min (one "
+                f"arXiv request 1 of {total}; the rest take up to {minutes} min (one "
                 f"request every {lookup.DELAY:g} s, for a title or for up to "
                 f"{lookup.IDS_PER_REQUEST} arXiv ids; answers in your cache come at once)",
                 err=True,
             )
         elif done % 25 == 0 and done < total:
-            click.echo(f"asked {done} of {total}", err=True)
+            click.echo(f"arXiv request {done} of {total}", err=True)
 
     api = os.environ.get("ARXIV_API_URL", lookup.API)
     report = lookup.enrich(project(), api, timeout, dry_run, progress)
