@@ -11,7 +11,7 @@ from collections import defaultdict
 from functools import partial
 
 from generator.content.model import Paper
-from generator.content.recall import NOTHING_KEPT, Recall, interned
+from generator.content.recall import NOTHING_KEPT, Recall
 
 _WORD = re.compile(r"[\w][\w+.-]*[\w+]|[\w]")
 _ASCII_APART = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) in "_+.-")}
@@ -42,8 +42,8 @@ def _words(text: str, trimmed: _Trimmed | None = None) -> list[str]:
     return _WORD.findall(text)
 
 
-def _interned_words(text: str, trimmed: _Trimmed) -> tuple[str, ...]:
-    return interned(_words(text, trimmed))
+def _kept_words(text: str, trimmed: _Trimmed, recall: Recall) -> tuple[str, ...]:
+    return recall.words(_words(text, trimmed))
 
 
 def _is_plain(word: str) -> bool:
@@ -84,7 +84,7 @@ def find_mentions(papers: list[Paper], recall: Recall = NOTHING_KEPT) -> dict[st
     """Paper id -> ids of the papers its abstract names, in id order."""
     trimmed = _Trimmed()
     abstracts = [
-        recall(("mention words", p.abstract), partial(_interned_words, p.abstract, trimmed))
+        recall(("mention words", p.abstract), partial(_kept_words, p.abstract, trimmed, recall))
         for p in papers
     ]
     names = short_names(papers, abstracts, trimmed)

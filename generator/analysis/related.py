@@ -28,7 +28,7 @@ from scipy import sparse
 from generator.analysis.linked import Related
 from generator.analysis.stop_words import ENGLISH_STOP_WORDS
 from generator.content.model import Paper
-from generator.content.recall import NOTHING_KEPT, Recall, interned
+from generator.content.recall import NOTHING_KEPT, Recall
 
 TOP_K = 5
 BLOCK = 256
@@ -60,8 +60,8 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def _lower_words(paper: Paper) -> tuple[str, ...]:
-    return interned(words(paper_text(paper).lower()))
+def _lower_words(paper: Paper, recall: Recall) -> tuple[str, ...]:
+    return recall.words(words(paper_text(paper).lower()))
 
 
 def vectorize(papers: Sequence[Paper], recall: Recall = NOTHING_KEPT) -> sparse.csr_matrix:
@@ -112,7 +112,7 @@ def _term_counts(
         numbered, sizes = array("q"), array("q")
         for paper in papers[start : start + COUNT_BLOCK]:
             key = ("tf-idf words", paper.title, paper.abstract)
-            found = recall(key, partial(_lower_words, paper))
+            found = recall(key, partial(_lower_words, paper, recall))
             numbered.extend(map(seen.__getitem__, found))
             sizes.append(len(found))
         width = max(len(seen), 1)

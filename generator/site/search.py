@@ -31,7 +31,7 @@ from functools import partial
 from generator.analysis import Linked
 from generator.analysis.tags import tag_groups
 from generator.analysis.themes import unsorted
-from generator.content.recall import NOTHING_KEPT, Recall, interned
+from generator.content.recall import NOTHING_KEPT, Recall
 from generator.site.citation import short_credit
 from generator.site.markup import script_call
 from generator.site.paths import (
@@ -150,7 +150,7 @@ def _postings(
     docs: list[Document], recall: Recall = NOTHING_KEPT
 ) -> tuple[dict[str, list[int]], list[str]]:
     """Term -> [document, weight, document, weight, ...] in document order; common terms."""
-    counted = [recall(("terms", doc), partial(_counted, doc)) for doc in docs]
+    counted = [recall(("terms", doc), partial(_counted, doc, recall)) for doc in docs]
     lengths = [sum(tfs) for _, tfs, _ in counted]
     average = sum(lengths) / len(docs) if docs else 1.0
     frequency = Counter(term for found, _, _ in counted for term in found)
@@ -172,13 +172,15 @@ def _postings(
     return postings, common
 
 
-def _counted(doc: Document) -> tuple[tuple[str, ...], tuple[int, ...], frozenset[str]]:
+def _counted(
+    doc: Document, recall: Recall
+) -> tuple[tuple[str, ...], tuple[int, ...], frozenset[str]]:
     """The document's terms, how often each occurs (weighted by field), and its title's
-    terms; as tuples of interned strings, which a preview keeps (`content.recall`)."""
+    terms; as tuples (`Recall.words`), which a preview keeps."""
     title = terms(doc.title)
     count = Counter(title * TITLE_TIMES + terms(doc.tags) * 2 + terms(doc.text))
     count.update(terms(doc.authors) + terms(doc.ids) * TITLE_TIMES + terms(doc.more))
-    return interned(count), tuple(count.values()), frozenset(interned(title))
+    return recall.words(count), tuple(count.values()), frozenset(recall.words(title))
 
 
 def _shards(postings: dict[str, list[int]]) -> dict[str, dict[str, list[int]]]:
