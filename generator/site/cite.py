@@ -14,10 +14,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from generator.analysis import Linked
 from generator.content.model import Paper
-from generator.content.recall import Same
+from generator.content.recall import NOTHING_KEPT, Recall, Same
 from generator.site.markup import xml_chars
 
 _STOP = frozenset([
@@ -49,7 +50,7 @@ def base_key(paper: Paper) -> str:
     return f"{surname or word}{paper.year}{word if surname else ''}" or paper.id
 
 
-def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
+def citation_keys(papers: Iterable[Paper], recall: Recall = NOTHING_KEPT) -> dict[str, str]:
     """Paper id -> key: its pinned `bibkey`, else `base_key`; papers that share one get
     `b`, `c`, ... in the order they came in (`_arrival`), so keys stay unique, and a
     paper that arrives in a later listing file takes the next suffix and moves the key
@@ -58,7 +59,7 @@ def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
     A made-up key still moves when a paper that shares its base and came before it is
     removed, when a listing file is added that sorts before older ones, or when
     `enrich` gives the paper authors and a year (`diff` lists every key that moves). A
-    key that must never move is pinned with `bibkey`."""
+    key that must never move is pinned with `bibkey`. `recall` keeps each paper's base."""
     ordered = sorted(papers, key=_arrival)
     keys = {p.id: p.bibkey for p in ordered if p.bibkey}
     taken = set(keys.values())
@@ -68,7 +69,7 @@ def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
     for paper in ordered:
         if paper.id in keys:
             continue
-        base = base_key(paper)
+        base = recall(("base key", Same(paper)), partial(base_key, paper))
         n = tried.get(base, 1)
         key = base + _suffix(n)
         while key in taken:
@@ -344,11 +345,11 @@ def citations(
     ]
 
 
-def citation_list(library: Linked) -> dict[str, Citation]:
+def citation_list(library: Linked, recall: Recall = NOTHING_KEPT) -> dict[str, Citation]:
     """Every paper's citation, by paper id: one key each, the same in every export and
     on every page; its themes and tags as keywords."""
     titles = {t.id: t.title for t in library.themes}
-    keys = citation_keys(library.papers.values())
+    keys = citation_keys(library.papers.values(), recall)
     keywords = {
         p.id: [*(titles[t] for t in library.membership.get(p.id, [])), *dict.fromkeys(p.tags)]
         for p in library.papers.values()

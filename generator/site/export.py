@@ -74,20 +74,35 @@ def paper_entry(
 
 
 def papers_json(
-    library: Linked, use_directory_urls: bool, cited: dict[str, Citation] | None = None
+    library: Linked,
+    use_directory_urls: bool,
+    cited: dict[str, Citation] | None = None,
+    recall: Recall = NOTHING_KEPT,
 ) -> str:
     """One object per paper, sorted by id; the same bytes for the same content.
 
     Each paper is one line: as easy to read and diff as indented JSON, and written
-    by `json`'s C encoder, which indentation would turn off (5 times slower).
+    by `json`'s C encoder, which indentation would turn off (5 times slower). A line
+    is recalled by all it is made from.
     """
     keys = {pid: c.key for pid, c in (cited or {}).items()}
-    lines = [
-        json.dumps(
-            paper_entry(library, p, use_directory_urls, keys.get(p.id, "")), ensure_ascii=False
+
+    def line(paper: Paper) -> str:
+        cite_key = keys.get(paper.id, "")
+        key = (
+            "json",
+            Same(paper),
+            cite_key,
+            use_directory_urls,
+            tuple(library.membership.get(paper.id, ())),
+            tuple(library.related.get(paper.id, ())),
+            tuple(library.mentions.get(paper.id, ())),
+            tuple(library.mentioned_by.get(paper.id, ())),
         )
-        for p in sorted(library.papers.values(), key=lambda p: p.id)
-    ]
+        entry = partial(paper_entry, library, paper, use_directory_urls, cite_key)
+        return recall(key, lambda: json.dumps(entry(), ensure_ascii=False))
+
+    lines = [line(p) for p in sorted(library.papers.values(), key=lambda p: p.id)]
     return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
 
 
@@ -116,30 +131,40 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def papers_csv(library: Linked, site_url: str) -> str:
-    """One row per paper, in id order; lists are joined with `; `."""
+def papers_csv(library: Linked, site_url: str, recall: Recall = NOTHING_KEPT) -> str:
+    """One row per paper, in id order; lists are joined with `; `. A row is recalled by
+    all it is made from."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    csv.writer(out, lineterminator="\r\n").writerow(CSV_COLUMNS)
+    rows = [out.getvalue()]
     for paper in library.papers.values():
-        row = {
-            "id": paper.id,
-            "title": paper.title,
-            "authors": "; ".join(paper.authors),
-            "year": paper.year,
-            "venue": paper.venue,
-            "doi": paper.doi,
-            "url": site_url + page_url(paper.id, True) if site_url else "",
-            "arxiv": paper.arxiv,
-            "code": paper.links.get("code", ""),
-            "project": paper.links.get("project", ""),
-            "themes": "; ".join(library.membership.get(paper.id, [])),
-            "listings": str(len(paper.listings)),
-            "aliases": "; ".join(paper.aliases),
-            "tags": "; ".join(paper.tags),
-            "abstract": " ".join(paper.abstract.split()),
-        }
-        writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
+        themes = tuple(library.membership.get(paper.id, ()))
+        rows.append(
+            recall(("csv", Same(paper), themes, site_url), partial(_row, paper, themes, site_url))
+        )
+    return "".join(rows)
+
+
+def _row(paper: Paper, themes: tuple[str, ...], site_url: str) -> str:
+    row = {
+        "id": paper.id,
+        "title": paper.title,
+        "authors": "; ".join(paper.authors),
+        "year": paper.year,
+        "venue": paper.venue,
+        "doi": paper.doi,
+        "url": site_url + page_url(paper.id, True) if site_url else "",
+        "arxiv": paper.arxiv,
+        "code": paper.links.get("code", ""),
+        "project": paper.links.get("project", ""),
+        "themes": "; ".join(themes),
+        "listings": str(len(paper.listings)),
+        "aliases": "; ".join(paper.aliases),
+        "tags": "; ".join(paper.tags),
+        "abstract": " ".join(paper.abstract.split()),
+    }
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow([_cell(row[c]) for c in CSV_COLUMNS])
     return out.getvalue()
 
 
@@ -235,7 +260,7 @@ def export_files(
 
     files: dict[str, str | bytes] = {
         **texts.files(sorted(every), EXPORTS, abstracts=True),
-        PAPERS_CSV: papers_csv(library, site_url),
+        PAPERS_CSV: papers_csv(library, site_url, recall),
         FEED: feed(
             list(library.papers.values()),
             site_name,

@@ -129,13 +129,9 @@ def search_files(
     postings, common = _postings(docs, recall)
     shards = _shards(postings)
     files = {
-        f"{FOLDER}/d/{start // CHUNK}.js": script_call(
-            "__rlSearch.add",
-            f"d/{start // CHUNK}",
-            [
-                [d.title, page_url(d.path, directory_urls), d.themes, d.text, d.ids]
-                for d in docs[start : start + CHUNK]
-            ],
+        f"{FOLDER}/d/{start // CHUNK}.js": recall(
+            ("chunk", start, directory_urls, *docs[start : start + CHUNK]),
+            partial(_chunk, docs[start : start + CHUNK], start, directory_urls),
         )
         for start in range(0, len(docs), CHUNK)
     }
@@ -144,6 +140,12 @@ def search_files(
     manifest = {"docs": len(docs), "chunk": CHUNK, "shards": sorted(shards), "common": common}
     files[f"{FOLDER}/manifest.js"] = script_call("__rlSearch.add", "manifest", manifest)
     return files
+
+
+def _chunk(docs: list[Document], start: int, directory_urls: bool) -> str:
+    """The documents from `start` on, as a query shows them."""
+    shown = [[d.title, page_url(d.path, directory_urls), d.themes, d.text, d.ids] for d in docs]
+    return script_call("__rlSearch.add", f"d/{start // CHUNK}", shown)
 
 
 def _postings(
