@@ -243,9 +243,9 @@ def test_generate_pauses_the_cycle_collector_and_turns_it_back_on(
     seen = []
     real_sync = generating.sync_folder
 
-    def sync(folder: Path, files: dict) -> int:
+    def sync(folder: Path, files: dict, left: dict | None = None) -> int:
         seen.append(gc.isenabled())
-        return real_sync(folder, files)
+        return real_sync(folder, files, left)
 
     monkeypatch.setattr(generating, "sync_folder", sync)
     options = SiteOptions(build_date="2024-01-01T00:00:00+00:00")

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Hashable, Iterable
+from pathlib import Path
 from typing import Any, TypeVar
+
+from generator.content.files import Left
 
 T = TypeVar("T")
 
@@ -53,6 +56,17 @@ class Recall:
         """Results recalled, not computed, since the round began."""
         self._now: dict[Hashable, Any] = {}
         self._before: dict[Hashable, Any] = {}
+        self._left: tuple[Path, Left] | None = None
+
+    def left(self, folder: Path) -> Left | None:
+        """What the last rebuild's `files.sync_folder` left in `folder`, for this one's to
+        fill; None when nothing is kept. Only files whose texts this recall kept stay
+        remembered (`next_round`): the others' would hold memory of their own."""
+        if not self.keep:
+            return None
+        if self._left is None or self._left[0] != folder:
+            self._left = (folder, {})
+        return self._left[1]
 
     def words(self, words: Iterable[str]) -> tuple[str, ...]:
         """Words as a result to keep: a tuple, which nothing can edit, of interned
@@ -64,6 +78,11 @@ class Recall:
 
     def next_round(self) -> None:
         """A rebuild starts: what the last one did not use is dropped."""
+        if self._left:
+            kept = {id(value) for value in self._now.values()}
+            left = self._left[1]
+            for rel in [rel for rel, (text, *_) in left.items() if id(text) not in kept]:
+                del left[rel]
         self._before, self._now = self._now, {}
         self.hits = 0
 

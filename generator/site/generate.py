@@ -100,7 +100,7 @@ def generate(
             if problems:
                 raise ContentError(problems)
         linked = analyse(library, recall)
-        cited = citation_list(linked)  # one key per paper, on its page and in every export
+        cited = citation_list(linked, recall)  # one key per paper, on its page and in every export
         files = {
             **Renderer(linked, options, cited, recall).pages(),
             **download_files(linked, options, cited, recall),
@@ -108,7 +108,7 @@ def generate(
             **table_files(linked, options.directory_urls),
             **redirect_files(linked, options.directory_urls),
         }
-        changed = sync_folder(docs, files)
+        changed = sync_folder(docs, files, recall.left(docs))
         nav = site_nav(linked)
         if config:
             write_config(layout.build, nav)
@@ -141,7 +141,7 @@ def download_files(
 ) -> dict[str, str | bytes]:
     """`papers.json`, BibTeX, CSL-JSON, RIS, CSV, the feeds and `CNAME`."""
     files: dict[str, str | bytes] = {
-        PAPERS_JSON: papers_json(linked, options.directory_urls, cited)
+        PAPERS_JSON: papers_json(linked, options.directory_urls, cited, recall)
     }
     site = (options.site_name, options.site_url, options.build_date)
     files.update(export_files(linked, *site, cited, recall))
