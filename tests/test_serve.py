@@ -13,11 +13,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from mkdocs.config import load_config
 
 from generator.content.edit import edited_record
 from generator.content.library import load_library
 from generator.content.recall import Recall
 from generator.content.store import KeptRecords, Layout, load_paper
+from generator.engine.preview import MARKER, remove_stale
 from generator.errors import ContentError
 from generator.site.generate import generate
 from generator.site.manifest import NAME as MANIFEST
@@ -349,3 +351,26 @@ def test_serve_parses_a_record_again_only_when_its_bytes_change(tmp_path: Path) 
         with pytest.raises(ContentError) as refused:
             load_library(layout, kept)
         assert any(p.path.endswith(edited.name) for p in refused.value.problems)
+
+
+def test_a_rebuild_removes_what_no_page_makes_any_more(tmp_path: Path) -> None:
+    """`remove_stale` under a real MkDocs configuration: what this build did not make
+    goes, with the folders it leaves empty; its outputs, the theme's static pages, the
+    preview's marker and a link someone left (not what it points to) stay."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\ntheme: material\n", encoding="utf-8")
+    site, outside = tmp_path / "site", tmp_path / "outside"
+    config = load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(site))
+    made = ["index.html", "paper/a/index.html", "search-index/d/0.js"]
+    stale = ["paper/b/index.html", "deep/x/y/z.html", "search-index/d/1.js", f"deep/{MARKER}"]
+    for rel in [*made, *stale, "404.html", MARKER, "outside/kept.txt"]:
+        path = (site if not rel.startswith("outside/") else tmp_path) / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(rel, encoding="utf-8")
+    (site / "empty" / "emptier").mkdir(parents=True)
+    (site / "paper" / "linked").symlink_to(outside, target_is_directory=True)
+    remove_stale(config, set(made))
+    left = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+    folders = ["paper", "paper/a", "paper/linked", "search-index", "search-index/d"]
+    assert left == sorted([*made, *folders, "404.html", MARKER])
+    assert (outside / "kept.txt").read_text(encoding="utf-8") == "outside/kept.txt"

@@ -163,20 +163,34 @@ def keep_or_clear(config: Any, nav: Any) -> None:
 
 def remove_stale(config: Any, outputs: set[str]) -> None:
     """Delete what the site folder holds beyond this build's outputs: the pages of
-    deleted records, a search shard no longer needed."""
+    deleted records, a search shard no longer needed; and the folders that leaves empty.
+
+    One walk, from the deepest folders up, that knows which folders still hold
+    something: at 10,000 papers, a path object and a listing per folder took 0.4 s of
+    every rebuild."""
     for name in config.theme.static_templates:
         outputs |= {name, f"{name}.gz"}
-    site = Path(config.site_dir)
+    site = os.path.normpath(config.site_dir)
+    holding: set[str] = set()  # folders (relative) with something left in them
     for folder, folders, names in os.walk(site, topdown=False):
-        rel = Path(folder).relative_to(site).as_posix()
+        rel = folder[len(site) + 1 :].replace(os.sep, "/")  # os.walk joins onto `site`
+        base = f"{rel}/" if rel else ""
+        left = False
         for name in names:
-            path = name if rel == "." else f"{rel}/{name}"
-            if path not in outputs and path != MARKER:
+            if f"{base}{name}" in outputs or (not rel and name == MARKER):
+                left = True
+            else:
                 os.unlink(os.path.join(folder, name))
         for name in folders:
-            with_it = os.path.join(folder, name)
-            if not os.path.islink(with_it) and not os.listdir(with_it):
-                os.rmdir(with_it)
+            if f"{base}{name}" in holding:
+                left = True
+                continue
+            try:  # an empty folder goes; a link to one stays (rmdir refuses it)
+                os.rmdir(os.path.join(folder, name))
+            except OSError:
+                left = True
+        if left:
+            holding.add(rel)
 
 
 def built(config: Any) -> None:
