@@ -17,7 +17,7 @@ from mkdocs.config import load_config
 
 from generator.content.edit import edited_record
 from generator.content.library import load_library
-from generator.content.recall import Recall
+from generator.content.recall import NOTHING_KEPT, Recall
 from generator.content.store import KeptRecords, Layout, load_paper
 from generator.engine.preview import MARKER, remove_stale
 from generator.errors import ContentError
@@ -326,6 +326,22 @@ def test_what_a_preview_recalls_is_what_computing_gives(tmp_path: Path) -> None:
         del made[MANIFEST], again[MANIFEST]  # its files' times differ
         assert made == again, edit
         assert recall.hits > 20, edit  # each paper's words, at least, were kept
+
+
+def test_what_the_preview_remembers_of_its_folder_is_only_what_it_keeps(tmp_path: Path) -> None:
+    """`Recall.left`: what `sync_folder` left in the preview's folder is remembered for
+    the next rebuild only where the recall keeps the text (a paper's page), so that it
+    holds no memory of its own; a one-shot build remembers nothing."""
+    root = make_small_project(tmp_path / "project")
+    layout, options = Layout(root), SiteOptions(build_date="2024-01-01T00:00:00+00:00")
+    docs, recall = tmp_path / "docs", Recall()
+    generate(layout, options, docs, KeptRecords(), recall)
+    left = recall.left(docs)
+    assert left is not None and "papers.json" in left and f"paper/{RECORD}.md" in left
+    recall.next_round()  # as the next rebuild starts
+    assert f"paper/{RECORD}.md" in left and "papers.json" not in left
+    assert all(rel.startswith(("paper/", "search-index/d/", "feeds/", "feed.")) for rel in left)
+    assert NOTHING_KEPT.left(docs) is None
 
 
 def test_serve_parses_a_record_again_only_when_its_bytes_change(tmp_path: Path) -> None:
