@@ -134,9 +134,7 @@ def _cell(value: str) -> str:
 def papers_csv(library: Linked, site_url: str, recall: Recall = NOTHING_KEPT) -> str:
     """One row per paper, in id order; lists are joined with `; `. A row is recalled by
     all it is made from."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow(CSV_COLUMNS)
-    rows = [out.getvalue()]
+    rows = [_csv_line(CSV_COLUMNS)]
     for paper in library.papers.values():
         themes = tuple(library.membership.get(paper.id, ()))
         rows.append(
@@ -163,8 +161,12 @@ def _row(paper: Paper, themes: tuple[str, ...], site_url: str) -> str:
         "tags": "; ".join(paper.tags),
         "abstract": " ".join(paper.abstract.split()),
     }
+    return _csv_line([_cell(row[c]) for c in CSV_COLUMNS])
+
+
+def _csv_line(cells: list[str]) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow([_cell(row[c]) for c in CSV_COLUMNS])
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
     return out.getvalue()
 
 
