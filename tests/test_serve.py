@@ -344,6 +344,19 @@ def test_what_the_preview_remembers_of_its_folder_is_only_what_it_keeps(tmp_path
     assert NOTHING_KEPT.left(docs) is None
 
 
+def test_a_kept_map_cannot_be_written(tmp_path: Path) -> None:
+    """A theme map's positions are kept between rebuilds and shared by every page that
+    shows them: they are read-only, so no later use can change what is recalled."""
+    from generator.site.pages import _positions
+
+    root = make_small_project(tmp_path / "project")
+    papers = list(load_library(Layout(root)).papers.values())
+    positions = _positions(papers, Recall())
+    assert positions.shape == (len(papers), 2)
+    with pytest.raises(ValueError):
+        positions[0, 0] = 1.0
+
+
 def test_serve_parses_a_record_again_only_when_its_bytes_change(tmp_path: Path) -> None:
     """`serve` keeps the records it parsed (`store.KeptRecords`): what it loads is what
     a fresh load gives, after any edit; an unchanged file is not parsed again."""

@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 from feedgen.feed import FeedGenerator
 
 from generator.analysis import Linked
+from generator.analysis.linked import Related
 from generator.content.model import Paper, recently_listed
 from generator.content.recall import NOTHING_KEPT, Recall, Same
 from generator.site import paths
@@ -43,36 +44,6 @@ def page_url(paper_id: str, use_directory_urls: bool) -> str:
     return paths.page_url(paper_page(paper_id), use_directory_urls)
 
 
-def paper_entry(
-    library: Linked, paper: Paper, use_directory_urls: bool, key: str = ""
-) -> dict[str, Any]:
-    related = library.related.get(paper.id, [])
-    return {
-        "id": paper.id,
-        "key": key,
-        "title": paper.title,
-        "authors": paper.authors,
-        "year": paper.year,
-        "venue": paper.venue,
-        "doi": paper.doi,
-        "abstract": paper.abstract,
-        "url": page_url(paper.id, use_directory_urls),
-        "themes": library.membership.get(paper.id, []),
-        "links": paper.links,
-        "listings": [
-            {"source": x.source, "date": x.date, "position": x.position} for x in paper.listings
-        ],
-        "related": [r.id for r in related],
-        "related_scores": [r.score for r in related],
-        "mentions": library.mentions.get(paper.id, []),
-        "mentioned_by": library.mentioned_by.get(paper.id, []),
-        "aliases": paper.aliases,
-        "tags": paper.tags,
-        "notes": paper.notes,
-        "arxiv": paper.arxiv,
-    }
-
-
 def papers_json(
     library: Linked,
     use_directory_urls: bool,
@@ -83,27 +54,60 @@ def papers_json(
 
     Each paper is one line: as easy to read and diff as indented JSON, and written
     by `json`'s C encoder, which indentation would turn off (5 times slower). A line
-    is recalled by all it is made from.
+    is made from its arguments alone (`_json_line`), and recalled by them.
     """
     keys = {pid: c.key for pid, c in (cited or {}).items()}
-
-    def line(paper: Paper) -> str:
-        cite_key = keys.get(paper.id, "")
-        key = (
-            "json",
-            Same(paper),
-            cite_key,
+    lines = []
+    for paper in sorted(library.papers.values(), key=lambda p: p.id):
+        pid = paper.id
+        made = (
+            keys.get(pid, ""),
             use_directory_urls,
-            tuple(library.membership.get(paper.id, ())),
-            tuple(library.related.get(paper.id, ())),
-            tuple(library.mentions.get(paper.id, ())),
-            tuple(library.mentioned_by.get(paper.id, ())),
+            tuple(library.membership.get(pid, ())),
+            tuple(library.related.get(pid, ())),
+            tuple(library.mentions.get(pid, ())),
+            tuple(library.mentioned_by.get(pid, ())),
         )
-        entry = partial(paper_entry, library, paper, use_directory_urls, cite_key)
-        return recall(key, lambda: json.dumps(entry(), ensure_ascii=False))
-
-    lines = [line(p) for p in sorted(library.papers.values(), key=lambda p: p.id)]
+        lines.append(recall(("json", Same(paper), *made), partial(_json_line, paper, *made)))
     return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+
+
+def _json_line(
+    paper: Paper,
+    key: str,
+    use_directory_urls: bool,
+    themes: tuple[str, ...],
+    related: tuple[Related, ...],
+    mentions: tuple[str, ...],
+    mentioned_by: tuple[str, ...],
+) -> str:
+    """A paper's object in `papers.json`: the record, its citation key, its page's
+    address and what the analysis found of it."""
+    entry = {
+        "id": paper.id,
+        "key": key,
+        "title": paper.title,
+        "authors": paper.authors,
+        "year": paper.year,
+        "venue": paper.venue,
+        "doi": paper.doi,
+        "abstract": paper.abstract,
+        "url": page_url(paper.id, use_directory_urls),
+        "themes": list(themes),
+        "links": paper.links,
+        "listings": [
+            {"source": x.source, "date": x.date, "position": x.position} for x in paper.listings
+        ],
+        "related": [r.id for r in related],
+        "related_scores": [r.score for r in related],
+        "mentions": list(mentions),
+        "mentioned_by": list(mentioned_by),
+        "aliases": paper.aliases,
+        "tags": paper.tags,
+        "notes": paper.notes,
+        "arxiv": paper.arxiv,
+    }
+    return json.dumps(entry, ensure_ascii=False)
 
 
 CSV_COLUMNS = [

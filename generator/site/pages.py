@@ -373,7 +373,9 @@ class Renderer:
 def _positions(papers: list[Paper], recall: Recall) -> Any:
     """Where a theme's map places its papers: by TF-IDF over these papers alone, so that
     a paper added elsewhere, or joining another theme, leaves this map as it was."""
-    return charts.paper_positions(vectorize(papers, recall))
+    positions = charts.paper_positions(vectorize(papers, recall))
+    positions.setflags(write=False)  # kept by the preview: read, never written
+    return positions
 
 
 def _joined(separator: str, parts: Iterable[str]) -> Markup:

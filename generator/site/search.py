@@ -128,13 +128,12 @@ def search_files(
     docs = documents(linked)
     postings, common = _postings(docs, recall)
     shards = _shards(postings)
-    files = {
-        f"{FOLDER}/d/{start // CHUNK}.js": recall(
-            ("chunk", start, directory_urls, *docs[start : start + CHUNK]),
-            partial(_chunk, docs[start : start + CHUNK], start, directory_urls),
+    files: dict[str, str] = {}
+    for start in range(0, len(docs), CHUNK):
+        chunk = docs[start : start + CHUNK]
+        files[f"{FOLDER}/d/{start // CHUNK}.js"] = recall(
+            ("chunk", start, directory_urls, *chunk), partial(_chunk, start, directory_urls, chunk)
         )
-        for start in range(0, len(docs), CHUNK)
-    }
     for key, shard in shards.items():
         files[f"{FOLDER}/t/{key}.js"] = script_call("__rlSearch.add", f"t/{key}", shard)
     manifest = {"docs": len(docs), "chunk": CHUNK, "shards": sorted(shards), "common": common}
@@ -142,7 +141,7 @@ def search_files(
     return files
 
 
-def _chunk(docs: list[Document], start: int, directory_urls: bool) -> str:
+def _chunk(start: int, directory_urls: bool, docs: list[Document]) -> str:
     """The documents from `start` on, as a query shows them."""
     shown = [[d.title, page_url(d.path, directory_urls), d.themes, d.text, d.ids] for d in docs]
     return script_call("__rlSearch.add", f"d/{start // CHUNK}", shown)
