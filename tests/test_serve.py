@@ -32,7 +32,7 @@ RECORD = "nanoflow-towards-optimal-large-language-model-serving-throughput"
 
 
 def start_serve(
-    root: Path, log: Path, site_url: bool = True, **env: str
+    root: Path, log: Path, site_url: bool = True, verbose: bool = False, **env: str
 ) -> tuple[subprocess.Popen[bytes], str]:
     """`readinglist serve` of `root` on a free port, its output in `log`: the process and
     the address it serves (also its `SITE_URL`, unless not `site_url`)."""
@@ -44,7 +44,10 @@ def start_serve(
     env = {**inherited, "PYTHONPATH": str(ROOT), **({"SITE_URL": base} if site_url else {}), **env}
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            [
+                *[sys.executable, "-m", "generator", *(["-v"] if verbose else [])],
+                *["serve", "--dev-addr", f"127.0.0.1:{port}"],
+            ],
             cwd=root,
             env=env,
             stdout=out,
@@ -103,6 +106,62 @@ def test_an_edit_shows_on_the_paper_its_theme_and_the_table(tmp_path: Path) -> N
             time.sleep(0.2)
         assert fetch(f"{base}paper/{gone}/") == ""
         assert f"paper/{gone}/" not in served_index(base)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_an_edit_saved_while_a_rebuild_runs_is_shown_after_it(tmp_path: Path) -> None:
+    """The server does not watch `content/` while it rebuilds (`preview.ContentWatch`):
+    an edit saved after the rebuild has read the records still starts another one."""
+    root = make_project(tmp_path / "project")
+    log = tmp_path / "serve.log"
+    server, base = start_serve(root, log, verbose=True)
+    path = root / "content" / "papers" / f"{RECORD}.yml"
+    text = path.read_text(encoding="utf-8")
+    paper = f"{base}paper/{RECORD}/"
+
+    def titled(title: str) -> None:
+        path.write_text(text.replace("title: 'NanoFlow: Towards", f"title: '{title}", 1))
+
+    try:
+        assert wait_for(paper, "NanoFlow: Towards Optimal")
+        generated = log.read_text(encoding="utf-8").count("generated files:")
+        titled("First Edit")
+        deadline = time.monotonic() + 60  # until this rebuild has read and written pages
+        while log.read_text(encoding="utf-8").count("generated files:") == generated:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        titled("Second Edit")  # MkDocs is still building the pages
+        during = log.read_text(encoding="utf-8").count("Site built in ") == 1
+        assert wait_for(paper, "Second Edit", 60)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert "Traceback" not in log.read_text(encoding="utf-8")
+    assert during  # the second edit was saved before that rebuild ended
+
+
+def test_after_a_rebuild_that_fails_edits_to_content_are_still_seen(tmp_path: Path) -> None:
+    """A rebuild that raises (here, a broken theme override) still leaves `content/`
+    watched: the next edit of a record starts another rebuild."""
+    root = make_small_project(tmp_path / "project")
+    log = tmp_path / "serve.log"
+    server, base = start_serve(root, log)
+    failed = "An error happened during the rebuild"
+    try:
+        assert wait_for(base, "</html>")
+        override = root / "overrides" / "main.html"
+        override.write_text("{% extends 'base.html' %}{% block content %}{% if %}{% endblock %}")
+        deadline = time.monotonic() + 60
+        while log.read_text(encoding="utf-8").count(failed) < 1:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        record = sorted((root / "content" / "papers").glob("*.yml"))[0]
+        record.write_text(record.read_text(encoding="utf-8") + "tags: [edited]\n")
+        while log.read_text(encoding="utf-8").count(failed) < 2:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -2,7 +2,8 @@
 
 `mkdocs.yml` names this file under `hooks:`. It runs `readinglist generate`'s `generate`,
 gives MkDocs the navigation and spares raw HTML a parse (`lift`); the generated folder
-builds the same without it. Under `serve`, it keeps dirty rebuilds exact (`preview`).
+builds the same without it. Under `serve`, it keeps dirty rebuilds exact, and watches
+`content/` between rebuilds (`preview`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 
 def on_post_build(config: Any) -> None:
     preview.built(config)
+
+
+def on_build_error(error: Exception) -> None:
+    preview.WATCH.resume()  # a failed rebuild still watches content/ again
 
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:
