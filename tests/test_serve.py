@@ -114,27 +114,30 @@ def test_an_edit_shows_on_the_paper_its_theme_and_the_table(tmp_path: Path) -> N
 def test_an_edit_saved_while_a_rebuild_runs_is_shown_after_it(tmp_path: Path) -> None:
     """The server does not watch `content/` while it rebuilds (`preview.ContentWatch`):
     an edit saved after the rebuild has read the records still starts another one."""
-    root = make_project(tmp_path / "project")
+    root = make_small_project(tmp_path / "project")
     log = tmp_path / "serve.log"
     server, base = start_serve(root, log, verbose=True)
-    path = root / "content" / "papers" / f"{RECORD}.yml"
+    path = sorted((root / "content" / "papers").glob("*.yml"))[0]
     text = path.read_text(encoding="utf-8")
-    paper = f"{base}paper/{RECORD}/"
+    record, _ = load_paper(path, path.name)
+    assert record is not None
+    paper = f"{base}paper/{path.stem}/"
 
     def titled(title: str) -> None:
-        path.write_text(text.replace("title: 'NanoFlow: Towards", f"title: '{title}", 1))
+        record.title = title
+        path.write_text(edited_record(text, record)[0], encoding="utf-8")
 
     try:
-        assert wait_for(paper, "NanoFlow: Towards Optimal")
+        assert wait_for(paper, "</html>")
         generated = log.read_text(encoding="utf-8").count("generated files:")
-        titled("First Edit")
+        titled("A First Edit")
         deadline = time.monotonic() + 60  # until this rebuild has read and written pages
         while log.read_text(encoding="utf-8").count("generated files:") == generated:
             assert time.monotonic() < deadline
             time.sleep(0.01)
-        titled("Second Edit")  # MkDocs is still building the pages
+        titled("A Second Edit")  # MkDocs is still building the pages
         during = log.read_text(encoding="utf-8").count("Site built in ") == 1
-        assert wait_for(paper, "Second Edit", 60)
+        assert wait_for(paper, "A Second Edit", 60)
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -105,7 +105,9 @@ class ContentWatch:
     def __init__(self) -> None:
         self.server: Any = None
         self.content = self.trigger = Path()
+        self.paused = False
         self.seen: dict[str, tuple[int, int]] | None = None
+        """What `content/` held when the rebuild began; None if it could not be read."""
 
     def start(self, server: Any, layout: Layout) -> None:
         self.server, self.content = server, layout.content
@@ -116,19 +118,28 @@ class ContentWatch:
         server.watch(str(self.content))
 
     def pause(self) -> None:
-        if self.server is None or self.seen is not None:
+        if self.server is None or self.paused:
             return  # not serving (a build, or `serve`'s first), or paused already
         self.server.unwatch(str(self.content))
-        self.seen = file_stats(self.content)
+        self.paused = True
+        self.seen = _held(self.content)
 
     def resume(self) -> None:
-        if self.seen is None:
+        if not self.paused:
             return
-        seen, self.seen = self.seen, None
         self.content.mkdir(exist_ok=True)
         self.server.watch(str(self.content))  # from here on, the server sees each edit
-        if file_stats(self.content) != seen:
+        self.paused = False
+        if self.seen is None or _held(self.content) != self.seen:
             write_atomic(self.trigger, str(time.time_ns()), durable=False)
+
+
+def _held(folder: Path) -> dict[str, tuple[int, int]] | None:
+    """Size and time of each file in `folder`; None if a folder went while it was read."""
+    try:
+        return file_stats(folder)
+    except OSError:
+        return None
 
 
 WATCH = ContentWatch()
