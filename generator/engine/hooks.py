@@ -2,8 +2,7 @@
 
 `mkdocs.yml` names this file under `hooks:`. It runs `readinglist generate`'s `generate`,
 gives MkDocs the navigation and spares raw HTML a parse (`lift`); the generated folder
-builds the same without it. Under `serve`, it keeps dirty rebuilds exact, and watches
-`content/` between rebuilds (`preview`).
+builds the same without it. Under `serve`, it keeps dirty rebuilds exact (`preview`).
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from generator.content.store import Layout
 from generator.engine import preview
 from generator.engine.build import no_edit_links_without_a_repository, site_options
 from generator.engine.lift import on_page_content, on_page_markdown  # noqa: F401  (events)
+from generator.engine.preview import on_build_error  # noqa: F401  (event)
 from generator.errors import ContentError, ReadingListError
 from generator.site.generate import generate
 
@@ -53,12 +53,6 @@ def on_post_build(config: Any) -> None:
     preview.built(config)
 
 
-def on_build_error(error: Exception) -> None:
-    preview.WATCH.resume()  # a failed rebuild still watches content/ again
-
-
 def on_serve(server: Any, config: Any, builder: Any) -> Any:
-    # Each rebuild regenerates `docs_dir` first; watching it too would build each edit twice.
-    server.unwatch(config.docs_dir)
     preview.serving(config, server)
     return server

@@ -263,9 +263,18 @@ def built(config: Any) -> None:
         log.info("Site %s in %.1f s", outcome, time.monotonic() - _clock["started"])
 
 
+def on_build_error(error: Exception) -> None:
+    """MkDocs' event (`hooks` imports it): after a failed rebuild too, `content/` is
+    watched again."""
+    WATCH.resume()
+
+
 def serving(config: Any, server: Any) -> None:
     """Watch `content/` (made if a list emptied in git has none). `mkdocs.yml` cannot
-    name it: MkDocs refuses a configuration that watches a folder that is not there."""
+    name it: MkDocs refuses a configuration that watches a folder that is not there.
+    Not `docs_dir`: each rebuild regenerates it first, and watching it too would build
+    each edit twice."""
+    server.unwatch(config.docs_dir)
     layout = Layout(Path(config.config_file_path).parent)
     layout.content.mkdir(exist_ok=True)
     WATCH.start(server, layout)
