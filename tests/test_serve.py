@@ -161,7 +161,9 @@ def test_after_a_rebuild_that_fails_edits_to_content_are_still_seen(tmp_path: Pa
             assert time.monotonic() < deadline
             time.sleep(0.1)
         record = sorted((root / "content" / "papers").glob("*.yml"))[0]
-        record.write_text(record.read_text(encoding="utf-8") + "tags: [edited]\n")
+        text = record.read_text(encoding="utf-8")
+        edited = text.replace("tags: [", "tags: [edited, ", 1)
+        record.write_text(edited if "tags: [" in text else text + "tags: [edited]\n")
         while log.read_text(encoding="utf-8").count(failed) < 2:
             assert time.monotonic() < deadline
             time.sleep(0.1)

@@ -92,11 +92,11 @@ class ContentWatch:
 
     The server's poller takes a snapshot of every file it watches twice a second, in
     the process that rebuilds: at 10,000 papers each snapshot held the interpreter for
-    a quarter of a second, which made a rebuild 3 s slower. So a rebuild stops watching
-    `content/` and notes what it holds (`pause`). When the rebuild ends, the server
-    watches it again, and sees every edit from then on; an edit saved while the
-    rebuild ran rewrites a file the server also watches (`TRIGGER`), which starts the
-    next rebuild (`resume`).
+    a quarter of a second, which made a rebuild 1 to 3.5 s slower. So a rebuild stops
+    watching `content/` and notes what it holds (`pause`). When the rebuild ends, the
+    server watches it again, and sees every edit from then on; an edit saved while
+    the rebuild ran rewrites a file the server also watches (`TRIGGER`), which starts
+    the next rebuild (`resume`).
     """
 
     TRIGGER = ".preview-edited"
