@@ -10,16 +10,18 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from mkdocs.config import load_config
+from mkdocs.livereload import LiveReloadServer
 
 from generator.content.edit import edited_record
 from generator.content.library import load_library
 from generator.content.recall import NOTHING_KEPT, Recall
 from generator.content.store import KeptRecords, Layout, load_paper
-from generator.engine.preview import MARKER, remove_stale
+from generator.engine.preview import MARKER, ContentWatch, remove_stale
 from generator.errors import ContentError
 from generator.site.generate import generate
 from generator.site.manifest import NAME as MANIFEST
@@ -143,6 +145,46 @@ def test_an_edit_saved_while_a_rebuild_runs_is_shown_after_it(tmp_path: Path) ->
         server.wait(timeout=20)
     assert "Traceback" not in log.read_text(encoding="utf-8")
     assert during  # the second edit was saved before that rebuild ended
+
+
+def test_a_rebuild_rewrites_the_trigger_only_when_content_changed_meanwhile(
+    tmp_path: Path,
+) -> None:
+    """`ContentWatch` against MkDocs' real server: nothing edited during a rebuild starts
+    no other; an edit does; and so does a `content/` that cannot be listed (a folder
+    nested past the longest path the system takes), where raising would have replaced
+    the content error with a traceback."""
+    layout = Layout(tmp_path)
+    (layout.content / "papers").mkdir(parents=True)
+    layout.build.mkdir()
+    record = layout.content / "papers" / "a.yml"
+    record.write_text("id: a\n", encoding="utf-8")
+    server = LiveReloadServer(lambda: None, "127.0.0.1", 0, str(tmp_path))
+    watch = ContentWatch()
+    watch.start(server, layout)
+    trigger = layout.build / ContentWatch.TRIGGER
+
+    def rewritten(edit: Callable[[], object]) -> bool:
+        before = trigger.stat()
+        watch.pause()
+        edit()
+        watch.resume()
+        after = trigger.stat()
+        return (before.st_ino, before.st_mtime_ns) != (after.st_ino, after.st_mtime_ns)
+
+    def nest() -> None:
+        folder = os.open(layout.content, os.O_RDONLY)
+        for _ in range(25):  # 25 names of 200 characters: over 4,096 bytes of path
+            os.mkdir("d" * 200, dir_fd=folder)
+            inner = os.open("d" * 200, os.O_RDONLY, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+        os.close(folder)
+
+    assert not rewritten(lambda: None)
+    assert rewritten(lambda: record.write_text("id: a\ntitle: A\n", encoding="utf-8"))
+    assert not rewritten(lambda: None)
+    assert rewritten(nest)
 
 
 def test_after_a_rebuild_that_fails_edits_to_content_are_still_seen(tmp_path: Path) -> None:

@@ -115,7 +115,7 @@ class ContentWatch:
         self.trigger = layout.build / self.TRIGGER
         write_atomic(self.trigger, "", durable=False)  # the server watches what exists
         server.watch(str(self.trigger))
-        server.watch(str(self.content))
+        self._watch()
 
     def pause(self) -> None:
         if self.server is None or self.paused:
@@ -127,15 +127,22 @@ class ContentWatch:
     def resume(self) -> None:
         if not self.paused:
             return
-        self.content.mkdir(exist_ok=True)
-        self.server.watch(str(self.content))  # from here on, the server sees each edit
+        self._watch()  # from here on, the server sees each edit
         self.paused = False
         if self.seen is None or _held(self.content) != self.seen:
             write_atomic(self.trigger, str(time.time_ns()), durable=False)
 
+    def _watch(self) -> None:
+        """Made if a list emptied in git has none: MkDocs refuses to watch a folder that
+        is not there."""
+        self.content.mkdir(exist_ok=True)
+        self.server.watch(str(self.content))
+
 
 def _held(folder: Path) -> dict[str, tuple[int, int]] | None:
-    """Size and time of each file in `folder`; None if a folder went while it was read."""
+    """Size and time of each file in `folder`; None if it cannot be read (a folder
+    nested past the system's longest path, one removed while it is read): the rebuild
+    then reports the problem, not a traceback."""
     try:
         return file_stats(folder)
     except OSError:
@@ -270,12 +277,9 @@ def on_build_error(error: Exception) -> None:
 
 
 def serving(config: Any, server: Any) -> None:
-    """Watch `content/` (made if a list emptied in git has none). `mkdocs.yml` cannot
-    name it: MkDocs refuses a configuration that watches a folder that is not there.
-    Not `docs_dir`: each rebuild regenerates it first, and watching it too would build
-    each edit twice."""
+    """Watch `content/` (`ContentWatch`); `mkdocs.yml` cannot name it, as a list emptied
+    in git has none. Not `docs_dir`: each rebuild regenerates it first, and watching it
+    too would build each edit twice."""
     server.unwatch(config.docs_dir)
-    layout = Layout(Path(config.config_file_path).parent)
-    layout.content.mkdir(exist_ok=True)
-    WATCH.start(server, layout)
+    WATCH.start(server, Layout(Path(config.config_file_path).parent))
     log.info("Serving on %s", config.site_url)
